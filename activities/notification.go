@@ -1,0 +1,84 @@
+// Package activities holds everything the assessment workflows do outside
+// themselves: telling people things now, and the case register later. Each
+// activity is a method on Activities, which holds the clients it needs.
+package activities
+
+import (
+	"github.com/ehc-send/ehc/statute"
+)
+
+// Template names one notification in the catalogue.
+type Template string
+
+// To the family.
+const (
+	FamilyRequestReceived    Template = "family.request_received"
+	FamilyDecisionToAssess   Template = "family.decision_to_assess"
+	FamilyRefusalToAssess    Template = "family.refusal_to_assess" // reg 5(3)
+	FamilyAdviceRequested    Template = "family.advice_requested"
+	FamilyDecisionToIssue    Template = "family.decision_to_issue"
+	FamilyDecisionNotToIssue Template = "family.decision_not_to_issue" // reg 10(3)
+	FamilyDraftServed        Template = "family.draft_served"          // reg 13(1)
+	FamilyFinalPlan          Template = "family.final_plan"            // reg 14
+	FamilyWithdrawn          Template = "family.withdrawn"
+	FamilyDeadlineMissed     Template = "family.deadline_missed"
+	FamilyAdviceOverdue      Template = "family.advice_overdue"
+)
+
+// To advisers.
+const (
+	AdviserRequest  Template = "adviser.request" // reg 8(1)
+	AdviserReminder Template = "adviser.reminder"
+	AdviserOverdue  Template = "adviser.overdue"
+)
+
+// To the caseworker and the SEND manager.
+const (
+	StaffDeadlineApproaching Template = "staff.deadline_approaching"
+	StaffDeadlineMissed      Template = "staff.deadline_missed"
+)
+
+// Role is whom a recipient is to the case.
+type Role string
+
+const (
+	RoleFamily     Role = "family"
+	RoleCaseworker Role = "caseworker"
+	RoleManager    Role = "manager"
+	RoleAdviser    Role = "adviser"
+)
+
+// Recipient is one addressee.
+type Recipient struct {
+	Role  Role   `json:"role"`
+	Name  string `json:"name,omitempty"`
+	Email string `json:"email,omitempty"`
+}
+
+// Facts are what a template may say. Nothing here names the child.
+type Facts struct {
+	Timetable   *statute.Timetable `json:"timetable,omitempty"`
+	Deadline    statute.Deadline   `json:"deadline,omitempty"`
+	Due         statute.Date       `json:"due,omitempty"`
+	DaysOverdue int                `json:"days_overdue,omitempty"`
+	DaysLeft    int                `json:"days_left,omitempty"`
+	Exception   string             `json:"exception,omitempty"` // e.g. "reg 13(3)(c): exceptional personal circumstances"
+	AdviceKind  statute.AdviceKind `json:"advice_kind,omitempty"`
+	AdviceID    string             `json:"advice_id,omitempty"`
+	Reason      string             `json:"reason,omitempty"`
+	CommentsEnd statute.Date       `json:"comments_end,omitempty"`
+	School      string             `json:"school,omitempty"`
+}
+
+// Notification is one message the workflow has decided to send. Key is
+// unique for the case, template, subject and occurrence, so a retried or
+// replayed activity can recognise a message already sent.
+type Notification struct {
+	Key      string       `json:"key"`
+	CaseRef  string       `json:"case_ref"`
+	Template Template     `json:"template"`
+	On       statute.Date `json:"on"` // the statutory date it is sent on
+	To       []Recipient  `json:"to"`
+	Cc       []Recipient  `json:"cc,omitempty"`
+	Facts    Facts        `json:"facts"`
+}

@@ -1,0 +1,283 @@
+// Package workflows runs each EHC needs assessment as a durable workflow:
+// the statutory stages, a timer for every deadline, and a child workflow for
+// every advice request.
+package workflows
+
+import (
+	"time"
+
+	"github.com/ehc-send/ehc/statute"
+)
+
+// Names shared with the CLI and the worker.
+const (
+	AssessmentWorkflowName    = "Assessment"
+	AdviceRequestWorkflowName = "AdviceRequest"
+	StatusQuery               = "status"
+	AdviceReceivedSignal      = "advice-received"
+)
+
+// Update names: one per caseworker step.
+const (
+	UpdateDecideAssess       = "decide-assess"
+	UpdateRequestAdvice      = "request-advice"
+	UpdateRecordAdvice       = "record-advice"
+	UpdateDecideIssue        = "decide-issue"
+	UpdateServeDraft         = "serve-draft"
+	UpdateRecordComments     = "record-comments"
+	UpdateConsultSchool      = "consult-school"
+	UpdateRecordConsultation = "record-consultation"
+	UpdateIssueFinalPlan     = "issue-final-plan"
+	UpdateRecordException    = "record-exception"
+	UpdateWithdraw           = "withdraw"
+)
+
+// WorkflowID is the assessment's ID: the case reference and nothing personal.
+func WorkflowID(caseRef string) string { return "ehc-" + caseRef }
+
+// Stage is where a case stands.
+type Stage string
+
+const (
+	StageRequested       Stage = "requested"         // awaiting the decision whether to assess
+	StageAssessing       Stage = "assessing"         // advice being gathered
+	StageDrafting        Stage = "drafting"          // decided to issue; draft being written
+	StageDraftServed     Stage = "draft_served"      // family's 15 days; school consultations
+	StageFinalPlanIssued Stage = "final_plan_issued" // closed: plan issued (reg 13(2))
+	StageNotAssessed     Stage = "not_assessed"      // closed: refusal to assess (reg 5(3))
+	StageNoPlan          Stage = "no_plan"           // closed: decision not to issue (reg 10(3))
+	StageWithdrawn       Stage = "withdrawn"         // closed: request withdrawn
+)
+
+// Closed reports whether no further step can be taken.
+func (s Stage) Closed() bool {
+	switch s {
+	case StageFinalPlanIssued, StageNotAssessed, StageNoPlan, StageWithdrawn:
+		return true
+	}
+	return false
+}
+
+// Stages lists every stage, for validating CLI filters.
+var Stages = []Stage{StageRequested, StageAssessing, StageDrafting, StageDraftServed,
+	StageFinalPlanIssued, StageNotAssessed, StageNoPlan, StageWithdrawn}
+
+// Requester is who asked for the assessment (s.36(1)).
+type Requester string
+
+const (
+	RequesterParent      Requester = "parent"
+	RequesterYoungPerson Requester = "young_person"
+	RequesterSchool      Requester = "school"
+	RequesterOther       Requester = "other"
+)
+
+// Contact is a person or body the case writes to.
+type Contact struct {
+	Name  string `json:"name,omitempty"`
+	Email string `json:"email,omitempty"`
+}
+
+// Child is special-category data: it must never reach logs, search
+// attributes or workflow IDs.
+type Child struct {
+	Name        string       `json:"name"`
+	DateOfBirth statute.Date `json:"date_of_birth"`
+}
+
+// Policy is how the case is chased; it comes from config at start.
+type Policy struct {
+	ReminderLeads   []int `json:"reminder_leads_days"`   // days before a due date; default 14, 7
+	EscalationEvery int   `json:"escalation_every_days"` // repeat while missed; default 7
+	ConsultDays     int   `json:"consultation_days"`     // CoP 9.83 guidance; default 15
+}
+
+// AssessmentInput starts one case.
+type AssessmentInput struct {
+	CaseRef         string       `json:"case_ref"`
+	Received        statute.Date `json:"received"` // Day 1 (s.36(1))
+	Child           Child        `json:"child"`
+	Family          Contact      `json:"family"`
+	Requester       Requester    `json:"requester"`
+	School          Contact      `json:"school"`
+	Caseworker      string       `json:"caseworker"`       // staff ID, shown in the UI
+	CaseworkerEmail string       `json:"caseworker_email"` // where reminders go
+	Manager         Contact      `json:"manager"`          // SEND manager, for escalations
+	Policy          Policy       `json:"policy"`
+}
+
+// Step inputs. On is the date the step took effect (a London civil date).
+type (
+	DecideAssessInput struct {
+		On     statute.Date `json:"on"`
+		Assess bool         `json:"assess"`
+		Reason string       `json:"reason"`
+	}
+	RequestAdviceInput struct {
+		On       statute.Date       `json:"on"`
+		Kind     statute.AdviceKind `json:"kind"`
+		Provider Contact            `json:"provider"`
+		Note     string             `json:"note,omitempty"`
+	}
+	RecordAdviceInput struct {
+		On statute.Date `json:"on"`
+		// ID names the request (as in status); empty means the only
+		// outstanding request of Kind.
+		ID   string             `json:"id,omitempty"`
+		Kind statute.AdviceKind `json:"kind,omitempty"`
+	}
+	DecideIssueInput struct {
+		On     statute.Date `json:"on"`
+		Issue  bool         `json:"issue"`
+		Reason string       `json:"reason"`
+	}
+	ServeDraftInput struct {
+		On statute.Date `json:"on"`
+	}
+	RecordCommentsInput struct {
+		On              statute.Date `json:"on"`
+		RequestedSchool Contact      `json:"requested_school,omitempty"` // consulted from On
+		WantsMeeting    bool         `json:"wants_meeting"`
+		Note            string       `json:"note,omitempty"`
+	}
+	ConsultSchoolInput struct {
+		On     statute.Date `json:"on"`
+		School Contact      `json:"school"`
+	}
+	RecordConsultationInput struct {
+		On     statute.Date `json:"on"`
+		School string       `json:"school"` // the consulted school's name
+		Agrees bool         `json:"agrees"`
+		Note   string       `json:"note,omitempty"`
+	}
+	IssueFinalPlanInput struct {
+		On     statute.Date `json:"on"`
+		School string       `json:"school,omitempty"` // placement named in the plan
+	}
+	RecordExceptionInput struct {
+		On       statute.Date            `json:"on"`
+		Ground   statute.ExceptionGround `json:"ground"`
+		Deadline statute.Deadline        `json:"deadline"`            // the limit it excuses
+		AdviceID string                  `json:"advice_id,omitempty"` // when Deadline is advice_due
+		From     statute.Date            `json:"from"`
+		To       statute.Date            `json:"to,omitempty"`
+		Note     string                  `json:"note,omitempty"`
+	}
+	WithdrawInput struct {
+		On     statute.Date `json:"on"`
+		Reason string       `json:"reason"`
+	}
+)
+
+// DeadlineState is a due date and how it stands.
+type DeadlineState struct {
+	Key         string           `json:"key"` // unique within the case
+	Deadline    statute.Deadline `json:"deadline"`
+	Regulation  string           `json:"regulation"`
+	Due         statute.Date     `json:"due"`
+	Status      string           `json:"status"` // met, pending, missed, not_applicable
+	MetOn       statute.Date     `json:"met_on,omitempty"`
+	DaysOverdue int              `json:"days_overdue,omitempty"`
+	Exception   string           `json:"exception,omitempty"` // regulation cited, when one is recorded
+}
+
+// Deadline statuses.
+const (
+	StatusMet           = "met"
+	StatusPending       = "pending"
+	StatusMissed        = "missed"
+	StatusNotApplicable = "not_applicable"
+)
+
+// AdviceState is one advice request as the case sees it.
+type AdviceState struct {
+	ID          string             `json:"id"`
+	Kind        statute.AdviceKind `json:"kind"`
+	Provider    string             `json:"provider"` // organisation or adviser name
+	Requested   statute.Date       `json:"requested"`
+	Due         statute.Date       `json:"due"`
+	Received    statute.Date       `json:"received,omitempty"`
+	Status      string             `json:"status"` // as DeadlineState.Status
+	DaysOverdue int                `json:"days_overdue,omitempty"`
+}
+
+// ConsultationState is one school consultation.
+type ConsultationState struct {
+	School   string       `json:"school"`
+	Sent     statute.Date `json:"sent"`
+	Due      statute.Date `json:"due"`
+	Answered statute.Date `json:"answered,omitempty"`
+	Agrees   bool         `json:"agrees,omitempty"`
+}
+
+// ExceptionRecord is an exception as recorded.
+type ExceptionRecord struct {
+	RecordExceptionInput
+	Regulation string `json:"regulation"`
+}
+
+// StepRecord is one step taken, in order.
+type StepRecord struct {
+	Step   string       `json:"step"` // the update name
+	On     statute.Date `json:"on"`
+	Detail string       `json:"detail,omitempty"` // no personal data
+}
+
+// CaseStatus is what the status query returns.
+type CaseStatus struct {
+	CaseRef               string              `json:"case_ref"`
+	Stage                 Stage               `json:"stage"`
+	Caseworker            string              `json:"caseworker"`
+	Requester             Requester           `json:"requester"`
+	Day1                  statute.Date        `json:"day1"`
+	Today                 statute.Date        `json:"today"`
+	DecisionToAssessDue   statute.Date        `json:"decision_to_assess_due"`
+	DecisionNotToIssueDue statute.Date        `json:"decision_not_to_issue_due"`
+	FinalPlanDue          statute.Date        `json:"final_plan_due"`
+	DraftCommentsEnd      statute.Date        `json:"draft_comments_end,omitempty"`
+	NextDeadline          statute.Date        `json:"next_deadline,omitempty"`
+	Overdue               bool                `json:"overdue"`
+	Deadlines             []DeadlineState     `json:"deadlines"`
+	Advice                []AdviceState       `json:"advice"`
+	Consultations         []ConsultationState `json:"consultations"`
+	Exceptions            []ExceptionRecord   `json:"exceptions"`
+	Steps                 []StepRecord        `json:"steps"`
+}
+
+// AssessmentResult is the case's outcome.
+type AssessmentResult struct {
+	CaseRef                string       `json:"case_ref"`
+	Stage                  Stage        `json:"stage"`
+	ClosedOn               statute.Date `json:"closed_on"`
+	FinalPlanWithin20Weeks bool         `json:"final_plan_within_20_weeks"`
+}
+
+// AdviceRequestInput starts the child workflow chasing one advice request.
+type AdviceRequestInput struct {
+	CaseRef    string             `json:"case_ref"`
+	ID         string             `json:"id"`
+	Kind       statute.AdviceKind `json:"kind"`
+	Provider   Contact            `json:"provider"`
+	Requested  statute.Date       `json:"requested"`
+	Caseworker Contact            `json:"caseworker"`
+	Manager    Contact            `json:"manager"`
+	Policy     Policy             `json:"policy"`
+}
+
+// AdviceReceived is the signal a parent sends its advice child.
+type AdviceReceived struct {
+	On statute.Date `json:"on"`
+}
+
+// AdviceResult is how an advice request ended.
+type AdviceResult struct {
+	ID       string       `json:"id"`
+	Received statute.Date `json:"received,omitempty"` // zero if the case closed first
+	DaysLate int          `json:"days_late"`
+}
+
+// Retention of the timer granularity: every alarm fires at this hour, London
+// time, on its date, so families are not written to at midnight.
+const alarmHour = 9
+
+var _ = time.Hour
