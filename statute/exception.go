@@ -45,6 +45,9 @@ func (g ExceptionGround) AppliesTo(d Deadline) bool {
 
 // Regulation cites the ground for the deadline it excuses.
 func (g ExceptionGround) Regulation(d Deadline) string {
+	if !g.AppliesTo(d) { // no citation for a ground that cannot excuse d
+		return ""
+	}
 	var reg string
 	switch d {
 	case DecisionToAssessDue:

@@ -72,7 +72,7 @@ type Timetable struct {
 	DecisionToAssessDue   Date          `json:"decision_to_assess_due"`
 	DecisionNotToIssueDue Date          `json:"decision_not_to_issue_due"`
 	FinalPlanDue          Date          `json:"final_plan_due"`
-	DraftCommentsEnd      Date          `json:"draft_comments_end,omitempty"`
+	DraftCommentsEnd      Date          `json:"draft_comments_end,omitzero"`
 	Advice                []AdviceDate  `json:"advice,omitempty"`
 	Consultations         []ConsultDate `json:"consultations,omitempty"`
 }

@@ -3,11 +3,7 @@
 // every advice request.
 package workflows
 
-import (
-	"time"
-
-	"github.com/ehc-send/ehc/statute"
-)
+import "github.com/ehc-send/ehc/statute"
 
 // Names shared with the CLI and the worker.
 const (
@@ -74,8 +70,8 @@ const (
 
 // Contact is a person or body the case writes to.
 type Contact struct {
-	Name  string `json:"name,omitempty"`
-	Email string `json:"email,omitempty"`
+	Name  string `json:"name,omitzero"`
+	Email string `json:"email,omitzero"`
 }
 
 // Child is special-category data: it must never reach logs, search
@@ -117,14 +113,14 @@ type (
 		On       statute.Date       `json:"on"`
 		Kind     statute.AdviceKind `json:"kind"`
 		Provider Contact            `json:"provider"`
-		Note     string             `json:"note,omitempty"`
+		Note     string             `json:"note,omitzero"`
 	}
 	RecordAdviceInput struct {
 		On statute.Date `json:"on"`
 		// ID names the request (as in status); empty means the only
 		// outstanding request of Kind.
-		ID   string             `json:"id,omitempty"`
-		Kind statute.AdviceKind `json:"kind,omitempty"`
+		ID   string             `json:"id,omitzero"`
+		Kind statute.AdviceKind `json:"kind,omitzero"`
 	}
 	DecideIssueInput struct {
 		On     statute.Date `json:"on"`
@@ -136,9 +132,9 @@ type (
 	}
 	RecordCommentsInput struct {
 		On              statute.Date `json:"on"`
-		RequestedSchool Contact      `json:"requested_school,omitempty"` // consulted from On
+		RequestedSchool Contact      `json:"requested_school,omitzero"` // consulted from On
 		WantsMeeting    bool         `json:"wants_meeting"`
-		Note            string       `json:"note,omitempty"`
+		Note            string       `json:"note,omitzero"`
 	}
 	ConsultSchoolInput struct {
 		On     statute.Date `json:"on"`
@@ -148,20 +144,20 @@ type (
 		On     statute.Date `json:"on"`
 		School string       `json:"school"` // the consulted school's name
 		Agrees bool         `json:"agrees"`
-		Note   string       `json:"note,omitempty"`
+		Note   string       `json:"note,omitzero"`
 	}
 	IssueFinalPlanInput struct {
 		On     statute.Date `json:"on"`
-		School string       `json:"school,omitempty"` // placement named in the plan
+		School string       `json:"school,omitzero"` // placement named in the plan
 	}
 	RecordExceptionInput struct {
 		On       statute.Date            `json:"on"`
 		Ground   statute.ExceptionGround `json:"ground"`
-		Deadline statute.Deadline        `json:"deadline"`            // the limit it excuses
-		AdviceID string                  `json:"advice_id,omitempty"` // when Deadline is advice_due
+		Deadline statute.Deadline        `json:"deadline"`           // the limit it excuses
+		AdviceID string                  `json:"advice_id,omitzero"` // when Deadline is advice_due
 		From     statute.Date            `json:"from"`
-		To       statute.Date            `json:"to,omitempty"`
-		Note     string                  `json:"note,omitempty"`
+		To       statute.Date            `json:"to,omitzero"`
+		Note     string                  `json:"note,omitzero"`
 	}
 	WithdrawInput struct {
 		On     statute.Date `json:"on"`
@@ -175,15 +171,16 @@ type DeadlineState struct {
 	Deadline    statute.Deadline `json:"deadline"`
 	Regulation  string           `json:"regulation"`
 	Due         statute.Date     `json:"due"`
-	Status      string           `json:"status"` // met, pending, missed, not_applicable
-	MetOn       statute.Date     `json:"met_on,omitempty"`
-	DaysOverdue int              `json:"days_overdue,omitempty"`
-	Exception   string           `json:"exception,omitempty"` // regulation cited, when one is recorded
+	Status      string           `json:"status"` // met, met_late, pending, missed, not_applicable
+	MetOn       statute.Date     `json:"met_on,omitzero"`
+	DaysOverdue int              `json:"days_overdue,omitzero"`
+	Exception   string           `json:"exception,omitzero"` // regulation cited, when one is recorded
 }
 
 // Deadline statuses.
 const (
 	StatusMet           = "met"
+	StatusMetLate       = "met_late"
 	StatusPending       = "pending"
 	StatusMissed        = "missed"
 	StatusNotApplicable = "not_applicable"
@@ -196,9 +193,9 @@ type AdviceState struct {
 	Provider    string             `json:"provider"` // organisation or adviser name
 	Requested   statute.Date       `json:"requested"`
 	Due         statute.Date       `json:"due"`
-	Received    statute.Date       `json:"received,omitempty"`
+	Received    statute.Date       `json:"received,omitzero"`
 	Status      string             `json:"status"` // as DeadlineState.Status
-	DaysOverdue int                `json:"days_overdue,omitempty"`
+	DaysOverdue int                `json:"days_overdue,omitzero"`
 }
 
 // ConsultationState is one school consultation.
@@ -206,8 +203,8 @@ type ConsultationState struct {
 	School   string       `json:"school"`
 	Sent     statute.Date `json:"sent"`
 	Due      statute.Date `json:"due"`
-	Answered statute.Date `json:"answered,omitempty"`
-	Agrees   bool         `json:"agrees,omitempty"`
+	Answered statute.Date `json:"answered,omitzero"`
+	Agrees   bool         `json:"agrees,omitzero"`
 }
 
 // ExceptionRecord is an exception as recorded.
@@ -220,7 +217,7 @@ type ExceptionRecord struct {
 type StepRecord struct {
 	Step   string       `json:"step"` // the update name
 	On     statute.Date `json:"on"`
-	Detail string       `json:"detail,omitempty"` // no personal data
+	Detail string       `json:"detail,omitzero"` // no personal data
 }
 
 // CaseStatus is what the status query returns.
@@ -234,8 +231,8 @@ type CaseStatus struct {
 	DecisionToAssessDue   statute.Date        `json:"decision_to_assess_due"`
 	DecisionNotToIssueDue statute.Date        `json:"decision_not_to_issue_due"`
 	FinalPlanDue          statute.Date        `json:"final_plan_due"`
-	DraftCommentsEnd      statute.Date        `json:"draft_comments_end,omitempty"`
-	NextDeadline          statute.Date        `json:"next_deadline,omitempty"`
+	DraftCommentsEnd      statute.Date        `json:"draft_comments_end,omitzero"`
+	NextDeadline          statute.Date        `json:"next_deadline,omitzero"`
 	Overdue               bool                `json:"overdue"`
 	Deadlines             []DeadlineState     `json:"deadlines"`
 	Advice                []AdviceState       `json:"advice"`
@@ -272,12 +269,6 @@ type AdviceReceived struct {
 // AdviceResult is how an advice request ended.
 type AdviceResult struct {
 	ID       string       `json:"id"`
-	Received statute.Date `json:"received,omitempty"` // zero if the case closed first
+	Received statute.Date `json:"received,omitzero"` // zero if the case closed first
 	DaysLate int          `json:"days_late"`
 }
-
-// Retention of the timer granularity: every alarm fires at this hour, London
-// time, on its date, so families are not written to at midnight.
-const alarmHour = 9
-
-var _ = time.Hour

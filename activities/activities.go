@@ -1,0 +1,135 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/mail"
+	"strings"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/ehc-send/ehc/statute"
+)
+
+// InvalidNotification is the ApplicationError type Notify fails with when the
+// workflow asked for something no retry can fix, so a workflow can tell a
+// bad request from a transport that is down.
+const InvalidNotification = "InvalidNotification"
+
+// Transport delivers a rendered message. The log is the only one today; a
+// SendGrid sender and a PostgreSQL outbox are later implementations (or
+// wrappers) of this same interface, so the workflow never changes.
+//
+// Deliver must be idempotent on Message.Key: activities are retried, and a
+// message delivered once must come back as Duplicate, not go out again.
+// An error is retried by Temporal unless it is a non-retryable
+// ApplicationError.
+type Transport interface {
+	Deliver(ctx context.Context, m Message) (Delivery, error)
+}
+
+// Message is a notification rendered for a person to read. It carries the
+// recipients' names so a mail transport can address them; the text does not.
+type Message struct {
+	Key      string       `json:"key"`
+	CaseRef  string       `json:"case_ref"`
+	Template Template     `json:"template"`
+	On       statute.Date `json:"on"` // the statutory date it was sent on
+	To       []Recipient  `json:"to"`
+	Cc       []Recipient  `json:"cc,omitempty"`
+	Subject  string       `json:"subject"`
+	Text     string       `json:"text"`
+}
+
+// Delivery is what the workflow learns about a sent message.
+type Delivery struct {
+	Key       string `json:"key"`
+	MessageID string `json:"message_id,omitempty"`
+	Duplicate bool   `json:"duplicate,omitempty"` // already delivered earlier
+}
+
+// Activities holds the clients the activities use; register a pointer.
+type Activities struct {
+	Transport Transport
+	Logger    *slog.Logger // nil means slog.Default()
+}
+
+func (a *Activities) logger() *slog.Logger {
+	if a.Logger != nil {
+		return a.Logger
+	}
+	return slog.Default()
+}
+
+// Notify validates, renders and delivers one notification.
+func (a *Activities) Notify(ctx context.Context, n Notification) (Delivery, error) {
+	log := a.logger().With("key", n.Key, "case_ref", n.CaseRef, "template", string(n.Template))
+	m, err := Render(n)
+	if err != nil {
+		log.Error("notification rejected", "error", err)
+		return Delivery{}, temporal.NewNonRetryableApplicationError(err.Error(), InvalidNotification, err)
+	}
+	if a.Transport == nil {
+		// A wiring mistake, fixed by a deploy: stay retryable so the
+		// notification goes out once the worker is fixed.
+		return Delivery{}, errors.New("activities: no Transport configured")
+	}
+	d, err := a.Transport.Deliver(ctx, m)
+	if err != nil {
+		log.Warn("notification not delivered", "error", err)
+		return Delivery{}, err
+	}
+	if d.Key == "" {
+		d.Key = n.Key
+	}
+	log.Info("notification delivered", "message_id", d.MessageID, "duplicate", d.Duplicate)
+	return d, nil
+}
+
+// Validate reports what makes n impossible to send. It is pure, so a
+// workflow may call it before scheduling Notify.
+func (n Notification) Validate() error {
+	if strings.TrimSpace(n.Key) == "" {
+		return errors.New("notification has no key: retries could not be recognised as duplicates")
+	}
+	if strings.TrimSpace(n.CaseRef) == "" {
+		return fmt.Errorf("notification %s has no case reference", n.Key)
+	}
+	if strings.ContainsFunc(n.CaseRef, isControl) {
+		// It goes into a subject line; a newline there is header injection.
+		return fmt.Errorf("notification %s: case reference %q contains a control character", n.Key, n.CaseRef)
+	}
+	if _, ok := catalogue[n.Template]; !ok {
+		return fmt.Errorf("notification %s: unknown template %q", n.Key, n.Template)
+	}
+	if len(n.To) == 0 {
+		return fmt.Errorf("notification %s (%s) has no recipient", n.Key, n.Template)
+	}
+	// Every recipient needs an address: dropping one silently would mean a
+	// statutory notice that never reached someone.
+	for _, list := range [][]Recipient{n.To, n.Cc} {
+		for _, r := range list {
+			if err := checkEmail(r.Email); err != nil {
+				return fmt.Errorf("notification %s (%s): %s recipient: %w", n.Key, n.Template, r.Role, err)
+			}
+		}
+	}
+	if missing := catalogue[n.Template].missing(n); len(missing) > 0 {
+		return fmt.Errorf("notification %s: template %s needs %s", n.Key, n.Template, strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+func checkEmail(s string) error {
+	if s == "" {
+		return errors.New("no email address")
+	}
+	if a, err := mail.ParseAddress(s); err != nil || a.Address != s {
+		return fmt.Errorf("email address %q is not a bare address", mask(s))
+	}
+	return nil
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f }

@@ -1,0 +1,219 @@
+package activities
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/ehc-send/ehc/statute"
+)
+
+const caseRef = "EHC-2026-0042"
+
+// day1 is a Monday, so every week limit falls on a Monday too.
+var day1 = statute.NewDate(2026, 1, 26)
+
+// full is a notification with every fact a template could use.
+func full(tpl Template) Notification {
+	tt := statute.Compute(day1, statute.Steps{DraftServed: statute.NewDate(2026, 4, 20)})
+	return Notification{
+		Key:      caseRef + "/" + string(tpl) + "/1",
+		CaseRef:  caseRef,
+		Template: tpl,
+		On:       statute.NewDate(2026, 3, 2),
+		To:       []Recipient{{Role: RoleFamily, Name: "Alice Parent", Email: "family@example.org"}},
+		Cc:       []Recipient{{Role: RoleCaseworker, Name: "Carol Caseworker", Email: "carol@la.example.gov.uk"}},
+		Facts: Facts{
+			Timetable:   &tt,
+			Deadline:    statute.FinalPlanDue,
+			Due:         tt.FinalPlanDue,
+			DaysOverdue: 3,
+			DaysLeft:    5,
+			AdviceKind:  statute.AdviceKindPsychological,
+			AdviceID:    "adv-1",
+			Reason:      "The evidence shows the school can meet the needs from its own resources.",
+			CommentsEnd: tt.DraftCommentsEnd,
+			School:      "Riverside Primary School",
+		},
+	}
+}
+
+// declaredTemplates reads notification.go, so a template added there without
+// wording here fails this test rather than a family's notice.
+func declaredTemplates(t *testing.T) []Template {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), "notification.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []Template
+	ast.Inspect(f, func(n ast.Node) bool {
+		vs, ok := n.(*ast.ValueSpec)
+		if !ok {
+			return true
+		}
+		if id, ok := vs.Type.(*ast.Ident); !ok || id.Name != "Template" {
+			return true
+		}
+		for _, v := range vs.Values {
+			s, err := strconv.Unquote(v.(*ast.BasicLit).Value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, Template(s))
+		}
+		return true
+	})
+	if len(out) < 16 {
+		t.Fatalf("found only %d templates in notification.go", len(out))
+	}
+	return out
+}
+
+func TestEveryTemplateRendersCleanly(t *testing.T) {
+	declared := declaredTemplates(t)
+	if len(declared) != len(catalogue) {
+		t.Errorf("notification.go declares %d templates, the catalogue has %d", len(declared), len(catalogue))
+	}
+	for _, tpl := range declared {
+		t.Run(string(tpl), func(t *testing.T) {
+			n := full(tpl)
+			m, err := Render(n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(m.Subject, caseRef) {
+				t.Errorf("subject %q lacks the case reference", m.Subject)
+			}
+			for _, bad := range []string{"<no value>", "(date not set)", "%!", "0001", "{{", "Alice", "Carol"} {
+				if strings.Contains(m.Subject+m.Text, bad) {
+					t.Errorf("message contains %q:\n%s\n\n%s", bad, m.Subject, m.Text)
+				}
+			}
+			if strings.Contains(m.Text, "\n\n\n") || strings.TrimSpace(m.Text) == "" {
+				t.Errorf("body is empty or badly spaced:\n%s", m.Text)
+			}
+		})
+	}
+}
+
+func render(t *testing.T, n Notification) Message {
+	t.Helper()
+	m, err := Render(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func wantAll(t *testing.T, text string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			t.Errorf("missing %q in:\n%s", w, text)
+		}
+	}
+}
+
+func TestRequestReceivedGivesTheTimetable(t *testing.T) {
+	m := render(t, full(FamilyRequestReceived))
+	wantAll(t, m.Text, "Monday 26 January 2026",
+		"by Monday 9 March 2026 (6 weeks)", "by Monday 18 May 2026 (16 weeks)", "by Monday 15 June 2026 (20 weeks)")
+}
+
+func TestRefusalAndNoPlanGiveReasonsAndRights(t *testing.T) {
+	for _, tpl := range []Template{FamilyRefusalToAssess, FamilyDecisionNotToIssue} {
+		m := render(t, full(tpl))
+		wantAll(t, m.Text, full(tpl).Facts.Reason, "Date of this notice: Monday 2 March 2026",
+			"First-tier Tribunal", "within 2 months", "within 1 month of\nthe date of a mediation certificate",
+			"mediation adviser", "disagreement resolution service", "SENDIASS")
+	}
+}
+
+func TestDraftServed(t *testing.T) {
+	m := render(t, full(FamilyDraftServed))
+	// Served Monday 20 April: the 15th day, counting that day, is 4 May.
+	wantAll(t, m.Subject, "Monday 4 May 2026")
+	wantAll(t, m.Text, "until Monday 4 May 2026", "name a particular school", "meeting with one of our officers",
+		"does not name a school", "section 38(5)")
+}
+
+func TestFinalPlanGivesAppealRights(t *testing.T) {
+	m := render(t, full(FamilyFinalPlan))
+	wantAll(t, m.Text, "Riverside Primary School", "First-tier Tribunal", "within 2 months", "mediation adviser")
+}
+
+func TestDeadlineMissed(t *testing.T) {
+	n := full(FamilyDeadlineMissed)
+	m := render(t, n)
+	wantAll(t, m.Subject, "final EHC plan")
+	wantAll(t, m.Text, "final EHC plan was due by Monday 15 June 2026 (reg 13(2))", "3 days late")
+	if strings.Contains(m.Text, "exception") {
+		t.Errorf("no exception was recorded, but the text mentions one:\n%s", m.Text)
+	}
+
+	n.Facts.Exception = "reg 13(3)(c): exceptional personal circumstances"
+	m = render(t, n)
+	wantAll(t, m.Text, "exception to this time limit: reg 13(3)(c): exceptional personal circumstances",
+		"does not stop the clock", "as soon as practicable")
+
+	n.Template = StaffDeadlineMissed
+	m = render(t, n)
+	wantAll(t, m.Subject, "MISSED", "3 days overdue")
+	wantAll(t, m.Text, "Exception recorded: reg 13(3)(c)", "as soon as practicable")
+}
+
+func TestAdviserNotices(t *testing.T) {
+	m := render(t, full(AdviserRequest))
+	wantAll(t, m.Subject, "psychological advice", "Monday 15 June 2026")
+	wantAll(t, m.Text, "psychological advice", caseRef, "6 weeks", "reg 8(1)")
+
+	m = render(t, full(AdviserReminder))
+	wantAll(t, m.Text, "5 days from now")
+	m = render(t, full(AdviserOverdue))
+	wantAll(t, m.Text, "3 days overdue")
+	m = render(t, full(StaffDeadlineApproaching))
+	wantAll(t, m.Subject, "Due in 5 days")
+	wantAll(t, m.Text, "(reg 13(2))", "5 days left")
+
+	n := full(StaffDeadlineApproaching)
+	n.Facts.DaysLeft = 0
+	wantAll(t, render(t, n).Subject, "Due today")
+	n.Template = AdviserReminder
+	wantAll(t, render(t, n).Text, "which is today")
+}
+
+func TestFamilyIsAskedForItsOwnViews(t *testing.T) {
+	n := full(FamilyAdviceRequested)
+	n.Facts.AdviceKind = statute.AdviceKindFamilyViews
+	m := render(t, n)
+	wantAll(t, m.Subject, "We would like your views")
+	wantAll(t, m.Text, "Please send them to us by")
+}
+
+func TestRenderRejects(t *testing.T) {
+	n := full("family.no_such_thing")
+	if _, err := Render(n); err == nil || !strings.Contains(err.Error(), "unknown template") {
+		t.Errorf("unknown template: got %v", err)
+	}
+	n = full(FamilyRefusalToAssess)
+	n.Facts.Reason = " "
+	if _, err := Render(n); err == nil || !strings.Contains(err.Error(), "Facts.Reason") {
+		t.Errorf("refusal without reasons: got %v", err)
+	}
+}
+
+// The contract must never grow a way to put the child's name in a message.
+func TestNoChildInTheContract(t *testing.T) {
+	for _, typ := range []reflect.Type{reflect.TypeOf(Notification{}), reflect.TypeOf(Facts{}), reflect.TypeOf(Recipient{})} {
+		for i := range typ.NumField() {
+			if name := strings.ToLower(typ.Field(i).Name); strings.Contains(name, "child") || strings.Contains(name, "pupil") {
+				t.Errorf("%s.%s could carry the child's identity", typ.Name(), typ.Field(i).Name)
+			}
+		}
+	}
+}

@@ -1,0 +1,108 @@
+package workflows
+
+import (
+	"errors"
+	"fmt"
+
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/ehc-send/ehc/activities"
+	"github.com/ehc-send/ehc/statute"
+)
+
+// AdviceRequest chases one adviser for the advice asked of them: reminders
+// before the six weeks are up (reg 8(1)), then weekly escalations copied to
+// the caseworker and manager until the parent signals that it arrived. It
+// is a child of the assessment, so each request shows on its own in the UI.
+func AdviceRequest(ctx workflow.Context, in AdviceRequestInput) (AdviceResult, error) {
+	policy := in.Policy.normalise()
+	d := &deadline{Key: string(statute.AdviceDue) + "/" + in.ID, Name: statute.AdviceDue,
+		Due: statute.AdviceDueFrom(in.Requested), Chase: chaseAdviser, AdviceID: in.ID}
+	sending := 0
+	adviser := []activities.Recipient{{Role: activities.RoleAdviser, Name: in.Provider.Name, Email: in.Provider.Email}}
+	staff := []activities.Recipient{{Role: activities.RoleCaseworker, Name: in.Caseworker.Name, Email: in.Caseworker.Email}}
+	if in.Manager.Email != "" {
+		staff = append(staff, activities.Recipient{Role: activities.RoleManager, Name: in.Manager.Name, Email: in.Manager.Email})
+	}
+	tell := func(tmpl activities.Template, subject string, cc []activities.Recipient, f activities.Facts) {
+		f.AdviceKind, f.AdviceID, f.Deadline, f.Due = in.Kind, in.ID, statute.AdviceDue, d.Due
+		send(ctx, &sending, activities.Notification{Key: fmt.Sprintf("%s/%s/%s/%s", in.CaseRef, tmpl, in.ID, subject),
+			CaseRef: in.CaseRef, Template: tmpl, On: today(ctx), To: adviser, Cc: cc, Facts: f})
+	}
+	tell(activities.AdviserRequest, "1", nil, activities.Facts{})
+
+	received := workflow.GetSignalChannel(ctx, AdviceReceivedSignal)
+	for d.MetOn.IsZero() {
+		var got AdviceReceived
+		if received.ReceiveAsync(&got) {
+			d.MetOn = got.On
+			break
+		}
+		al, ok := d.next(policy, workflow.Now(ctx))
+		if !ok {
+			received.Receive(ctx, &got)
+			d.MetOn = got.On
+			break
+		}
+		if wait := untilAlarm(ctx, al.Date); wait > 0 {
+			sel := workflow.NewSelector(ctx)
+			timerCtx, cancel := workflow.WithCancel(ctx)
+			sel.AddFuture(workflow.NewTimerWithOptions(timerCtx, wait, workflow.TimerOptions{Summary: alarmSummary(d, al)}), func(workflow.Future) {})
+			sel.AddReceive(received, func(workflow.ReceiveChannel, bool) {})
+			sel.Select(ctx)
+			cancel()
+			if ctx.Err() != nil {
+				break
+			}
+			continue
+		}
+		d.Fired++
+		now := today(ctx)
+		if al.Kind == alarmReminder {
+			tell(activities.AdviserReminder, fmt.Sprintf("lead%d", al.Lead), nil, activities.Facts{DaysLeft: d.Due.DaysSince(now)})
+		} else {
+			tell(activities.AdviserOverdue, fmt.Sprint(al.N), staff, activities.Facts{DaysOverdue: now.DaysSince(d.Due)})
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		// The case closed before the advice came: nothing more to chase.
+		return AdviceResult{ID: in.ID}, err
+	}
+	_ = workflow.Await(ctx, func() bool { return sending == 0 })
+	late := 0
+	if d.MetOn.After(d.Due) {
+		late = d.MetOn.DaysSince(d.Due)
+	}
+	return AdviceResult{ID: in.ID, Received: d.MetOn, DaysLate: late}, nil
+}
+
+// adviceWorkflowID keeps the child's ID free of anything but the case
+// reference and the request's kind and number.
+func adviceWorkflowID(caseRef, id string) string { return WorkflowID(caseRef) + "/advice/" + id }
+
+func (a *assessment) startAdvice(ctx workflow.Context, r *adviceRequest) workflow.ChildWorkflowFuture {
+	opts := workflow.ChildWorkflowOptions{
+		WorkflowID:        adviceWorkflowID(a.In.CaseRef, r.ID),
+		ParentClosePolicy: enums.PARENT_CLOSE_POLICY_REQUEST_CANCEL,
+		StaticSummary:     fmt.Sprintf("%s: %s requested %s, due %s (reg 8(1))", a.In.CaseRef, r.Kind, r.Requested, r.Due),
+	}
+	f := workflow.ExecuteChildWorkflow(workflow.WithChildOptions(ctx, opts), AdviceRequest, AdviceRequestInput{
+		CaseRef: a.In.CaseRef, ID: r.ID, Kind: r.Kind, Provider: r.Provider, Requested: r.Requested,
+		Caseworker: Contact{Name: a.In.Caseworker, Email: a.In.CaseworkerEmail}, Manager: a.In.Manager, Policy: a.Policy,
+	})
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		var res AdviceResult
+		if err := f.Get(ctx, &res); err != nil && !errors.As(err, new(*temporal.CanceledError)) {
+			workflow.GetLogger(ctx).Warn("advice request ended abnormally", "advice", r.ID, "error", err)
+		}
+	})
+	return f
+}
+
+func (a *assessment) signalAdvice(ctx workflow.Context, r *adviceRequest, on statute.Date) {
+	if err := r.child.SignalChildWorkflow(ctx, AdviceReceivedSignal, AdviceReceived{On: on}).Get(ctx, nil); err != nil {
+		workflow.GetLogger(ctx).Warn("advice request not told of receipt", "advice", r.ID, "error", err)
+	}
+}

@@ -1,0 +1,205 @@
+package workflows
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/ehc-send/ehc/activities"
+	"github.com/ehc-send/ehc/statute"
+)
+
+// assessment is one case's state. Only the workflow's own goroutines touch
+// it; update handlers change it and bump changed so the main loop re-plans.
+type assessment struct {
+	In          AssessmentInput
+	Policy      Policy
+	Stage       Stage
+	StageOn     statute.Date // the step that began this stage; later steps may not precede it
+	ClosedOn    statute.Date
+	DraftServed statute.Date
+	CommentsOn  statute.Date
+	Deadlines   []*deadline
+	Advice      []*adviceRequest
+	Consults    []*ConsultationState
+	Exceptions  []ExceptionRecord
+	Steps       []StepRecord
+
+	changed int
+	sending int // notifications scheduled and not yet settled
+	shown   searchState
+}
+
+type adviceRequest struct {
+	AdviceState
+	Provider Contact
+	child    workflow.ChildWorkflowFuture
+}
+
+var caseRefPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{1,39}$`)
+
+// ValidateCaseRef rejects references that could not be a workflow ID or
+// that look like free text (where a name might creep in).
+func ValidateCaseRef(ref string) error {
+	if !caseRefPattern.MatchString(ref) {
+		return fmt.Errorf("case reference %q must be 2-40 letters, digits or hyphens, starting with a letter or digit", ref)
+	}
+	return nil
+}
+
+func validateStart(in AssessmentInput, now statute.Date) error {
+	var errs []error
+	if err := ValidateCaseRef(in.CaseRef); err != nil {
+		errs = append(errs, err)
+	}
+	switch {
+	case in.Received.IsZero():
+		errs = append(errs, errors.New("the date the request was received (Day 1) is required"))
+	case in.Received.After(now):
+		errs = append(errs, fmt.Errorf("the request cannot be received on %s, which is in the future (today is %s)", in.Received, now))
+	}
+	if in.Caseworker == "" {
+		errs = append(errs, errors.New("a caseworker is required"))
+	}
+	if in.Family.Email == "" {
+		errs = append(errs, errors.New("the family's email is required: they must be told their timetable"))
+	}
+	return errors.Join(errs...)
+}
+
+// Assessment runs one EHC needs assessment from request to outcome.
+func Assessment(ctx workflow.Context, in AssessmentInput) (AssessmentResult, error) {
+	if err := validateStart(in, today(ctx)); err != nil {
+		return AssessmentResult{}, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidStart", nil)
+	}
+	a := &assessment{In: in, Policy: in.Policy.normalise(), Stage: StageRequested, StageOn: in.Received}
+	tt := statute.Compute(in.Received, statute.Steps{})
+	for _, d := range []struct {
+		name statute.Deadline
+		due  statute.Date
+	}{
+		{statute.DecisionToAssessDue, tt.DecisionToAssessDue},
+		{statute.DecisionNotToIssueDue, tt.DecisionNotToIssueDue},
+		{statute.FinalPlanDue, tt.FinalPlanDue},
+	} {
+		a.Deadlines = append(a.Deadlines, &deadline{Key: string(d.name), Name: d.name, Due: d.due, Chase: chaseLA})
+	}
+	if err := a.register(ctx); err != nil {
+		return AssessmentResult{}, err
+	}
+	a.step(StepRecord{Step: "request-received", On: in.Received})
+	a.tellFamily(ctx, activities.FamilyRequestReceived, "1", activities.Facts{Timetable: &tt})
+
+	for !a.Stage.Closed() {
+		a.fireDue(ctx)
+		a.publish(ctx)
+		seen := a.changed
+		changed := func() bool { return a.changed != seen }
+		next, dl, ok := a.nextAlarm(ctx)
+		if !ok {
+			if err := workflow.Await(ctx, changed); err != nil {
+				return AssessmentResult{}, err
+			}
+			continue
+		}
+		wait := untilAlarm(ctx, next.Date)
+		if wait <= 0 {
+			continue
+		}
+		opts := workflow.AwaitOptions{Timeout: wait, TimerOptions: workflow.TimerOptions{Summary: alarmSummary(dl, next)}}
+		if _, err := workflow.AwaitWithOptions(ctx, opts, changed); err != nil {
+			return AssessmentResult{}, err
+		}
+	}
+	// Let in-flight steps and notifications finish before the case closes.
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && a.sending == 0 }); err != nil {
+		return AssessmentResult{}, err
+	}
+	a.publish(ctx)
+	final := a.deadline(string(statute.FinalPlanDue))
+	return AssessmentResult{
+		CaseRef:                in.CaseRef,
+		Stage:                  a.Stage,
+		ClosedOn:               a.ClosedOn,
+		FinalPlanWithin20Weeks: a.Stage == StageFinalPlanIssued && !final.MetOn.After(final.Due),
+	}, nil
+}
+
+// fireDue fires every alarm now due, oldest first, one per deadline a pass.
+func (a *assessment) fireDue(ctx workflow.Context) {
+	for {
+		now := workflow.Now(ctx)
+		type due struct {
+			al alarm
+			dl *deadline
+		}
+		var firing []due
+		for _, d := range a.Deadlines {
+			if al, ok := d.next(a.Policy, now); ok && !al.Date.At(alarmHour).After(now) {
+				firing = append(firing, due{al, d})
+			}
+		}
+		if len(firing) == 0 {
+			return
+		}
+		sort.SliceStable(firing, func(i, j int) bool { return firing[i].al.Date.Before(firing[j].al.Date) })
+		for _, f := range firing {
+			f.dl.Fired++
+			a.fire(ctx, f.dl, f.al)
+		}
+	}
+}
+
+// nextAlarm is the earliest alarm not yet due, first in deadline order on ties.
+func (a *assessment) nextAlarm(ctx workflow.Context) (alarm, *deadline, bool) {
+	now := workflow.Now(ctx)
+	var best alarm
+	var bestDl *deadline
+	for _, d := range a.Deadlines {
+		if al, ok := d.next(a.Policy, now); ok && (bestDl == nil || al.Date.Before(best.Date)) {
+			best, bestDl = al, d
+		}
+	}
+	return best, bestDl, bestDl != nil
+}
+
+func (a *assessment) deadline(key string) *deadline {
+	for _, d := range a.Deadlines {
+		if d.Key == key {
+			return d
+		}
+	}
+	return nil
+}
+
+func (a *assessment) step(s StepRecord) { a.Steps = append(a.Steps, s) }
+
+// close ends the case: deadlines still open no longer apply.
+func (a *assessment) close(stage Stage, on statute.Date) {
+	a.Stage, a.StageOn, a.ClosedOn = stage, on, on
+	for _, d := range a.Deadlines {
+		if d.MetOn.IsZero() {
+			d.Closed = true
+		}
+	}
+}
+
+// asOf is the date statuses are judged at: today, or the day the case closed.
+func (a *assessment) asOf(ctx workflow.Context) statute.Date {
+	if a.Stage.Closed() {
+		return a.ClosedOn
+	}
+	return today(ctx)
+}
+
+func alarmSummary(d *deadline, al alarm) string {
+	what := "escalation"
+	if al.Kind == alarmReminder {
+		what = fmt.Sprintf("reminder %d days before", al.Lead)
+	}
+	return fmt.Sprintf("%s %s due %s: %s", d.Name.Regulation(), d.Name.Title(), d.Due, what)
+}

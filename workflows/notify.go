@@ -1,0 +1,103 @@
+package workflows
+
+import (
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/ehc-send/ehc/activities"
+)
+
+var acts *activities.Activities
+
+// notifyOptions let a notification retry for a day: a transport outage must
+// not lose a statutory notice, but must not hold the case either.
+var notifyOptions = workflow.ActivityOptions{
+	StartToCloseTimeout:    time.Minute,
+	ScheduleToCloseTimeout: 24 * time.Hour,
+}
+
+// send schedules one notification without waiting for it, so a slow
+// transport never delays a timer. subject makes the key unique within the
+// case and template: the same decision always yields the same key.
+func (a *assessment) send(ctx workflow.Context, tmpl activities.Template, subject string, to, cc []activities.Recipient, facts activities.Facts) {
+	send(ctx, &a.sending, activities.Notification{
+		Key:      fmt.Sprintf("%s/%s/%s", a.In.CaseRef, tmpl, subject),
+		CaseRef:  a.In.CaseRef,
+		Template: tmpl,
+		On:       today(ctx),
+		To:       to,
+		Cc:       cc,
+		Facts:    facts,
+	})
+}
+
+func send(ctx workflow.Context, inFlight *int, n activities.Notification) {
+	opts := notifyOptions
+	opts.Summary = fmt.Sprintf("notify %s: %s", n.To[0].Role, n.Template)
+	f := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, opts), acts.Notify, n)
+	*inFlight++
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		defer func() { *inFlight-- }()
+		if err := f.Get(ctx, nil); err != nil {
+			workflow.GetLogger(ctx).Warn("notification not delivered", "key", n.Key, "error", err)
+		}
+	})
+}
+
+func (a *assessment) family() []activities.Recipient {
+	return []activities.Recipient{{Role: activities.RoleFamily, Name: a.In.Family.Name, Email: a.In.Family.Email}}
+}
+
+func (a *assessment) caseworker() []activities.Recipient {
+	return []activities.Recipient{{Role: activities.RoleCaseworker, Name: a.In.Caseworker, Email: a.In.CaseworkerEmail}}
+}
+
+func (a *assessment) manager() []activities.Recipient {
+	if a.In.Manager.Email == "" {
+		return nil
+	}
+	return []activities.Recipient{{Role: activities.RoleManager, Name: a.In.Manager.Name, Email: a.In.Manager.Email}}
+}
+
+func (a *assessment) tellFamily(ctx workflow.Context, tmpl activities.Template, subject string, facts activities.Facts) {
+	a.send(ctx, tmpl, subject, a.family(), nil, facts)
+}
+
+// exceptionText names a recorded exception as the family is told it.
+func (a *assessment) exceptionText(d *deadline) string {
+	for i := len(a.Exceptions) - 1; i >= 0; i-- {
+		e := a.Exceptions[i]
+		if e.Deadline == d.Name && e.AdviceID == d.AdviceID {
+			return e.Regulation + ": " + e.Ground.Title()
+		}
+	}
+	return ""
+}
+
+// fire sends what one alarm calls for.
+func (a *assessment) fire(ctx workflow.Context, d *deadline, al alarm) {
+	now := today(ctx)
+	facts := activities.Facts{Deadline: d.Name, Due: d.Due, Exception: a.exceptionText(d), AdviceID: d.AdviceID, School: d.School}
+	occurrence := fmt.Sprintf("%s/%d", d.Key, al.N)
+	switch al.Kind {
+	case alarmReminder:
+		facts.DaysLeft = d.Due.DaysSince(now)
+		a.send(ctx, activities.StaffDeadlineApproaching, fmt.Sprintf("%s/lead%d", d.Key, al.Lead), a.caseworker(), a.manager(), facts)
+		return
+	}
+	facts.DaysOverdue = now.DaysSince(d.Due)
+	switch d.Chase {
+	case chaseLA:
+		a.send(ctx, activities.StaffDeadlineMissed, occurrence, a.caseworker(), a.manager(), facts)
+		if al.Kind == alarmMissed {
+			a.tellFamily(ctx, activities.FamilyDeadlineMissed, d.Key, facts)
+		}
+	case chaseConsult:
+		a.send(ctx, activities.StaffDeadlineMissed, occurrence, a.caseworker(), a.manager(), facts)
+	case chaseAdvice:
+		facts.AdviceKind = a.adviceByID(d.AdviceID).Kind
+		a.tellFamily(ctx, activities.FamilyAdviceOverdue, d.Key, facts)
+	}
+}

@@ -1,0 +1,99 @@
+package workflows
+
+import (
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/ehc-send/ehc/statute"
+)
+
+// Search attributes managers filter on in the Temporal UI. None of them
+// holds personal data.
+var (
+	SearchCaseRef      = temporal.NewSearchAttributeKeyKeyword("EhcCaseRef")
+	SearchStage        = temporal.NewSearchAttributeKeyKeyword("EhcStage")
+	SearchNextDeadline = temporal.NewSearchAttributeKeyTime("EhcNextDeadline")
+	SearchOverdue      = temporal.NewSearchAttributeKeyBool("EhcOverdue")
+	SearchCaseworker   = temporal.NewSearchAttributeKeyKeyword("EhcCaseworker")
+)
+
+// searchState is what the UI was last shown, so unchanged values are not
+// written to history again.
+type searchState struct {
+	set     bool
+	stage   Stage
+	next    statute.Date
+	overdue bool
+}
+
+// timetable is the case's dates so far.
+func (a *assessment) timetable() *statute.Timetable {
+	s := statute.Steps{DraftServed: a.DraftServed, ConsultDays: a.Policy.ConsultDays}
+	for _, r := range a.Advice {
+		s.AdviceRequested = append(s.AdviceRequested, statute.AdviceDate{Kind: r.Kind, Requested: r.Requested})
+	}
+	for _, c := range a.Consults {
+		s.Consultations = append(s.Consultations, statute.ConsultDate{School: c.School, Sent: c.Sent})
+	}
+	t := statute.Compute(a.In.Received, s)
+	return &t
+}
+
+// statutory reports whether a missed deadline makes the case overdue: the
+// school consultation period is guidance, not law.
+func (d *deadline) statutory() bool { return d.Name != statute.ConsultationDue }
+
+func (a *assessment) status(ctx workflow.Context) CaseStatus {
+	asOf := a.asOf(ctx)
+	tt := a.timetable()
+	s := CaseStatus{
+		CaseRef: a.In.CaseRef, Stage: a.Stage, Caseworker: a.In.Caseworker, Requester: a.In.Requester,
+		Day1: a.In.Received, Today: today(ctx),
+		DecisionToAssessDue: tt.DecisionToAssessDue, DecisionNotToIssueDue: tt.DecisionNotToIssueDue,
+		FinalPlanDue: tt.FinalPlanDue, DraftCommentsEnd: tt.DraftCommentsEnd,
+		Deadlines: []DeadlineState{}, Advice: []AdviceState{}, Consultations: []ConsultationState{},
+		Exceptions: append([]ExceptionRecord{}, a.Exceptions...), Steps: append([]StepRecord{}, a.Steps...),
+	}
+	for _, d := range a.Deadlines {
+		ds := d.state(asOf)
+		s.Deadlines = append(s.Deadlines, ds)
+		if ds.Status == StatusMissed && d.statutory() && !a.Stage.Closed() {
+			s.Overdue = true
+		}
+		if d.open() && (s.NextDeadline.IsZero() || d.Due.Before(s.NextDeadline)) {
+			s.NextDeadline = d.Due
+		}
+		if d.AdviceID != "" {
+			r := a.adviceByID(d.AdviceID).AdviceState
+			r.Status, r.DaysOverdue = ds.Status, ds.DaysOverdue
+			s.Advice = append(s.Advice, r)
+		}
+	}
+	for _, c := range a.Consults {
+		s.Consultations = append(s.Consultations, *c)
+	}
+	return s
+}
+
+// publish keeps the UI's search attributes in step with the case.
+func (a *assessment) publish(ctx workflow.Context) {
+	s := a.status(ctx)
+	now := searchState{set: true, stage: s.Stage, next: s.NextDeadline, overdue: s.Overdue}
+	if now == a.shown {
+		return
+	}
+	updates := []temporal.SearchAttributeUpdate{SearchStage.ValueSet(string(s.Stage)), SearchOverdue.ValueSet(s.Overdue)}
+	if !a.shown.set {
+		updates = append(updates, SearchCaseRef.ValueSet(a.In.CaseRef), SearchCaseworker.ValueSet(a.In.Caseworker))
+	}
+	if s.NextDeadline.IsZero() {
+		updates = append(updates, SearchNextDeadline.ValueUnset())
+	} else {
+		updates = append(updates, SearchNextDeadline.ValueSet(s.NextDeadline.At(0)))
+	}
+	if err := workflow.UpsertTypedSearchAttributes(ctx, updates...); err != nil {
+		workflow.GetLogger(ctx).Warn("search attributes not updated", "error", err)
+		return
+	}
+	a.shown = now
+}

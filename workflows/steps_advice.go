@@ -1,0 +1,259 @@
+package workflows
+
+import (
+	"fmt"
+	"strings"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/ehc-send/ehc/activities"
+	"github.com/ehc-send/ehc/statute"
+)
+
+func (a *assessment) checkRequestAdvice(ctx workflow.Context, in RequestAdviceInput) error {
+	if err := a.at("request advice", StageAssessing); err != nil {
+		return err
+	}
+	if _, err := statute.ParseAdviceKind(string(in.Kind)); err != nil {
+		return err
+	}
+	if err := required(in.Provider.Email, "the adviser's email"); err != nil {
+		return err
+	}
+	return dated(ctx, a, in.On, a.StageOn, "the decision to assess")
+}
+
+func (a *assessment) requestAdvice(ctx workflow.Context, in RequestAdviceInput) {
+	n := 1
+	for _, r := range a.Advice {
+		if r.Kind == in.Kind {
+			n++
+		}
+	}
+	id := fmt.Sprintf("%s-%d", in.Kind, n)
+	due := statute.AdviceDueFrom(in.On)
+	r := &adviceRequest{AdviceState: AdviceState{ID: id, Kind: in.Kind, Provider: in.Provider.Name,
+		Requested: in.On, Due: due}, Provider: in.Provider}
+	a.Advice = append(a.Advice, r)
+	a.Deadlines = append(a.Deadlines, &deadline{Key: string(statute.AdviceDue) + "/" + id,
+		Name: statute.AdviceDue, Due: due, Chase: chaseAdvice, AdviceID: id})
+	a.step(StepRecord{Step: UpdateRequestAdvice, On: in.On, Detail: id})
+	r.child = a.startAdvice(ctx, r)
+	a.tellFamily(ctx, activities.FamilyAdviceRequested, id, activities.Facts{AdviceKind: in.Kind, AdviceID: id, Due: due})
+}
+
+func (a *assessment) adviceByID(id string) *adviceRequest {
+	for _, r := range a.Advice {
+		if r.ID == id {
+			return r
+		}
+	}
+	return nil
+}
+
+// findAdvice resolves the request a caseworker means: by ID, or the only
+// one of a kind still awaited.
+func (a *assessment) findAdvice(id string, kind statute.AdviceKind) (*adviceRequest, error) {
+	if id != "" {
+		if r := a.adviceByID(id); r != nil {
+			return r, nil
+		}
+		var ids []string
+		for _, r := range a.Advice {
+			ids = append(ids, r.ID)
+		}
+		return nil, fmt.Errorf("case %s has no advice request %q (requests: %s)", a.In.CaseRef, id, strings.Join(ids, ", "))
+	}
+	if _, err := statute.ParseAdviceKind(string(kind)); err != nil {
+		return nil, err
+	}
+	var awaited []*adviceRequest
+	for _, r := range a.Advice {
+		if r.Kind == kind && r.Received.IsZero() {
+			awaited = append(awaited, r)
+		}
+	}
+	switch len(awaited) {
+	case 0:
+		return nil, fmt.Errorf("case %s has no %s request awaiting an answer", a.In.CaseRef, kind)
+	case 1:
+		return awaited[0], nil
+	}
+	ids := make([]string, len(awaited))
+	for i, r := range awaited {
+		ids[i] = r.ID
+	}
+	return nil, fmt.Errorf("%d %s requests are awaited (%s): name one by its ID", len(awaited), kind, strings.Join(ids, ", "))
+}
+
+func (a *assessment) checkRecordAdvice(ctx workflow.Context, in RecordAdviceInput) error {
+	if err := a.open(); err != nil {
+		return err
+	}
+	r, err := a.findAdvice(in.ID, in.Kind)
+	if err != nil {
+		return err
+	}
+	if !r.Received.IsZero() {
+		return fmt.Errorf("advice %s was already recorded as received on %s", r.ID, r.Received)
+	}
+	return dated(ctx, a, in.On, r.Requested, "advice "+r.ID+" was requested")
+}
+
+func (a *assessment) recordAdvice(ctx workflow.Context, in RecordAdviceInput) {
+	r, _ := a.findAdvice(in.ID, in.Kind)
+	r.Received = in.On
+	a.deadline(string(statute.AdviceDue) + "/" + r.ID).MetOn = in.On
+	a.step(StepRecord{Step: UpdateRecordAdvice, On: in.On, Detail: r.ID})
+	a.signalAdvice(ctx, r, in.On)
+}
+
+func (a *assessment) checkRecordComments(ctx workflow.Context, in RecordCommentsInput) error {
+	if err := a.at("record the family's comments", StageDraftServed); err != nil {
+		return err
+	}
+	if !a.CommentsOn.IsZero() {
+		return fmt.Errorf("the family's comments were already recorded on %s", a.CommentsOn)
+	}
+	if err := a.checkNewSchool(in.RequestedSchool.Name, in.RequestedSchool.Email != ""); err != nil {
+		return err
+	}
+	return dated(ctx, a, in.On, a.DraftServed, "the draft plan was served")
+}
+
+func (a *assessment) recordComments(ctx workflow.Context, in RecordCommentsInput) {
+	a.CommentsOn = in.On
+	detail := "no school requested"
+	if in.RequestedSchool.Name != "" {
+		detail = "school requested"
+	}
+	a.step(StepRecord{Step: UpdateRecordComments, On: in.On, Detail: detail})
+	if in.RequestedSchool.Name != "" {
+		a.consult(in.RequestedSchool, in.On)
+	}
+}
+
+// checkNewSchool allows no school at all; a named school must not already be
+// consulted.
+func (a *assessment) checkNewSchool(name string, hasEmail bool) error {
+	if name == "" {
+		if hasEmail {
+			return fmt.Errorf("a school's name is required with its email")
+		}
+		return nil
+	}
+	if c := a.consultation(name); c != nil {
+		return fmt.Errorf("%s is already being consulted (since %s)", name, c.Sent)
+	}
+	return nil
+}
+
+func (a *assessment) consultation(school string) *ConsultationState {
+	for _, c := range a.Consults {
+		if strings.EqualFold(c.School, school) {
+			return c
+		}
+	}
+	return nil
+}
+
+func (a *assessment) consult(school Contact, on statute.Date) {
+	due := statute.ConsultDueFrom(on, a.Policy.ConsultDays)
+	a.Consults = append(a.Consults, &ConsultationState{School: school.Name, Sent: on, Due: due})
+	a.Deadlines = append(a.Deadlines, &deadline{Key: string(statute.ConsultationDue) + "/" + school.Name,
+		Name: statute.ConsultationDue, Due: due, Chase: chaseConsult, School: school.Name})
+}
+
+func (a *assessment) checkConsultSchool(ctx workflow.Context, in ConsultSchoolInput) error {
+	if err := a.at("consult a school", StageDraftServed); err != nil {
+		return err
+	}
+	if err := required(in.School.Name, "the school's name"); err != nil {
+		return err
+	}
+	if err := a.checkNewSchool(in.School.Name, true); err != nil {
+		return err
+	}
+	return dated(ctx, a, in.On, a.DraftServed, "the draft plan was served")
+}
+
+func (a *assessment) consultSchool(ctx workflow.Context, in ConsultSchoolInput) {
+	a.consult(in.School, in.On)
+	a.step(StepRecord{Step: UpdateConsultSchool, On: in.On, Detail: in.School.Name})
+}
+
+func (a *assessment) checkRecordConsultation(ctx workflow.Context, in RecordConsultationInput) error {
+	if err := a.at("record a school's answer", StageDraftServed); err != nil {
+		return err
+	}
+	c := a.consultation(in.School)
+	if c == nil {
+		return fmt.Errorf("%q has not been consulted on case %s", in.School, a.In.CaseRef)
+	}
+	if !c.Answered.IsZero() {
+		return fmt.Errorf("%s's answer was already recorded on %s", c.School, c.Answered)
+	}
+	return dated(ctx, a, in.On, c.Sent, c.School+" was consulted")
+}
+
+func (a *assessment) recordConsultation(ctx workflow.Context, in RecordConsultationInput) {
+	c := a.consultation(in.School)
+	c.Answered, c.Agrees = in.On, in.Agrees
+	a.deadline(string(statute.ConsultationDue) + "/" + c.School).MetOn = in.On
+	answer := "declines"
+	if in.Agrees {
+		answer = "agrees"
+	}
+	a.step(StepRecord{Step: UpdateRecordConsultation, On: in.On, Detail: c.School + " " + answer})
+}
+
+func (a *assessment) checkRecordException(ctx workflow.Context, in RecordExceptionInput) error {
+	if err := a.open(); err != nil {
+		return err
+	}
+	g, err := statute.ParseExceptionGround(string(in.Ground))
+	if err != nil {
+		return err
+	}
+	key := string(in.Deadline)
+	switch in.Deadline {
+	case statute.DecisionToAssessDue, statute.DecisionNotToIssueDue, statute.FinalPlanDue:
+	case statute.AdviceDue:
+		if a.adviceByID(in.AdviceID) == nil {
+			_, err := a.findAdvice(in.AdviceID, "")
+			if in.AdviceID == "" {
+				return fmt.Errorf("an exception to the advice limit must name the advice request")
+			}
+			return err
+		}
+		key += "/" + in.AdviceID
+	default:
+		return fmt.Errorf("an exception cannot apply to %q: it applies to %s, %s, %s or %s", in.Deadline,
+			statute.DecisionToAssessDue, statute.DecisionNotToIssueDue, statute.FinalPlanDue, statute.AdviceDue)
+	}
+	if !g.AppliesTo(in.Deadline) {
+		return fmt.Errorf("the ground %s does not apply to the %s limit (see reg 5(4), 8(2), 10(4), 13(3))", g, in.Deadline.Title())
+	}
+	d := a.deadline(key)
+	if s := d.state(a.asOf(ctx)); s.Status == StatusMet || s.Status == StatusNotApplicable {
+		return fmt.Errorf("the %s limit is %s: an exception cannot apply", d.Name.Title(), strings.ReplaceAll(s.Status, "_", " "))
+	}
+	if err := dated(ctx, a, in.From, a.In.Received, "Day 1"); err != nil {
+		return fmt.Errorf("exception start: %w", err)
+	}
+	if !in.To.IsZero() && in.To.Before(in.From) {
+		return fmt.Errorf("the exception ends on %s, before it starts on %s", in.To, in.From)
+	}
+	return dated(ctx, a, in.On, a.In.Received, "Day 1")
+}
+
+func (a *assessment) recordException(ctx workflow.Context, in RecordExceptionInput) {
+	rec := ExceptionRecord{RecordExceptionInput: in, Regulation: in.Ground.Regulation(in.Deadline)}
+	a.Exceptions = append(a.Exceptions, rec)
+	key := string(in.Deadline)
+	if in.AdviceID != "" {
+		key += "/" + in.AdviceID
+	}
+	a.deadline(key).Exception = rec.Regulation
+	a.step(StepRecord{Step: UpdateRecordException, On: in.On, Detail: rec.Regulation + " " + string(in.Deadline)})
+}
