@@ -111,7 +111,7 @@ func (n Notification) Validate() error {
 	// statutory notice that never reached someone.
 	for _, list := range [][]Recipient{n.To, n.Cc} {
 		for _, r := range list {
-			if err := checkEmail(r.Email); err != nil {
+			if err := CheckEmail(r.Email); err != nil {
 				return fmt.Errorf("notification %s (%s): %s recipient: %w", n.Key, n.Template, r.Role, err)
 			}
 		}
@@ -122,7 +122,9 @@ func (n Notification) Validate() error {
 	return nil
 }
 
-func checkEmail(s string) error {
+// CheckEmail rejects anything but a bare address, so a step naming a
+// recipient can be refused before a notice to them is lost.
+func CheckEmail(s string) error {
 	if s == "" {
 		return errors.New("no email address")
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strings"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -62,11 +63,19 @@ func validateStart(in AssessmentInput, now statute.Date) error {
 	case in.Received.After(now):
 		errs = append(errs, fmt.Errorf("the request cannot be received on %s, which is in the future (today is %s)", in.Received, now))
 	}
-	if in.Caseworker == "" {
+	if strings.TrimSpace(in.Caseworker) == "" {
 		errs = append(errs, errors.New("a caseworker is required"))
 	}
-	if in.Family.Email == "" {
-		errs = append(errs, errors.New("the family's email is required: they must be told their timetable"))
+	if err := activities.CheckEmail(in.Family.Email); err != nil {
+		errs = append(errs, fmt.Errorf("the family's email (they must be told their timetable): %w", err))
+	}
+	if err := activities.CheckEmail(in.CaseworkerEmail); err != nil {
+		errs = append(errs, fmt.Errorf("the caseworker's email (reminders go there): %w", err))
+	}
+	if in.Manager.Email != "" {
+		if err := activities.CheckEmail(in.Manager.Email); err != nil {
+			errs = append(errs, fmt.Errorf("the SEND manager's email: %w", err))
+		}
 	}
 	return errors.Join(errs...)
 }

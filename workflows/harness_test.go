@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/testsuite"
-	"go.temporal.io/sdk/workflow"
 
 	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/statute"
@@ -83,8 +82,7 @@ func newHarness(t *testing.T, received string) *harness {
 	day1 := date(received)
 	start := day1.At(10)
 	env.SetStartTime(start)
-	env.RegisterWorkflowWithOptions(Assessment, workflow.RegisterOptions{Name: AssessmentWorkflowName})
-	env.RegisterWorkflowWithOptions(AdviceRequest, workflow.RegisterOptions{Name: AdviceRequestWorkflowName})
+	Register(env)
 	rec := &recorder{}
 	env.RegisterActivity(&activities.Activities{Transport: rec, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	return &harness{t: t, env: env, rec: rec, start: start, in: AssessmentInput{

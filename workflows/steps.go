@@ -3,6 +3,7 @@ package workflows
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"go.temporal.io/sdk/workflow"
 
@@ -85,7 +86,7 @@ func dated(ctx workflow.Context, a *assessment, on, notBefore statute.Date, afte
 }
 
 func required(v, what string) error {
-	if v == "" {
+	if strings.TrimSpace(v) == "" {
 		return fmt.Errorf("%s is required", what)
 	}
 	return nil

@@ -17,8 +17,8 @@ func (a *assessment) checkRequestAdvice(ctx workflow.Context, in RequestAdviceIn
 	if _, err := statute.ParseAdviceKind(string(in.Kind)); err != nil {
 		return err
 	}
-	if err := required(in.Provider.Email, "the adviser's email"); err != nil {
-		return err
+	if err := activities.CheckEmail(in.Provider.Email); err != nil {
+		return fmt.Errorf("the adviser's email: %w", err)
 	}
 	return dated(ctx, a, in.On, a.StageOn, "the decision to assess")
 }
@@ -136,7 +136,7 @@ func (a *assessment) recordComments(ctx workflow.Context, in RecordCommentsInput
 // checkNewSchool allows no school at all; a named school must not already be
 // consulted.
 func (a *assessment) checkNewSchool(name string, hasEmail bool) error {
-	if name == "" {
+	if strings.TrimSpace(name) == "" {
 		if hasEmail {
 			return fmt.Errorf("a school's name is required with its email")
 		}
@@ -218,6 +218,9 @@ func (a *assessment) checkRecordException(ctx workflow.Context, in RecordExcepti
 	key := string(in.Deadline)
 	switch in.Deadline {
 	case statute.DecisionToAssessDue, statute.DecisionNotToIssueDue, statute.FinalPlanDue:
+		if in.AdviceID != "" {
+			return fmt.Errorf("an advice request (%s) can only be named for the %s limit", in.AdviceID, statute.AdviceDue)
+		}
 	case statute.AdviceDue:
 		if a.adviceByID(in.AdviceID) == nil {
 			_, err := a.findAdvice(in.AdviceID, "")

@@ -1,0 +1,388 @@
+// Package config is the one place the caseworker CLI and the worker read
+// their settings: where Temporal is, how to authenticate to it, which task
+// queue the assessments run on, and how cases are chased.
+//
+// Every setting has an environment variable and a flag; a flag given on the
+// command line wins over the environment, which wins over the default. An
+// invalid setting is an error that names the variable or flag it came from,
+// so an operator can fix it without reading code.
+package config
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/log"
+
+	"github.com/ehc-send/ehc/workflows"
+)
+
+// Config is everything the CLI and the worker need to know at start.
+type Config struct {
+	TemporalAddress string // host:port of the Temporal frontend
+	Namespace       string
+	TaskQueue       string
+	APIKey          string // Temporal Cloud API key; never logged
+	TLSCertFile     string // client certificate (mTLS), PEM
+	TLSKeyFile      string // its private key, PEM
+	TLSCAFile       string // CA bundle to trust instead of the system pool, PEM
+	TLSServerName   string // overrides the name checked in the server's certificate
+
+	ReminderLeads   []int // days before a due date to remind; descending, distinct
+	EscalationEvery int   // days between escalations while a deadline is missed
+	ConsultDays     int   // days a school has to answer a consultation
+
+	LogLevel string // debug, info, warn or error
+}
+
+// Defaults.
+const (
+	DefaultTemporalAddress = "127.0.0.1:7233"
+	DefaultNamespace       = "default"
+	DefaultTaskQueue       = "ehc-assessments"
+	DefaultEscalationEvery = 7
+	DefaultConsultDays     = 15 // SEND Code of Practice 9.83
+	DefaultLogLevel        = "info"
+)
+
+// DefaultReminderLeads returns the default reminder leads, 14 and 7 days.
+func DefaultReminderLeads() []int { return []int{14, 7} }
+
+// timetableDays is the whole statutory timetable, 20 weeks from Day 1
+// (reg 13(2)): a reminder this far ahead of any due date would come before
+// the request itself.
+const timetableDays = 20 * 7
+
+// Setting describes one setting: its environment variable, its flag, its
+// default and what it means. Settings lists them all, for help and docs.
+type Setting struct {
+	Env     string
+	Flag    string // without the leading dash
+	Default string
+	Usage   string
+}
+
+// Environment variables.
+const (
+	envAddress         = "TEMPORAL_ADDRESS"
+	envNamespace       = "TEMPORAL_NAMESPACE"
+	envTaskQueue       = "EHC_TASK_QUEUE"
+	envAPIKey          = "TEMPORAL_API_KEY"
+	envTLSCert         = "TEMPORAL_TLS_CERT"
+	envTLSKey          = "TEMPORAL_TLS_KEY"
+	envTLSCA           = "TEMPORAL_TLS_CA"
+	envTLSServerName   = "TEMPORAL_TLS_SERVER_NAME"
+	envReminderLeads   = "EHC_REMINDER_LEADS"
+	envEscalationEvery = "EHC_ESCALATION_EVERY_DAYS"
+	envConsultDays     = "EHC_CONSULTATION_DAYS"
+	envLogLevel        = "EHC_LOG_LEVEL"
+)
+
+// Settings lists every setting in the order the README documents them.
+var Settings = []Setting{
+	{envAddress, "address", DefaultTemporalAddress, "Temporal frontend `host:port`"},
+	{envNamespace, "namespace", DefaultNamespace, "Temporal `namespace`"},
+	{envTaskQueue, "task-queue", DefaultTaskQueue, "task `queue` the assessment workflows run on"},
+	{envAPIKey, "api-key", "", "Temporal Cloud API `key` (turns TLS on; prefer the environment variable, flags show in process lists)"},
+	{envTLSCert, "tls-cert", "", "client certificate `file` (PEM) for mTLS; needs -tls-key"},
+	{envTLSKey, "tls-key", "", "client private key `file` (PEM) for mTLS; needs -tls-cert"},
+	{envTLSCA, "tls-ca", "", "CA certificate `file` (PEM) to trust instead of the system roots"},
+	{envTLSServerName, "tls-server-name", "", "server `name` to verify in the server's certificate"},
+	{envReminderLeads, "reminder-leads", "14,7", "comma-separated `days` before each due date to send reminders"},
+	{envEscalationEvery, "escalation-every-days", strconv.Itoa(DefaultEscalationEvery), "`days` between escalations to the SEND manager while a deadline is missed"},
+	{envConsultDays, "consultation-days", strconv.Itoa(DefaultConsultDays), "`days` a school has to answer a consultation on a draft plan (CoP 9.83)"},
+	{envLogLevel, "log-level", DefaultLogLevel, "log `level`: debug, info, warn or error"},
+}
+
+// Default returns the configuration with every setting at its default.
+func Default() Config {
+	return Config{
+		TemporalAddress: DefaultTemporalAddress,
+		Namespace:       DefaultNamespace,
+		TaskQueue:       DefaultTaskQueue,
+		ReminderLeads:   DefaultReminderLeads(),
+		EscalationEvery: DefaultEscalationEvery,
+		ConsultDays:     DefaultConsultDays,
+		LogLevel:        DefaultLogLevel,
+	}
+}
+
+// Load registers a flag for every setting on fs, parses args with it and
+// resolves each setting: the flag if given, else the environment variable
+// (read with getenv; empty means unset), else the default.
+//
+// A caller with flags of its own registers them on fs before calling Load;
+// what follows the flags is left in fs.Args(). A parse error, including
+// flag.ErrHelp, is returned as fs reports it (a flag.ExitOnError set, such
+// as flag.CommandLine, exits instead). Every invalid setting is reported,
+// each on its own line, naming the variable or flag it came from.
+func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, error) {
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	values := make(map[string]*string, len(Settings))
+	for _, s := range Settings {
+		values[s.Env] = fs.String(s.Flag, s.Default, s.Usage+"; env "+s.Env)
+	}
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	given := make(map[string]bool)
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+
+	r := resolver{values: make(map[string]value, len(Settings))}
+	for _, s := range Settings {
+		v := value{raw: s.Default, source: s.Env}
+		if given[s.Flag] {
+			v.raw, v.source = strings.TrimSpace(*values[s.Env]), "-"+s.Flag
+		} else if env := strings.TrimSpace(getenv(s.Env)); env != "" {
+			v.raw = env
+		}
+		r.values[s.Env] = v
+	}
+
+	c := Config{
+		TemporalAddress: r.address(envAddress),
+		Namespace:       r.nonEmpty(envNamespace),
+		TaskQueue:       r.nonEmpty(envTaskQueue),
+		APIKey:          r.str(envAPIKey),
+		TLSCertFile:     r.str(envTLSCert),
+		TLSKeyFile:      r.str(envTLSKey),
+		TLSCAFile:       r.str(envTLSCA),
+		TLSServerName:   r.str(envTLSServerName),
+		ReminderLeads:   r.leads(envReminderLeads),
+		EscalationEvery: r.days(envEscalationEvery),
+		ConsultDays:     r.days(envConsultDays),
+		LogLevel:        r.logLevel(envLogLevel),
+	}
+	if c.TLSCertFile != "" && c.TLSKeyFile == "" {
+		r.fail(envTLSCert, "set without %s; a client certificate needs its private key", both(envTLSKey))
+	}
+	if c.TLSKeyFile != "" && c.TLSCertFile == "" {
+		r.fail(envTLSKey, "set without %s; a private key needs its client certificate", both(envTLSCert))
+	}
+	if err := errors.Join(r.errs...); err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+// value is one setting's raw text and where it came from.
+type value struct {
+	raw    string
+	source string // "-flag" or "ENV_VAR", to name in errors
+}
+
+type resolver struct {
+	values map[string]value // by environment variable
+	errs   []error
+}
+
+func (r *resolver) fail(i string, format string, args ...any) {
+	r.errs = append(r.errs, fmt.Errorf("%s: %s", r.values[i].source, fmt.Sprintf(format, args...)))
+}
+
+func (r *resolver) str(i string) string { return r.values[i].raw }
+
+func (r *resolver) nonEmpty(i string) string {
+	v := r.values[i].raw
+	if v == "" {
+		r.fail(i, "must not be empty")
+	}
+	return v
+}
+
+func (r *resolver) address(i string) string {
+	v := r.values[i].raw
+	hostPort := strings.TrimPrefix(v, "dns:///") // gRPC's DNS resolver, as the SDK allows
+	host, port, err := net.SplitHostPort(hostPort)
+	switch {
+	case v == "":
+		r.fail(i, "must not be empty; want host:port, e.g. %s", DefaultTemporalAddress)
+	case err != nil && strings.Contains(err.Error(), "missing port"):
+		r.fail(i, "%q has no port; want host:port, e.g. %s", v, DefaultTemporalAddress)
+	case err != nil:
+		r.fail(i, "%q is not host:port, e.g. %s", v, DefaultTemporalAddress)
+	case host == "":
+		r.fail(i, "%q has no host; want host:port, e.g. %s", v, DefaultTemporalAddress)
+	default:
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			r.fail(i, "%q has no valid port (1-65535)", v)
+		}
+	}
+	return v
+}
+
+func (r *resolver) days(i string) int {
+	v := r.values[i].raw
+	n, err := strconv.Atoi(v)
+	switch {
+	case err != nil:
+		r.fail(i, "%q is not a whole number of days", v)
+	case n < 1:
+		r.fail(i, "%d days: must be at least 1 day", n)
+	}
+	return n
+}
+
+func (r *resolver) leads(i string) []int {
+	v := r.values[i].raw
+	var leads []int
+	for _, part := range strings.Split(v, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(part))
+		if err != nil {
+			r.fail(i, "%q is not a list of whole days (e.g. \"14,7\")", v)
+			return nil
+		}
+		leads = append(leads, n)
+	}
+	for _, n := range leads {
+		switch {
+		case n < 1:
+			r.fail(i, "%q: a lead of %d days is not at least 1 day", v, n)
+			return nil
+		case n >= timetableDays:
+			r.fail(i, "%q: a lead of %d days is not shorter than the %d-day (20-week) timetable", v, n, timetableDays)
+			return nil
+		}
+	}
+	slices.SortFunc(leads, func(a, b int) int { return b - a })
+	for j := 1; j < len(leads); j++ {
+		if leads[j] == leads[j-1] {
+			r.fail(i, "%q: %d days is given twice", v, leads[j])
+			return nil
+		}
+	}
+	return leads
+}
+
+var logLevels = map[string]slog.Level{
+	"debug": slog.LevelDebug,
+	"info":  slog.LevelInfo,
+	"warn":  slog.LevelWarn,
+	"error": slog.LevelError,
+}
+
+func (r *resolver) logLevel(i string) string {
+	v := strings.ToLower(r.values[i].raw)
+	if _, ok := logLevels[v]; !ok {
+		r.fail(i, "%q is not a log level: debug, info, warn or error", r.values[i].raw)
+	}
+	return v
+}
+
+// both names a setting by its variable and its flag.
+func both(env string) string {
+	for _, s := range Settings {
+		if s.Env == env {
+			return fmt.Sprintf("%s (-%s)", s.Env, s.Flag)
+		}
+	}
+	return env
+}
+
+// SlogLevel is LogLevel as a slog.Level; info if LogLevel is not one.
+func (c Config) SlogLevel() slog.Level {
+	if l, ok := logLevels[strings.ToLower(c.LogLevel)]; ok {
+		return l
+	}
+	return slog.LevelInfo
+}
+
+// Policy is how cases started with this configuration are chased.
+func (c Config) Policy() workflows.Policy {
+	return workflows.Policy{
+		ReminderLeads:   slices.Clone(c.ReminderLeads),
+		EscalationEvery: c.EscalationEvery,
+		ConsultDays:     c.ConsultDays,
+	}
+}
+
+// ClientOptions is what client.Dial needs: the address and namespace, the
+// API key if there is one, TLS from the files named, and the SDK's logs sent
+// to logger (if not nil). It reads the TLS files, so their errors come here.
+//
+// With an API key and no TLS files the SDK turns TLS on by itself, trusting
+// the system roots, as Temporal Cloud needs.
+func (c Config) ClientOptions(logger *slog.Logger) (client.Options, error) {
+	opts := client.Options{
+		HostPort:  c.TemporalAddress,
+		Namespace: c.Namespace,
+	}
+	if logger != nil {
+		opts.Logger = log.NewStructuredLogger(logger)
+	}
+	if c.APIKey != "" {
+		opts.Credentials = client.NewAPIKeyStaticCredentials(c.APIKey)
+	}
+	tlsConfig, err := c.tlsConfig()
+	if err != nil {
+		return client.Options{}, err
+	}
+	opts.ConnectionOptions.TLS = tlsConfig
+	return opts, nil
+}
+
+// tlsConfig is nil unless a TLS setting is given.
+func (c Config) tlsConfig() (*tls.Config, error) {
+	if c.TLSCertFile == "" && c.TLSKeyFile == "" && c.TLSCAFile == "" && c.TLSServerName == "" {
+		return nil, nil
+	}
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: c.TLSServerName}
+	switch {
+	case c.TLSCertFile != "" && c.TLSKeyFile == "":
+		return nil, fmt.Errorf("%s: set without %s; a client certificate needs its private key", both(envTLSCert), both(envTLSKey))
+	case c.TLSKeyFile != "" && c.TLSCertFile == "":
+		return nil, fmt.Errorf("%s: set without %s; a private key needs its client certificate", both(envTLSKey), both(envTLSCert))
+	case c.TLSCertFile != "":
+		pair, err := tls.LoadX509KeyPair(c.TLSCertFile, c.TLSKeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("%s and %s: %w", both(envTLSCert), both(envTLSKey), err)
+		}
+		cfg.Certificates = []tls.Certificate{pair}
+	}
+	if c.TLSCAFile != "" {
+		pem, err := os.ReadFile(c.TLSCAFile)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", both(envTLSCA), err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("%s: %s holds no PEM certificate", both(envTLSCA), c.TLSCAFile)
+		}
+		cfg.RootCAs = pool
+	}
+	return cfg, nil
+}
+
+// LogValue lets the configuration be logged whole: the API key is redacted.
+func (c Config) LogValue() slog.Value {
+	apiKey := ""
+	if c.APIKey != "" {
+		apiKey = "[redacted]"
+	}
+	return slog.GroupValue(
+		slog.String("temporal_address", c.TemporalAddress),
+		slog.String("namespace", c.Namespace),
+		slog.String("task_queue", c.TaskQueue),
+		slog.String("api_key", apiKey),
+		slog.String("tls_cert", c.TLSCertFile),
+		slog.String("tls_key", c.TLSKeyFile),
+		slog.String("tls_ca", c.TLSCAFile),
+		slog.String("tls_server_name", c.TLSServerName),
+		slog.Any("reminder_leads_days", c.ReminderLeads),
+		slog.Int("escalation_every_days", c.EscalationEvery),
+		slog.Int("consultation_days", c.ConsultDays),
+		slog.String("log_level", c.LogLevel),
+	)
+}

@@ -1,0 +1,446 @@
+package config
+
+import (
+	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"errors"
+	"flag"
+	"io"
+	"log/slog"
+	"math/big"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ehc-send/ehc/workflows"
+)
+
+// load runs Load on a fresh flag set with the given environment.
+func load(t *testing.T, env map[string]string, args ...string) (Config, error) {
+	t.Helper()
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return Load(fs, args, func(k string) string { return env[k] })
+}
+
+func TestLoadDefaults(t *testing.T) {
+	c, err := load(t, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Config{
+		TemporalAddress: "127.0.0.1:7233",
+		Namespace:       "default",
+		TaskQueue:       "ehc-assessments",
+		ReminderLeads:   []int{14, 7},
+		EscalationEvery: 7,
+		ConsultDays:     15,
+		LogLevel:        "info",
+	}
+	if !reflect.DeepEqual(c, want) {
+		t.Errorf("Load() = %+v, want %+v", c, want)
+	}
+	if !reflect.DeepEqual(Default(), want) {
+		t.Errorf("Default() = %+v, want %+v", Default(), want)
+	}
+}
+
+func TestLoadNilGetenv(t *testing.T) {
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	c, err := Load(fs, nil, nil)
+	if err != nil || c.TemporalAddress != DefaultTemporalAddress {
+		t.Fatalf("Load(nil getenv) = %+v, %v", c, err)
+	}
+}
+
+func TestLoadEnvironment(t *testing.T) {
+	env := map[string]string{
+		"TEMPORAL_ADDRESS":          "temporal.example.gov.uk:7233",
+		"TEMPORAL_NAMESPACE":        "send-prod",
+		"EHC_TASK_QUEUE":            "ehc-prod",
+		"TEMPORAL_API_KEY":          "secret",
+		"TEMPORAL_TLS_CERT":         "/etc/ehc/client.pem",
+		"TEMPORAL_TLS_KEY":          "/etc/ehc/client.key",
+		"TEMPORAL_TLS_CA":           "/etc/ehc/ca.pem",
+		"TEMPORAL_TLS_SERVER_NAME":  "temporal.internal",
+		"EHC_REMINDER_LEADS":        " 7, 21 ,14 ",
+		"EHC_ESCALATION_EVERY_DAYS": "3",
+		"EHC_CONSULTATION_DAYS":     "10",
+		"EHC_LOG_LEVEL":             "DEBUG",
+	}
+	c, err := load(t, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Config{
+		TemporalAddress: "temporal.example.gov.uk:7233",
+		Namespace:       "send-prod",
+		TaskQueue:       "ehc-prod",
+		APIKey:          "secret",
+		TLSCertFile:     "/etc/ehc/client.pem",
+		TLSKeyFile:      "/etc/ehc/client.key",
+		TLSCAFile:       "/etc/ehc/ca.pem",
+		TLSServerName:   "temporal.internal",
+		ReminderLeads:   []int{21, 14, 7},
+		EscalationEvery: 3,
+		ConsultDays:     10,
+		LogLevel:        "debug",
+	}
+	if !reflect.DeepEqual(c, want) {
+		t.Errorf("Load() = %+v, want %+v", c, want)
+	}
+}
+
+func TestFlagsOverrideEnvironment(t *testing.T) {
+	env := map[string]string{
+		"TEMPORAL_ADDRESS":   "env:7233",
+		"TEMPORAL_NAMESPACE": "env-ns",
+		"EHC_REMINDER_LEADS": "14,x", // invalid, but the flag wins
+		"EHC_LOG_LEVEL":      "warn",
+	}
+	c, err := load(t, env, "-address", "flag:7233", "-reminder-leads=28", "-consultation-days", "20", "rest", "-x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.TemporalAddress != "flag:7233" || c.Namespace != "env-ns" || !reflect.DeepEqual(c.ReminderLeads, []int{28}) ||
+		c.ConsultDays != 20 || c.LogLevel != "warn" {
+		t.Errorf("Load() = %+v", c)
+	}
+}
+
+func TestCallerFlagsAndRemainingArgs(t *testing.T) {
+	fs := flag.NewFlagSet("ehc", flag.ContinueOnError)
+	caseRef := fs.String("case", "", "case reference")
+	_, err := Load(fs, []string{"-case", "ABC-1", "-namespace", "n", "status", "--json"}, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *caseRef != "ABC-1" || !reflect.DeepEqual(fs.Args(), []string{"status", "--json"}) {
+		t.Errorf("case = %q, args = %q", *caseRef, fs.Args())
+	}
+}
+
+func TestHelp(t *testing.T) {
+	fs := flag.NewFlagSet("ehc-worker", flag.ContinueOnError)
+	var out bytes.Buffer
+	fs.SetOutput(&out)
+	_, err := Load(fs, []string{"-h"}, nil)
+	if !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("Load(-h) error = %v, want flag.ErrHelp", err)
+	}
+	for _, s := range Settings {
+		if !strings.Contains(out.String(), "-"+s.Flag) {
+			t.Errorf("help does not mention -%s:\n%s", s.Flag, out.String())
+		}
+	}
+}
+
+func TestLoadRejects(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{"address without port (env)", map[string]string{"TEMPORAL_ADDRESS": "localhost"}, nil,
+			`TEMPORAL_ADDRESS: "localhost" has no port; want host:port, e.g. 127.0.0.1:7233`},
+		{"address without port (flag)", nil, []string{"-address", "temporal.example.gov.uk"},
+			`-address: "temporal.example.gov.uk" has no port; want host:port, e.g. 127.0.0.1:7233`},
+		{"address without host", map[string]string{"TEMPORAL_ADDRESS": ":7233"}, nil,
+			`TEMPORAL_ADDRESS: ":7233" has no host; want host:port, e.g. 127.0.0.1:7233`},
+		{"address with bad port", map[string]string{"TEMPORAL_ADDRESS": "localhost:http"}, nil,
+			`TEMPORAL_ADDRESS: "localhost:http" has no valid port (1-65535)`},
+		{"address with port out of range", map[string]string{"TEMPORAL_ADDRESS": "localhost:70000"}, nil,
+			`TEMPORAL_ADDRESS: "localhost:70000" has no valid port (1-65535)`},
+		{"address malformed", map[string]string{"TEMPORAL_ADDRESS": "a:b:c"}, nil,
+			`TEMPORAL_ADDRESS: "a:b:c" is not host:port, e.g. 127.0.0.1:7233`},
+		{"address empty (flag)", nil, []string{"-address="},
+			`-address: must not be empty; want host:port, e.g. 127.0.0.1:7233`},
+		{"namespace empty", nil, []string{"-namespace", ""},
+			`-namespace: must not be empty`},
+		{"task queue empty", nil, []string{"-task-queue", " "},
+			`-task-queue: must not be empty`},
+		{"cert without key", map[string]string{"TEMPORAL_TLS_CERT": "client.pem"}, nil,
+			`TEMPORAL_TLS_CERT: set without TEMPORAL_TLS_KEY (-tls-key); a client certificate needs its private key`},
+		{"key without cert", nil, []string{"-tls-key", "client.key"},
+			`-tls-key: set without TEMPORAL_TLS_CERT (-tls-cert); a private key needs its client certificate`},
+		{"leads not numbers", map[string]string{"EHC_REMINDER_LEADS": "14,x"}, nil,
+			`EHC_REMINDER_LEADS: "14,x" is not a list of whole days (e.g. "14,7")`},
+		{"leads fractional", nil, []string{"-reminder-leads", "7.5"},
+			`-reminder-leads: "7.5" is not a list of whole days (e.g. "14,7")`},
+		{"leads empty (flag)", nil, []string{"-reminder-leads", ""},
+			`-reminder-leads: "" is not a list of whole days (e.g. "14,7")`},
+		{"leads trailing comma", map[string]string{"EHC_REMINDER_LEADS": "14,"}, nil,
+			`EHC_REMINDER_LEADS: "14," is not a list of whole days (e.g. "14,7")`},
+		{"lead zero", map[string]string{"EHC_REMINDER_LEADS": "14,0"}, nil,
+			`EHC_REMINDER_LEADS: "14,0": a lead of 0 days is not at least 1 day`},
+		{"lead negative", map[string]string{"EHC_REMINDER_LEADS": "-7"}, nil,
+			`EHC_REMINDER_LEADS: "-7": a lead of -7 days is not at least 1 day`},
+		{"lead of the whole timetable", map[string]string{"EHC_REMINDER_LEADS": "140,7"}, nil,
+			`EHC_REMINDER_LEADS: "140,7": a lead of 140 days is not shorter than the 140-day (20-week) timetable`},
+		{"lead beyond the timetable", nil, []string{"-reminder-leads", "7,365"},
+			`-reminder-leads: "7,365": a lead of 365 days is not shorter than the 140-day (20-week) timetable`},
+		{"lead twice", map[string]string{"EHC_REMINDER_LEADS": "7,14,7"}, nil,
+			`EHC_REMINDER_LEADS: "7,14,7": 7 days is given twice`},
+		{"escalation not a number", map[string]string{"EHC_ESCALATION_EVERY_DAYS": "weekly"}, nil,
+			`EHC_ESCALATION_EVERY_DAYS: "weekly" is not a whole number of days`},
+		{"escalation zero", map[string]string{"EHC_ESCALATION_EVERY_DAYS": "0"}, nil,
+			`EHC_ESCALATION_EVERY_DAYS: 0 days: must be at least 1 day`},
+		{"escalation negative (flag)", nil, []string{"-escalation-every-days", "-1"},
+			`-escalation-every-days: -1 days: must be at least 1 day`},
+		{"consultation not a number", nil, []string{"-consultation-days", "15d"},
+			`-consultation-days: "15d" is not a whole number of days`},
+		{"consultation zero", map[string]string{"EHC_CONSULTATION_DAYS": "0"}, nil,
+			`EHC_CONSULTATION_DAYS: 0 days: must be at least 1 day`},
+		{"consultation negative", map[string]string{"EHC_CONSULTATION_DAYS": "-15"}, nil,
+			`EHC_CONSULTATION_DAYS: -15 days: must be at least 1 day`},
+		{"log level", map[string]string{"EHC_LOG_LEVEL": "verbose"}, nil,
+			`EHC_LOG_LEVEL: "verbose" is not a log level: debug, info, warn or error`},
+		{"every bad setting at once", map[string]string{"TEMPORAL_ADDRESS": "localhost", "EHC_CONSULTATION_DAYS": "0"}, nil,
+			"TEMPORAL_ADDRESS: \"localhost\" has no port; want host:port, e.g. 127.0.0.1:7233\n" +
+				"EHC_CONSULTATION_DAYS: 0 days: must be at least 1 day"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := load(t, tt.env, tt.args...)
+			if err == nil {
+				t.Fatalf("Load() = %+v, want error %q", c, tt.want)
+			}
+			if err.Error() != tt.want {
+				t.Errorf("Load() error\n got: %s\nwant: %s", err, tt.want)
+			}
+			if !reflect.DeepEqual(c, Config{}) {
+				t.Errorf("Load() returned %+v with its error, want the zero Config", c)
+			}
+		})
+	}
+}
+
+func TestLoadAccepts(t *testing.T) {
+	tests := []struct {
+		name  string
+		env   map[string]string
+		check func(Config) bool
+	}{
+		{"IPv6 address", map[string]string{"TEMPORAL_ADDRESS": "[::1]:7233"},
+			func(c Config) bool { return c.TemporalAddress == "[::1]:7233" }},
+		{"dns resolver address", map[string]string{"TEMPORAL_ADDRESS": "dns:///temporal.example.gov.uk:7233"},
+			func(c Config) bool { return c.TemporalAddress == "dns:///temporal.example.gov.uk:7233" }},
+		{"cloud address", map[string]string{"TEMPORAL_ADDRESS": "ns.acct.tmprl.cloud:7233"},
+			func(c Config) bool { return c.TemporalAddress == "ns.acct.tmprl.cloud:7233" }},
+		{"longest lead", map[string]string{"EHC_REMINDER_LEADS": "139"},
+			func(c Config) bool { return reflect.DeepEqual(c.ReminderLeads, []int{139}) }},
+		{"CA alone", map[string]string{"TEMPORAL_TLS_CA": "ca.pem"},
+			func(c Config) bool { return c.TLSCAFile == "ca.pem" }},
+		{"blank environment means unset", map[string]string{"TEMPORAL_NAMESPACE": "  "},
+			func(c Config) bool { return c.Namespace == "default" }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := load(t, tt.env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tt.check(c) {
+				t.Errorf("Load() = %+v", c)
+			}
+		})
+	}
+}
+
+func TestPolicy(t *testing.T) {
+	c := Default()
+	p := c.Policy()
+	want := workflows.Policy{ReminderLeads: []int{14, 7}, EscalationEvery: 7, ConsultDays: 15}
+	if !reflect.DeepEqual(p, want) {
+		t.Errorf("Policy() = %+v, want %+v", p, want)
+	}
+	p.ReminderLeads[0] = 99
+	if c.ReminderLeads[0] != 14 {
+		t.Error("Policy() shares its ReminderLeads with the Config")
+	}
+}
+
+func TestSlogLevel(t *testing.T) {
+	for level, want := range map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo,
+		"warn": slog.LevelWarn, "error": slog.LevelError, "": slog.LevelInfo} {
+		if got := (Config{LogLevel: level}).SlogLevel(); got != want {
+			t.Errorf("SlogLevel(%q) = %v, want %v", level, got, want)
+		}
+	}
+}
+
+func TestLogValueRedactsAPIKey(t *testing.T) {
+	var out bytes.Buffer
+	c := Default()
+	c.APIKey = "very-secret-key"
+	slog.New(slog.NewJSONHandler(&out, nil)).Info("config", "config", c)
+	if strings.Contains(out.String(), "very-secret-key") {
+		t.Errorf("the API key was logged: %s", out.String())
+	}
+	if !strings.Contains(out.String(), `"api_key":"[redacted]"`) || !strings.Contains(out.String(), `"namespace":"default"`) {
+		t.Errorf("unexpected log: %s", out.String())
+	}
+}
+
+func TestClientOptionsPlain(t *testing.T) {
+	opts, err := Default().ClientOptions(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if opts.HostPort != "127.0.0.1:7233" || opts.Namespace != "default" {
+		t.Errorf("HostPort, Namespace = %q, %q", opts.HostPort, opts.Namespace)
+	}
+	if opts.Logger == nil {
+		t.Error("Logger not set")
+	}
+	if opts.Credentials != nil || opts.ConnectionOptions.TLS != nil {
+		t.Errorf("Credentials, TLS = %v, %v; want none for a local dev server", opts.Credentials, opts.ConnectionOptions.TLS)
+	}
+	if opts, _ := Default().ClientOptions(nil); opts.Logger != nil {
+		t.Error("Logger set from a nil slog.Logger")
+	}
+}
+
+func TestClientOptionsAPIKey(t *testing.T) {
+	c := Default()
+	c.APIKey = "key"
+	opts, err := c.ClientOptions(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if opts.Credentials == nil {
+		t.Error("no credentials for an API key")
+	}
+	if opts.ConnectionOptions.TLS != nil {
+		t.Error("TLS set explicitly; the SDK turns it on for API keys itself")
+	}
+}
+
+func TestClientOptionsTLS(t *testing.T) {
+	dir := t.TempDir()
+	certFile, keyFile := writeSelfSigned(t, dir)
+	c := Default()
+	c.TLSCertFile, c.TLSKeyFile, c.TLSCAFile, c.TLSServerName = certFile, keyFile, certFile, "temporal.internal"
+	opts, err := c.ClientOptions(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc := opts.ConnectionOptions.TLS
+	if tc == nil {
+		t.Fatal("TLS not set")
+	}
+	if len(tc.Certificates) != 1 || tc.RootCAs == nil || tc.ServerName != "temporal.internal" {
+		t.Errorf("TLS = %d certificates, RootCAs %v, ServerName %q", len(tc.Certificates), tc.RootCAs != nil, tc.ServerName)
+	}
+
+	// The server name alone turns TLS on with the system roots.
+	c = Default()
+	c.TLSServerName = "temporal.internal"
+	if opts, err := c.ClientOptions(nil); err != nil || opts.ConnectionOptions.TLS == nil || opts.ConnectionOptions.TLS.RootCAs != nil {
+		t.Errorf("server name alone: TLS = %+v, %v", opts.ConnectionOptions.TLS, err)
+	}
+}
+
+func TestClientOptionsRejects(t *testing.T) {
+	dir := t.TempDir()
+	certFile, keyFile := writeSelfSigned(t, dir)
+	notPEM := filepath.Join(dir, "not.pem")
+	if err := os.WriteFile(notPEM, []byte("not a certificate\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(dir, "missing.pem")
+	tests := []struct {
+		name             string
+		cert, key, ca    string
+		wantPrefix, want string
+	}{
+		{name: "cert without key", cert: certFile,
+			want: "TEMPORAL_TLS_CERT (-tls-cert): set without TEMPORAL_TLS_KEY (-tls-key); a client certificate needs its private key"},
+		{name: "key without cert", key: keyFile,
+			want: "TEMPORAL_TLS_KEY (-tls-key): set without TEMPORAL_TLS_CERT (-tls-cert); a private key needs its client certificate"},
+		{name: "missing cert", cert: missing, key: keyFile,
+			wantPrefix: "TEMPORAL_TLS_CERT (-tls-cert) and TEMPORAL_TLS_KEY (-tls-key): open " + missing},
+		{name: "key that is not a key", cert: certFile, key: notPEM,
+			wantPrefix: "TEMPORAL_TLS_CERT (-tls-cert) and TEMPORAL_TLS_KEY (-tls-key): "},
+		{name: "missing CA", ca: missing,
+			wantPrefix: "TEMPORAL_TLS_CA (-tls-ca): open " + missing},
+		{name: "CA that is not PEM", ca: notPEM,
+			want: "TEMPORAL_TLS_CA (-tls-ca): " + notPEM + " holds no PEM certificate"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := Default()
+			c.TLSCertFile, c.TLSKeyFile, c.TLSCAFile = tt.cert, tt.key, tt.ca
+			_, err := c.ClientOptions(nil)
+			switch {
+			case err == nil:
+				t.Fatal("ClientOptions() succeeded")
+			case tt.want != "" && err.Error() != tt.want:
+				t.Errorf("error\n got: %s\nwant: %s", err, tt.want)
+			case tt.wantPrefix != "" && !strings.HasPrefix(err.Error(), tt.wantPrefix):
+				t.Errorf("error\n got: %s\nwant prefix: %s", err, tt.wantPrefix)
+			}
+		})
+	}
+}
+
+// TestREADMEDocumentsEverySetting keeps the README's configuration table
+// honest: every variable, flag and default must appear in it.
+func TestREADMEDocumentsEverySetting(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Skipf("no README: %v", err)
+	}
+	for _, s := range Settings {
+		for _, want := range []string{"`" + s.Env + "`", "`-" + s.Flag + "`"} {
+			if !bytes.Contains(readme, []byte(want)) {
+				t.Errorf("README.md does not document %s", want)
+			}
+		}
+	}
+}
+
+// writeSelfSigned writes a self-signed certificate and its key as PEM.
+func writeSelfSigned(t *testing.T, dir string) (certFile, keyFile string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: "temporal.internal"},
+		DNSNames:              []string{"temporal.internal"},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(time.Hour),
+		IsCA:                  true,
+		BasicConstraintsValid: true,
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth, x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certFile, keyFile = filepath.Join(dir, "client.pem"), filepath.Join(dir, "client.key")
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return certFile, keyFile
+}
