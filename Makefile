@@ -6,7 +6,7 @@ TEMPORAL := $(CURDIR)/bin/temporal
 # The integration test starts its own dev server with this CLI.
 export EHC_TEMPORAL_CLI := $(TEMPORAL)
 
-.PHONY: run test build fmt-check clean
+.PHONY: run test build fmt-check clean histories
 
 ## run: start a local Temporal dev server and the worker; Ctrl-C stops both
 run: $(TEMPORAL) build
@@ -15,6 +15,10 @@ run: $(TEMPORAL) build
 ## test: check formatting, vet, and run every test (integration tests included)
 test: fmt-check $(TEMPORAL)
 	go vet ./... && go test ./...
+
+## histories: record workflow histories from the integration tests for the replay test
+histories: $(TEMPORAL)
+	EHC_RECORD_HISTORIES=$(CURDIR)/workflows/testdata/histories go test ./starter -run Integration -count=1
 
 ## build: build the caseworker CLI (bin/ehc) and the worker (bin/ehc-worker)
 build:

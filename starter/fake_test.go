@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"testing"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	workflowpb "go.temporal.io/api/workflow/v1"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
+
+	"github.com/ehc-send/ehc/config"
+	"github.com/ehc-send/ehc/workflows"
+)
+
+// testNow is 10 March 2026, noon in London (GMT).
+var testNow = time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+
+var errDialled = errors.New("dialled Temporal")
+
+// stubDial fixes the clock and the environment, and makes any attempt to
+// reach Temporal fail with errDialled: local validation must come first.
+func stubDial(t *testing.T) {
+	t.Helper()
+	oldNow, oldEnv, oldDial := now, getenv, dial
+	now = func() time.Time { return testNow }
+	getenv = func(string) string { return "" }
+	dial = func(context.Context, config.Config, io.Writer) (client.Client, error) { return nil, errDialled }
+	t.Cleanup(func() { now, getenv, dial = oldNow, oldEnv, oldDial })
+}
+
+// useFake is stubDial with fc as the client, recording the config dialled.
+func useFake(t *testing.T, fc *fakeClient) {
+	t.Helper()
+	stubDial(t)
+	dial = func(_ context.Context, cfg config.Config, _ io.Writer) (client.Client, error) {
+		fc.cfg = cfg
+		return fc, nil
+	}
+}
+
+// fakeClient stands in for Temporal: it records what the CLI sends and
+// answers with what the test sets. Unset methods panic.
+type fakeClient struct {
+	client.Client
+	cfg config.Config
+
+	startOpts  client.StartWorkflowOptions
+	startType  any
+	startArgs  []any
+	startErr   error
+	updates    []client.UpdateWorkflowOptions
+	updateErr  error // returned by the update handle, as a refusal is
+	callErr    error // returned by UpdateWorkflow itself, as NotFound is
+	status     workflows.CaseStatus
+	queryErr   error
+	queries    int
+	describeOK bool // the workflow exists (for NotFound on a closed case)
+	listReqs   []*workflowservice.ListWorkflowExecutionsRequest
+	pages      []*workflowservice.ListWorkflowExecutionsResponse
+	closed     bool
+}
+
+func (f *fakeClient) Close() { f.closed = true }
+
+func (f *fakeClient) ExecuteWorkflow(_ context.Context, opts client.StartWorkflowOptions, wf any, args ...any) (client.WorkflowRun, error) {
+	f.startOpts, f.startType, f.startArgs = opts, wf, args
+	if f.startErr != nil {
+		return nil, f.startErr
+	}
+	return fakeRun{id: opts.ID, runID: "run-1"}, nil
+}
+
+func (f *fakeClient) UpdateWorkflow(_ context.Context, opts client.UpdateWorkflowOptions) (client.WorkflowUpdateHandle, error) {
+	f.updates = append(f.updates, opts)
+	if f.callErr != nil {
+		return nil, f.callErr
+	}
+	return fakeHandle{err: f.updateErr}, nil
+}
+
+func (f *fakeClient) QueryWorkflow(_ context.Context, id, runID, query string, _ ...any) (converter.EncodedValue, error) {
+	f.queries++
+	if query != workflows.StatusQuery {
+		return nil, errors.New("unexpected query " + query)
+	}
+	if f.queryErr != nil {
+		return nil, f.queryErr
+	}
+	return jsonValue{f.status}, nil
+}
+
+func (f *fakeClient) DescribeWorkflowExecution(_ context.Context, id, runID string) (*workflowservice.DescribeWorkflowExecutionResponse, error) {
+	if !f.describeOK {
+		return nil, notFound()
+	}
+	return describeClosed(id), nil
+}
+
+func (f *fakeClient) ListWorkflow(_ context.Context, req *workflowservice.ListWorkflowExecutionsRequest) (*workflowservice.ListWorkflowExecutionsResponse, error) {
+	f.listReqs = append(f.listReqs, req)
+	i := len(f.listReqs) - 1
+	if i >= len(f.pages) {
+		return nil, errors.New("asked for a page past the last")
+	}
+	return f.pages[i], nil
+}
+
+type fakeRun struct {
+	client.WorkflowRun
+	id, runID string
+}
+
+func (r fakeRun) GetID() string    { return r.id }
+func (r fakeRun) GetRunID() string { return r.runID }
+
+type fakeHandle struct {
+	client.WorkflowUpdateHandle
+	err error
+}
+
+func (h fakeHandle) Get(context.Context, any) error { return h.err }
+
+// jsonValue answers a query as the data converter would: through JSON.
+type jsonValue struct{ v any }
+
+func (j jsonValue) HasValue() bool { return true }
+func (j jsonValue) Get(ptr any) error {
+	b, err := json.Marshal(j.v)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, ptr)
+}
+
+func notFound() error { return serviceerror.NewNotFound("workflow not found for ID: ehc-X") }
+
+func describeClosed(id string) *workflowservice.DescribeWorkflowExecutionResponse {
+	return &workflowservice.DescribeWorkflowExecutionResponse{
+		WorkflowExecutionInfo: &workflowpb.WorkflowExecutionInfo{Status: enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED},
+	}
+}

@@ -1,0 +1,52 @@
+package main
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/ehc-send/ehc/statute"
+	"github.com/ehc-send/ehc/workflows"
+)
+
+func TestFormatting(t *testing.T) {
+	if got := longDate(statute.NewDate(2026, 3, 9)); got != "Mon 9 Mar 2026" {
+		t.Errorf("longDate = %q", got)
+	}
+	if got := longDate(statute.Date{}); got != "" {
+		t.Errorf("longDate(zero) = %q", got)
+	}
+	for in, want := range map[string]string{"met_late": "met late", "not_applicable": "not applicable", "": "-", "met": "met"} {
+		if got := statusWord(in); got != want {
+			t.Errorf("statusWord(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for _, c := range []struct {
+		d    workflows.DeadlineState
+		want string
+	}{
+		{workflows.DeadlineState{Key: "final_plan_due", Deadline: statute.FinalPlanDue}, "Final EHC plan"},
+		{workflows.DeadlineState{Key: "advice_due/medical-1", Deadline: statute.AdviceDue}, "Advice (medical-1)"},
+		{workflows.DeadlineState{Key: "consultation_due/Oak Academy", Deadline: statute.ConsultationDue}, "School's answer to consultation (Oak Academy)"},
+		{workflows.DeadlineState{Key: "something-else", Deadline: statute.AdviceDue}, "Advice (something-else)"},
+	} {
+		if got := deadlineTitle(c.d); got != c.want {
+			t.Errorf("deadlineTitle(%s) = %q, want %q", c.d.Key, got, c.want)
+		}
+	}
+	if got := metOrOverdue(statute.NewDate(2026, 4, 10), 4); got != "Fri 10 Apr 2026 (4 days late)" {
+		t.Errorf("metOrOverdue = %q", got)
+	}
+	if got := metOrOverdue(statute.Date{}, 1); got != "1 day overdue" {
+		t.Errorf("metOrOverdue = %q", got)
+	}
+
+	var b bytes.Buffer
+	tw := newTable(&b)
+	tw.Write([]byte("a\tbb\t\nccc\td\te\n"))
+	if err := tw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if want := "a     bb\nccc   d    e\n"; b.String() != want {
+		t.Errorf("table %q, want %q", b.String(), want)
+	}
+}

@@ -1,0 +1,218 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/worker"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	"github.com/ehc-send/ehc/activities"
+	"github.com/ehc-send/ehc/statute"
+	"github.com/ehc-send/ehc/workflows"
+)
+
+// startTemporal starts the pinned Temporal CLI's dev server (EHC_TEMPORAL_CLI,
+// which make test sets) with the EHC search attributes, and a worker on it.
+// There is no fallback: without the real server the test fails.
+func startTemporal(t *testing.T) (client.Client, string) {
+	t.Helper()
+	cli := os.Getenv("EHC_TEMPORAL_CLI")
+	if cli == "" {
+		cli = filepath.Join("..", "bin", "temporal")
+	}
+	if _, err := os.Stat(cli); err != nil {
+		t.Fatalf("the Temporal CLI is not at %s (%v): run the tests with 'make test', which builds it", cli, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var serverLog bytes.Buffer
+	srv, err := testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
+		ExistingPath: cli,
+		LogLevel:     "error",
+		Stdout:       &serverLog,
+		Stderr:       &serverLog,
+		SearchAttributes: temporal.NewSearchAttributes(
+			workflows.SearchCaseRef.ValueSet(""), workflows.SearchStage.ValueSet(""),
+			workflows.SearchNextDeadline.ValueSet(time.Time{}), workflows.SearchOverdue.ValueSet(false),
+			workflows.SearchCaseworker.ValueSet("")),
+	})
+	if err != nil {
+		t.Fatalf("starting the Temporal dev server: %v\n%s", err, serverLog.String())
+	}
+	t.Cleanup(func() { _ = srv.Stop() })
+
+	queue := "ehc-it-" + t.Name()
+	w := worker.New(srv.Client(), queue, worker.Options{})
+	workflows.Register(w)
+	w.RegisterActivity(&activities.Activities{Transport: &activities.LogTransport{}})
+	if err := w.Start(); err != nil {
+		t.Fatalf("starting the worker: %v", err)
+	}
+	t.Cleanup(w.Stop)
+
+	env := map[string]string{"TEMPORAL_ADDRESS": srv.FrontendHostPort(), "EHC_TASK_QUEUE": queue}
+	old := getenv
+	getenv = func(k string) string { return env[k] }
+	t.Cleanup(func() { getenv = old })
+	return srv.Client(), srv.FrontendHostPort()
+}
+
+// ehc runs one command as a caseworker would and returns what it printed.
+func ehc(t *testing.T, wantCode int, args ...string) string {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, &out, &errb)
+	if code != wantCode {
+		t.Fatalf("ehc %s: exit %d, want %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), code, wantCode, out.String(), errb.String())
+	}
+	return out.String() + errb.String()
+}
+
+// One case from request to final plan through the CLI, on a real server,
+// with a back-dated request so every step has a past date.
+func TestIntegrationCaseToFinalPlan(t *testing.T) {
+	c, _ := startTemporal(t)
+	today := statute.DateOf(time.Now())
+	day := func(n int) string { return today.AddDays(n).String() }
+	ref := "IT-PLAN-1"
+
+	ehc(t, 0, "start", "--case", ref, "--received", day(-30), "--child-name", "Ada Example", "--child-dob", "2016-04-01",
+		"--family-name", "Sam Example", "--family-email", "sam@example.org", "--requester", "parent",
+		"--school-name", "Oak Primary", "--school-email", "head@oak.example.org",
+		"--caseworker", "cw-jones", "--caseworker-email", "jones@la.example.gov.uk", "--manager-email", "manager@la.example.gov.uk")
+	if out := ehc(t, 1, "start", "--case", ref, "--received", day(-30), "--child-name", "Ada Example", "--child-dob", "2016-04-01",
+		"--family-name", "Sam Example", "--family-email", "sam@example.org", "--requester", "parent",
+		"--school-name", "Oak Primary", "--school-email", "head@oak.example.org",
+		"--caseworker", "cw-jones", "--caseworker-email", "jones@la.example.gov.uk"); !strings.Contains(out, "case "+ref+" already has an assessment running") {
+		t.Errorf("second start: %s", out)
+	}
+	if out := ehc(t, 1, "serve-draft", ref, "--on", day(-1)); !strings.Contains(out, "is at stage requested") {
+		t.Errorf("step out of order: %s", out)
+	}
+	ehc(t, 0, "decide-assess", ref, "--assess", "--on", day(-25))
+	ehc(t, 0, "request-advice", ref, "--kind", "psychological", "--provider-name", "EP service", "--provider-email", "ep@la.example.gov.uk", "--on", day(-25))
+	ehc(t, 0, "request-advice", ref, "--kind", "medical", "--provider-name", "Paediatrics", "--provider-email", "paeds@nhs.example.org", "--on", day(-24))
+	ehc(t, 0, "record-advice", ref, "--kind", "psychological", "--on", day(-10))
+	ehc(t, 0, "record-advice", ref, "--id", "medical-1", "--on", day(-9))
+	ehc(t, 0, "decide-issue", ref, "--issue", "--on", day(-8))
+	ehc(t, 0, "serve-draft", ref, "--on", day(-6))
+	ehc(t, 0, "record-comments", ref, "--school-name", "Elm Academy", "--school-email", "office@elm.example.org", "--on", day(-3))
+	ehc(t, 0, "record-consultation", ref, "--school", "Elm Academy", "--agrees", "--on", day(-1))
+
+	var st workflows.CaseStatus
+	if err := json.Unmarshal([]byte(ehc(t, 0, "status", ref, "--json")), &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Stage != workflows.StageDraftServed || st.FinalPlanDue.String() != day(-30+140) || st.DecisionToAssessDue.String() != day(-30+42) {
+		t.Errorf("status: stage %s, final plan due %s, decision due %s", st.Stage, st.FinalPlanDue, st.DecisionToAssessDue)
+	}
+	if len(st.Advice) != 2 || st.Advice[0].Status != workflows.StatusMet || st.Advice[0].Due.String() != day(-25+42) {
+		t.Errorf("advice: %+v", st.Advice)
+	}
+	ehc(t, 0, "issue-final-plan", ref, "--school", "Elm Academy", "--on", day(0))
+	if out := ehc(t, 1, "issue-final-plan", ref, "--on", day(0)); !strings.Contains(out, "has ended") && !strings.Contains(out, "already issued") {
+		t.Errorf("second final plan: %s", out)
+	}
+	plain := ehc(t, 0, "status", ref)
+	for _, want := range []string{"closed: final plan issued", "Final EHC plan", longDate(today.AddDays(-30 + 140)), "met"} {
+		if !strings.Contains(plain, want) {
+			t.Errorf("status lacks %q:\n%s", want, plain)
+		}
+	}
+	waitListed(t, ref, "--stage", "final_plan_issued", "--caseworker", "cw-jones")
+	recordHistories(t, c, ref)
+}
+
+// A case received 7 weeks ago with no decision is overdue the moment it
+// starts, and managers find it with --overdue.
+func TestIntegrationOverdueListed(t *testing.T) {
+	c, _ := startTemporal(t)
+	today := statute.DateOf(time.Now())
+	ref := "IT-LATE-1"
+	ehc(t, 0, "start", "--case", ref, "--received", today.AddDays(-49).String(), "--child-name", "Bo Example", "--child-dob", "2018-02-03",
+		"--family-name", "Kim Example", "--family-email", "kim@example.org", "--requester", "school",
+		"--school-name", "Ash Infants", "--school-email", "senco@ash.example.org",
+		"--caseworker", "cw-patel", "--caseworker-email", "patel@la.example.gov.uk")
+	waitListed(t, ref, "--overdue", "--caseworker", "cw-patel")
+	var st workflows.CaseStatus
+	if err := json.Unmarshal([]byte(ehc(t, 0, "status", ref, "--json")), &st); err != nil {
+		t.Fatal(err)
+	}
+	if !st.Overdue || st.Deadlines[0].Status != workflows.StatusMissed || st.Deadlines[0].DaysOverdue != 7 {
+		t.Errorf("status: overdue %v, %+v", st.Overdue, st.Deadlines[0])
+	}
+	ehc(t, 0, "withdraw", ref, "--reason", "family moved away", "--on", today.String())
+	recordHistories(t, c, ref)
+}
+
+// waitListed polls ehc list until ref appears: visibility is eventually
+// consistent.
+func waitListed(t *testing.T, ref string, filters ...string) {
+	t.Helper()
+	var out string
+	for range 50 {
+		out = ehc(t, 0, append([]string{"list"}, filters...)...)
+		if strings.Contains(out, ref) {
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Errorf("ehc list %s never showed %s; last output:\n%s", strings.Join(filters, " "), ref, out)
+}
+
+// recordHistories replays the case's histories (the assessment and its
+// advice children) against this code, and with EHC_RECORD_HISTORIES=DIR
+// writes them to DIR for workflows' replay test.
+func recordHistories(t *testing.T, c client.Client, ref string) {
+	t.Helper()
+	ctx := context.Background()
+	resp, err := c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
+		Query: fmt.Sprintf("WorkflowId STARTS_WITH '%s'", workflows.WorkflowID(ref)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range resp.Executions {
+		if e.Status == enums.WORKFLOW_EXECUTION_STATUS_RUNNING {
+			continue
+		}
+		var h historypb.History
+		it := c.GetWorkflowHistory(ctx, e.Execution.WorkflowId, e.Execution.RunId, false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+		for it.HasNext() {
+			ev, err := it.Next()
+			if err != nil {
+				t.Fatal(err)
+			}
+			h.Events = append(h.Events, ev)
+		}
+		r := worker.NewWorkflowReplayer()
+		workflows.Register(r)
+		if err := r.ReplayWorkflowHistory(nil, &h); err != nil {
+			t.Errorf("replaying %s: %v", e.Execution.WorkflowId, err)
+		}
+		if dir := os.Getenv("EHC_RECORD_HISTORIES"); dir != "" {
+			b, err := protojson.Marshal(&h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := strings.NewReplacer("/", "_").Replace(e.Execution.WorkflowId) + ".json"
+			if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}

@@ -1,0 +1,213 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/ehc-send/ehc/statute"
+	"github.com/ehc-send/ehc/workflows"
+)
+
+// Search attributes: the workflow's keys (workflows.Search*), named here as
+// start and list use them. Start sets the case reference, its first stage
+// and the caseworker's staff ID, nothing about the child or family, so the
+// case is listed before its first workflow task; the workflow keeps EhcStage,
+// EhcNextDeadline and EhcOverdue up to date.
+var (
+	saCaseRef      = workflows.SearchCaseRef
+	saStage        = workflows.SearchStage
+	saCaseworker   = workflows.SearchCaseworker
+	saNextDeadline = workflows.SearchNextDeadline
+	saOverdue      = workflows.SearchOverdue
+)
+
+var requesters = []workflows.Requester{
+	workflows.RequesterParent, workflows.RequesterYoungPerson, workflows.RequesterSchool, workflows.RequesterOther,
+}
+
+func parseRequester(s string) (workflows.Requester, error) {
+	names := make([]string, len(requesters))
+	for i, r := range requesters {
+		if string(r) == s {
+			return r, nil
+		}
+		names[i] = string(r)
+	}
+	if s == "" {
+		return "", usagef("--requester is required: one of %s", strings.Join(names, ", "))
+	}
+	return "", usagef("unknown --requester %q: one of %s", s, strings.Join(names, ", "))
+}
+
+// startFlags are start's own flags, as given.
+type startFlags struct {
+	caseRef, received           string
+	childName, childDOB         string
+	familyName, familyEmail     string
+	requester                   string
+	schoolName, schoolEmail     string
+	caseworker, caseworkerEmail string
+	managerEmail                string
+	asJSON                      bool
+}
+
+// input checks every flag, in the order given in usage, and builds the
+// workflow's input; Policy is left for the caller to fill from config.
+func (f startFlags) input() (workflows.AssessmentInput, error) {
+	if err := required("case", f.caseRef); err != nil {
+		return workflows.AssessmentInput{}, err
+	}
+	if err := checkCaseRef(f.caseRef); err != nil {
+		return workflows.AssessmentInput{}, err
+	}
+	received, err := parseDateFlag("received", f.received)
+	if err != nil {
+		return workflows.AssessmentInput{}, err
+	}
+	if err := notFuture("received", received); err != nil {
+		return workflows.AssessmentInput{}, err
+	}
+	if err := required("child-name", f.childName); err != nil {
+		return workflows.AssessmentInput{}, err
+	}
+	dob, err := parseDateFlag("child-dob", f.childDOB)
+	if err != nil {
+		return workflows.AssessmentInput{}, err
+	}
+	if err := notFuture("child-dob", dob); err != nil {
+		return workflows.AssessmentInput{}, err
+	}
+	if dob.After(received) {
+		return workflows.AssessmentInput{}, usagef("--child-dob %s is after the request was received (--received %s)", dob, received)
+	}
+	if err := required("family-name", f.familyName); err != nil {
+		return workflows.AssessmentInput{}, err
+	}
+	if err := checkEmail("family-email", f.familyEmail); err != nil {
+		return workflows.AssessmentInput{}, err
+	}
+	requester, err := parseRequester(f.requester)
+	if err != nil {
+		return workflows.AssessmentInput{}, err
+	}
+	if err := required("school-name", f.schoolName); err != nil {
+		return workflows.AssessmentInput{}, err
+	}
+	if err := checkEmail("school-email", f.schoolEmail); err != nil {
+		return workflows.AssessmentInput{}, err
+	}
+	if err := required("caseworker", f.caseworker); err != nil {
+		return workflows.AssessmentInput{}, err
+	}
+	if err := checkEmail("caseworker-email", f.caseworkerEmail); err != nil {
+		return workflows.AssessmentInput{}, err
+	}
+	if f.managerEmail != "" {
+		if err := checkEmail("manager-email", f.managerEmail); err != nil {
+			return workflows.AssessmentInput{}, err
+		}
+	}
+	return workflows.AssessmentInput{
+		CaseRef:         f.caseRef,
+		Received:        received,
+		Child:           workflows.Child{Name: strings.TrimSpace(f.childName), DateOfBirth: dob},
+		Family:          workflows.Contact{Name: strings.TrimSpace(f.familyName), Email: f.familyEmail},
+		Requester:       requester,
+		School:          workflows.Contact{Name: strings.TrimSpace(f.schoolName), Email: f.schoolEmail},
+		Caseworker:      strings.TrimSpace(f.caseworker),
+		CaseworkerEmail: f.caseworkerEmail,
+		Manager:         workflows.Contact{Email: f.managerEmail},
+	}, nil
+}
+
+// startOptions starts the case's one workflow: a second start for the same
+// case fails rather than joining or replacing the running one.
+func startOptions(in workflows.AssessmentInput, taskQueue string) client.StartWorkflowOptions {
+	return client.StartWorkflowOptions{
+		ID:                                       workflows.WorkflowID(in.CaseRef),
+		TaskQueue:                                taskQueue,
+		WorkflowIDConflictPolicy:                 enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		WorkflowExecutionErrorWhenAlreadyStarted: true,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			saCaseRef.ValueSet(in.CaseRef),
+			saStage.ValueSet(string(workflows.StageRequested)),
+			saCaseworker.ValueSet(in.Caseworker),
+		),
+		StaticSummary: fmt.Sprintf("EHC assessment %s, requested %s", in.CaseRef, in.Received),
+	}
+}
+
+// startResult is what start prints with --json.
+type startResult struct {
+	CaseRef    string `json:"case_ref"`
+	WorkflowID string `json:"workflow_id"`
+	RunID      string `json:"run_id"`
+	statute.Timetable
+}
+
+// cmdStart starts the needs assessment for one request.
+func cmdStart(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("start")
+	var f startFlags
+	fs.StringVar(&f.caseRef, "case", "", "case `REF`erence: 2-40 letters, digits and hyphens; nothing personal")
+	fs.StringVar(&f.received, "received", "", "`date` the request was received: Day 1 (YYYY-MM-DD)")
+	fs.StringVar(&f.childName, "child-name", "", "child's or young person's `name`")
+	fs.StringVar(&f.childDOB, "child-dob", "", "child's date of birth (YYYY-MM-DD)")
+	fs.StringVar(&f.familyName, "family-name", "", "`name` of the parent or young person the case writes to")
+	fs.StringVar(&f.familyEmail, "family-email", "", "family's `email` address")
+	fs.StringVar(&f.requester, "requester", "", "who made the request: parent, young_person, school or other")
+	fs.StringVar(&f.schoolName, "school-name", "", "`name` of the child's school or setting")
+	fs.StringVar(&f.schoolEmail, "school-email", "", "school's `email` address")
+	fs.StringVar(&f.caseworker, "caseworker", "", "caseworker's staff `ID`")
+	fs.StringVar(&f.caseworkerEmail, "caseworker-email", "", "caseworker's `email` address, for reminders")
+	fs.StringVar(&f.managerEmail, "manager-email", "", "SEND manager's `email` address, for escalations (optional)")
+	fs.BoolVar(&f.asJSON, "json", false, "print JSON for scripts")
+	cfg, err := parseConfig(fs, "start", args, stderr)
+	if err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	in, err := f.input()
+	if err != nil {
+		return err
+	}
+	in.Policy = cfg.Policy()
+
+	c, err := dial(ctx, cfg, stderr)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	sctx, cancel := withTimeout(ctx)
+	defer cancel()
+	run, err := c.ExecuteWorkflow(sctx, startOptions(in, cfg.TaskQueue), workflows.AssessmentWorkflowName, in)
+	if err != nil {
+		var started *serviceerror.WorkflowExecutionAlreadyStarted
+		if errors.As(err, &started) {
+			return fmt.Errorf("case %s already has an assessment running; see: ehc status %s", in.CaseRef, in.CaseRef)
+		}
+		return fmt.Errorf("could not start the assessment for case %s: %w", in.CaseRef, err)
+	}
+
+	tt := statute.Compute(in.Received, statute.Steps{})
+	if f.asJSON {
+		return writeJSON(stdout, startResult{CaseRef: in.CaseRef, WorkflowID: run.GetID(), RunID: run.GetRunID(), Timetable: tt})
+	}
+	fmt.Fprintf(stdout, "Started the assessment for case %s (workflow %s).\n\n", in.CaseRef, run.GetID())
+	if err := printTimetable(stdout, tt); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(stdout, "\nNext: decide whether to assess by %s (ehc decide-assess %s --assess | --refuse --reason TEXT).\n",
+		longDate(tt.DecisionToAssessDue), in.CaseRef)
+	return err
+}

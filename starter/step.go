@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+
+	"go.temporal.io/sdk/client"
+
+	"github.com/ehc-send/ehc/config"
+	"github.com/ehc-send/ehc/statute"
+	"github.com/ehc-send/ehc/workflows"
+)
+
+// step is what every caseworker step shares: the case reference (first
+// argument or --case), --on, --json and the connection settings.
+type step struct {
+	name     string
+	fs       *flag.FlagSet
+	caseFlag *string
+	on       *string
+	asJSON   *bool
+
+	// Set by parse.
+	ref  string
+	date statute.Date
+	cfg  config.Config
+}
+
+func newStep(name string) *step {
+	fs := newFlagSet(name)
+	return &step{
+		name:     name,
+		fs:       fs,
+		caseFlag: fs.String("case", "", "case `REF`erence (or give it as the first argument)"),
+		on:       fs.String("on", "", "`date` the step took effect (YYYY-MM-DD; default today in London)"),
+		asJSON:   fs.Bool("json", false, "print the case's status as JSON after the step"),
+	}
+}
+
+// parse reads the command line: the step's own flags are registered on
+// s.fs beforehand and checked by the caller afterwards.
+func (s *step) parse(args []string, stderr io.Writer) error {
+	positional, rest := splitRef(args)
+	cfg, err := parseConfig(s.fs, s.name, rest, stderr)
+	if err != nil {
+		return err
+	}
+	s.cfg = cfg
+	if s.ref, err = caseRef(positional, *s.caseFlag, s.fs); err != nil {
+		return err
+	}
+	s.date = today()
+	if *s.on != "" {
+		if s.date, err = parseDateFlag("on", *s.on); err != nil {
+			return err
+		}
+		if err := notFuture("on", s.date); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// send runs the step as an update on the case's workflow, waits for the
+// case to accept or refuse it, and prints done and the next deadline.
+func (s *step) send(ctx context.Context, update string, input any, done string, stdout, stderr io.Writer) error {
+	c, err := dial(ctx, s.cfg, stderr)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+
+	uctx, cancel := withTimeout(ctx)
+	defer cancel()
+	h, err := c.UpdateWorkflow(uctx, client.UpdateWorkflowOptions{
+		WorkflowID:   workflows.WorkflowID(s.ref),
+		UpdateName:   update,
+		Args:         []any{input},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		err = h.Get(uctx, nil)
+	}
+	if err != nil {
+		return caseError(ctx, c, s.cfg, s.ref, err)
+	}
+
+	st, qerr := queryStatus(ctx, c, s.cfg, s.ref)
+	if *s.asJSON {
+		if qerr != nil {
+			return fmt.Errorf("recorded, but could not read the case's status: %w", qerr)
+		}
+		return writeJSON(stdout, st)
+	}
+	fmt.Fprintf(stdout, "Case %s, %s: %s.\n", s.ref, longDate(s.date), done)
+	if qerr != nil {
+		fmt.Fprintf(stderr, "ehc %s: recorded, but could not read the case's status: %v\n", s.name, qerr)
+		return nil
+	}
+	_, err = fmt.Fprintln(stdout, nextDeadlineLine(st))
+	return err
+}

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/ehc-send/ehc/statute"
+	"github.com/ehc-send/ehc/workflows"
+)
+
+// exceptionDeadlines are the limits an exception can excuse.
+var exceptionDeadlines = []statute.Deadline{
+	statute.DecisionToAssessDue, statute.AdviceDue, statute.DecisionNotToIssueDue, statute.FinalPlanDue,
+}
+
+func parseExceptionDeadline(v string) (statute.Deadline, error) {
+	names := make([]string, len(exceptionDeadlines))
+	for i, d := range exceptionDeadlines {
+		if string(d) == v {
+			return d, nil
+		}
+		names[i] = string(d)
+	}
+	if v == "" {
+		return "", usagef("--deadline is required: one of %s", strings.Join(names, ", "))
+	}
+	return "", usagef("unknown --deadline %q: an exception can excuse %s", v, strings.Join(names, ", "))
+}
+
+func groundNames() string {
+	names := make([]string, len(statute.ExceptionGrounds))
+	for i, g := range statute.ExceptionGrounds {
+		names[i] = string(g)
+	}
+	return strings.Join(names, ", ")
+}
+
+// cmdRecordException records an exception to a time limit (reg 5(4), 8(2),
+// 10(4), 13(3)). The clock does not stop: the limit stops binding.
+func cmdRecordException(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	s := newStep("record-exception")
+	ground := s.fs.String("ground", "", "the exception's ground: "+groundNames())
+	deadline := s.fs.String("deadline", "", "the limit it excuses: decision_to_assess_due, advice_due, decision_not_to_issue_due or final_plan_due")
+	adviceID := s.fs.String("advice-id", "", "the advice request's `ID` (with --deadline advice_due)")
+	from := s.fs.String("from", "", "`date` the circumstances began (YYYY-MM-DD)")
+	to := s.fs.String("to", "", "`date` they ended (YYYY-MM-DD; optional while they go on)")
+	note := s.fs.String("note", "", "a note for the case record (optional)")
+	if err := s.parse(args, stderr); err != nil {
+		return err
+	}
+	if *ground == "" {
+		return usagef("--ground is required: one of %s", groundNames())
+	}
+	g, err := statute.ParseExceptionGround(*ground)
+	if err != nil {
+		return usagef("--ground: %v", err)
+	}
+	d, err := parseExceptionDeadline(*deadline)
+	if err != nil {
+		return err
+	}
+	if !g.AppliesTo(d) {
+		return usagef("the ground %s (%s) cannot excuse %s (%s)", g, g.Title(), d, d.Regulation())
+	}
+	switch {
+	case d == statute.AdviceDue && strings.TrimSpace(*adviceID) == "":
+		return usagef("--advice-id is required with --deadline %s: name the advice request, as ehc status shows it", d)
+	case d != statute.AdviceDue && *adviceID != "":
+		return usagef("--advice-id goes only with --deadline %s", statute.AdviceDue)
+	}
+	in := workflows.RecordExceptionInput{
+		On: s.date, Ground: g, Deadline: d, AdviceID: strings.TrimSpace(*adviceID), Note: strings.TrimSpace(*note),
+	}
+	if in.From, err = parseDateFlag("from", *from); err != nil {
+		return err
+	}
+	if *to != "" {
+		if in.To, err = parseDateFlag("to", *to); err != nil {
+			return err
+		}
+		if in.To.Before(in.From) {
+			return usagef("--to %s is before --from %s", in.To, in.From)
+		}
+	}
+	return s.send(ctx, workflows.UpdateRecordException, in,
+		fmt.Sprintf("exception recorded under %s: %s", g.Regulation(d), g.Title()),
+		stdout, stderr)
+}

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"io"
+	"strings"
+
+	"github.com/ehc-send/ehc/statute"
+	"github.com/ehc-send/ehc/workflows"
+)
+
+// cmdServeDraft records the draft plan served on the family (reg 13(1)).
+func cmdServeDraft(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	s := newStep("serve-draft")
+	if err := s.parse(args, stderr); err != nil {
+		return err
+	}
+	return s.send(ctx, workflows.UpdateServeDraft,
+		workflows.ServeDraftInput{On: s.date},
+		"draft plan served; the family may comment until "+longDate(statute.CommentsEnd(s.date)),
+		stdout, stderr)
+}
+
+// cmdRecordComments records the family's representations on the draft,
+// and the school they ask for, which is then consulted.
+func cmdRecordComments(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	s := newStep("record-comments")
+	schoolName := s.fs.String("school-name", "", "`name` of a school the family asks to be named (consulted from --on)")
+	schoolEmail := s.fs.String("school-email", "", "that school's `email` address")
+	meeting := s.fs.Bool("meeting", false, "the family asks to meet an officer about the draft")
+	note := s.fs.String("note", "", "a note for the case record (optional)")
+	if err := s.parse(args, stderr); err != nil {
+		return err
+	}
+	in := workflows.RecordCommentsInput{On: s.date, WantsMeeting: *meeting, Note: strings.TrimSpace(*note)}
+	if *schoolName != "" || *schoolEmail != "" {
+		if err := required("school-name", *schoolName); err != nil {
+			return usagef("--school-email needs --school-name: give both to name a requested school")
+		}
+		if *schoolEmail == "" {
+			return usagef("--school-name needs --school-email: give both to name a requested school")
+		}
+		if err := checkEmail("school-email", *schoolEmail); err != nil {
+			return err
+		}
+		in.RequestedSchool = workflows.Contact{Name: strings.TrimSpace(*schoolName), Email: *schoolEmail}
+	}
+	done := "family's comments recorded"
+	if in.RequestedSchool.Name != "" {
+		done += "; " + in.RequestedSchool.Name + " requested and consulted"
+	}
+	if in.WantsMeeting {
+		done += "; meeting requested"
+	}
+	return s.send(ctx, workflows.UpdateRecordComments, in, done, stdout, stderr)
+}
+
+// cmdConsultSchool records consulting a school on the draft (CFA s.39(3)).
+func cmdConsultSchool(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	s := newStep("consult-school")
+	schoolName := s.fs.String("school-name", "", "`name` of the school consulted")
+	schoolEmail := s.fs.String("school-email", "", "the school's `email` address")
+	if err := s.parse(args, stderr); err != nil {
+		return err
+	}
+	if err := required("school-name", *schoolName); err != nil {
+		return err
+	}
+	if err := checkEmail("school-email", *schoolEmail); err != nil {
+		return err
+	}
+	name := strings.TrimSpace(*schoolName)
+	return s.send(ctx, workflows.UpdateConsultSchool,
+		workflows.ConsultSchoolInput{On: s.date, School: workflows.Contact{Name: name, Email: *schoolEmail}},
+		name+" consulted; answer expected by "+longDate(statute.ConsultDueFrom(s.date, s.cfg.ConsultDays)),
+		stdout, stderr)
+}
+
+// cmdRecordConsultation records a consulted school's answer.
+func cmdRecordConsultation(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	s := newStep("record-consultation")
+	school := s.fs.String("school", "", "`name` of the consulted school, as consulted")
+	agrees := s.fs.Bool("agrees", false, "the school agrees to be named")
+	declines := s.fs.Bool("declines", false, "the school says it is unsuitable or cannot admit")
+	note := s.fs.String("note", "", "a note for the case record (optional)")
+	if err := s.parse(args, stderr); err != nil {
+		return err
+	}
+	if err := required("school", *school); err != nil {
+		return err
+	}
+	if err := exactlyOne("agrees", *agrees, "declines", *declines); err != nil {
+		return err
+	}
+	name := strings.TrimSpace(*school)
+	done := name + " agrees to be named"
+	if *declines {
+		done = name + " declines"
+	}
+	return s.send(ctx, workflows.UpdateRecordConsultation,
+		workflows.RecordConsultationInput{On: s.date, School: name, Agrees: *agrees, Note: strings.TrimSpace(*note)},
+		done, stdout, stderr)
+}
+
+// cmdIssueFinalPlan records the final plan issued (reg 13(2)), closing the
+// case.
+func cmdIssueFinalPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	s := newStep("issue-final-plan")
+	school := s.fs.String("school", "", "`name` of the school or setting the plan names (optional)")
+	if err := s.parse(args, stderr); err != nil {
+		return err
+	}
+	return s.send(ctx, workflows.UpdateIssueFinalPlan,
+		workflows.IssueFinalPlanInput{On: s.date, School: strings.TrimSpace(*school)},
+		"final EHC plan issued", stdout, stderr)
+}
