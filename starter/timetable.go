@@ -39,15 +39,8 @@ func cmdTimetable(_ context.Context, args []string, stdout, stderr io.Writer) er
 func printTimetable(w io.Writer, tt statute.Timetable) error {
 	tw := newTable(w)
 	fmt.Fprintf(tw, "Request received (Day 1)\t%s\t%s\n", longDate(tt.Day1), "CFA s.36(1)")
-	for _, d := range []struct {
-		deadline statute.Deadline
-		due      statute.Date
-	}{
-		{statute.DecisionToAssessDue, tt.DecisionToAssessDue},
-		{statute.DecisionNotToIssueDue, tt.DecisionNotToIssueDue},
-		{statute.FinalPlanDue, tt.FinalPlanDue},
-	} {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", sentence(d.deadline.Title()), longDate(d.due), d.deadline.Regulation())
+	for _, l := range tt.FromDay1() {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", sentence(l.Deadline.Title()), longDate(l.Due), l.Deadline.Regulation())
 	}
 	if err := tw.Flush(); err != nil {
 		return err

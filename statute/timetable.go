@@ -134,3 +134,18 @@ func ConsultDueFrom(sent Date, days int) Date { // CoP 9.83
 	}
 	return sent.AddDays(days)
 }
+
+// Limit is one deadline and its date.
+type Limit struct {
+	Deadline Deadline
+	Due      Date
+}
+
+// FromDay1 lists the limits that run from Day 1, in the order they fall.
+func (t Timetable) FromDay1() []Limit {
+	return []Limit{
+		{DecisionToAssessDue, t.DecisionToAssessDue},
+		{DecisionNotToIssueDue, t.DecisionNotToIssueDue},
+		{FinalPlanDue, t.FinalPlanDue},
+	}
+}

@@ -87,15 +87,8 @@ func Assessment(ctx workflow.Context, in AssessmentInput) (AssessmentResult, err
 	}
 	a := &assessment{In: in, Policy: in.Policy.normalise(), Stage: StageRequested, StageOn: in.Received}
 	tt := statute.Compute(in.Received, statute.Steps{})
-	for _, d := range []struct {
-		name statute.Deadline
-		due  statute.Date
-	}{
-		{statute.DecisionToAssessDue, tt.DecisionToAssessDue},
-		{statute.DecisionNotToIssueDue, tt.DecisionNotToIssueDue},
-		{statute.FinalPlanDue, tt.FinalPlanDue},
-	} {
-		a.Deadlines = append(a.Deadlines, &deadline{Key: string(d.name), Name: d.name, Due: d.due, Chase: chaseLA})
+	for _, l := range tt.FromDay1() {
+		a.Deadlines = append(a.Deadlines, &deadline{Key: string(l.Deadline), Name: l.Deadline, Due: l.Due, Chase: chaseLA})
 	}
 	if err := a.register(ctx); err != nil {
 		return AssessmentResult{}, err
