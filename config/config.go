@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"slices"
 	"strconv"
@@ -24,6 +25,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/log"
 
+	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/workflows"
 )
 
@@ -43,6 +45,8 @@ type Config struct {
 	ConsultDays     int   // days a school has to answer a consultation
 
 	LogLevel string // debug, info, warn or error
+
+	DatabaseURL string // the case register (PostgreSQL); may hold a password, never logged
 }
 
 // Defaults.
@@ -86,6 +90,7 @@ const (
 	envEscalationEvery = "EHC_ESCALATION_EVERY_DAYS"
 	envConsultDays     = "EHC_CONSULTATION_DAYS"
 	envLogLevel        = "EHC_LOG_LEVEL"
+	envDatabaseURL     = "DATABASE_URL"
 )
 
 // Settings lists every setting in the order the README documents them.
@@ -102,6 +107,7 @@ var Settings = []Setting{
 	{envEscalationEvery, "escalation-every-days", strconv.Itoa(DefaultEscalationEvery), "`days` between escalations to the SEND manager while a deadline is missed"},
 	{envConsultDays, "consultation-days", strconv.Itoa(DefaultConsultDays), "`days` a school has to answer a consultation on a draft plan (CoP 9.83)"},
 	{envLogLevel, "log-level", DefaultLogLevel, "log `level`: debug, info, warn or error"},
+	{envDatabaseURL, "database-url", register.DefaultURL, "PostgreSQL `URL` of the case register (its database is created if missing)"},
 }
 
 // Default returns the configuration with every setting at its default.
@@ -114,6 +120,7 @@ func Default() Config {
 		EscalationEvery: DefaultEscalationEvery,
 		ConsultDays:     DefaultConsultDays,
 		LogLevel:        DefaultLogLevel,
+		DatabaseURL:     register.DefaultURL,
 	}
 }
 
@@ -164,6 +171,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 		EscalationEvery: r.days(envEscalationEvery),
 		ConsultDays:     r.days(envConsultDays),
 		LogLevel:        r.logLevel(envLogLevel),
+		DatabaseURL:     r.nonEmpty(envDatabaseURL),
 	}
 	if c.TLSCertFile != "" && c.TLSKeyFile == "" {
 		r.fail(envTLSCert, "set without %s; a client certificate needs its private key", both(envTLSKey))
@@ -384,5 +392,16 @@ func (c Config) LogValue() slog.Value {
 		slog.Int("escalation_every_days", c.EscalationEvery),
 		slog.Int("consultation_days", c.ConsultDays),
 		slog.String("log_level", c.LogLevel),
+		slog.String("database_url", redactURL(c.DatabaseURL)),
 	)
+}
+
+// redactURL hides a password in a URL-form connection string; any other form
+// is hidden whole, as it may carry one too.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme == "" {
+		return "[redacted]"
+	}
+	return u.Redacted()
 }

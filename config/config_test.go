@@ -44,6 +44,7 @@ func TestLoadDefaults(t *testing.T) {
 		EscalationEvery: 7,
 		ConsultDays:     15,
 		LogLevel:        "info",
+		DatabaseURL:     "postgres://postgres@127.0.0.1:5432/ehc?sslmode=disable",
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("Load() = %+v, want %+v", c, want)
@@ -75,6 +76,7 @@ func TestLoadEnvironment(t *testing.T) {
 		"EHC_ESCALATION_EVERY_DAYS": "3",
 		"EHC_CONSULTATION_DAYS":     "10",
 		"EHC_LOG_LEVEL":             "DEBUG",
+		"DATABASE_URL":              "postgres://ehc:pw@db.internal:5432/ehc",
 	}
 	c, err := load(t, env)
 	if err != nil {
@@ -93,6 +95,7 @@ func TestLoadEnvironment(t *testing.T) {
 		EscalationEvery: 3,
 		ConsultDays:     10,
 		LogLevel:        "debug",
+		DatabaseURL:     "postgres://ehc:pw@db.internal:5432/ehc",
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("Load() = %+v, want %+v", c, want)

@@ -17,15 +17,20 @@ import (
 
 	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/config"
+	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows"
 )
 
-// Seams for tests: the clock, the environment and the Temporal client.
+// Seams for tests: the clock, the environment, the Temporal client and the
+// case register.
 var (
-	now    = time.Now
-	getenv = os.Getenv
-	dial   = dialTemporal
+	now          = time.Now
+	getenv       = os.Getenv
+	dial         = dialTemporal
+	openRegister = func(ctx context.Context, cfg config.Config) (*register.Store, error) {
+		return register.Connect(ctx, cfg.DatabaseURL)
+	}
 )
 
 // rpcTimeout bounds each call to Temporal when the caller set no deadline,

@@ -1,0 +1,76 @@
+// Package register is the case register in PostgreSQL: the projection of
+// every case, the append-only audit of statutory events, advice requests,
+// the advice-provider directory, the notification outbox and the figures
+// managers report. Temporal runs cases; this is what outlives them.
+package register
+
+import "github.com/ehc-send/ehc/statute"
+
+// Event kinds in case_events.
+const (
+	KindStep         = "step"
+	KindReminder     = "reminder"
+	KindEscalation   = "escalation"
+	KindNotification = "notification"
+)
+
+// CaseEvent is one thing that happened to a case, with the case as it stood
+// afterwards. The workflow derives Key from itself and the step, so writing
+// the same event twice is a no-op.
+type CaseEvent struct {
+	Key         string         `json:"key"`
+	CaseRef     string         `json:"case_ref"`
+	Kind        string         `json:"kind"`
+	Name        string         `json:"name"` // the step, deadline or template
+	EffectiveOn statute.Date   `json:"effective_on"`
+	Detail      map[string]any `json:"detail,omitempty"` // no personal data
+	Case        Snapshot       `json:"case"`
+	People      *People        `json:"people,omitzero"` // on the first event only
+}
+
+// Snapshot is the case's projection after the event. Seq orders snapshots so
+// that a late retry of an older event never overwrites a newer state.
+type Snapshot struct {
+	Seq                   int            `json:"seq"`
+	Stage                 string         `json:"stage"`
+	Requester             string         `json:"requester"`
+	Caseworker            string         `json:"caseworker"`
+	Day1                  statute.Date   `json:"day1"`
+	DecisionToAssessDue   statute.Date   `json:"decision_to_assess_due"`
+	DecisionNotToIssueDue statute.Date   `json:"decision_not_to_issue_due"`
+	FinalPlanDue          statute.Date   `json:"final_plan_due"`
+	DraftCommentsEnd      statute.Date   `json:"draft_comments_end,omitzero"`
+	DecidedToAssessOn     statute.Date   `json:"decided_to_assess_on,omitzero"`
+	Assess                *bool          `json:"assess,omitempty"`
+	DecidedToIssueOn      statute.Date   `json:"decided_to_issue_on,omitzero"`
+	Issue                 *bool          `json:"issue,omitempty"`
+	DraftServedOn         statute.Date   `json:"draft_served_on,omitzero"`
+	FinalPlanOn           statute.Date   `json:"final_plan_on,omitzero"`
+	ClosedOn              statute.Date   `json:"closed_on,omitzero"`
+	NextDeadline          statute.Date   `json:"next_deadline,omitzero"`
+	Overdue               bool           `json:"overdue"`
+	ExceptionRegs         []string       `json:"exception_regs,omitempty"`
+	HasException          bool           `json:"has_exception"` // to a 6/16/20-week limit: SEN2 reports it apart
+	Advice                []AdviceRecord `json:"advice,omitempty"`
+}
+
+// AdviceRecord is one advice request as the register keeps it.
+type AdviceRecord struct {
+	ID           string             `json:"id"`
+	Kind         statute.AdviceKind `json:"kind"`
+	Provider     string             `json:"provider"`
+	RequestedOn  statute.Date       `json:"requested_on"`
+	DueOn        statute.Date       `json:"due_on"`
+	ReceivedOn   statute.Date       `json:"received_on,omitzero"`
+	HasException bool               `json:"has_exception"`
+}
+
+// People is the case's personal data, kept in its own table.
+type People struct {
+	ChildName   string       `json:"child_name"`
+	ChildDOB    statute.Date `json:"child_dob,omitzero"`
+	FamilyName  string       `json:"family_name,omitempty"`
+	FamilyEmail string       `json:"family_email,omitempty"`
+	SchoolName  string       `json:"school_name,omitempty"`
+	SchoolEmail string       `json:"school_email,omitempty"`
+}

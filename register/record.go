@@ -1,0 +1,102 @@
+package register
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ehc-send/ehc/statute"
+)
+
+// Record writes one event and the case projection it leaves, in one
+// transaction. It reports whether the event was new: a retried or replayed
+// activity writes nothing twice, and an older snapshot never overwrites a
+// newer one.
+func (s *Store) Record(ctx context.Context, e CaseEvent) (bool, error) {
+	if e.Key == "" || e.CaseRef == "" || e.Kind == "" || e.EffectiveOn.IsZero() {
+		return false, fmt.Errorf("case event %q for case %q is incomplete: key, case, kind and date are required", e.Key, e.CaseRef)
+	}
+	detail, err := json.Marshal(e.Detail)
+	if err != nil {
+		return false, err
+	}
+	if e.Detail == nil {
+		detail = []byte("{}")
+	}
+	var inserted bool
+	err = pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		if err := upsertCase(ctx, tx, e.CaseRef, e.Case); err != nil {
+			return err
+		}
+		if p := e.People; p != nil {
+			if _, err := tx.Exec(ctx, `insert into case_people
+				(case_ref, child_name, child_dob, family_name, family_email, school_name, school_email)
+				values ($1, $2, $3, $4, $5, $6, $7) on conflict (case_ref) do nothing`,
+				e.CaseRef, p.ChildName, dateArg(p.ChildDOB), p.FamilyName, p.FamilyEmail, p.SchoolName, p.SchoolEmail); err != nil {
+				return fmt.Errorf("recording the people on case %s: %w", e.CaseRef, err)
+			}
+		}
+		for _, a := range e.Case.Advice {
+			if _, err := tx.Exec(ctx, `insert into advice_requests
+				(case_ref, advice_id, kind, provider, requested_on, due_on, received_on, has_exception)
+				values ($1, $2, $3, $4, $5, $6, $7, $8)
+				on conflict (case_ref, advice_id) do update set
+					received_on = coalesce(advice_requests.received_on, excluded.received_on),
+					has_exception = advice_requests.has_exception or excluded.has_exception`,
+				e.CaseRef, a.ID, string(a.Kind), a.Provider, dateArg(a.RequestedOn), dateArg(a.DueOn),
+				dateArg(a.ReceivedOn), a.HasException); err != nil {
+				return fmt.Errorf("recording advice %s on case %s: %w", a.ID, e.CaseRef, err)
+			}
+		}
+		tag, err := tx.Exec(ctx, `insert into case_events (event_key, case_ref, kind, name, effective_on, detail)
+			values ($1, $2, $3, $4, $5, $6) on conflict (event_key) do nothing`,
+			e.Key, e.CaseRef, e.Kind, e.Name, dateArg(e.EffectiveOn), detail)
+		if err != nil {
+			return fmt.Errorf("recording event %s: %w", e.Key, err)
+		}
+		inserted = tag.RowsAffected() == 1
+		return nil
+	})
+	return inserted, err
+}
+
+func upsertCase(ctx context.Context, tx pgx.Tx, ref string, c Snapshot) error {
+	regs := c.ExceptionRegs
+	if regs == nil {
+		regs = []string{}
+	}
+	_, err := tx.Exec(ctx, `insert into cases (case_ref, stage, requester, caseworker, day1,
+			decision_to_assess_due, decision_not_to_issue_due, final_plan_due, draft_comments_end,
+			decided_to_assess_on, assess, decided_to_issue_on, issue, draft_served_on, final_plan_on,
+			closed_on, next_deadline, overdue, exception_regs, has_exception, seq, updated_at)
+		values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, now())
+		on conflict (case_ref) do update set
+			stage = excluded.stage, requester = excluded.requester, caseworker = excluded.caseworker,
+			day1 = excluded.day1, decision_to_assess_due = excluded.decision_to_assess_due,
+			decision_not_to_issue_due = excluded.decision_not_to_issue_due, final_plan_due = excluded.final_plan_due,
+			draft_comments_end = excluded.draft_comments_end, decided_to_assess_on = excluded.decided_to_assess_on,
+			assess = excluded.assess, decided_to_issue_on = excluded.decided_to_issue_on, issue = excluded.issue,
+			draft_served_on = excluded.draft_served_on, final_plan_on = excluded.final_plan_on,
+			closed_on = excluded.closed_on, next_deadline = excluded.next_deadline, overdue = excluded.overdue,
+			exception_regs = excluded.exception_regs, has_exception = excluded.has_exception,
+			seq = excluded.seq, updated_at = now()
+		where cases.seq < excluded.seq`,
+		ref, c.Stage, c.Requester, c.Caseworker, dateArg(c.Day1),
+		dateArg(c.DecisionToAssessDue), dateArg(c.DecisionNotToIssueDue), dateArg(c.FinalPlanDue), dateArg(c.DraftCommentsEnd),
+		dateArg(c.DecidedToAssessOn), c.Assess, dateArg(c.DecidedToIssueOn), c.Issue, dateArg(c.DraftServedOn), dateArg(c.FinalPlanOn),
+		dateArg(c.ClosedOn), dateArg(c.NextDeadline), c.Overdue, regs, c.HasException, c.Seq)
+	if err != nil {
+		return fmt.Errorf("recording case %s: %w", ref, err)
+	}
+	return nil
+}
+
+// dateArg passes a civil date to PostgreSQL as text, and a zero date as NULL.
+func dateArg(d statute.Date) any {
+	if d.IsZero() {
+		return nil
+	}
+	return d.String()
+}
