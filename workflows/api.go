@@ -113,7 +113,10 @@ type (
 		On       statute.Date       `json:"on"`
 		Kind     statute.AdviceKind `json:"kind"`
 		Provider Contact            `json:"provider"`
-		Note     string             `json:"note,omitzero"`
+		// EscalationEmail is copied on overdue notices: the provider
+		// directory's escalation contact for the adviser's organisation.
+		EscalationEmail string `json:"escalation_email,omitzero"`
+		Note            string `json:"note,omitzero"`
 	}
 	RecordAdviceInput struct {
 		On statute.Date `json:"on"`
