@@ -53,6 +53,7 @@ type Delivery struct {
 // Activities holds the clients the activities use; register a pointer.
 type Activities struct {
 	Transport Transport
+	Register  Register
 	Logger    *slog.Logger // nil means slog.Default()
 }
 
@@ -83,6 +84,10 @@ func (a *Activities) Notify(ctx context.Context, n Notification) (Delivery, erro
 	}
 	if d.Key == "" {
 		d.Key = n.Key
+	}
+	if err := a.recordNotification(ctx, n, d); err != nil {
+		// Retrying redelivers nothing: the transport knows the key.
+		return Delivery{}, err
 	}
 	log.Info("notification delivered", "message_id", d.MessageID, "duplicate", d.Duplicate)
 	return d, nil

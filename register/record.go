@@ -3,6 +3,7 @@ package register
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -10,13 +11,16 @@ import (
 	"github.com/ehc-send/ehc/statute"
 )
 
+// ErrInvalidEvent marks an event no retry can write.
+var ErrInvalidEvent = errors.New("invalid case event")
+
 // Record writes one event and the case projection it leaves, in one
 // transaction. It reports whether the event was new: a retried or replayed
 // activity writes nothing twice, and an older snapshot never overwrites a
 // newer one.
 func (s *Store) Record(ctx context.Context, e CaseEvent) (bool, error) {
 	if e.Key == "" || e.CaseRef == "" || e.Kind == "" || e.EffectiveOn.IsZero() {
-		return false, fmt.Errorf("case event %q for case %q is incomplete: key, case, kind and date are required", e.Key, e.CaseRef)
+		return false, fmt.Errorf("%w: %q for case %q is incomplete: key, case, kind and date are required", ErrInvalidEvent, e.Key, e.CaseRef)
 	}
 	detail, err := json.Marshal(e.Detail)
 	if err != nil {
@@ -27,8 +31,10 @@ func (s *Store) Record(ctx context.Context, e CaseEvent) (bool, error) {
 	}
 	var inserted bool
 	err = pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
-		if err := upsertCase(ctx, tx, e.CaseRef, e.Case); err != nil {
-			return err
+		if e.Case.Seq > 0 { // events without a snapshot (notifications) leave the projection alone
+			if err := upsertCase(ctx, tx, e.CaseRef, e.Case); err != nil {
+				return err
+			}
 		}
 		if p := e.People; p != nil {
 			if _, err := tx.Exec(ctx, `insert into case_people
@@ -50,9 +56,13 @@ func (s *Store) Record(ctx context.Context, e CaseEvent) (bool, error) {
 				return fmt.Errorf("recording advice %s on case %s: %w", a.ID, e.CaseRef, err)
 			}
 		}
-		tag, err := tx.Exec(ctx, `insert into case_events (event_key, case_ref, kind, name, effective_on, detail)
-			values ($1, $2, $3, $4, $5, $6) on conflict (event_key) do nothing`,
-			e.Key, e.CaseRef, e.Kind, e.Name, dateArg(e.EffectiveOn), detail)
+		var seq *int
+		if e.Case.Seq > 0 {
+			seq = &e.Case.Seq
+		}
+		tag, err := tx.Exec(ctx, `insert into case_events (event_key, case_ref, kind, name, seq, effective_on, detail)
+			values ($1, $2, $3, $4, $5, $6, $7) on conflict (event_key) do nothing`,
+			e.Key, e.CaseRef, e.Kind, e.Name, seq, dateArg(e.EffectiveOn), detail)
 		if err != nil {
 			return fmt.Errorf("recording event %s: %w", e.Key, err)
 		}

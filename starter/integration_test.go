@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/api/workflowservice/v1"
@@ -21,6 +22,8 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/ehc-send/ehc/activities"
+	"github.com/ehc-send/ehc/register"
+	"github.com/ehc-send/ehc/register/registertest"
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows"
 )
@@ -28,7 +31,7 @@ import (
 // startTemporal starts the pinned Temporal CLI's dev server (EHC_TEMPORAL_CLI,
 // which make test sets) with the EHC search attributes, and a worker on it.
 // There is no fallback: without the real server the test fails.
-func startTemporal(t *testing.T) (client.Client, string) {
+func startTemporal(t *testing.T) (client.Client, *register.Store) {
 	t.Helper()
 	cli := os.Getenv("EHC_TEMPORAL_CLI")
 	if cli == "" {
@@ -56,19 +59,25 @@ func startTemporal(t *testing.T) (client.Client, string) {
 	t.Cleanup(func() { _ = srv.Stop() })
 
 	queue := "ehc-it-" + t.Name()
+	dbURL := registertest.URL(t)
+	store, err := register.Open(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(store.Close)
 	w := worker.New(srv.Client(), queue, worker.Options{})
 	workflows.Register(w)
-	w.RegisterActivity(&activities.Activities{Transport: &activities.LogTransport{}})
+	w.RegisterActivity(&activities.Activities{Transport: &activities.LogTransport{}, Register: store})
 	if err := w.Start(); err != nil {
 		t.Fatalf("starting the worker: %v", err)
 	}
 	t.Cleanup(w.Stop)
 
-	env := map[string]string{"TEMPORAL_ADDRESS": srv.FrontendHostPort(), "EHC_TASK_QUEUE": queue}
+	env := map[string]string{"TEMPORAL_ADDRESS": srv.FrontendHostPort(), "EHC_TASK_QUEUE": queue, "DATABASE_URL": dbURL}
 	old := getenv
 	getenv = func(k string) string { return env[k] }
 	t.Cleanup(func() { getenv = old })
-	return srv.Client(), srv.FrontendHostPort()
+	return srv.Client(), store
 }
 
 // ehc runs one command as a caseworker would and returns what it printed.
@@ -85,7 +94,7 @@ func ehc(t *testing.T, wantCode int, args ...string) string {
 // One case from request to final plan through the CLI, on a real server,
 // with a back-dated request so every step has a past date.
 func TestIntegrationCaseToFinalPlan(t *testing.T) {
-	c, _ := startTemporal(t)
+	c, store := startTemporal(t)
 	today := statute.DateOf(time.Now())
 	day := func(n int) string { return today.AddDays(n).String() }
 	ref := "IT-PLAN-1"
@@ -135,6 +144,27 @@ func TestIntegrationCaseToFinalPlan(t *testing.T) {
 	}
 	waitListed(t, ref, "--stage", "final_plan_issued", "--caseworker", "cw-jones")
 	recordHistories(t, c, ref)
+
+	// The register holds every step, in its order, and the closed case;
+	// its writes are asynchronous, so it may trail the workflow briefly.
+	want := []string{"request-received " + day(-30), "decide-assess " + day(-25), "request-advice " + day(-25),
+		"request-advice " + day(-24), "record-advice " + day(-10), "record-advice " + day(-9), "decide-issue " + day(-8),
+		"serve-draft " + day(-6), "record-comments " + day(-3), "record-consultation " + day(-1), "issue-final-plan " + day(0)}
+	var steps []string
+	for range 50 {
+		steps = registerSteps(t, store, ref)
+		if len(steps) >= len(want) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if strings.Join(steps, "\n") != strings.Join(want, "\n") {
+		t.Errorf("register steps:\n%s\nwant:\n%s", strings.Join(steps, "\n"), strings.Join(want, "\n"))
+	}
+	var stage, finalOn string
+	if err := store.Pool.QueryRow(context.Background(), `select stage, final_plan_on::text from cases where case_ref = $1`, ref).Scan(&stage, &finalOn); err != nil || stage != "final_plan_issued" || finalOn != day(0) {
+		t.Errorf("register case: %s %s %v", stage, finalOn, err)
+	}
 }
 
 // A case received 7 weeks ago with no decision is overdue the moment it
@@ -215,4 +245,18 @@ func recordHistories(t *testing.T, c client.Client, ref string) {
 			}
 		}
 	}
+}
+
+func registerSteps(t *testing.T, store *register.Store, ref string) []string {
+	t.Helper()
+	rows, err := store.Pool.Query(context.Background(),
+		`select name || ' ' || effective_on from case_events where case_ref = $1 and kind = 'step' order by seq`, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return steps
 }

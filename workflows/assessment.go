@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/ehc-send/ehc/activities"
+	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/statute"
 )
 
@@ -30,8 +31,11 @@ type assessment struct {
 	Exceptions  []ExceptionRecord
 	Steps       []StepRecord
 
+	Recording bool // writes to the case register (see registerChange)
+	Seq       int  // case events recorded so far
+
 	changed int
-	sending int // notifications scheduled and not yet settled
+	sending int // activities scheduled and not yet settled
 	shown   searchState
 }
 
@@ -93,7 +97,8 @@ func Assessment(ctx workflow.Context, in AssessmentInput) (AssessmentResult, err
 	if err := a.register(ctx); err != nil {
 		return AssessmentResult{}, err
 	}
-	a.step(StepRecord{Step: "request-received", On: in.Received})
+	a.Recording = workflow.GetVersion(ctx, registerChange, workflow.DefaultVersion, 1) >= 1
+	a.step(ctx, StepRecord{Step: "request-received", On: in.Received})
 	a.tellFamily(ctx, activities.FamilyRequestReceived, "1", activities.Facts{Timetable: &tt})
 
 	for !a.Stage.Closed() {
@@ -178,7 +183,11 @@ func (a *assessment) deadline(key string) *deadline {
 	return nil
 }
 
-func (a *assessment) step(s StepRecord) { a.Steps = append(a.Steps, s) }
+// step adds a step to the case's history and the register.
+func (a *assessment) step(ctx workflow.Context, s StepRecord) {
+	a.Steps = append(a.Steps, s)
+	a.record(ctx, register.KindStep, s.Step, s.On, map[string]any{"detail": s.Detail})
+}
 
 // close ends the case: deadlines still open no longer apply.
 func (a *assessment) close(stage Stage, on statute.Date) {

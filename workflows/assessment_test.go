@@ -4,6 +4,7 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/statute"
 )
 
@@ -53,6 +54,30 @@ func TestPlanWithin20Weeks(t *testing.T) {
 	}
 	if mid.NextDeadline != date("2026-05-25") || mid.Overdue {
 		t.Errorf("next deadline %s overdue %v; want 2026-05-25, false", mid.NextDeadline, mid.Overdue)
+	}
+	assertLines(t, h.reg.of(register.KindStep), []string{
+		"2026-01-05 request-received",
+		"2026-01-26 decide-assess",
+		"2026-01-26 request-advice",
+		"2026-01-26 request-advice",
+		"2026-02-20 record-advice",
+		"2026-03-05 record-advice",
+		"2026-03-16 decide-issue",
+		"2026-03-23 serve-draft",
+		"2026-03-30 record-comments",
+		"2026-04-08 record-consultation",
+		"2026-04-20 issue-final-plan",
+	})
+	if n := len(h.reg.of(register.KindNotification)); n != len(h.rec.lines()) {
+		t.Errorf("%d notifications in the register, %d sent", n, len(h.rec.lines()))
+	}
+	end := h.reg.last()
+	if end.Case.Stage != "final_plan_issued" || end.Case.FinalPlanOn != date("2026-04-20") || end.Case.DecidedToAssessOn != date("2026-01-26") ||
+		end.Case.Assess == nil || !*end.Case.Assess || len(end.Case.Advice) != 2 || end.Case.Advice[1].ReceivedOn != date("2026-03-05") {
+		t.Errorf("register ends with %+v", end.Case)
+	}
+	if first := h.reg.events[0]; first.People == nil || first.People.ChildName != "Ada Example" || first.Case.Seq != 1 {
+		t.Errorf("first event %+v does not enter the case and its people", first)
 	}
 	for _, a := range mid.Advice {
 		if a.Status != StatusMet || a.Due != date("2026-03-09") {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/ehc-send/ehc/activities"
+	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/statute"
 )
 
@@ -27,6 +29,57 @@ func (r *recorder) Deliver(_ context.Context, m activities.Message) (activities.
 	defer r.mu.Unlock()
 	r.msgs = append(r.msgs, m)
 	return activities.Delivery{Key: m.Key}, nil
+}
+
+// registry is a fake case register keeping every event by key, as the real
+// one does: a repeated key is not a new event.
+type registry struct {
+	mu     sync.Mutex
+	events []register.CaseEvent
+	seen   map[string]bool
+}
+
+func (r *registry) Record(_ context.Context, e register.CaseEvent) (bool, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.seen == nil {
+		r.seen = map[string]bool{}
+	}
+	if r.seen[e.Key] {
+		return false, nil
+	}
+	r.seen[e.Key] = true
+	r.events = append(r.events, e)
+	return true, nil
+}
+
+// of returns the events of one kind as "date name" lines, in sequence order.
+func (r *registry) of(kind string) []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	evs := append([]register.CaseEvent{}, r.events...)
+	sort.SliceStable(evs, func(i, j int) bool { return evs[i].Case.Seq < evs[j].Case.Seq })
+	var out []string
+	for _, e := range evs {
+		if e.Kind == kind {
+			out = append(out, fmt.Sprintf("%s %s", e.EffectiveOn, e.Name))
+		}
+	}
+	return out
+}
+
+// last is the event with the highest sequence: the projection the register
+// ends with.
+func (r *registry) last() register.CaseEvent {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var l register.CaseEvent
+	for _, e := range r.events {
+		if e.Case.Seq > l.Case.Seq {
+			l = e
+		}
+	}
+	return l
 }
 
 // lines renders each message as "date template role[,role]" in send order.
@@ -69,6 +122,7 @@ type harness struct {
 	t     *testing.T
 	env   *testsuite.TestWorkflowEnvironment
 	rec   *recorder
+	reg   *registry
 	start time.Time
 	in    AssessmentInput
 	calls int
@@ -83,9 +137,9 @@ func newHarness(t *testing.T, received string) *harness {
 	start := day1.At(10)
 	env.SetStartTime(start)
 	Register(env)
-	rec := &recorder{}
-	env.RegisterActivity(&activities.Activities{Transport: rec, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	return &harness{t: t, env: env, rec: rec, start: start, in: AssessmentInput{
+	rec, reg := &recorder{}, &registry{}
+	env.RegisterActivity(&activities.Activities{Transport: rec, Register: reg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	return &harness{t: t, env: env, rec: rec, reg: reg, start: start, in: AssessmentInput{
 		CaseRef:         "EHC-0001",
 		Received:        day1,
 		Child:           Child{Name: "Ada Example", DateOfBirth: date("2016-04-01")},

@@ -7,13 +7,15 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/ehc-send/ehc/activities"
+	"github.com/ehc-send/ehc/register"
 )
 
 var acts *activities.Activities
 
-// notifyOptions let a notification retry for a day: a transport outage must
-// not lose a statutory notice, but must not hold the case either.
-var notifyOptions = workflow.ActivityOptions{
+// activityOptions let a notification or a register write retry for a day:
+// an outage must not lose a statutory notice or record, but must not hold
+// the case either.
+var activityOptions = workflow.ActivityOptions{
 	StartToCloseTimeout:    time.Minute,
 	ScheduleToCloseTimeout: 24 * time.Hour,
 }
@@ -34,14 +36,20 @@ func (a *assessment) send(ctx workflow.Context, tmpl activities.Template, subjec
 }
 
 func send(ctx workflow.Context, inFlight *int, n activities.Notification) {
-	opts := notifyOptions
-	opts.Summary = fmt.Sprintf("notify %s: %s", n.To[0].Role, n.Template)
-	f := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, opts), acts.Notify, n)
+	schedule(ctx, inFlight, fmt.Sprintf("notify %s: %s", n.To[0].Role, n.Template), n.Key, acts.Notify, n)
+}
+
+// schedule starts an activity without waiting for it, counting it in
+// inFlight until it settles so the workflow does not close under it.
+func schedule(ctx workflow.Context, inFlight *int, summary, key string, activity, arg any) {
+	opts := activityOptions
+	opts.Summary = summary
+	f := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, opts), activity, arg)
 	*inFlight++
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		defer func() { *inFlight-- }()
 		if err := f.Get(ctx, nil); err != nil {
-			workflow.GetLogger(ctx).Warn("notification not delivered", "key", n.Key, "error", err)
+			workflow.GetLogger(ctx).Warn("activity failed for good", "summary", summary, "key", key, "error", err)
 		}
 	})
 }
@@ -76,9 +84,14 @@ func (a *assessment) exceptionText(d *deadline) string {
 	return ""
 }
 
-// fire sends what one alarm calls for.
+// fire sends what one alarm calls for, and records it.
 func (a *assessment) fire(ctx workflow.Context, d *deadline, al alarm) {
 	now := today(ctx)
+	kind, detail := register.KindEscalation, map[string]any{"due": d.Due.String(), "days_overdue": now.DaysSince(d.Due), "n": al.N}
+	if al.Kind == alarmReminder {
+		kind, detail = register.KindReminder, map[string]any{"due": d.Due.String(), "days_left": d.Due.DaysSince(now)}
+	}
+	a.record(ctx, kind, d.Key, now, detail)
 	facts := activities.Facts{Deadline: d.Name, Due: d.Due, Exception: a.exceptionText(d), AdviceID: d.AdviceID, School: d.School}
 	occurrence := fmt.Sprintf("%s/%d", d.Key, al.N)
 	switch al.Kind {

@@ -108,12 +108,12 @@ func (a *assessment) decideAssess(ctx workflow.Context, in DecideAssessInput) {
 	a.deadline(string(statute.DecisionToAssessDue)).MetOn = in.On
 	if in.Assess {
 		a.Stage, a.StageOn = StageAssessing, in.On
-		a.step(StepRecord{Step: UpdateDecideAssess, On: in.On, Detail: "assess"})
+		a.step(ctx, StepRecord{Step: UpdateDecideAssess, On: in.On, Detail: "assess"})
 		a.tellFamily(ctx, activities.FamilyDecisionToAssess, "1", activities.Facts{Timetable: a.timetable(), Reason: in.Reason})
 		return
 	}
 	a.close(StageNotAssessed, in.On)
-	a.step(StepRecord{Step: UpdateDecideAssess, On: in.On, Detail: "refused"})
+	a.step(ctx, StepRecord{Step: UpdateDecideAssess, On: in.On, Detail: "refused"})
 	a.tellFamily(ctx, activities.FamilyRefusalToAssess, "1", activities.Facts{Reason: in.Reason})
 }
 
@@ -133,12 +133,12 @@ func (a *assessment) decideIssue(ctx workflow.Context, in DecideIssueInput) {
 	a.deadline(string(statute.DecisionNotToIssueDue)).MetOn = in.On
 	if in.Issue {
 		a.Stage, a.StageOn = StageDrafting, in.On
-		a.step(StepRecord{Step: UpdateDecideIssue, On: in.On, Detail: "issue"})
+		a.step(ctx, StepRecord{Step: UpdateDecideIssue, On: in.On, Detail: "issue"})
 		a.tellFamily(ctx, activities.FamilyDecisionToIssue, "1", activities.Facts{Due: a.In.Received.AddWeeks(20)})
 		return
 	}
 	a.close(StageNoPlan, in.On)
-	a.step(StepRecord{Step: UpdateDecideIssue, On: in.On, Detail: "no plan"})
+	a.step(ctx, StepRecord{Step: UpdateDecideIssue, On: in.On, Detail: "no plan"})
 	a.tellFamily(ctx, activities.FamilyDecisionNotToIssue, "1", activities.Facts{Reason: in.Reason})
 }
 
@@ -151,7 +151,7 @@ func (a *assessment) checkServeDraft(ctx workflow.Context, in ServeDraftInput) e
 
 func (a *assessment) serveDraft(ctx workflow.Context, in ServeDraftInput) {
 	a.Stage, a.StageOn, a.DraftServed = StageDraftServed, in.On, in.On
-	a.step(StepRecord{Step: UpdateServeDraft, On: in.On})
+	a.step(ctx, StepRecord{Step: UpdateServeDraft, On: in.On})
 	a.tellFamily(ctx, activities.FamilyDraftServed, "1", activities.Facts{CommentsEnd: statute.CommentsEnd(in.On), Due: a.deadline(string(statute.FinalPlanDue)).Due})
 }
 
@@ -173,7 +173,7 @@ func (a *assessment) issueFinalPlan(ctx workflow.Context, in IssueFinalPlanInput
 	d := a.deadline(string(statute.FinalPlanDue))
 	d.MetOn = in.On
 	a.close(StageFinalPlanIssued, in.On)
-	a.step(StepRecord{Step: UpdateIssueFinalPlan, On: in.On})
+	a.step(ctx, StepRecord{Step: UpdateIssueFinalPlan, On: in.On})
 	a.tellFamily(ctx, activities.FamilyFinalPlan, "1", activities.Facts{Due: d.Due, School: in.School})
 }
 
@@ -189,6 +189,6 @@ func (a *assessment) checkWithdraw(ctx workflow.Context, in WithdrawInput) error
 
 func (a *assessment) withdraw(ctx workflow.Context, in WithdrawInput) {
 	a.close(StageWithdrawn, in.On)
-	a.step(StepRecord{Step: UpdateWithdraw, On: in.On})
+	a.step(ctx, StepRecord{Step: UpdateWithdraw, On: in.On})
 	a.tellFamily(ctx, activities.FamilyWithdrawn, "1", activities.Facts{Reason: in.Reason})
 }

@@ -37,7 +37,7 @@ func (a *assessment) requestAdvice(ctx workflow.Context, in RequestAdviceInput) 
 	a.Advice = append(a.Advice, r)
 	a.Deadlines = append(a.Deadlines, &deadline{Key: string(statute.AdviceDue) + "/" + id,
 		Name: statute.AdviceDue, Due: due, Chase: chaseAdvice, AdviceID: id})
-	a.step(StepRecord{Step: UpdateRequestAdvice, On: in.On, Detail: id})
+	a.step(ctx, StepRecord{Step: UpdateRequestAdvice, On: in.On, Detail: id})
 	r.child = a.startAdvice(ctx, r)
 	a.tellFamily(ctx, activities.FamilyAdviceRequested, id, activities.Facts{AdviceKind: in.Kind, AdviceID: id, Due: due})
 }
@@ -104,7 +104,7 @@ func (a *assessment) recordAdvice(ctx workflow.Context, in RecordAdviceInput) {
 	r, _ := a.findAdvice(in.ID, in.Kind)
 	r.Received = in.On
 	a.deadline(string(statute.AdviceDue) + "/" + r.ID).MetOn = in.On
-	a.step(StepRecord{Step: UpdateRecordAdvice, On: in.On, Detail: r.ID})
+	a.step(ctx, StepRecord{Step: UpdateRecordAdvice, On: in.On, Detail: r.ID})
 	a.signalAdvice(ctx, r, in.On)
 }
 
@@ -127,7 +127,7 @@ func (a *assessment) recordComments(ctx workflow.Context, in RecordCommentsInput
 	if in.RequestedSchool.Name != "" {
 		detail = "school requested"
 	}
-	a.step(StepRecord{Step: UpdateRecordComments, On: in.On, Detail: detail})
+	a.step(ctx, StepRecord{Step: UpdateRecordComments, On: in.On, Detail: detail})
 	if in.RequestedSchool.Name != "" {
 		a.consult(in.RequestedSchool, in.On)
 	}
@@ -179,7 +179,7 @@ func (a *assessment) checkConsultSchool(ctx workflow.Context, in ConsultSchoolIn
 
 func (a *assessment) consultSchool(ctx workflow.Context, in ConsultSchoolInput) {
 	a.consult(in.School, in.On)
-	a.step(StepRecord{Step: UpdateConsultSchool, On: in.On, Detail: in.School.Name})
+	a.step(ctx, StepRecord{Step: UpdateConsultSchool, On: in.On, Detail: in.School.Name})
 }
 
 func (a *assessment) checkRecordConsultation(ctx workflow.Context, in RecordConsultationInput) error {
@@ -204,7 +204,7 @@ func (a *assessment) recordConsultation(ctx workflow.Context, in RecordConsultat
 	if in.Agrees {
 		answer = "agrees"
 	}
-	a.step(StepRecord{Step: UpdateRecordConsultation, On: in.On, Detail: c.School + " " + answer})
+	a.step(ctx, StepRecord{Step: UpdateRecordConsultation, On: in.On, Detail: c.School + " " + answer})
 }
 
 func (a *assessment) checkRecordException(ctx workflow.Context, in RecordExceptionInput) error {
@@ -258,5 +258,5 @@ func (a *assessment) recordException(ctx workflow.Context, in RecordExceptionInp
 		key += "/" + in.AdviceID
 	}
 	a.deadline(key).Exception = rec.Regulation
-	a.step(StepRecord{Step: UpdateRecordException, On: in.On, Detail: rec.Regulation + " " + string(in.Deadline)})
+	a.step(ctx, StepRecord{Step: UpdateRecordException, On: in.On, Detail: rec.Regulation + " " + string(in.Deadline)})
 }

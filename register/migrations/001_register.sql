@@ -54,6 +54,7 @@ create table case_events (
     case_ref     text not null references cases,
     kind         text not null,      -- step, reminder, escalation, notification
     name         text not null,      -- the step, deadline or template
+    seq          integer,            -- the case's own event order; null for notifications
     effective_on date not null,      -- the date it took effect
     recorded_at  timestamptz not null default now(),
     detail       jsonb not null default '{}'
