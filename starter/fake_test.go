@@ -16,6 +16,7 @@ import (
 	"go.temporal.io/sdk/converter"
 
 	"github.com/ehc-send/ehc/config"
+	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/workflows"
 )
 
@@ -28,12 +29,16 @@ var errDialled = errors.New("dialled Temporal")
 // reach Temporal fail with errDialled: local validation must come first.
 func stubDial(t *testing.T) {
 	t.Helper()
-	oldNow, oldEnv, oldDial := now, getenv, dial
+	oldNow, oldEnv, oldDial, oldOpen := now, getenv, dial, openRegister
 	now = func() time.Time { return testNow }
 	getenv = func(string) string { return "" }
 	dial = func(context.Context, config.Config, io.Writer) (client.Client, error) { return nil, errDialled }
-	t.Cleanup(func() { now, getenv, dial = oldNow, oldEnv, oldDial })
+	// No test reaches a developer's own register by accident.
+	openRegister = func(context.Context, config.Config) (*register.Store, error) { return nil, errNoRegister }
+	t.Cleanup(func() { now, getenv, dial, openRegister = oldNow, oldEnv, oldDial, oldOpen })
 }
+
+var errNoRegister = errors.New("test: no case register")
 
 // useFake is stubDial with fc as the client, recording the config dialled.
 func useFake(t *testing.T, fc *fakeClient) {

@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
+	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows"
 )
@@ -31,11 +34,15 @@ func parseKind(v string) (statute.AdviceKind, error) {
 }
 
 // cmdRequestAdvice records asking an adviser for advice (reg 6(1), 8(1)).
+// With no provider named, the kind's default provider in the directory is
+// asked; a provider named for the case is asked instead, copying on overdue
+// notices the directory's escalation contact for it when it has one.
 func cmdRequestAdvice(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	s := newStep("request-advice")
 	kind := s.fs.String("kind", "", "kind of advice (reg 6(1)): "+adviceKindsList())
-	providerName := s.fs.String("provider-name", "", "`name` of the adviser or service asked")
-	providerEmail := s.fs.String("provider-email", "", "adviser's `email` address")
+	providerName := s.fs.String("provider-name", "", "`name` of the adviser or service asked (default: the kind's default provider in the directory)")
+	providerEmail := s.fs.String("provider-email", "", "adviser's `email` address (with --provider-name)")
+	escalationEmail := s.fs.String("escalation-email", "", "`email` copied when the advice is overdue (default: the directory's, for the provider)")
 	note := s.fs.String("note", "", "a note for the case record (optional)")
 	if err := s.parse(args, stderr); err != nil {
 		return err
@@ -44,21 +51,90 @@ func cmdRequestAdvice(ctx context.Context, args []string, stdout, stderr io.Writ
 	if err != nil {
 		return err
 	}
-	if err := required("provider-name", *providerName); err != nil {
+	name := strings.TrimSpace(*providerName)
+	switch {
+	case name == "" && *providerEmail != "":
+		return usagef("--provider-email needs --provider-name: give both to name the adviser, or neither to ask the directory's default %s provider", k)
+	case name != "" && *providerEmail == "":
+		return usagef("--provider-name needs --provider-email: give both to name the adviser, or neither to ask the directory's default %s provider", k)
+	case name != "":
+		if err := checkEmail("provider-email", *providerEmail); err != nil {
+			return err
+		}
+	}
+	if *escalationEmail != "" {
+		if err := checkEmail("escalation-email", *escalationEmail); err != nil {
+			return err
+		}
+	}
+	in := workflows.RequestAdviceInput{
+		On:              s.date,
+		Kind:            k,
+		Provider:        workflows.Contact{Name: name, Email: *providerEmail},
+		EscalationEmail: *escalationEmail,
+		Note:            strings.TrimSpace(*note),
+	}
+	fromDirectory := name == ""
+	if err := adviceProvider(ctx, s, &in, stderr); err != nil {
 		return err
 	}
-	if err := checkEmail("provider-email", *providerEmail); err != nil {
-		return err
+	done := k.Title() + " requested"
+	if fromDirectory {
+		done += fmt.Sprintf(" from %s <%s>, the directory's default", in.Provider.Name, in.Provider.Email)
 	}
-	return s.send(ctx, workflows.UpdateRequestAdvice,
-		workflows.RequestAdviceInput{
-			On:       s.date,
-			Kind:     k,
-			Provider: workflows.Contact{Name: strings.TrimSpace(*providerName), Email: *providerEmail},
-			Note:     strings.TrimSpace(*note),
-		},
-		fmt.Sprintf("%s requested, due by %s", k.Title(), longDate(statute.AdviceDueFrom(s.date))),
+	return s.send(ctx, workflows.UpdateRequestAdvice, in,
+		fmt.Sprintf("%s, due by %s", done, longDate(statute.AdviceDueFrom(s.date))),
 		stdout, stderr)
+}
+
+// directoryTimeout bounds looking up a named provider's escalation contact,
+// which the step does without when the register cannot say.
+const directoryTimeout = 10 * time.Second
+
+// adviceProvider fills in from the provider directory what the caseworker
+// left out: the provider itself, when none is named, which the step cannot
+// do without; otherwise the named provider's escalation contact, if the
+// directory has one and none was given.
+func adviceProvider(ctx context.Context, s *step, in *workflows.RequestAdviceInput, stderr io.Writer) error {
+	if in.Provider.Name == "" {
+		st, err := openRegister(ctx, s.cfg)
+		if err != nil {
+			return fmt.Errorf("no provider named, and the provider directory cannot be read: %w", err)
+		}
+		defer st.Close()
+		p, err := st.DefaultProvider(ctx, in.Kind)
+		if err != nil {
+			return err
+		}
+		in.Provider = workflows.Contact{Name: p.Organisation, Email: p.Email}
+		if in.EscalationEmail == "" {
+			in.EscalationEmail = p.EscalationEmail
+		}
+		return nil
+	}
+	if in.EscalationEmail != "" {
+		return nil
+	}
+	lctx, cancel := context.WithTimeout(ctx, directoryTimeout)
+	defer cancel()
+	st, err := openRegister(lctx, s.cfg)
+	if err == nil {
+		defer st.Close()
+		var p register.Provider
+		p, err = st.FindProvider(lctx, in.Kind, in.Provider.Name)
+		if err == nil {
+			in.EscalationEmail = p.EscalationEmail
+			return nil
+		}
+	}
+	if errors.Is(err, register.ErrNoProvider) {
+		return nil // an adviser for this case only
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	fmt.Fprintf(stderr, "ehc %s: no escalation contact copied: the provider directory cannot be read: %v\n", s.name, err)
+	return nil
 }
 
 // cmdRecordAdvice records advice received, named by its ID or by its kind

@@ -134,8 +134,9 @@ func TestStepValidation(t *testing.T) {
 
 		{[]string{"request-advice", "EHC-1", "--provider-name", "EP service", "--provider-email", "ep@example.org"}, "--kind is required: one of family_views, educational, sensory_teacher, medical, psychological, social_care, preparing_adulthood, other"},
 		{[]string{"request-advice", "EHC-1", "--kind", "ep", "--provider-name", "EP service", "--provider-email", "ep@example.org"}, `--kind: unknown advice kind "ep": reg 6(1) kinds are family_views, educational, sensory_teacher, medical, psychological, social_care, preparing_adulthood, other`},
-		{[]string{"request-advice", "EHC-1", "--kind", "psychological", "--provider-email", "ep@example.org"}, "--provider-name is required"},
-		{[]string{"request-advice", "EHC-1", "--kind", "psychological", "--provider-name", "EP service"}, "--provider-email is required"},
+		{[]string{"request-advice", "EHC-1", "--kind", "psychological", "--provider-email", "ep@example.org"}, "--provider-email needs --provider-name: give both to name the adviser, or neither to ask the directory's default psychological provider"},
+		{[]string{"request-advice", "EHC-1", "--kind", "psychological", "--provider-name", "EP service"}, "--provider-name needs --provider-email: give both to name the adviser, or neither to ask the directory's default psychological provider"},
+		{[]string{"request-advice", "EHC-1", "--kind", "psychological", "--provider-name", "EP service", "--provider-email", "ep@example.org", "--escalation-email", "lead"}, `--escalation-email "lead" is not an email address`},
 		{[]string{"request-advice", "EHC-1", "--kind", "psychological", "--provider-name", "EP service", "--provider-email", "ep"}, `--provider-email "ep" is not an email address`},
 
 		{[]string{"record-advice", "EHC-1"}, "give exactly one of --id or --kind"},

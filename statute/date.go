@@ -52,6 +52,9 @@ func (d Date) At(hour int) time.Time {
 	return time.Date(d.t.Year(), d.t.Month(), d.t.Day(), hour, 0, 0, 0, London)
 }
 
+// Time is midnight UTC on d, the form databases take a date in.
+func (d Date) Time() time.Time { return d.t }
+
 func (d Date) AddDays(n int) Date    { return Date{d.t.AddDate(0, 0, n)} }
 func (d Date) AddWeeks(n int) Date   { return d.AddDays(7 * n) }
 func (d Date) Before(o Date) bool    { return d.t.Before(o.t) }
