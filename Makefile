@@ -6,24 +6,36 @@ TEMPORAL := $(CURDIR)/bin/temporal
 # The integration test starts its own dev server with this CLI.
 export EHC_TEMPORAL_CLI := $(TEMPORAL)
 
-.PHONY: run test build fmt-check clean histories
+.PHONY: run test build fmt-check clean histories bench ensure-postgres migrate
 
-## run: start a local Temporal dev server and the worker; Ctrl-C stops both
-run: $(TEMPORAL) build
+## run: start PostgreSQL if needed and migrate the register, then a local Temporal dev server and the worker; Ctrl-C stops both
+run: $(TEMPORAL) build ensure-postgres migrate
 	scripts/run-local.sh
 
-## test: check formatting, vet, and run every test (integration tests included)
-test: fmt-check $(TEMPORAL)
+## test: check formatting, vet, and run every test (integration tests included; starts PostgreSQL if needed)
+test: fmt-check $(TEMPORAL) ensure-postgres
 	go vet ./... && go test ./...
 
 ## histories: record workflow histories from the integration tests for the replay test
-histories: $(TEMPORAL)
+histories: $(TEMPORAL) ensure-postgres
 	EHC_RECORD_HISTORIES=$(CURDIR)/workflows/testdata/histories go test ./starter -run Integration -count=1
+
+## bench: time the manager's report and the overdue list on an England-sized register (seeded once, about a minute)
+bench: ensure-postgres
+	go test ./register -run '^$$' -bench . -benchtime 20x -v
 
 ## build: build the caseworker CLI (bin/ehc) and the worker (bin/ehc-worker)
 build:
 	go build -o bin/ehc ./starter
 	go build -o bin/ehc-worker ./worker
+
+## ensure-postgres: start PostgreSQL on 127.0.0.1:5432 unless it is running (or DATABASE_URL names another server)
+ensure-postgres:
+	scripts/ensure-postgres.sh
+
+## migrate: create the case register's database if missing and apply its migrations (DATABASE_URL)
+migrate: build ensure-postgres
+	bin/ehc migrate
 
 ## fmt-check: fail if any Go file is not gofmt-formatted
 fmt-check:
@@ -38,7 +50,8 @@ fmt-check:
 $(TEMPORAL):
 	GOBIN=$(CURDIR)/bin go install github.com/temporalio/cli/cmd/temporal@$(TEMPORAL_CLI_VERSION)
 
-## clean: remove built binaries (not bin/temporal) and local dev-server state
+## clean: remove built binaries (not bin/temporal) and local state: the dev server's, and any PostgreSQL cluster under .data/postgres (stopped first)
 clean:
 	rm -f bin/ehc bin/ehc-worker
+	scripts/ensure-postgres.sh stop
 	rm -rf .data

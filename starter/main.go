@@ -36,8 +36,10 @@ func init() {
 		{"start", "--case REF --received YYYY-MM-DD --child-name N --child-dob YYYY-MM-DD --family-name N --family-email E --requester parent|young_person|school|other --school-name N --school-email E --caseworker ID --caseworker-email E [--manager-email E]", "start the needs assessment for a request", cmdStart},
 		{"status", "REF [--json]", "show a case: stage, deadlines, advice, consultations, exceptions, steps", cmdStatus},
 		{"list", "[--stage S] [--overdue] [--caseworker ID] [--json]", "list cases", cmdList},
+		{"cases", "[--stage S] [--overdue] [--caseworker ID] [--json]", "list cases from the case register, overdue first, judged on today's date", cmdCases},
+		{"report", "--from YYYY-MM-DD --to YYYY-MM-DD [--json|--csv]", "the timeliness report for a period: decisions, plans within 20 weeks, advice, cases overdue", cmdReport},
 		{"decide-assess", "REF --assess|--refuse [--reason TEXT] [--on YYYY-MM-DD]", "record the decision whether to assess (reg 5)", cmdDecideAssess},
-		{"request-advice", "REF --kind K --provider-name N --provider-email E [--note TEXT] [--on YYYY-MM-DD]", "record a request for advice (reg 6, 8)", cmdRequestAdvice},
+		{"request-advice", "REF --kind K [--provider-name N --provider-email E] [--escalation-email E] [--note TEXT] [--on YYYY-MM-DD]", "record a request for advice (reg 6, 8); without a provider, the kind's default from the directory", cmdRequestAdvice},
 		{"record-advice", "REF (--id ID | --kind K) [--on YYYY-MM-DD]", "record advice received", cmdRecordAdvice},
 		{"decide-issue", "REF --issue|--no-plan [--reason TEXT] [--on YYYY-MM-DD]", "record the decision whether to issue a plan (reg 10)", cmdDecideIssue},
 		{"serve-draft", "REF [--on YYYY-MM-DD]", "record the draft plan served on the family (reg 13(1))", cmdServeDraft},
@@ -47,6 +49,8 @@ func init() {
 		{"issue-final-plan", "REF [--school N] [--on YYYY-MM-DD]", "record the final plan issued (reg 13(2))", cmdIssueFinalPlan},
 		{"record-exception", "REF --ground G --deadline D [--advice-id ID] --from YYYY-MM-DD [--to YYYY-MM-DD] [--note TEXT] [--on YYYY-MM-DD]", "record an exception to a time limit (reg 5(4), 8(2), 10(4), 13(3))", cmdRecordException},
 		{"withdraw", "REF --reason TEXT [--on YYYY-MM-DD]", "record the request withdrawn", cmdWithdraw},
+		{"migrate", "[--database-url URL]", "create the case register's database if missing and apply its migrations", cmdMigrate},
+		{"providers", "add --kind K --organisation N --email E [--escalation-email E] [--default] | list [--kind K] [--json] | import FILE.csv", "manage the advice-provider directory: who is asked for each kind of advice", cmdProviders},
 		{"help", "[COMMAND]", "show this help, or a command's flags", cmdHelp},
 	}
 }

@@ -1,20 +1,26 @@
 // Command ehc-worker runs the EHC needs-assessment workflows and their
 // activities. It only wires things together: configuration from flags and
-// the environment (see package config), a JSON logger, a Temporal client
-// and a worker on the assessments' task queue, until SIGINT or SIGTERM.
+// the environment (see package config), a JSON logger, the case register
+// (created and migrated at start), a Temporal client and a worker on the
+// assessments' task queue, until SIGINT or SIGTERM.
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 
 	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/config"
+	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/workflows"
 )
 
@@ -35,6 +41,19 @@ func run() error {
 	}
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.SlogLevel()}))
 
+	// The case register: its database is created if missing and migrated
+	// before any activity can write to it. A signal during start-up (a
+	// migration waiting for another worker's lock) stops the wait.
+	dbURL := redactURL(cfg.DatabaseURL)
+	startCtx, stopStart := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	store, err := register.Open(startCtx, cfg.DatabaseURL)
+	stopStart()
+	if err != nil {
+		return fmt.Errorf("opening the case register (DATABASE_URL or -database-url %s): %w", dbURL, err)
+	}
+	defer store.Close()
+	logger.Info("case register open and migrated", "database_url", dbURL)
+
 	opts, err := cfg.ClientOptions(logger)
 	if err != nil {
 		return err
@@ -46,7 +65,7 @@ func run() error {
 	defer c.Close()
 
 	w := worker.New(c, cfg.TaskQueue, worker.Options{})
-	register(w, logger)
+	registerAll(w, store, logger)
 
 	logger.Info("ehc-worker starting", "config", cfg)
 	if err := w.Run(worker.InterruptCh()); err != nil {
@@ -56,11 +75,26 @@ func run() error {
 	return nil
 }
 
-// register puts every workflow and activity on the worker. The workflows
+// registerAll puts every workflow and activity on the worker. The workflows
 // go under the names the CLI starts them by (workflows.Register, which the
-// integration and replay tests use too); the activities send notifications
-// to the log until a mail transport is wired.
-func register(w worker.Registry, logger *slog.Logger) {
+// integration and replay tests use too); the activities record case events
+// in the register and send notifications to the log until a mail transport
+// is wired.
+func registerAll(w worker.Registry, store *register.Store, logger *slog.Logger) {
 	workflows.Register(w)
-	w.RegisterActivity(&activities.Activities{Transport: &activities.LogTransport{Logger: logger}, Logger: logger})
+	w.RegisterActivity(&activities.Activities{
+		Transport: &activities.LogTransport{Logger: logger},
+		Register:  store,
+		Logger:    logger,
+	})
+}
+
+// redactURL hides the password in a URL-form connection string for the log;
+// any other form is hidden whole, as it may carry one too.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme == "" {
+		return "[redacted]"
+	}
+	return u.Redacted()
 }

@@ -1,0 +1,261 @@
+package register
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"sync"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ehc-send/ehc/statute"
+)
+
+// Report is the timeliness report managers answer for, for the period
+// [From, To] inclusive, with what is overdue as of Today. A percentage is
+// nil when nothing was counted: "no plans" is not 0%.
+type Report struct {
+	From                statute.Date   `json:"from"`
+	To                  statute.Date   `json:"to"`
+	Today               statute.Date   `json:"today"`
+	RequestsReceived    int            `json:"requests_received"` // Day 1 in the period
+	DecisionsToAssess   AssessTiming   `json:"decisions_to_assess"`
+	DecisionsNotToIssue NoPlanTiming   `json:"decisions_not_to_issue"`
+	Plans               PlanTiming     `json:"plans"`
+	AdviceByKind        []AdviceTiming `json:"advice_by_kind"`
+	AdviceByProvider    []AdviceTiming `json:"advice_by_provider"`
+	AdviceTotal         AdviceTiming   `json:"advice_total"`
+	Overdue             []OverdueGroup `json:"overdue"`       // by limit missed first
+	OverdueTotal        OverdueGroup   `json:"overdue_total"` // every overdue case
+}
+
+// AssessTiming is the decisions whether to assess made in the period
+// (reg 5(1): 6 weeks from Day 1), either way.
+type AssessTiming struct {
+	Made         int      `json:"made"`
+	Within6Weeks int      `json:"within_6_weeks"`
+	Pct          *float64 `json:"pct_within_6_weeks,omitempty"`
+	Refused      int      `json:"refused"` // decided not to assess
+}
+
+// NoPlanTiming is the decisions not to issue a plan made in the period
+// (reg 10(1): 16 weeks from Day 1).
+type NoPlanTiming struct {
+	Made          int      `json:"made"`
+	Within16Weeks int      `json:"within_16_weeks"`
+	Pct           *float64 `json:"pct_within_16_weeks,omitempty"`
+}
+
+// PlanTiming is the final plans issued in the period (reg 13(2): 20 weeks).
+// As DfE SEN2 reports it, timeliness is given both including and excluding
+// exception cases; excluding them restricts numerator and denominator.
+type PlanTiming struct {
+	Issued                      int      `json:"issued"`
+	Within20Weeks               int      `json:"within_20_weeks"`
+	Pct                         *float64 `json:"pct_within_20_weeks,omitempty"`
+	IssuedExclExceptions        int      `json:"issued_excl_exceptions"`
+	Within20WeeksExclExceptions int      `json:"within_20_weeks_excl_exceptions"`
+	PctExclExceptions           *float64 `json:"pct_within_20_weeks_excl_exceptions,omitempty"`
+	MedianWeeks                 *float64 `json:"median_weeks,omitempty"` // Day 1 to final plan, every plan
+	P90Weeks                    *float64 `json:"p90_weeks,omitempty"`
+}
+
+// AdviceTiming is the advice requested in the period from one kind or
+// provider (reg 8(1): 6 weeks from the request). Pct is of the requests
+// whose outcome is known: received, or past due. Requests still within
+// their 6 weeks are neither on time nor late yet.
+type AdviceTiming struct {
+	Name         string   `json:"name,omitempty"`
+	Requested    int      `json:"requested"`
+	Received     int      `json:"received"`
+	Within6Weeks int      `json:"within_6_weeks"`
+	StillInTime  int      `json:"still_in_time"` // not received, not yet due
+	Pct          *float64 `json:"pct_within_6_weeks,omitempty"`
+}
+
+// OverdueGroup is the open cases whose earliest missed limit is Deadline
+// (advice_due for any advice), with how many days overdue they are.
+type OverdueGroup struct {
+	Deadline          string `json:"deadline,omitempty"`
+	Cases             int    `json:"cases"`
+	MedianDaysOverdue int    `json:"median_days_overdue"`
+	MaxDaysOverdue    int    `json:"max_days_overdue"`
+}
+
+// Report computes the figures for [from, to] and what is overdue on today.
+// Each section is one query: a range on an indexed date column, but for
+// the overdue one, which judges every open case as Cases does.
+func (s *Store) Report(ctx context.Context, from, to, today statute.Date) (Report, error) {
+	if from.IsZero() || to.IsZero() || today.IsZero() {
+		return Report{}, fmt.Errorf("report: the period and the date to judge it on are required")
+	}
+	if to.Before(from) {
+		return Report{}, fmt.Errorf("report: the period ends (%s) before it starts (%s)", to, from)
+	}
+	r := Report{From: from, To: to, Today: today, AdviceByKind: []AdviceTiming{},
+		AdviceByProvider: []AdviceTiming{}, Overdue: []OverdueGroup{}}
+	f, t, now := from.String(), to.String(), today.String()
+	overdueSQL, overdueArgs := casesQuery(CaseFilter{Overdue: true}, today)
+	err := s.sections(ctx, []section{{
+		sql:  `select count(*) from cases where day1 between $1 and $2`,
+		args: []any{f, t},
+		read: func(row pgx.Rows) error { return row.Scan(&r.RequestsReceived) },
+	}, {
+		sql: `select count(*), count(*) filter (where decided_to_assess_on <= decision_to_assess_due),
+				count(*) filter (where not assess)
+			from cases where decided_to_assess_on between $1 and $2`,
+		args: []any{f, t},
+		read: func(row pgx.Rows) error {
+			a := &r.DecisionsToAssess
+			return row.Scan(&a.Made, &a.Within6Weeks, &a.Refused)
+		},
+	}, {
+		sql: `select count(*), count(*) filter (where decided_to_issue_on <= decision_not_to_issue_due)
+			from cases where decided_to_issue_on between $1 and $2 and not issue`,
+		args: []any{f, t},
+		read: func(row pgx.Rows) error {
+			n := &r.DecisionsNotToIssue
+			return row.Scan(&n.Made, &n.Within16Weeks)
+		},
+	}, {
+		sql: `select count(*), count(*) filter (where final_plan_on <= final_plan_due),
+				count(*) filter (where not has_exception),
+				count(*) filter (where not has_exception and final_plan_on <= final_plan_due),
+				round(percentile_cont(0.5) within group (order by (final_plan_on - day1) / 7.0)::numeric, 1)::float8,
+				round(percentile_cont(0.9) within group (order by (final_plan_on - day1) / 7.0)::numeric, 1)::float8
+			from cases where final_plan_on between $1 and $2`,
+		args: []any{f, t},
+		read: func(row pgx.Rows) error {
+			p := &r.Plans
+			return row.Scan(&p.Issued, &p.Within20Weeks, &p.IssuedExclExceptions, &p.Within20WeeksExclExceptions,
+				&p.MedianWeeks, &p.P90Weeks)
+		},
+	}, {
+		// Counted by kind and provider in one pass, then rolled up: one
+		// hash of the period's requests rather than one per grouping.
+		sql: `select grouping(kind), grouping(provider), coalesce(kind, provider, ''),
+				coalesce(sum(n), 0)::int, coalesce(sum(received), 0)::int,
+				coalesce(sum(on_time), 0)::int, coalesce(sum(in_time), 0)::int
+			from (select kind, provider, count(*) as n, count(received_on) as received,
+					count(*) filter (where received_on <= due_on) as on_time,
+					count(*) filter (where received_on is null and due_on >= $3) as in_time
+				from advice_requests where requested_on between $1 and $2
+				group by kind, provider) a
+			group by grouping sets ((kind), (provider), ())
+			order by 1, 2, array_position($4::text[], kind), 3`,
+		args: []any{f, t, now, adviceKindOrder},
+		read: func(row pgx.Rows) error {
+			var byKind, byProvider int
+			var a AdviceTiming
+			if err := row.Scan(&byKind, &byProvider, &a.Name, &a.Requested, &a.Received, &a.Within6Weeks, &a.StillInTime); err != nil {
+				return err
+			}
+			a.Pct = pct(a.Within6Weeks, a.Requested-a.StillInTime)
+			switch {
+			case byKind == 0:
+				r.AdviceByKind = append(r.AdviceByKind, a)
+			case byProvider == 0:
+				r.AdviceByProvider = append(r.AdviceByProvider, a)
+			default:
+				a.Name, r.AdviceTotal = "", a
+			}
+			return nil
+		},
+	}, {
+		sql: `select grouping(limit_missed), coalesce(limit_missed, ''), count(*),
+				coalesce(percentile_disc(0.5) within group (order by days_overdue), 0), coalesce(max(days_overdue), 0)
+			from (select split_part(deadline, '/', 1) as limit_missed, days_overdue
+				from (` + overdueSQL + `) o) g
+			group by grouping sets ((limit_missed), ())
+			order by 1, array_position(array['decision_to_assess_due', 'decision_not_to_issue_due',
+				'final_plan_due', 'advice_due'], limit_missed)`,
+		args: overdueArgs,
+		read: func(row pgx.Rows) error {
+			var total int
+			var g OverdueGroup
+			if err := row.Scan(&total, &g.Deadline, &g.Cases, &g.MedianDaysOverdue, &g.MaxDaysOverdue); err != nil {
+				return err
+			}
+			if total == 1 {
+				r.OverdueTotal = g
+			} else {
+				r.Overdue = append(r.Overdue, g)
+			}
+			return nil
+		},
+	}})
+	if err != nil {
+		return Report{}, fmt.Errorf("report for %s to %s: %w", from, to, err)
+	}
+	r.DecisionsToAssess.Pct = pct(r.DecisionsToAssess.Within6Weeks, r.DecisionsToAssess.Made)
+	r.DecisionsNotToIssue.Pct = pct(r.DecisionsNotToIssue.Within16Weeks, r.DecisionsNotToIssue.Made)
+	r.Plans.Pct = pct(r.Plans.Within20Weeks, r.Plans.Issued)
+	r.Plans.PctExclExceptions = pct(r.Plans.Within20WeeksExclExceptions, r.Plans.IssuedExclExceptions)
+	return r, nil
+}
+
+// section is one query of the report and how to read each of its rows.
+type section struct {
+	sql  string
+	args []any
+	read func(pgx.Rows) error
+}
+
+// sections runs each section's query on its own connection, all at once:
+// the report takes as long as its slowest section, not their sum. Each
+// section writes only its own fields.
+func (s *Store) sections(ctx context.Context, secs []section) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errs := make([]error, len(secs))
+	var wg sync.WaitGroup
+	for i, sec := range secs {
+		wg.Go(func() {
+			rows, err := s.Pool.Query(ctx, sec.sql, sec.args...)
+			if err != nil {
+				errs[i] = err
+				cancel()
+				return
+			}
+			defer rows.Close()
+			for rows.Next() {
+				if err := sec.read(rows); err != nil {
+					errs[i] = err
+					cancel()
+					return
+				}
+			}
+			if errs[i] = rows.Err(); errs[i] != nil {
+				cancel()
+			}
+		})
+	}
+	wg.Wait()
+	// The first error that is not a section cancelled because of another.
+	var first error
+	for _, err := range errs {
+		if err != nil && (first == nil || errors.Is(first, context.Canceled) && !errors.Is(err, context.Canceled)) {
+			first = err
+		}
+	}
+	return first
+}
+
+// adviceKindOrder lists the kinds as reg 6(1) does, for the report's rows.
+var adviceKindOrder = func() []string {
+	out := make([]string, len(statute.AdviceKinds))
+	for i, k := range statute.AdviceKinds {
+		out[i] = string(k)
+	}
+	return out
+}()
+
+// pct is n of d as a percentage to one decimal, or nil when d is 0.
+func pct(n, d int) *float64 {
+	if d <= 0 {
+		return nil
+	}
+	v := math.Round(1000*float64(n)/float64(d)) / 10
+	return &v
+}
