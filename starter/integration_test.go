@@ -103,6 +103,14 @@ func TestIntegrationCaseToFinalPlan(t *testing.T) {
 		"--family-name", "Sam Example", "--family-email", "sam@example.org", "--requester", "parent",
 		"--school-name", "Oak Primary", "--school-email", "head@oak.example.org",
 		"--caseworker", "cw-jones", "--caseworker-email", "jones@la.example.gov.uk", "--manager-email", "manager@la.example.gov.uk")
+	started := time.Now()
+	for !strings.Contains(ehc(t, 0, "cases", "--caseworker", "cw-jones"), ref) {
+		if time.Since(started) > 5*time.Second {
+			t.Fatalf("case %s not in 'ehc cases' 5s after it started", ref)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Logf("case in the register %s after ehc start returned", time.Since(started).Round(time.Millisecond))
 	if out := ehc(t, 1, "start", "--case", ref, "--received", day(-30), "--child-name", "Ada Example", "--child-dob", "2016-04-01",
 		"--family-name", "Sam Example", "--family-email", "sam@example.org", "--requester", "parent",
 		"--school-name", "Oak Primary", "--school-email", "head@oak.example.org",

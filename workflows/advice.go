@@ -26,6 +26,9 @@ func AdviceRequest(ctx workflow.Context, in AdviceRequestInput) (AdviceResult, e
 	if in.Manager.Email != "" {
 		staff = append(staff, activities.Recipient{Role: activities.RoleManager, Name: in.Manager.Name, Email: in.Manager.Email})
 	}
+	if in.Escalation.Email != "" {
+		staff = append(staff, activities.Recipient{Role: activities.RoleAdviser, Name: in.Escalation.Name, Email: in.Escalation.Email})
+	}
 	tell := func(tmpl activities.Template, subject string, cc []activities.Recipient, f activities.Facts) {
 		f.AdviceKind, f.AdviceID, f.Deadline, f.Due = in.Kind, in.ID, statute.AdviceDue, d.Due
 		send(ctx, &sending, activities.Notification{Key: fmt.Sprintf("%s/%s/%s/%s", in.CaseRef, tmpl, in.ID, subject),
@@ -90,6 +93,7 @@ func (a *assessment) startAdvice(ctx workflow.Context, r *adviceRequest) workflo
 	}
 	f := workflow.ExecuteChildWorkflow(workflow.WithChildOptions(ctx, opts), AdviceRequest, AdviceRequestInput{
 		CaseRef: a.In.CaseRef, ID: r.ID, Kind: r.Kind, Provider: r.Provider, Requested: r.Requested,
+		Escalation: Contact{Name: r.Provider.Name + " (escalation)", Email: r.EscalationEmail},
 		Caseworker: Contact{Name: a.In.Caseworker, Email: a.In.CaseworkerEmail}, Manager: a.In.Manager, Policy: a.Policy,
 	})
 	workflow.Go(ctx, func(ctx workflow.Context) {

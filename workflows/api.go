@@ -258,6 +258,7 @@ type AdviceRequestInput struct {
 	ID         string             `json:"id"`
 	Kind       statute.AdviceKind `json:"kind"`
 	Provider   Contact            `json:"provider"`
+	Escalation Contact            `json:"escalation,omitzero"` // the provider's escalation contact, copied when overdue
 	Requested  statute.Date       `json:"requested"`
 	Caseworker Contact            `json:"caseworker"`
 	Manager    Contact            `json:"manager"`

@@ -41,8 +41,9 @@ type assessment struct {
 
 type adviceRequest struct {
 	AdviceState
-	Provider Contact
-	child    workflow.ChildWorkflowFuture
+	Provider        Contact
+	EscalationEmail string
+	child           workflow.ChildWorkflowFuture
 }
 
 var caseRefPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{1,39}$`)

@@ -105,7 +105,7 @@ func TestLateAdvice(t *testing.T) {
 	h := newHarness(t, "2026-01-05")
 	h.step("2026-01-12", UpdateDecideAssess, DecideAssessInput{On: date("2026-01-12"), Assess: true})
 	h.step("2026-01-12", UpdateRequestAdvice, RequestAdviceInput{On: date("2026-01-12"), Kind: statute.AdviceKindPsychological,
-		Provider: Contact{Name: "EP service", Email: "ep@la.example.gov.uk"}})
+		Provider: Contact{Name: "EP service", Email: "ep@la.example.gov.uk"}, EscalationEmail: "ep.lead@la.example.gov.uk"})
 	late := h.snapshot("2026-03-11")
 	h.step("2026-03-12", UpdateRecordAdvice, RecordAdviceInput{On: date("2026-03-12"), Kind: statute.AdviceKindPsychological})
 	after := h.snapshot("2026-03-13")
@@ -123,14 +123,19 @@ func TestLateAdvice(t *testing.T) {
 		"2026-01-12 family.decision_to_assess family",
 		"2026-02-09 adviser.reminder adviser",
 		"2026-02-16 adviser.reminder adviser",
-		"2026-02-24 adviser.overdue adviser,caseworker,manager",
+		"2026-02-24 adviser.overdue adviser,caseworker,manager,adviser",
 		"2026-02-24 family.advice_overdue family",
-		"2026-03-03 adviser.overdue adviser,caseworker,manager",
-		"2026-03-10 adviser.overdue adviser,caseworker,manager",
+		"2026-03-03 adviser.overdue adviser,caseworker,manager,adviser",
+		"2026-03-10 adviser.overdue adviser,caseworker,manager,adviser",
 		"2026-03-16 family.decision_to_issue family",
 		"2026-03-23 family.draft_served family",
 		"2026-04-20 family.final_plan family",
 	})
+	for _, m := range h.rec.find(activities.AdviserOverdue) {
+		if cc := m.Cc[len(m.Cc)-1]; cc.Email != "ep.lead@la.example.gov.uk" {
+			t.Errorf("overdue notice on %s not copied to the provider's escalation contact: %+v", m.On, m.Cc)
+		}
+	}
 	if !late.Overdue || late.NextDeadline != date("2026-02-23") {
 		t.Errorf("on 2026-03-11 overdue=%v next=%s; want true, 2026-02-23", late.Overdue, late.NextDeadline)
 	}

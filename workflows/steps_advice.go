@@ -20,6 +20,11 @@ func (a *assessment) checkRequestAdvice(ctx workflow.Context, in RequestAdviceIn
 	if err := activities.CheckEmail(in.Provider.Email); err != nil {
 		return fmt.Errorf("the adviser's email: %w", err)
 	}
+	if in.EscalationEmail != "" {
+		if err := activities.CheckEmail(in.EscalationEmail); err != nil {
+			return fmt.Errorf("the adviser's escalation contact: %w", err)
+		}
+	}
 	return dated(ctx, a, in.On, a.StageOn, "the decision to assess")
 }
 
@@ -33,7 +38,7 @@ func (a *assessment) requestAdvice(ctx workflow.Context, in RequestAdviceInput) 
 	id := fmt.Sprintf("%s-%d", in.Kind, n)
 	due := statute.AdviceDueFrom(in.On)
 	r := &adviceRequest{AdviceState: AdviceState{ID: id, Kind: in.Kind, Provider: in.Provider.Name,
-		Requested: in.On, Due: due}, Provider: in.Provider}
+		Requested: in.On, Due: due}, Provider: in.Provider, EscalationEmail: in.EscalationEmail}
 	a.Advice = append(a.Advice, r)
 	a.Deadlines = append(a.Deadlines, &deadline{Key: string(statute.AdviceDue) + "/" + id,
 		Name: statute.AdviceDue, Due: due, Chase: chaseAdvice, AdviceID: id})
