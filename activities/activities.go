@@ -41,6 +41,7 @@ type Message struct {
 	Cc       []Recipient  `json:"cc,omitempty"`
 	Subject  string       `json:"subject"`
 	Text     string       `json:"text"`
+	HTML     string       `json:"html"` // the same words, for mail clients that prefer HTML
 }
 
 // Delivery is what the workflow learns about a sent message.

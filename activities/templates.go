@@ -2,6 +2,7 @@ package activities
 
 import (
 	"fmt"
+	"html"
 	"strings"
 	"text/template"
 
@@ -25,7 +26,7 @@ func Render(n Notification) (Message, error) {
 	}
 	return Message{
 		Key: n.Key, CaseRef: n.CaseRef, Template: n.Template, On: n.On, To: n.To, Cc: n.Cc,
-		Subject: strings.Join(strings.Fields(subject), " "), Text: text,
+		Subject: strings.Join(strings.Fields(subject), " "), Text: text, HTML: toHTML(text),
 	}, nil
 }
 
@@ -107,4 +108,20 @@ func days(n int) string {
 		return "1 day"
 	}
 	return fmt.Sprintf("%d days", n)
+}
+
+// toHTML sets the plain text as HTML paragraphs, escaped: one wording to
+// maintain, and nothing a case detail could inject.
+func toHTML(text string) string {
+	var b strings.Builder
+	b.WriteString("<!doctype html><html><body>\n")
+	for _, para := range strings.Split(strings.TrimSpace(text), "\n\n") {
+		lines := strings.Split(para, "\n")
+		for i, l := range lines {
+			lines[i] = html.EscapeString(l)
+		}
+		b.WriteString("<p>" + strings.Join(lines, "<br>\n") + "</p>\n")
+	}
+	b.WriteString("</body></html>\n")
+	return b.String()
 }
