@@ -47,6 +47,8 @@ type Config struct {
 	LogLevel string // debug, info, warn or error
 
 	DatabaseURL string // the case register (PostgreSQL); may hold a password, never logged
+
+	Mail Mail
 }
 
 // Defaults.
@@ -110,6 +112,8 @@ var Settings = []Setting{
 	{envDatabaseURL, "database-url", register.DefaultURL, "PostgreSQL `URL` of the case register (its database is created if missing)"},
 }
 
+func init() { Settings = append(Settings, mailSettings...) }
+
 // Default returns the configuration with every setting at its default.
 func Default() Config {
 	return Config{
@@ -121,6 +125,7 @@ func Default() Config {
 		ConsultDays:     DefaultConsultDays,
 		LogLevel:        DefaultLogLevel,
 		DatabaseURL:     register.DefaultURL,
+		Mail:            defaultMail(),
 	}
 }
 
@@ -172,6 +177,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 		ConsultDays:     r.days(envConsultDays),
 		LogLevel:        r.logLevel(envLogLevel),
 		DatabaseURL:     r.nonEmpty(envDatabaseURL),
+		Mail:            r.mail(),
 	}
 	if c.TLSCertFile != "" && c.TLSKeyFile == "" {
 		r.fail(envTLSCert, "set without %s; a client certificate needs its private key", both(envTLSKey))
@@ -212,17 +218,18 @@ func (r *resolver) nonEmpty(i string) string {
 
 func (r *resolver) address(i string) string {
 	v := r.values[i].raw
+	example := settingDefault(i)
 	hostPort := strings.TrimPrefix(v, "dns:///") // gRPC's DNS resolver, as the SDK allows
 	host, port, err := net.SplitHostPort(hostPort)
 	switch {
 	case v == "":
-		r.fail(i, "must not be empty; want host:port, e.g. %s", DefaultTemporalAddress)
+		r.fail(i, "must not be empty; want host:port, e.g. %s", example)
 	case err != nil && strings.Contains(err.Error(), "missing port"):
-		r.fail(i, "%q has no port; want host:port, e.g. %s", v, DefaultTemporalAddress)
+		r.fail(i, "%q has no port; want host:port, e.g. %s", v, example)
 	case err != nil:
-		r.fail(i, "%q is not host:port, e.g. %s", v, DefaultTemporalAddress)
+		r.fail(i, "%q is not host:port, e.g. %s", v, example)
 	case host == "":
-		r.fail(i, "%q has no host; want host:port, e.g. %s", v, DefaultTemporalAddress)
+		r.fail(i, "%q has no host; want host:port, e.g. %s", v, example)
 	default:
 		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
 			r.fail(i, "%q has no valid port (1-65535)", v)
@@ -287,6 +294,16 @@ func (r *resolver) logLevel(i string) string {
 		r.fail(i, "%q is not a log level: debug, info, warn or error", r.values[i].raw)
 	}
 	return v
+}
+
+// settingDefault is a setting's default, to give as an example.
+func settingDefault(env string) string {
+	for _, s := range Settings {
+		if s.Env == env {
+			return s.Default
+		}
+	}
+	return ""
 }
 
 // both names a setting by its variable and its flag.
@@ -393,6 +410,11 @@ func (c Config) LogValue() slog.Value {
 		slog.Int("consultation_days", c.ConsultDays),
 		slog.String("log_level", c.LogLevel),
 		slog.String("database_url", redactURL(c.DatabaseURL)),
+		slog.Bool("sendgrid", c.Mail.SendGridAPIKey != ""),
+		slog.String("mail_from", c.Mail.From),
+		slog.Bool("sendgrid_eu", c.Mail.EU),
+		slog.Bool("sendgrid_sandbox", c.Mail.Sandbox),
+		slog.Bool("sendgrid_webhook", c.Mail.WebhookKey != ""),
 	)
 }
 

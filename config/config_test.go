@@ -45,6 +45,7 @@ func TestLoadDefaults(t *testing.T) {
 		ConsultDays:     15,
 		LogLevel:        "info",
 		DatabaseURL:     "postgres://postgres@127.0.0.1:5432/ehc?sslmode=disable",
+		Mail:            defaultMail(),
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("Load() = %+v, want %+v", c, want)
@@ -77,6 +78,14 @@ func TestLoadEnvironment(t *testing.T) {
 		"EHC_CONSULTATION_DAYS":     "10",
 		"EHC_LOG_LEVEL":             "DEBUG",
 		"DATABASE_URL":              "postgres://ehc:pw@db.internal:5432/ehc",
+		"SENDGRID_API_KEY":          "SG.key",
+		"EHC_MAIL_FROM":             "Oakshire SEND <send@oakshire.gov.uk>",
+		"EHC_SENDGRID_EU":           "true",
+		"EHC_SENDGRID_SANDBOX":      "1",
+		"EHC_SENDGRID_TIMEOUT":      "5s",
+		"EHC_SENDGRID_TEMPLATES":    "family.final_plan=d-123",
+		"EHC_SENDGRID_WEBHOOK_KEY":  "MFkw",
+		"EHC_WEBHOOK_ADDR":          "0.0.0.0:9000",
 	}
 	c, err := load(t, env)
 	if err != nil {
@@ -96,6 +105,9 @@ func TestLoadEnvironment(t *testing.T) {
 		ConsultDays:     10,
 		LogLevel:        "debug",
 		DatabaseURL:     "postgres://ehc:pw@db.internal:5432/ehc",
+		Mail: Mail{SendGridAPIKey: "SG.key", From: "Oakshire SEND <send@oakshire.gov.uk>", BaseURL: "https://api.sendgrid.com",
+			EU: true, Sandbox: true, Timeout: 5 * time.Second, Templates: map[string]string{"family.final_plan": "d-123"},
+			WebhookKey: "MFkw", WebhookAddr: "0.0.0.0:9000"},
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("Load() = %+v, want %+v", c, want)
@@ -171,6 +183,20 @@ func TestLoadRejects(t *testing.T) {
 			`-namespace: must not be empty`},
 		{"task queue empty", nil, []string{"-task-queue", " "},
 			`-task-queue: must not be empty`},
+		{"mail from not an address", map[string]string{"EHC_MAIL_FROM": "SEND team"}, nil,
+			`EHC_MAIL_FROM: "SEND team" is not "Name <address>" or an address`},
+		{"sendgrid base URL not http", nil, []string{"-sendgrid-base-url", "api.sendgrid.com"},
+			`-sendgrid-base-url: "api.sendgrid.com" is not an http(s) URL`},
+		{"sendgrid eu not a bool", map[string]string{"EHC_SENDGRID_EU": "yes please"}, nil,
+			`EHC_SENDGRID_EU: "yes please" is not true or false`},
+		{"sendgrid timeout not a duration", map[string]string{"EHC_SENDGRID_TIMEOUT": "10"}, nil,
+			`EHC_SENDGRID_TIMEOUT: "10" is not a duration such as 10s`},
+		{"sendgrid timeout too long", map[string]string{"EHC_SENDGRID_TIMEOUT": "1h"}, nil,
+			`EHC_SENDGRID_TIMEOUT: 1h0m0s: must be more than 0 and at most 2m`},
+		{"sendgrid template not an ID", map[string]string{"EHC_SENDGRID_TEMPLATES": "family.final_plan=123"}, nil,
+			`EHC_SENDGRID_TEMPLATES: "family.final_plan=123" is not template=d-id`},
+		{"webhook address without port", map[string]string{"EHC_SENDGRID_WEBHOOK_KEY": "MFkw", "EHC_WEBHOOK_ADDR": "localhost"}, nil,
+			`EHC_WEBHOOK_ADDR: "localhost" has no port; want host:port, e.g. 127.0.0.1:8089`},
 		{"cert without key", map[string]string{"TEMPORAL_TLS_CERT": "client.pem"}, nil,
 			`TEMPORAL_TLS_CERT: set without TEMPORAL_TLS_KEY (-tls-key); a client certificate needs its private key`},
 		{"key without cert", nil, []string{"-tls-key", "client.key"},
