@@ -95,6 +95,9 @@ func TestStepsSendTheirUpdates(t *testing.T) {
 		{[]string{"record-exception", "EHC-1", "--ground", "personal", "--deadline", "advice_due", "--advice-id", "adv-1", "--from", "2026-02-20", "--note", "in hospital"}, workflows.UpdateRecordException,
 			workflows.RecordExceptionInput{On: mar10, Ground: statute.ExceptionPersonal, Deadline: statute.AdviceDue, AdviceID: "adv-1", From: statute.NewDate(2026, 2, 20), Note: "in hospital"},
 			"exception recorded under reg 8(2)(a): exceptional personal circumstances"},
+		{[]string{"expect", "EHC-1", "--deadline", "final_plan_due", "--by", "2026-03-20"}, workflows.UpdateExpect,
+			workflows.ExpectInput{On: mar10, Deadline: statute.FinalPlanDue, By: statute.NewDate(2026, 3, 20)},
+			"final EHC plan now expected by Fri 20 Mar 2026; the family is told"},
 		{[]string{"withdraw", "EHC-1", "--reason", "moved away"}, workflows.UpdateWithdraw,
 			workflows.WithdrawInput{On: mar10, Reason: "moved away"}, "request withdrawn"},
 	}

@@ -26,6 +26,7 @@ const (
 	UpdateIssueFinalPlan     = "issue-final-plan"
 	UpdateRecordException    = "record-exception"
 	UpdateWithdraw           = "withdraw"
+	UpdateExpect             = "expect"
 )
 
 // WorkflowID is the assessment's ID: the case reference and nothing personal.
@@ -162,6 +163,14 @@ type (
 		To       statute.Date            `json:"to,omitzero"`
 		Note     string                  `json:"note,omitzero"`
 	}
+	// ExpectInput records when the LA now expects to complete a step whose
+	// limit is missed or at risk; the family is told it.
+	ExpectInput struct {
+		On       statute.Date     `json:"on"`
+		Deadline statute.Deadline `json:"deadline"`
+		AdviceID string           `json:"advice_id,omitzero"`
+		By       statute.Date     `json:"by"`
+	}
 	WithdrawInput struct {
 		On     statute.Date `json:"on"`
 		Reason string       `json:"reason"`
@@ -177,7 +186,8 @@ type DeadlineState struct {
 	Status      string           `json:"status"` // met, met_late, pending, missed, not_applicable
 	MetOn       statute.Date     `json:"met_on,omitzero"`
 	DaysOverdue int              `json:"days_overdue,omitzero"`
-	Exception   string           `json:"exception,omitzero"` // regulation cited, when one is recorded
+	Exception   string           `json:"exception,omitzero"`   // regulation cited, when one is recorded
+	ExpectedBy  statute.Date     `json:"expected_by,omitzero"` // when the LA now expects to complete it
 }
 
 // Deadline statuses.

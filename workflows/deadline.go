@@ -21,16 +21,17 @@ const (
 // (reminders, then escalations) and fired counts how many are used, so the
 // next alarm is a pure function of state: nothing is ranged over a map.
 type deadline struct {
-	Key       string
-	Name      statute.Deadline
-	Due       statute.Date
-	MetOn     statute.Date
-	Closed    bool   // no longer applies: the case closed or went another way
-	Exception string // the regulation cited, when an exception is recorded
-	Chase     chase
-	Fired     int
-	AdviceID  string
-	School    string
+	Key        string
+	Name       statute.Deadline
+	Due        statute.Date
+	MetOn      statute.Date
+	Closed     bool   // no longer applies: the case closed or went another way
+	Exception  string // the regulation cited, when an exception is recorded
+	ExpectedBy statute.Date
+	Chase      chase
+	Fired      int
+	AdviceID   string
+	School     string
 }
 
 type alarmKind int
@@ -100,7 +101,7 @@ func (d *deadline) next(p Policy, now time.Time) (alarm, bool) {
 // state reports the deadline as of asOf, the case's today or closing date.
 func (d *deadline) state(asOf statute.Date) DeadlineState {
 	s := DeadlineState{Key: d.Key, Deadline: d.Name, Regulation: d.Name.Regulation(), Due: d.Due,
-		MetOn: d.MetOn, Exception: d.Exception}
+		MetOn: d.MetOn, Exception: d.Exception, ExpectedBy: d.ExpectedBy}
 	switch {
 	case !d.MetOn.IsZero() && d.MetOn.After(d.Due):
 		s.Status, s.DaysOverdue = StatusMetLate, d.MetOn.DaysSince(d.Due)

@@ -181,7 +181,8 @@ func (h *harness) step(on, name string, arg any) *CaseStatus {
 }
 
 // reject sends an update on its date and returns a pointer to the error the
-// validator gave, with the status read just before and just after.
+// validator gave, with the status read just before it and 30 seconds after
+// (the test environment queues an update; it is handled by then).
 type rejection struct {
 	err           error
 	before, after CaseStatus
@@ -196,8 +197,9 @@ func (h *harness) reject(on, name string, arg any) *rejection {
 			OnAccept:   func() { h.t.Errorf("%s on %s was accepted; want rejected", name, on) },
 			OnComplete: func(any, error) {},
 		}, arg)
-		r.after = h.status()
 	})
+	h.env.RegisterDelayedCallback(func() { r.after = h.status() },
+		date(on).At(12).Add(time.Duration(h.calls)*time.Minute+30*time.Second).Sub(h.start))
 	return r
 }
 

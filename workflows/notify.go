@@ -84,6 +84,16 @@ func (a *assessment) exceptionText(d *deadline) string {
 	return ""
 }
 
+// missedFacts is what a letter about d says: which limit, by when, how late,
+// any exception and the new expected date.
+func (a *assessment) missedFacts(ctx workflow.Context, d *deadline) activities.Facts {
+	f := activities.Facts{Deadline: d.Name, Due: d.Due, Exception: a.exceptionText(d), AdviceID: d.AdviceID, School: d.School}
+	if now := today(ctx); now.After(d.Due) {
+		f.DaysOverdue = now.DaysSince(d.Due)
+	}
+	return f
+}
+
 // fire sends what one alarm calls for, and records it.
 func (a *assessment) fire(ctx workflow.Context, d *deadline, al alarm) {
 	now := today(ctx)
@@ -92,15 +102,14 @@ func (a *assessment) fire(ctx workflow.Context, d *deadline, al alarm) {
 		kind, detail = register.KindReminder, map[string]any{"due": d.Due.String(), "days_left": d.Due.DaysSince(now)}
 	}
 	a.record(ctx, kind, d.Key, now, detail)
-	facts := activities.Facts{Deadline: d.Name, Due: d.Due, Exception: a.exceptionText(d), AdviceID: d.AdviceID, School: d.School}
+	facts := a.missedFacts(ctx, d)
 	occurrence := fmt.Sprintf("%s/%d", d.Key, al.N)
 	switch al.Kind {
 	case alarmReminder:
-		facts.DaysLeft = d.Due.DaysSince(now)
+		facts.DaysLeft, facts.DaysOverdue = d.Due.DaysSince(now), 0
 		a.send(ctx, activities.StaffDeadlineApproaching, fmt.Sprintf("%s/lead%d", d.Key, al.Lead), a.caseworker(), a.manager(), facts)
 		return
 	}
-	facts.DaysOverdue = now.DaysSince(d.Due)
 	switch d.Chase {
 	case chaseLA:
 		a.send(ctx, activities.StaffDeadlineMissed, occurrence, a.caseworker(), a.manager(), facts)

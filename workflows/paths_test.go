@@ -157,6 +157,7 @@ func TestFinalPlanLate(t *testing.T) {
 	h.step("2026-05-04", UpdateServeDraft, ServeDraftInput{On: date("2026-05-04")})
 	h.step("2026-05-08", UpdateRecordComments, RecordCommentsInput{On: date("2026-05-08"), WantsMeeting: true})
 	missed := h.snapshot("2026-06-01")
+	h.step("2026-06-01", UpdateExpect, ExpectInput{On: date("2026-06-01"), Deadline: statute.FinalPlanDue, By: date("2026-06-12")})
 	end := h.step("2026-06-10", UpdateIssueFinalPlan, IssueFinalPlanInput{On: date("2026-06-10")})
 	res := h.run()
 	if res.FinalPlanWithin20Weeks || res.Stage != StageFinalPlanIssued {
@@ -177,6 +178,7 @@ func TestFinalPlanLate(t *testing.T) {
 		"2026-05-18 staff.deadline_approaching caseworker,manager",
 		"2026-05-26 family.deadline_missed family",
 		"2026-05-26 staff.deadline_missed caseworker,manager",
+		"2026-06-01 family.deadline_missed family",
 		"2026-06-02 staff.deadline_missed caseworker,manager",
 		"2026-06-09 staff.deadline_missed caseworker,manager",
 		"2026-06-10 family.final_plan family",
@@ -187,8 +189,8 @@ func TestFinalPlanLate(t *testing.T) {
 	}
 	wantDeadline(t, *end, "decision_to_assess_due", StatusMetLate, 4)
 	wantDeadline(t, *end, "final_plan_due", StatusMetLate, 16)
-	if d := deadlineStatus(t, *end, "final_plan_due"); d.Exception != "reg 13(3)(c)" {
-		t.Errorf("final plan exception = %q; want reg 13(3)(c)", d.Exception)
+	if d := deadlineStatus(t, *end, "final_plan_due"); d.Exception != "reg 13(3)(c)" || d.ExpectedBy != date("2026-06-12") {
+		t.Errorf("final plan exception %q, expected by %s; want reg 13(3)(c), 2026-06-12", d.Exception, d.ExpectedBy)
 	}
 	var told string
 	for _, m := range h.rec.find(activities.FamilyDeadlineMissed) {

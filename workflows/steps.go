@@ -30,6 +30,7 @@ func (a *assessment) register(ctx workflow.Context) error {
 		on(ctx, a, UpdateIssueFinalPlan, a.checkIssueFinalPlan, a.issueFinalPlan),
 		on(ctx, a, UpdateRecordException, a.checkRecordException, a.recordException),
 		on(ctx, a, UpdateWithdraw, a.checkWithdraw, a.withdraw),
+		on(ctx, a, UpdateExpect, a.checkExpect, a.expect),
 	)
 }
 

@@ -220,29 +220,13 @@ func (a *assessment) checkRecordException(ctx workflow.Context, in RecordExcepti
 	if err != nil {
 		return err
 	}
-	key := string(in.Deadline)
-	switch in.Deadline {
-	case statute.DecisionToAssessDue, statute.DecisionNotToIssueDue, statute.FinalPlanDue:
-		if in.AdviceID != "" {
-			return fmt.Errorf("an advice request (%s) can only be named for the %s limit", in.AdviceID, statute.AdviceDue)
-		}
-	case statute.AdviceDue:
-		if a.adviceByID(in.AdviceID) == nil {
-			_, err := a.findAdvice(in.AdviceID, "")
-			if in.AdviceID == "" {
-				return fmt.Errorf("an exception to the advice limit must name the advice request")
-			}
-			return err
-		}
-		key += "/" + in.AdviceID
-	default:
-		return fmt.Errorf("an exception cannot apply to %q: it applies to %s, %s, %s or %s", in.Deadline,
-			statute.DecisionToAssessDue, statute.DecisionNotToIssueDue, statute.FinalPlanDue, statute.AdviceDue)
+	d, err := a.limit(in.Deadline, in.AdviceID, "an exception")
+	if err != nil {
+		return err
 	}
 	if !g.AppliesTo(in.Deadline) {
 		return fmt.Errorf("the ground %s does not apply to the %s limit (see reg 5(4), 8(2), 10(4), 13(3))", g, in.Deadline.Title())
 	}
-	d := a.deadline(key)
 	if s := d.state(a.asOf(ctx)); s.Status == StatusMet || s.Status == StatusNotApplicable {
 		return fmt.Errorf("the %s limit is %s: an exception cannot apply", d.Name.Title(), strings.ReplaceAll(s.Status, "_", " "))
 	}
@@ -258,10 +242,7 @@ func (a *assessment) checkRecordException(ctx workflow.Context, in RecordExcepti
 func (a *assessment) recordException(ctx workflow.Context, in RecordExceptionInput) {
 	rec := ExceptionRecord{RecordExceptionInput: in, Regulation: in.Ground.Regulation(in.Deadline)}
 	a.Exceptions = append(a.Exceptions, rec)
-	key := string(in.Deadline)
-	if in.AdviceID != "" {
-		key += "/" + in.AdviceID
-	}
-	a.deadline(key).Exception = rec.Regulation
+	d, _ := a.limit(in.Deadline, in.AdviceID, "")
+	d.Exception = rec.Regulation
 	a.step(ctx, StepRecord{Step: UpdateRecordException, On: in.On, Detail: rec.Regulation + " " + string(in.Deadline)})
 }

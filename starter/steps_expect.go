@@ -1,0 +1,42 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/ehc-send/ehc/statute"
+	"github.com/ehc-send/ehc/workflows"
+)
+
+// cmdExpect records when the LA now expects to complete a step whose limit
+// is missed or at risk; the family is told the date.
+func cmdExpect(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	s := newStep("expect")
+	deadline := s.fs.String("deadline", "", "the limit: decision_to_assess_due, advice_due, decision_not_to_issue_due or final_plan_due")
+	adviceID := s.fs.String("advice-id", "", "the advice request's `ID` (with --deadline advice_due)")
+	by := s.fs.String("by", "", "`date` the step is now expected (YYYY-MM-DD)")
+	if err := s.parse(args, stderr); err != nil {
+		return err
+	}
+	d, err := parseExceptionDeadline(*deadline)
+	if err != nil {
+		return err
+	}
+	switch {
+	case d == statute.AdviceDue && strings.TrimSpace(*adviceID) == "":
+		return usagef("--advice-id is required with --deadline %s: name the advice request, as ehc status shows it", d)
+	case d != statute.AdviceDue && *adviceID != "":
+		return usagef("--advice-id goes only with --deadline %s", statute.AdviceDue)
+	}
+	in := workflows.ExpectInput{On: s.date, Deadline: d, AdviceID: strings.TrimSpace(*adviceID)}
+	if in.By, err = parseDateFlag("by", *by); err != nil {
+		return err
+	}
+	if in.By.Before(in.On) {
+		return usagef("--by %s is before --on %s", in.By, in.On)
+	}
+	return s.send(ctx, workflows.UpdateExpect, in,
+		fmt.Sprintf("%s now expected by %s; the family is told", d.Title(), longDate(in.By)), stdout, stderr)
+}
