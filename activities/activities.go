@@ -42,6 +42,9 @@ type Message struct {
 	Subject  string       `json:"subject"`
 	Text     string       `json:"text"`
 	HTML     string       `json:"html"` // the same words, for mail clients that prefer HTML
+	// Caseworker is not a recipient: it is whom the Outbox tells when the
+	// message cannot be delivered (Notification.Caseworker).
+	Caseworker Recipient `json:"caseworker,omitzero"`
 }
 
 // Delivery is what the workflow learns about a sent message.

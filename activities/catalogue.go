@@ -319,6 +319,56 @@ No exception is recorded: this case counts as late in national statistics.
 {{- end}}
 `,
 	},
+
+	StaffDeliveryFailed: {
+		subject: `NOT DELIVERED: {{with .Facts.Notice}}{{.Title}}{{else}}a notification{{end}}{{with .Facts.NoticeTo}}, to the {{.}}{{end}} (case {{.CaseRef}})`,
+		needs:   []need{needReason},
+		text: `
+Case {{.CaseRef}}: {{with .Facts.Notice}}the {{.Title}} ({{.}}){{else}}a notification{{end}}
+{{- with .Facts.NoticeTo}} to the {{.}}{{end}}
+could not be delivered by email.
+
+Reason: {{.Facts.Reason}}
+
+It will not be sent again by email. Contact {{with .Facts.NoticeTo}}the {{.}}{{else}}them{{end}} another way
+(phone, post or in person) so that they have what it says, and correct the
+email address held for them if it is wrong. 'ehc outbox --case {{.CaseRef}}'
+shows the message, its recipients and its delivery state.
+`,
+	},
+}
+
+// titles name each notification in a sentence, for the alert that says
+// which one did not arrive.
+var titles = map[Template]string{
+	FamilyRequestReceived:    "acknowledgement of the request",
+	FamilyDecisionToAssess:   "decision to assess",
+	FamilyRefusalToAssess:    "decision not to assess",
+	FamilyAdviceRequested:    "notice that advice was requested",
+	FamilyDecisionToIssue:    "decision to issue a plan",
+	FamilyDecisionNotToIssue: "decision not to issue a plan",
+	FamilyDraftServed:        "draft plan notice",
+	FamilyFinalPlan:          "final plan notice",
+	FamilyWithdrawn:          "confirmation of the withdrawal",
+	FamilyDeadlineMissed:     "notice of a missed time limit",
+	FamilyAdviceOverdue:      "notice that advice is late",
+	AdviserRequest:           "request for advice",
+	AdviserReminder:          "reminder that advice is due",
+	AdviserOverdue:           "notice that advice is overdue",
+	StaffDeadlineApproaching: "deadline reminder",
+	StaffDeadlineMissed:      "missed deadline alert",
+	StaffDeliveryFailed:      "alert that a notification was not delivered",
+}
+
+// Title names the notification in words: "decision not to assess".
+func (t Template) Title() string {
+	if s, ok := titles[t]; ok {
+		return s
+	}
+	if t == "" {
+		return "notification"
+	}
+	return string(t)
 }
 
 // shared holds the passages several notices repeat word for word.

@@ -4,6 +4,8 @@
 package activities
 
 import (
+	"strings"
+
 	"github.com/ehc-send/ehc/statute"
 )
 
@@ -36,6 +38,7 @@ const (
 const (
 	StaffDeadlineApproaching Template = "staff.deadline_approaching"
 	StaffDeadlineMissed      Template = "staff.deadline_missed"
+	StaffDeliveryFailed      Template = "staff.delivery_failed" // a notification did not arrive: contact them another way
 )
 
 // Role is whom a recipient is to the case.
@@ -68,6 +71,26 @@ type Facts struct {
 	Reason      string             `json:"reason,omitempty"`
 	CommentsEnd statute.Date       `json:"comments_end,omitempty"`
 	School      string             `json:"school,omitempty"`
+	Notice      Template           `json:"notice,omitempty"`    // staff.delivery_failed: the notification that did not arrive
+	NoticeTo    Roles              `json:"notice_to,omitempty"` // staff.delivery_failed: whom it did not reach
+}
+
+// Roles are recipients named by their role alone, as an alert names them:
+// "family", "family and adviser".
+type Roles []Role
+
+func (rs Roles) String() string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = string(r)
+	}
+	switch len(out) {
+	case 0:
+		return ""
+	case 1:
+		return out[0]
+	}
+	return strings.Join(out[:len(out)-1], ", ") + " and " + out[len(out)-1]
 }
 
 // Notification is one message the workflow has decided to send. Key is
@@ -81,4 +104,8 @@ type Notification struct {
 	To       []Recipient  `json:"to"`
 	Cc       []Recipient  `json:"cc,omitempty"`
 	Facts    Facts        `json:"facts"`
+	// Caseworker is told if the notification cannot be delivered. It is
+	// usually not a recipient (a letter to the family goes to the family
+	// only); the outbox keeps it with the notification for that purpose.
+	Caseworker Recipient `json:"caseworker,omitzero"`
 }

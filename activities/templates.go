@@ -27,6 +27,7 @@ func Render(n Notification) (Message, error) {
 	return Message{
 		Key: n.Key, CaseRef: n.CaseRef, Template: n.Template, On: n.On, To: n.To, Cc: n.Cc,
 		Subject: strings.Join(strings.Fields(subject), " "), Text: text, HTML: toHTML(text),
+		Caseworker: n.Caseworker,
 	}, nil
 }
 

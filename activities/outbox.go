@@ -1,0 +1,378 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/ehc-send/ehc/register"
+	"github.com/ehc-send/ehc/statute"
+)
+
+// NotificationFailed is the ApplicationError type Outbox fails with when a
+// notification was refused for good by an earlier attempt.
+const NotificationFailed = "NotificationFailed"
+
+// OutboxStore is the part of the case register the Outbox writes:
+// *register.Store.
+type OutboxStore interface {
+	OutboxClaim(ctx context.Context, e register.OutboxEntry) (register.OutboxEntry, error)
+	OutboxSent(ctx context.Context, key, messageID string) error
+	OutboxError(ctx context.Context, key, reason string, final bool) error
+	OutboxEvent(ctx context.Context, key, event, reason string) (register.OutboxEntry, bool, error)
+}
+
+// DeliveryEvents is what a mail service's event webhook calls for each
+// delivery event it receives: *Outbox.
+type DeliveryEvents interface {
+	DeliveryEvent(ctx context.Context, key, event, reason, email string) error
+}
+
+var (
+	_ Transport      = (*Outbox)(nil)
+	_ DeliveryEvents = (*Outbox)(nil)
+	_ OutboxStore    = (*register.Store)(nil)
+)
+
+// Outbox is the Transport that makes sending once-only across retries,
+// replays and restarts. It wraps the transport that really sends (Next:
+// SendGrid, or the log) with the notification_outbox table: every message
+// is written there, under its key, before Next sees it, and Next is called
+// only while the row is still pending. Use it by pointer.
+//
+//   - Deliver claims the row (writing it if it is new). A row already sent,
+//     delivered, bounced or dropped comes back as Duplicate without calling
+//     Next; a row already failed fails again, non-retryably.
+//   - Next's success marks the row sent, with the service's message ID.
+//   - A non-retryable error from Next (a temporal.ApplicationError marked
+//     non-retryable: the service refused the message for good) marks the row
+//     failed and sends the caseworker a staff.delivery_failed alert, itself
+//     once-only through this same outbox (key KEY/undelivered).
+//   - Any other error keeps the row pending, with the error kept, and is
+//     returned for Temporal to retry.
+//
+// The one window in which a message can still go out twice: the mail
+// service accepted it but the sender did not learn so, or did not record
+// it. That is a request that timed out (or whose connection broke) after
+// the service had accepted it, or a worker that died, or lost the
+// database, between Next.Deliver returning and OutboxSent committing. The
+// row is then still pending, and Temporal's retry sends the message again:
+// SendGrid's mail/send takes no idempotency key, so nothing on its side
+// can refuse the second request. Deliver narrows the window (it retries
+// OutboxSent briefly, and when that still fails it reports success rather
+// than invite a resend; a delivery event for the key arriving before the
+// retry moves the row on, so the retry sends nothing) but cannot close it.
+// Each message carries its outbox key (SendGrid: in custom_args), so a
+// duplicate can be recognised in the service's activity feed and events. A
+// retry whose earlier attempt recorded no outcome is logged as a possible
+// duplicate. Two attempts racing each other are serialised within one
+// process; across processes Temporal runs one attempt of an activity at a
+// time, so only an attempt still sending after its own timeout can race
+// its retry, which is the same window.
+type Outbox struct {
+	Store  OutboxStore
+	Next   Transport
+	Logger *slog.Logger     // nil means slog.Default()
+	Now    func() time.Time // nil means time.Now; dates the alerts
+
+	mu    sync.Mutex
+	locks map[string]*keyLock
+}
+
+type keyLock struct {
+	sync.Mutex
+	users int
+}
+
+// lock serialises the senders of one key in this process.
+func (o *Outbox) lock(key string) func() {
+	o.mu.Lock()
+	if o.locks == nil {
+		o.locks = make(map[string]*keyLock)
+	}
+	l := o.locks[key]
+	if l == nil {
+		l = &keyLock{}
+		o.locks[key] = l
+	}
+	l.users++
+	o.mu.Unlock()
+	l.Lock()
+	return func() {
+		l.Unlock()
+		o.mu.Lock()
+		if l.users--; l.users == 0 {
+			delete(o.locks, key)
+		}
+		o.mu.Unlock()
+	}
+}
+
+func (o *Outbox) logger() *slog.Logger {
+	if o.Logger != nil {
+		return o.Logger
+	}
+	return slog.Default()
+}
+
+func (o *Outbox) today() statute.Date {
+	if o.Now != nil {
+		return statute.DateOf(o.Now())
+	}
+	return statute.DateOf(time.Now())
+}
+
+// Deliver sends m through Next unless the outbox shows it went already.
+func (o *Outbox) Deliver(ctx context.Context, m Message) (Delivery, error) {
+	if o.Store == nil || o.Next == nil {
+		// A wiring mistake, fixed by a deploy: stay retryable.
+		return Delivery{}, errors.New("activities: Outbox needs a Store and a Next transport")
+	}
+	defer o.lock(m.Key)()
+	log := o.logger().With("key", m.Key, "case_ref", m.CaseRef, "template", string(m.Template))
+
+	e, err := o.Store.OutboxClaim(ctx, outboxEntry(m))
+	if errors.Is(err, register.ErrInvalidOutboxEntry) {
+		return Delivery{}, temporal.NewNonRetryableApplicationError(err.Error(), InvalidNotification, err)
+	}
+	if err != nil {
+		return Delivery{}, err
+	}
+	switch e.Status {
+	case register.OutboxSent, register.OutboxDelivered, register.OutboxBounced, register.OutboxDropped:
+		log.Debug("notification already sent", "status", e.Status, "message_id", e.MessageID)
+		return Delivery{Key: m.Key, MessageID: e.MessageID, Duplicate: true}, nil
+	case register.OutboxFailed:
+		// An earlier attempt may have failed to alert the caseworker;
+		// the alert is once-only, so asking again costs nothing.
+		if err := o.alertUndelivered(ctx, m, e.LastError); err != nil {
+			return Delivery{}, err
+		}
+		msg := fmt.Sprintf("notification %s already failed: %s", m.Key, e.LastError)
+		return Delivery{}, temporal.NewNonRetryableApplicationError(msg, NotificationFailed, nil)
+	case register.OutboxPending:
+	default:
+		return Delivery{}, fmt.Errorf("notification %s has outbox status %q, which this worker does not know", m.Key, e.Status)
+	}
+	if e.Attempts > 1 && e.LastError == "" {
+		log.Warn("notification being sent again after an attempt that recorded no outcome: if that attempt reached the mail service, this is a duplicate",
+			"attempts", e.Attempts)
+	}
+
+	d, err := o.Next.Deliver(ctx, m)
+	if err != nil {
+		reason := errorReason(err)
+		if !isFinal(err) {
+			if rerr := o.Store.OutboxError(ctx, m.Key, reason, false); rerr != nil {
+				log.Error("could not record a failed attempt in the outbox", "error", rerr)
+			}
+			return Delivery{}, err
+		}
+		if rerr := o.Store.OutboxError(ctx, m.Key, reason, true); rerr != nil {
+			// The row is still pending: the retry will try the service
+			// again, which refuses again and nothing is sent.
+			return Delivery{}, fmt.Errorf("notification %s refused (%s) and not recorded: %w", m.Key, reason, rerr)
+		}
+		log.Error("notification refused for good", "error", reason)
+		if aerr := o.alertUndelivered(ctx, m, reason); aerr != nil {
+			return Delivery{}, aerr
+		}
+		return Delivery{}, err
+	}
+	d.Key = m.Key
+	if err := o.recordSent(ctx, m.Key, d.MessageID); err != nil {
+		// Reporting failure would have Temporal retry and send it again;
+		// a delivery event for the key will still move the row on.
+		log.Error("notification sent, but the outbox could not record it: it stays pending",
+			"message_id", d.MessageID, "error", err)
+	}
+	return d, nil
+}
+
+// recordSent retries OutboxSent briefly, after the activity's own context
+// has ended if need be: once the service has accepted a message, recording
+// it is what prevents a second send.
+func (o *Outbox) recordSent(ctx context.Context, key, messageID string) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	var err error
+	for i, wait := range []time.Duration{0, 200 * time.Millisecond, time.Second} {
+		if i > 0 {
+			select {
+			case <-ctx.Done():
+				return errors.Join(err, ctx.Err())
+			case <-time.After(wait):
+			}
+		}
+		if err = o.Store.OutboxSent(ctx, key, messageID); err == nil || errors.Is(err, register.ErrUnknownOutboxKey) {
+			return err
+		}
+	}
+	return err
+}
+
+// isFinal reports an error no retry can mend.
+func isFinal(err error) bool {
+	var app *temporal.ApplicationError
+	return errors.As(err, &app) && app.NonRetryable()
+}
+
+// errorReason is the words of an error, without an ApplicationError's
+// decoration.
+func errorReason(err error) string {
+	var app *temporal.ApplicationError
+	if errors.As(err, &app) && app.Message() != "" {
+		return app.Message()
+	}
+	return err.Error()
+}
+
+// DeliveryEvent applies one delivery event from the mail service to the
+// outbox (see register.Store.OutboxEvent). When a bounce or drop is for a
+// family's address, the caseworker is sent a staff.delivery_failed alert
+// (key KEY/bounced, once-only: repeated events, or a first bounce for
+// another recipient, neither repeat nor suppress it). email is the address
+// the event is about; one event is sent for each recipient. An event for a
+// key the outbox does not hold (mail sent by other systems on the same
+// account) is logged and ignored. An error asks the caller to have the
+// service send the event again.
+func (o *Outbox) DeliveryEvent(ctx context.Context, key, event, reason, email string) error {
+	if o.Store == nil {
+		return errors.New("activities: Outbox needs a Store")
+	}
+	log := o.logger().With("key", key, "event", event)
+	e, changed, err := o.Store.OutboxEvent(ctx, key, event, reason)
+	if errors.Is(err, register.ErrUnknownOutboxKey) {
+		log.Info("delivery event for a message not in the outbox: ignored")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	log = log.With("case_ref", e.CaseRef, "template", e.Template, "status", e.Status)
+	if changed {
+		log.Info("notification delivery status changed")
+	}
+	if event != "bounce" && event != "dropped" {
+		return nil
+	}
+	role := recipientRole(e.Recipients, email)
+	log.Warn("notification not delivered to a recipient", "role", role, "to", mask(email), "reason", reason)
+	if role != string(RoleFamily) {
+		return nil
+	}
+	if reason == "" {
+		reason = "the mail service reported it " + map[string]string{"bounce": "bounced", "dropped": "dropped"}[event]
+	}
+	err = o.alert(ctx, Message{Key: e.Key, CaseRef: e.CaseRef, Template: Template(e.Template),
+		Caseworker: fromOutbox(e.Caseworker)}, "/bounced", Roles{RoleFamily}, reason)
+	if isFinal(err) {
+		return nil // logged; a retried event cannot mend it
+	}
+	return err
+}
+
+// recipientRole is the role of the recipient with the address: "" when no
+// recipient has it. An event naming no address is taken to be about the
+// family if the message went to one, so that no bounce of a family's
+// notice goes unreported.
+func recipientRole(rs []register.OutboxRecipient, email string) string {
+	email = strings.TrimSpace(email)
+	for _, r := range rs {
+		if (email == "" && r.Role == string(RoleFamily)) || (email != "" && strings.EqualFold(r.Email, email)) {
+			return r.Role
+		}
+	}
+	return ""
+}
+
+// alertUndelivered tells the caseworker that m was refused for good.
+func (o *Outbox) alertUndelivered(ctx context.Context, m Message, reason string) error {
+	roles := Roles{}
+	for _, r := range append(append([]Recipient{}, m.To...), m.Cc...) {
+		if !containsRole(roles, r.Role) {
+			roles = append(roles, r.Role)
+		}
+	}
+	err := o.alert(ctx, m, "/undelivered", roles, reason)
+	if isFinal(err) {
+		return nil // logged
+	}
+	return err
+}
+
+func containsRole(rs Roles, r Role) bool {
+	for _, x := range rs {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// alert sends the caseworker a staff.delivery_failed notice about m
+// through the outbox, under m's key and suffix. No alert is raised about
+// an alert. A retryable error is returned for the caller to retry; a
+// final one is logged and returned too, for the caller to drop.
+func (o *Outbox) alert(ctx context.Context, m Message, suffix string, roles Roles, reason string) error {
+	log := o.logger().With("key", m.Key, "case_ref", m.CaseRef, "template", string(m.Template))
+	if m.Template == StaffDeliveryFailed {
+		log.Error("an alert to the caseworker could not be delivered; no one else is told", "reason", reason)
+		return nil
+	}
+	cw := m.Caseworker
+	if cw.Email == "" {
+		log.Error("a notification was not delivered and no caseworker is named to tell: no alert possible", "reason", reason)
+		return nil
+	}
+	if cw.Role == "" {
+		cw.Role = RoleCaseworker
+	}
+	if strings.TrimSpace(reason) == "" {
+		reason = "none was given"
+	}
+	am, err := Render(Notification{
+		Key: m.Key + suffix, CaseRef: m.CaseRef, Template: StaffDeliveryFailed, On: o.today(),
+		To: []Recipient{cw}, Facts: Facts{Notice: m.Template, NoticeTo: roles, Reason: reason}, Caseworker: cw,
+	})
+	if err != nil {
+		log.Error("a notification was not delivered and the alert to the caseworker cannot be made", "error", err)
+		return nil
+	}
+	d, err := o.Deliver(ctx, am)
+	switch {
+	case isFinal(err):
+		log.Error("a notification was not delivered and the alert to the caseworker failed too", "error", err)
+	case err != nil:
+		log.Warn("the alert to the caseworker was not sent yet", "error", err)
+	default:
+		log.Info("caseworker alerted to an undelivered notification", "alert_key", am.Key, "duplicate", d.Duplicate)
+	}
+	return err
+}
+
+// outboxEntry is the row m is kept as.
+func outboxEntry(m Message) register.OutboxEntry {
+	e := register.OutboxEntry{Key: m.Key, CaseRef: m.CaseRef, Template: string(m.Template), On: m.On,
+		Subject: m.Subject, Text: m.Text}
+	for _, r := range m.To {
+		e.Recipients = append(e.Recipients, register.OutboxRecipient{Role: string(r.Role), Name: r.Name, Email: r.Email})
+	}
+	for _, r := range m.Cc {
+		e.Recipients = append(e.Recipients, register.OutboxRecipient{Role: string(r.Role), Name: r.Name, Email: r.Email, Cc: true})
+	}
+	if m.Caseworker != (Recipient{}) {
+		e.Caseworker = register.OutboxRecipient{Role: string(m.Caseworker.Role), Name: m.Caseworker.Name, Email: m.Caseworker.Email}
+	}
+	return e
+}
+
+func fromOutbox(r register.OutboxRecipient) Recipient {
+	return Recipient{Role: Role(r.Role), Name: r.Name, Email: r.Email}
+}

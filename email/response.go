@@ -1,0 +1,93 @@
+package email
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/sendgrid/rest"
+	"go.temporal.io/sdk/temporal"
+)
+
+// outcome maps SendGrid's status to what Temporal should do: the client
+// returns no error for a 4xx or 5xx, so this is the only place it is seen.
+func (t *Transport) outcome(r *rest.Response) (string, error) {
+	h := http.Header(r.Headers)
+	status := fmt.Sprintf("%d %s", r.StatusCode, http.StatusText(r.StatusCode))
+	switch c := r.StatusCode; {
+	case c >= 200 && c < 300:
+		return h.Get("X-Message-Id"), nil
+	case c == http.StatusTooManyRequests:
+		d := resetDelay(h.Get("X-RateLimit-Reset"), time.Now())
+		return "", temporal.NewApplicationErrorWithOptions(
+			fmt.Sprintf("email: SendGrid rate limit (%s), retrying in %s", status, d), RateLimited,
+			temporal.ApplicationErrorOptions{NextRetryDelay: d})
+	case c >= 400 && c < 500:
+		// Bad request, bad key, too large: sending it again changes nothing.
+		return "", temporal.NewNonRetryableApplicationError(
+			"email: SendGrid refused the message: "+status+t.reasons(r.Body), Rejected, nil)
+	default:
+		// 5xx; a 1xx or 3xx means a wrong BaseURL, which a deploy fixes.
+		return "", temporal.NewApplicationError("email: SendGrid failed: "+status+t.reasons(r.Body), Unavailable)
+	}
+}
+
+// resetDelay is how long until X-RateLimit-Reset (unix seconds). Without
+// the header it is 0, leaving the delay to the retry policy.
+func resetDelay(header string, now time.Time) time.Duration {
+	s, err := strconv.ParseInt(strings.TrimSpace(header), 10, 64)
+	if err != nil {
+		return 0
+	}
+	return min(max(time.Unix(s, 0).Sub(now), time.Second), maxRateDelay)
+}
+
+// reasons is SendGrid's own explanation, errors[].field and .message.
+func (t *Transport) reasons(body string) string {
+	var b struct {
+		Errors []struct{ Field, Message string } `json:"errors"`
+	}
+	if json.Unmarshal([]byte(body), &b) != nil {
+		return "" // not SendGrid's JSON: say nothing rather than echo it
+	}
+	var out []string
+	for _, e := range b.Errors {
+		if e.Field != "" {
+			e.Message = e.Field + ": " + e.Message
+		}
+		out = append(out, e.Message)
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return ": " + t.clean(strings.Join(out, "; "))
+}
+
+var address = regexp.MustCompile(`[^\s<>"',;:()\[\]]+@[^\s<>"',;:()\[\]]+`)
+
+// clean keeps addresses and the key out of errors, which are logged and
+// stored in workflow history, and keeps them short.
+func (t *Transport) clean(s string) string {
+	s = strings.ReplaceAll(s, t.key, "[redacted]")
+	s = address.ReplaceAllStringFunc(s, mask)
+	if len(s) > 500 {
+		s = strings.ToValidUTF8(s[:500], "") + "…"
+	}
+	return s
+}
+
+// mask keeps the first character of the local part and the domain:
+// "family@example.org" becomes "f***@example.org".
+func mask(email string) string {
+	at := strings.LastIndexByte(email, '@')
+	if at <= 0 {
+		return "***"
+	}
+	r, _ := utf8.DecodeRuneInString(email)
+	return string(r) + "***" + email[at:]
+}

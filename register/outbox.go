@@ -1,0 +1,276 @@
+package register
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ehc-send/ehc/statute"
+)
+
+// Outbox statuses. A row is written pending before its message is handed to
+// the mail service, becomes sent when the service accepts it (or failed when
+// the service refuses it for good), and then follows the service's delivery
+// events. Statuses only ever move forward: see outboxRank.
+const (
+	OutboxPending   = "pending"   // written; not yet accepted by the mail service
+	OutboxSent      = "sent"      // accepted by the mail service
+	OutboxDelivered = "delivered" // the recipient's server took it
+	OutboxBounced   = "bounced"   // the recipient's server refused it
+	OutboxDropped   = "dropped"   // the mail service would not send it (e.g. a suppressed address)
+	OutboxFailed    = "failed"    // the mail service refused the request for good; nothing was sent
+)
+
+// outboxRank orders the statuses: a status never moves to a lower rank, so
+// a late 'delivered' event does not hide a bounce. Failed is final: a
+// message the service refused has no delivery events to follow.
+var outboxRank = map[string]int{
+	OutboxPending:   0,
+	OutboxSent:      1,
+	OutboxDelivered: 2,
+	OutboxBounced:   3,
+	OutboxDropped:   3,
+	OutboxFailed:    4,
+}
+
+// outboxEvents maps a delivery event from the mail service (SendGrid's
+// event names) to the status it leaves. Events not here (processed,
+// deferred, open, click, ...) change nothing.
+var outboxEvents = map[string]string{
+	"delivered": OutboxDelivered,
+	"bounce":    OutboxBounced,
+	"dropped":   OutboxDropped,
+}
+
+// ErrUnknownOutboxKey is what the outbox's errors wrap when no notification
+// has the key: test for it with errors.Is.
+var ErrUnknownOutboxKey = errors.New("no notification in the outbox has this key")
+
+// ErrInvalidOutboxEntry marks an entry no retry can write.
+var ErrInvalidOutboxEntry = errors.New("invalid outbox entry")
+
+// OutboxRecipient is one addressee of an outbox notification. The
+// caseworker may see the addresses; logs must not.
+type OutboxRecipient struct {
+	Role  string `json:"role"`
+	Name  string `json:"name,omitempty"`
+	Email string `json:"email"`
+	Cc    bool   `json:"cc,omitempty"` // copied rather than addressed
+}
+
+// OutboxEntry is one notification in the outbox: what was sent, to whom,
+// and what became of it. Key is the notification's own (case, template,
+// subject, occurrence), so each notification has one row however often
+// its activity runs.
+type OutboxEntry struct {
+	Key        string            `json:"key"`
+	CaseRef    string            `json:"case_ref"`
+	Template   string            `json:"template"`
+	On         statute.Date      `json:"on"` // the statutory date it is sent on
+	Recipients []OutboxRecipient `json:"recipients"`
+	// Caseworker is told when the notification does not arrive; usually
+	// not a recipient. Zero when the workflow named no one.
+	Caseworker OutboxRecipient `json:"caseworker,omitzero"`
+	Subject    string          `json:"subject"`
+	Text       string          `json:"text"`
+	Status     string          `json:"status"`
+	MessageID  string          `json:"message_id,omitempty"`
+	Attempts   int             `json:"attempts"`
+	LastError  string          `json:"last_error,omitempty"`
+	CreatedAt  time.Time       `json:"created_at"`
+	UpdatedAt  time.Time       `json:"updated_at"`
+}
+
+const outboxColumns = `key, case_ref, template, on_date, recipients, caseworker, subject, body_text,
+	status, coalesce(message_id, ''), attempts, coalesce(last_error, ''), created_at, updated_at`
+
+func scanOutbox(row pgx.Row) (OutboxEntry, error) {
+	var e OutboxEntry
+	var on time.Time
+	var recipients, caseworker []byte
+	if err := row.Scan(&e.Key, &e.CaseRef, &e.Template, &on, &recipients, &caseworker, &e.Subject, &e.Text,
+		&e.Status, &e.MessageID, &e.Attempts, &e.LastError, &e.CreatedAt, &e.UpdatedAt); err != nil {
+		return OutboxEntry{}, err
+	}
+	e.On = civil(&on)
+	if err := json.Unmarshal(recipients, &e.Recipients); err != nil {
+		return OutboxEntry{}, fmt.Errorf("notification %s: recipients: %w", e.Key, err)
+	}
+	if len(caseworker) > 0 && string(caseworker) != "null" {
+		if err := json.Unmarshal(caseworker, &e.Caseworker); err != nil {
+			return OutboxEntry{}, fmt.Errorf("notification %s: caseworker: %w", e.Key, err)
+		}
+	}
+	return e, nil
+}
+
+func unknownKey(key string) error {
+	return fmt.Errorf("%w: %q", ErrUnknownOutboxKey, key)
+}
+
+// OutboxClaim is the first thing a sender does with a notification. It
+// writes e as pending unless a row with its key exists (the row already
+// stored wins: its content is never rewritten), counts the attempt if the
+// row is still pending, and returns the row as stored, all in one
+// transaction. The caller sends only when the returned status is pending;
+// any other status means an earlier attempt got that far.
+func (s *Store) OutboxClaim(ctx context.Context, e OutboxEntry) (OutboxEntry, error) {
+	if strings.TrimSpace(e.Key) == "" || e.CaseRef == "" || e.Template == "" || e.On.IsZero() || len(e.Recipients) == 0 {
+		return OutboxEntry{}, fmt.Errorf("%w: %q for case %q is incomplete: key, case, template, date and a recipient are required",
+			ErrInvalidOutboxEntry, e.Key, e.CaseRef)
+	}
+	recipients, err := json.Marshal(e.Recipients)
+	if err != nil {
+		return OutboxEntry{}, err
+	}
+	var caseworker []byte // SQL null when no one was named
+	if e.Caseworker != (OutboxRecipient{}) {
+		if caseworker, err = json.Marshal(e.Caseworker); err != nil {
+			return OutboxEntry{}, err
+		}
+	}
+	var out OutboxEntry
+	err = pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `insert into notification_outbox
+				(key, case_ref, template, on_date, recipients, caseworker, subject, body_text)
+			values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (key) do nothing`,
+			e.Key, e.CaseRef, e.Template, dateArg(e.On), recipients, caseworker, e.Subject, e.Text); err != nil {
+			return err
+		}
+		row := tx.QueryRow(ctx, `update notification_outbox set attempts = attempts + 1, updated_at = now()
+			where key = $1 and status = 'pending' returning `+outboxColumns, e.Key)
+		var err error
+		out, err = scanOutbox(row)
+		if errors.Is(err, pgx.ErrNoRows) { // an earlier attempt got further: report it as it is
+			out, err = scanOutbox(tx.QueryRow(ctx, `select `+outboxColumns+` from notification_outbox where key = $1`, e.Key))
+		}
+		return err
+	})
+	if err != nil {
+		return OutboxEntry{}, fmt.Errorf("writing notification %s to the outbox: %w", e.Key, err)
+	}
+	return out, nil
+}
+
+// OutboxSent records that the mail service accepted the notification, with
+// the service's message ID. A row a delivery event has already moved on
+// (the event can overtake the sender) keeps its status.
+func (s *Store) OutboxSent(ctx context.Context, key, messageID string) error {
+	tag, err := s.Pool.Exec(ctx, `update notification_outbox set
+			status = case when status = 'pending' then 'sent' else status end,
+			message_id = coalesce(nullif($2, ''), message_id),
+			last_error = case when status = 'pending' then null else last_error end,
+			updated_at = now()
+		where key = $1`, key, messageID)
+	if err != nil {
+		return fmt.Errorf("recording notification %s as sent: %w", key, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return unknownKey(key)
+	}
+	return nil
+}
+
+// OutboxError records a failed attempt to send a pending notification:
+// final marks it failed (the service refused it and no retry can succeed);
+// otherwise it stays pending, to be tried again, with the reason kept. A
+// row that is no longer pending is left as it is.
+func (s *Store) OutboxError(ctx context.Context, key, reason string, final bool) error {
+	tag, err := s.Pool.Exec(ctx, `update notification_outbox set
+			status = case when $3 then 'failed' else status end,
+			last_error = $2, updated_at = now()
+		where key = $1 and status = 'pending'`, key, reason, final)
+	if err != nil {
+		return fmt.Errorf("recording the failure of notification %s: %w", key, err)
+	}
+	if tag.RowsAffected() == 0 {
+		var exists bool
+		if err := s.Pool.QueryRow(ctx, `select exists (select 1 from notification_outbox where key = $1)`, key).Scan(&exists); err != nil {
+			return fmt.Errorf("recording the failure of notification %s: %w", key, err)
+		}
+		if !exists {
+			return unknownKey(key)
+		}
+	}
+	return nil
+}
+
+// OutboxEvent applies a delivery event from the mail service: delivered,
+// bounce and dropped move the status forward (never back: a late
+// 'delivered' leaves a bounce as it is); other events change nothing. It
+// returns the entry as it now stands and whether its status changed. A
+// bounce or drop keeps its reason in last_error.
+func (s *Store) OutboxEvent(ctx context.Context, key, event, reason string) (OutboxEntry, bool, error) {
+	var out OutboxEntry
+	var changed bool
+	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		e, err := scanOutbox(tx.QueryRow(ctx, `select `+outboxColumns+` from notification_outbox where key = $1 for update`, key))
+		if errors.Is(err, pgx.ErrNoRows) {
+			return unknownKey(key)
+		}
+		if err != nil {
+			return err
+		}
+		out = e
+		to, ok := outboxEvents[event]
+		if !ok || outboxRank[to] <= outboxRank[e.Status] {
+			return nil
+		}
+		lastError := e.LastError
+		if to != OutboxDelivered {
+			lastError = event
+			if reason != "" {
+				lastError += ": " + reason
+			}
+		}
+		out, err = scanOutbox(tx.QueryRow(ctx, `update notification_outbox set status = $2, last_error = nullif($3, ''), updated_at = now()
+			where key = $1 returning `+outboxColumns, key, to, lastError))
+		changed = err == nil
+		return err
+	})
+	if errors.Is(err, ErrUnknownOutboxKey) {
+		return OutboxEntry{}, false, err
+	}
+	if err != nil {
+		return OutboxEntry{}, false, fmt.Errorf("recording %s for notification %s: %w", event, key, err)
+	}
+	return out, changed, nil
+}
+
+// Outbox lists notifications, newest first: the case's, or every case's
+// when caseRef is empty; at most limit of them (limit <= 0: all).
+func (s *Store) Outbox(ctx context.Context, caseRef string, limit int) ([]OutboxEntry, error) {
+	sql := `select ` + outboxColumns + ` from notification_outbox`
+	var args []any
+	if caseRef != "" {
+		args = append(args, caseRef)
+		sql += ` where case_ref = $1`
+	}
+	sql += ` order by created_at desc, key desc`
+	if limit > 0 {
+		args = append(args, limit)
+		sql += fmt.Sprintf(` limit $%d`, len(args))
+	}
+	rows, err := s.Pool.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, fmt.Errorf("listing the outbox: %w", err)
+	}
+	defer rows.Close()
+	out := []OutboxEntry{}
+	for rows.Next() {
+		e, err := scanOutbox(rows)
+		if err != nil {
+			return nil, fmt.Errorf("listing the outbox: %w", err)
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("listing the outbox: %w", err)
+	}
+	return out, nil
+}
