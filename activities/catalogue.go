@@ -215,7 +215,8 @@ The law allows this, but it does not stop the clock or give us a set amount
 of extra time: we must still finish as soon as practicable.
 {{- end}}
 
-We will finish this step as soon as we can and keep you updated. If you are
+{{if not .Facts.ExpectedBy.IsZero}}We now expect to complete it by {{date .Facts.ExpectedBy}}, and will tell you
+if that changes.{{else}}We will tell you the date by which we now expect to complete it.{{end}} If you are
 unhappy about the delay you can complain to us, and then to the Local
 Government and Social Care Ombudsman.
 {{template "footer" .}}`,

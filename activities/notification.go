@@ -71,8 +71,9 @@ type Facts struct {
 	Reason      string             `json:"reason,omitempty"`
 	CommentsEnd statute.Date       `json:"comments_end,omitempty"`
 	School      string             `json:"school,omitempty"`
-	Notice      Template           `json:"notice,omitempty"`    // staff.delivery_failed: the notification that did not arrive
-	NoticeTo    Roles              `json:"notice_to,omitempty"` // staff.delivery_failed: whom it did not reach
+	ExpectedBy  statute.Date       `json:"expected_by,omitzero"` // when the LA now expects to complete a missed step
+	Notice      Template           `json:"notice,omitempty"`     // staff.delivery_failed: the notification that did not arrive
+	NoticeTo    Roles              `json:"notice_to,omitempty"`  // staff.delivery_failed: whom it did not reach
 }
 
 // Roles are recipients named by their role alone, as an alert names them:

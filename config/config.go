@@ -409,7 +409,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Int("escalation_every_days", c.EscalationEvery),
 		slog.Int("consultation_days", c.ConsultDays),
 		slog.String("log_level", c.LogLevel),
-		slog.String("database_url", redactURL(c.DatabaseURL)),
+		slog.String("database_url", RedactURL(c.DatabaseURL)),
 		slog.Bool("sendgrid", c.Mail.SendGridAPIKey != ""),
 		slog.String("mail_from", c.Mail.From),
 		slog.Bool("sendgrid_eu", c.Mail.EU),
@@ -418,9 +418,9 @@ func (c Config) LogValue() slog.Value {
 	)
 }
 
-// redactURL hides a password in a URL-form connection string; any other form
+// RedactURL hides a password in a URL-form connection string; any other form
 // is hidden whole, as it may carry one too.
-func redactURL(s string) string {
+func RedactURL(s string) string {
 	u, err := url.Parse(s)
 	if err != nil || u.Scheme == "" {
 		return "[redacted]"

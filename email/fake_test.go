@@ -46,6 +46,7 @@ type sentMail struct {
 		Cc                  []addr            `json:"cc"`
 		DynamicTemplateData map[string]string `json:"dynamic_template_data"`
 	} `json:"personalizations"`
+	ReplyTo      *addr                          `json:"reply_to"`
 	Content      []struct{ Type, Value string } `json:"content"`
 	TemplateID   string                         `json:"template_id"`
 	CustomArgs   map[string]string              `json:"custom_args"`
@@ -147,7 +148,7 @@ func full(tpl activities.Template) activities.Notification {
 	tt := statute.Compute(statute.NewDate(2026, 1, 26), statute.Steps{DraftServed: statute.NewDate(2026, 4, 20)})
 	return activities.Notification{
 		Key: caseRef + "/" + string(tpl) + "/1", CaseRef: caseRef, Template: tpl, On: statute.NewDate(2026, 3, 2),
-		To: []activities.Recipient{family}, Cc: []activities.Recipient{caseworker},
+		To: []activities.Recipient{family}, Cc: []activities.Recipient{caseworker}, Caseworker: caseworker,
 		Facts: activities.Facts{
 			Timetable: &tt, Deadline: statute.FinalPlanDue, Due: tt.FinalPlanDue, DaysOverdue: 3, DaysLeft: 5,
 			AdviceKind: statute.AdviceKindPsychological, AdviceID: "adv-1", CommentsEnd: tt.DraftCommentsEnd,

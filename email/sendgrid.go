@@ -204,6 +204,9 @@ func (t *Transport) build(m activities.Message) *mail.SGMailV3 {
 	p.AddCCs(unique(m.Cc)...)
 
 	sg := mail.NewV3Mail().SetFrom(t.from)
+	if cw := m.Caseworker; cw.Email != "" {
+		sg.SetReplyTo(mail.NewEmail(cw.Name, cw.Email)) // a family's reply reaches their caseworker
+	}
 	if id, ok := t.templates[m.Template]; ok {
 		// The template lays out our words; its subject should be {{subject}}.
 		sg.SetTemplateID(id)

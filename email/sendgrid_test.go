@@ -54,6 +54,9 @@ func TestEveryTemplateIsSentAsSendGridExpects(t *testing.T) {
 				got.Content[1].Type != "text/html" || got.Content[1].Value != m.HTML {
 				t.Errorf("content = %+v", got.Content)
 			}
+			if got.ReplyTo == nil || *got.ReplyTo != (addr{caseworker.Name, caseworker.Email}) {
+				t.Errorf("reply_to = %+v; want the caseworker, so replies reach them", got.ReplyTo)
+			}
 			if got.CustomArgs["outbox_key"] != m.Key || got.CustomArgs["case_ref"] != caseRef {
 				t.Errorf("custom_args = %v", got.CustomArgs)
 			}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -22,6 +23,8 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/ehc-send/ehc/activities"
+	"github.com/ehc-send/ehc/email"
+	"github.com/ehc-send/ehc/email/sendgridtest"
 	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/register/registertest"
 	"github.com/ehc-send/ehc/statute"
@@ -31,7 +34,7 @@ import (
 // startTemporal starts the pinned Temporal CLI's dev server (EHC_TEMPORAL_CLI,
 // which make test sets) with the EHC search attributes, and a worker on it.
 // There is no fallback: without the real server the test fails.
-func startTemporal(t *testing.T) (client.Client, *register.Store) {
+func startTemporal(t *testing.T) (client.Client, *register.Store, *sendgridtest.Server) {
 	t.Helper()
 	cli := os.Getenv("EHC_TEMPORAL_CLI")
 	if cli == "" {
@@ -65,9 +68,17 @@ func startTemporal(t *testing.T) (client.Client, *register.Store) {
 		t.Fatal(err)
 	}
 	t.Cleanup(store.Close)
+	// Notifications take the production path: the outbox, then the real
+	// SendGrid client, pointed at a local server that speaks its v3 API.
+	sg := sendgridtest.New(t, "SG.test-key")
+	mailer, err := email.NewTransport(email.Options{APIKey: "SG.test-key", BaseURL: sg.URL,
+		From: email.Address{Name: "SEND team", Email: "send@la.example.gov.uk"}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	w := worker.New(srv.Client(), queue, worker.Options{})
 	workflows.Register(w)
-	w.RegisterActivity(&activities.Activities{Transport: &activities.LogTransport{}, Register: store})
+	w.RegisterActivity(&activities.Activities{Transport: &activities.Outbox{Store: store, Next: mailer}, Register: store})
 	if err := w.Start(); err != nil {
 		t.Fatalf("starting the worker: %v", err)
 	}
@@ -77,7 +88,7 @@ func startTemporal(t *testing.T) (client.Client, *register.Store) {
 	old := getenv
 	getenv = func(k string) string { return env[k] }
 	t.Cleanup(func() { getenv = old })
-	return srv.Client(), store
+	return srv.Client(), store, sg
 }
 
 // ehc runs one command as a caseworker would and returns what it printed.
@@ -92,14 +103,16 @@ func ehc(t *testing.T, wantCode int, args ...string) string {
 }
 
 // One case from request to final plan through the CLI, on a real server,
-// with a back-dated request so every step has a past date.
+// with a request received 20 days ago (no reminder is due yet) so every
+// step has a past date. Notifications go through the outbox and the real
+// SendGrid client to a local v3 server.
 func TestIntegrationCaseToFinalPlan(t *testing.T) {
-	c, store := startTemporal(t)
+	c, store, sg := startTemporal(t)
 	today := statute.DateOf(time.Now())
 	day := func(n int) string { return today.AddDays(n).String() }
 	ref := "IT-PLAN-1"
 
-	ehc(t, 0, "start", "--case", ref, "--received", day(-30), "--child-name", "Ada Example", "--child-dob", "2016-04-01",
+	ehc(t, 0, "start", "--case", ref, "--received", day(-20), "--child-name", "Ada Example", "--child-dob", "2016-04-01",
 		"--family-name", "Sam Example", "--family-email", "sam@example.org", "--requester", "parent",
 		"--school-name", "Oak Primary", "--school-email", "head@oak.example.org",
 		"--caseworker", "cw-jones", "--caseworker-email", "jones@la.example.gov.uk", "--manager-email", "manager@la.example.gov.uk")
@@ -111,7 +124,7 @@ func TestIntegrationCaseToFinalPlan(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Logf("case in the register %s after ehc start returned", time.Since(started).Round(time.Millisecond))
-	if out := ehc(t, 1, "start", "--case", ref, "--received", day(-30), "--child-name", "Ada Example", "--child-dob", "2016-04-01",
+	if out := ehc(t, 1, "start", "--case", ref, "--received", day(-20), "--child-name", "Ada Example", "--child-dob", "2016-04-01",
 		"--family-name", "Sam Example", "--family-email", "sam@example.org", "--requester", "parent",
 		"--school-name", "Oak Primary", "--school-email", "head@oak.example.org",
 		"--caseworker", "cw-jones", "--caseworker-email", "jones@la.example.gov.uk"); !strings.Contains(out, "case "+ref+" already has an assessment running") {
@@ -120,9 +133,9 @@ func TestIntegrationCaseToFinalPlan(t *testing.T) {
 	if out := ehc(t, 1, "serve-draft", ref, "--on", day(-1)); !strings.Contains(out, "is at stage requested") {
 		t.Errorf("step out of order: %s", out)
 	}
-	ehc(t, 0, "decide-assess", ref, "--assess", "--on", day(-25))
-	ehc(t, 0, "request-advice", ref, "--kind", "psychological", "--provider-name", "EP service", "--provider-email", "ep@la.example.gov.uk", "--on", day(-25))
-	ehc(t, 0, "request-advice", ref, "--kind", "medical", "--provider-name", "Paediatrics", "--provider-email", "paeds@nhs.example.org", "--on", day(-24))
+	ehc(t, 0, "decide-assess", ref, "--assess", "--on", day(-18))
+	ehc(t, 0, "request-advice", ref, "--kind", "psychological", "--provider-name", "EP service", "--provider-email", "ep@la.example.gov.uk", "--on", day(-18))
+	ehc(t, 0, "request-advice", ref, "--kind", "medical", "--provider-name", "Paediatrics", "--provider-email", "paeds@nhs.example.org", "--on", day(-17))
 	ehc(t, 0, "record-advice", ref, "--kind", "psychological", "--on", day(-10))
 	ehc(t, 0, "record-advice", ref, "--id", "medical-1", "--on", day(-9))
 	ehc(t, 0, "decide-issue", ref, "--issue", "--on", day(-8))
@@ -134,10 +147,10 @@ func TestIntegrationCaseToFinalPlan(t *testing.T) {
 	if err := json.Unmarshal([]byte(ehc(t, 0, "status", ref, "--json")), &st); err != nil {
 		t.Fatal(err)
 	}
-	if st.Stage != workflows.StageDraftServed || st.FinalPlanDue.String() != day(-30+140) || st.DecisionToAssessDue.String() != day(-30+42) {
+	if st.Stage != workflows.StageDraftServed || st.FinalPlanDue.String() != day(-20+140) || st.DecisionToAssessDue.String() != day(-20+42) {
 		t.Errorf("status: stage %s, final plan due %s, decision due %s", st.Stage, st.FinalPlanDue, st.DecisionToAssessDue)
 	}
-	if len(st.Advice) != 2 || st.Advice[0].Status != workflows.StatusMet || st.Advice[0].Due.String() != day(-25+42) {
+	if len(st.Advice) != 2 || st.Advice[0].Status != workflows.StatusMet || st.Advice[0].Due.String() != day(-18+42) {
 		t.Errorf("advice: %+v", st.Advice)
 	}
 	ehc(t, 0, "issue-final-plan", ref, "--school", "Elm Academy", "--on", day(0))
@@ -145,7 +158,7 @@ func TestIntegrationCaseToFinalPlan(t *testing.T) {
 		t.Errorf("second final plan: %s", out)
 	}
 	plain := ehc(t, 0, "status", ref)
-	for _, want := range []string{"closed: final plan issued", "Final EHC plan", longDate(today.AddDays(-30 + 140)), "met"} {
+	for _, want := range []string{"closed: final plan issued", "Final EHC plan", longDate(today.AddDays(-20 + 140)), "met"} {
 		if !strings.Contains(plain, want) {
 			t.Errorf("status lacks %q:\n%s", want, plain)
 		}
@@ -155,8 +168,8 @@ func TestIntegrationCaseToFinalPlan(t *testing.T) {
 
 	// The register holds every step, in its order, and the closed case;
 	// its writes are asynchronous, so it may trail the workflow briefly.
-	want := []string{"request-received " + day(-30), "decide-assess " + day(-25), "request-advice " + day(-25),
-		"request-advice " + day(-24), "record-advice " + day(-10), "record-advice " + day(-9), "decide-issue " + day(-8),
+	want := []string{"request-received " + day(-20), "decide-assess " + day(-18), "request-advice " + day(-18),
+		"request-advice " + day(-17), "record-advice " + day(-10), "record-advice " + day(-9), "decide-issue " + day(-8),
 		"serve-draft " + day(-6), "record-comments " + day(-3), "record-consultation " + day(-1), "issue-final-plan " + day(0)}
 	var steps []string
 	for range 50 {
@@ -169,6 +182,11 @@ func TestIntegrationCaseToFinalPlan(t *testing.T) {
 	if strings.Join(steps, "\n") != strings.Join(want, "\n") {
 		t.Errorf("register steps:\n%s\nwant:\n%s", strings.Join(steps, "\n"), strings.Join(want, "\n"))
 	}
+	checkOutbox(t, sg, ref, today, []string{
+		"adviser.request", "adviser.request", "family.advice_requested", "family.advice_requested",
+		"family.decision_to_assess", "family.decision_to_issue", "family.draft_served", "family.final_plan",
+		"family.request_received",
+	})
 	var stage, finalOn string
 	if err := store.Pool.QueryRow(context.Background(), `select stage, final_plan_on::text from cases where case_ref = $1`, ref).Scan(&stage, &finalOn); err != nil || stage != "final_plan_issued" || finalOn != day(0) {
 		t.Errorf("register case: %s %s %v", stage, finalOn, err)
@@ -178,7 +196,7 @@ func TestIntegrationCaseToFinalPlan(t *testing.T) {
 // A case received 7 weeks ago with no decision is overdue the moment it
 // starts, and managers find it with --overdue.
 func TestIntegrationOverdueListed(t *testing.T) {
-	c, _ := startTemporal(t)
+	c, _, _ := startTemporal(t)
 	today := statute.DateOf(time.Now())
 	ref := "IT-LATE-1"
 	ehc(t, 0, "start", "--case", ref, "--received", today.AddDays(-49).String(), "--child-name", "Bo Example", "--child-dob", "2018-02-03",
@@ -267,4 +285,50 @@ func registerSteps(t *testing.T, store *register.Store, ref string) []string {
 		t.Fatal(err)
 	}
 	return steps
+}
+
+// checkOutbox waits until every notification of the case is sent, then
+// checks that ehc outbox lists exactly the templates wanted, each dated
+// today, and that SendGrid received exactly those messages, once each.
+func checkOutbox(t *testing.T, sg *sendgridtest.Server, ref string, today statute.Date, want []string) {
+	t.Helper()
+	var rows []register.OutboxEntry
+	for range 100 {
+		if err := json.Unmarshal([]byte(ehc(t, 0, "outbox", "--case", ref, "--json")), &rows); err != nil {
+			t.Fatal(err)
+		}
+		sent := 0
+		for _, r := range rows {
+			if r.Status == register.OutboxSent {
+				sent++
+			}
+		}
+		if len(rows) >= len(want) && sent == len(rows) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	var got, keys []string
+	for _, r := range rows {
+		got = append(got, r.Template)
+		keys = append(keys, r.Key)
+		if r.On != today || r.Status != register.OutboxSent || !strings.HasPrefix(r.MessageID, "sg-") {
+			t.Errorf("outbox %s: on %s, %s, message %q; want today, sent, a SendGrid message ID", r.Key, r.On, r.Status, r.MessageID)
+		}
+	}
+	slices.Sort(got)
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("ehc outbox --case %s:\n got %v\nwant %v", ref, got, want)
+	}
+	var mailed []string
+	for _, m := range sg.Mails() {
+		if m.CaseRef == ref {
+			mailed = append(mailed, m.Key)
+		}
+	}
+	slices.Sort(keys)
+	slices.Sort(mailed)
+	if !slices.Equal(keys, mailed) {
+		t.Errorf("SendGrid calls differ from the outbox:\n outbox %v\nmailed %v", keys, mailed)
+	}
 }

@@ -10,7 +10,6 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"os"
 	"os/signal"
 	"syscall"
@@ -44,7 +43,7 @@ func run() error {
 	// The case register: its database is created if missing and migrated
 	// before any activity can write to it. A signal during start-up (a
 	// migration waiting for another worker's lock) stops the wait.
-	dbURL := redactURL(cfg.DatabaseURL)
+	dbURL := config.RedactURL(cfg.DatabaseURL)
 	startCtx, stopStart := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	store, err := register.Open(startCtx, cfg.DatabaseURL)
 	stopStart()
@@ -53,6 +52,16 @@ func run() error {
 	}
 	defer store.Close()
 	logger.Info("case register open and migrated", "database_url", dbURL)
+
+	transport, err := outbox(cfg.Mail, store, logger)
+	if err != nil {
+		return err
+	}
+	stopWebhook, err := serveWebhook(cfg.Mail, transport, logger)
+	if err != nil {
+		return err
+	}
+	defer stopWebhook()
 
 	opts, err := cfg.ClientOptions(logger)
 	if err != nil {
@@ -65,7 +74,8 @@ func run() error {
 	defer c.Close()
 
 	w := worker.New(c, cfg.TaskQueue, worker.Options{})
-	registerAll(w, store, logger)
+	workflows.Register(w)
+	w.RegisterActivity(&activities.Activities{Transport: transport, Register: store, Logger: logger})
 
 	logger.Info("ehc-worker starting", "config", cfg)
 	if err := w.Run(worker.InterruptCh()); err != nil {
@@ -73,28 +83,4 @@ func run() error {
 	}
 	logger.Info("ehc-worker stopped")
 	return nil
-}
-
-// registerAll puts every workflow and activity on the worker. The workflows
-// go under the names the CLI starts them by (workflows.Register, which the
-// integration and replay tests use too); the activities record case events
-// in the register and send notifications to the log until a mail transport
-// is wired.
-func registerAll(w worker.Registry, store *register.Store, logger *slog.Logger) {
-	workflows.Register(w)
-	w.RegisterActivity(&activities.Activities{
-		Transport: &activities.LogTransport{Logger: logger},
-		Register:  store,
-		Logger:    logger,
-	})
-}
-
-// redactURL hides the password in a URL-form connection string for the log;
-// any other form is hidden whole, as it may carry one too.
-func redactURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil || u.Scheme == "" {
-		return "[redacted]"
-	}
-	return u.Redacted()
 }

@@ -25,13 +25,14 @@ var activityOptions = workflow.ActivityOptions{
 // case and template: the same decision always yields the same key.
 func (a *assessment) send(ctx workflow.Context, tmpl activities.Template, subject string, to, cc []activities.Recipient, facts activities.Facts) {
 	send(ctx, &a.sending, activities.Notification{
-		Key:      fmt.Sprintf("%s/%s/%s", a.In.CaseRef, tmpl, subject),
-		CaseRef:  a.In.CaseRef,
-		Template: tmpl,
-		On:       today(ctx),
-		To:       to,
-		Cc:       cc,
-		Facts:    facts,
+		Key:        fmt.Sprintf("%s/%s/%s", a.In.CaseRef, tmpl, subject),
+		CaseRef:    a.In.CaseRef,
+		Template:   tmpl,
+		On:         today(ctx),
+		To:         to,
+		Cc:         cc,
+		Facts:      facts,
+		Caseworker: a.caseworker()[0],
 	})
 }
 
@@ -87,7 +88,8 @@ func (a *assessment) exceptionText(d *deadline) string {
 // missedFacts is what a letter about d says: which limit, by when, how late,
 // any exception and the new expected date.
 func (a *assessment) missedFacts(ctx workflow.Context, d *deadline) activities.Facts {
-	f := activities.Facts{Deadline: d.Name, Due: d.Due, Exception: a.exceptionText(d), AdviceID: d.AdviceID, School: d.School}
+	f := activities.Facts{Deadline: d.Name, Due: d.Due, Exception: a.exceptionText(d), AdviceID: d.AdviceID,
+		School: d.School, ExpectedBy: d.ExpectedBy}
 	if now := today(ctx); now.After(d.Due) {
 		f.DaysOverdue = now.DaysSince(d.Due)
 	}

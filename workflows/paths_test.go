@@ -201,4 +201,14 @@ func TestFinalPlanLate(t *testing.T) {
 	if !strings.Contains(told, "reg 13(3)(c)") || !strings.Contains(told, "exceptional personal circumstances") {
 		t.Errorf("family's missed-deadline letter does not name the exception:\n%s", told)
 	}
+	for _, m := range h.rec.find(activities.FamilyDeadlineMissed) {
+		if m.On == date("2026-06-01") && !strings.Contains(m.Text, "We now expect to complete it by Friday 12 June 2026") {
+			t.Errorf("the letter after ehc expect does not give the new date:\n%s", m.Text)
+		}
+	}
+	for _, m := range h.rec.msgs {
+		if m.Caseworker.Email != "jones@la.example.gov.uk" {
+			t.Errorf("%s on %s names no caseworker to alert if it is not delivered", m.Template, m.On)
+		}
+	}
 }

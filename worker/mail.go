@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/mail"
+	"time"
+
+	"github.com/ehc-send/ehc/activities"
+	"github.com/ehc-send/ehc/config"
+	"github.com/ehc-send/ehc/email"
+	"github.com/ehc-send/ehc/register"
+)
+
+// outbox is the transport every notification goes through: a row in the
+// register first, then SendGrid when an API key is set, else the log.
+func outbox(cfg config.Mail, store *register.Store, logger *slog.Logger) (*activities.Outbox, error) {
+	o := &activities.Outbox{Store: store, Next: &activities.LogTransport{Logger: logger}, Logger: logger}
+	if cfg.SendGridAPIKey == "" {
+		logger.Info("no SENDGRID_API_KEY: notifications go to the outbox and this log only")
+		return o, nil
+	}
+	from, err := mail.ParseAddress(cfg.From)
+	if err != nil {
+		return nil, fmt.Errorf("EHC_MAIL_FROM: %w", err)
+	}
+	templates := make(map[activities.Template]string, len(cfg.Templates))
+	for name, id := range cfg.Templates {
+		templates[activities.Template(name)] = id
+	}
+	t, err := email.NewTransport(email.Options{APIKey: cfg.SendGridAPIKey, From: email.Address{Name: from.Name, Email: from.Address},
+		BaseURL: cfg.BaseURL, EU: cfg.EU, Sandbox: cfg.Sandbox, Timeout: cfg.Timeout, Templates: templates})
+	if err != nil {
+		return nil, fmt.Errorf("SendGrid settings: %w", err)
+	}
+	o.Next = t
+	return o, nil
+}
+
+// serveWebhook listens for SendGrid's Event Webhook when a verification key
+// is set. The port is taken before the worker starts, so a clash stops it
+// with a clear message rather than half-way.
+func serveWebhook(cfg config.Mail, sink email.EventSink, logger *slog.Logger) (stop func(), err error) {
+	if cfg.WebhookKey == "" {
+		return func() {}, nil
+	}
+	h, err := email.NewWebhook(cfg.WebhookKey, sink, logger)
+	if err != nil {
+		return nil, fmt.Errorf("EHC_SENDGRID_WEBHOOK_KEY: %w", err)
+	}
+	ln, err := net.Listen("tcp", cfg.WebhookAddr)
+	if err != nil {
+		return nil, fmt.Errorf("EHC_WEBHOOK_ADDR %s: %w (is another worker running?)", cfg.WebhookAddr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/sendgrid/events", h)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			logger.Error("SendGrid webhook stopped", "error", err)
+		}
+	}()
+	logger.Info("serving SendGrid's Event Webhook", "addr", ln.Addr().String(), "path", "/sendgrid/events")
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	}, nil
+}
