@@ -48,7 +48,10 @@ type Config struct {
 
 	DatabaseURL string // the case register (PostgreSQL); may hold a password, never logged
 
-	Mail Mail
+	Mail   Mail
+	Codec  Codec
+	Tuning Tuning
+	Demo   Demo
 }
 
 // Defaults.
@@ -112,7 +115,11 @@ var Settings = []Setting{
 	{envDatabaseURL, "database-url", register.DefaultURL, "PostgreSQL `URL` of the case register (its database is created if missing)"},
 }
 
-func init() { Settings = append(Settings, mailSettings...) }
+func init() {
+	for _, group := range [][]Setting{mailSettings, codecSettings, tuningSettings, demoSettings} {
+		Settings = append(Settings, group...)
+	}
+}
 
 // Default returns the configuration with every setting at its default.
 func Default() Config {
@@ -126,6 +133,8 @@ func Default() Config {
 		LogLevel:        DefaultLogLevel,
 		DatabaseURL:     register.DefaultURL,
 		Mail:            defaultMail(),
+		Codec:           Codec{Addr: "127.0.0.1:8234", UIOrigins: []string{"http://127.0.0.1:8233", "http://localhost:8233"}},
+		Demo:            Demo{WeekSeconds: defaultWeekSeconds},
 	}
 }
 
@@ -178,6 +187,9 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 		LogLevel:        r.logLevel(envLogLevel),
 		DatabaseURL:     r.nonEmpty(envDatabaseURL),
 		Mail:            r.mail(),
+		Codec:           r.codec(),
+		Tuning:          r.tuning(),
+		Demo:            r.demo(),
 	}
 	if c.TLSCertFile != "" && c.TLSKeyFile == "" {
 		r.fail(envTLSCert, "set without %s; a client certificate needs its private key", both(envTLSKey))
@@ -218,18 +230,21 @@ func (r *resolver) nonEmpty(i string) string {
 
 func (r *resolver) address(i string) string {
 	v := r.values[i].raw
-	example := settingDefault(i)
+	eg := ""
+	if d := settingDefault(i); d != "" {
+		eg = ", e.g. " + d
+	}
 	hostPort := strings.TrimPrefix(v, "dns:///") // gRPC's DNS resolver, as the SDK allows
 	host, port, err := net.SplitHostPort(hostPort)
 	switch {
 	case v == "":
-		r.fail(i, "must not be empty; want host:port, e.g. %s", example)
+		r.fail(i, "must not be empty; want host:port%s", eg)
 	case err != nil && strings.Contains(err.Error(), "missing port"):
-		r.fail(i, "%q has no port; want host:port, e.g. %s", v, example)
+		r.fail(i, "%q has no port; want host:port%s", v, eg)
 	case err != nil:
-		r.fail(i, "%q is not host:port, e.g. %s", v, example)
+		r.fail(i, "%q is not host:port%s", v, eg)
 	case host == "":
-		r.fail(i, "%q has no host; want host:port, e.g. %s", v, example)
+		r.fail(i, "%q has no host; want host:port%s", v, eg)
 	default:
 		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
 			r.fail(i, "%q has no valid port (1-65535)", v)
@@ -355,6 +370,11 @@ func (c Config) ClientOptions(logger *slog.Logger) (client.Options, error) {
 		return client.Options{}, err
 	}
 	opts.ConnectionOptions.TLS = tlsConfig
+	pc, err := c.PayloadCodec()
+	if err != nil {
+		return client.Options{}, err
+	}
+	opts.DataConverter = pc.DataConverter()
 	return opts, nil
 }
 
@@ -415,6 +435,11 @@ func (c Config) LogValue() slog.Value {
 		slog.Bool("sendgrid_eu", c.Mail.EU),
 		slog.Bool("sendgrid_sandbox", c.Mail.Sandbox),
 		slog.Bool("sendgrid_webhook", c.Mail.WebhookKey != ""),
+		slog.Int("codec_keys", len(c.Codec.Keys)),
+		slog.Int("max_concurrent_activities", c.Tuning.MaxConcurrentActivities),
+		slog.Int("max_concurrent_workflow_tasks", c.Tuning.MaxConcurrentWorkflowTasks),
+		slog.String("metrics_addr", c.Tuning.MetricsAddr),
+		slog.Bool("demo", c.Demo.Enabled),
 	)
 }
 

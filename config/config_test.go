@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/base64"
 	"encoding/pem"
 	"errors"
 	"flag"
@@ -20,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ehc-send/ehc/codec"
 	"github.com/ehc-send/ehc/workflows"
 )
 
@@ -46,6 +48,8 @@ func TestLoadDefaults(t *testing.T) {
 		LogLevel:        "info",
 		DatabaseURL:     "postgres://postgres@127.0.0.1:5432/ehc?sslmode=disable",
 		Mail:            defaultMail(),
+		Codec:           Codec{Addr: "127.0.0.1:8234", UIOrigins: []string{"http://127.0.0.1:8233", "http://localhost:8233"}},
+		Demo:            Demo{WeekSeconds: 10},
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("Load() = %+v, want %+v", c, want)
@@ -65,27 +69,34 @@ func TestLoadNilGetenv(t *testing.T) {
 
 func TestLoadEnvironment(t *testing.T) {
 	env := map[string]string{
-		"TEMPORAL_ADDRESS":          "temporal.example.gov.uk:7233",
-		"TEMPORAL_NAMESPACE":        "send-prod",
-		"EHC_TASK_QUEUE":            "ehc-prod",
-		"TEMPORAL_API_KEY":          "secret",
-		"TEMPORAL_TLS_CERT":         "/etc/ehc/client.pem",
-		"TEMPORAL_TLS_KEY":          "/etc/ehc/client.key",
-		"TEMPORAL_TLS_CA":           "/etc/ehc/ca.pem",
-		"TEMPORAL_TLS_SERVER_NAME":  "temporal.internal",
-		"EHC_REMINDER_LEADS":        " 7, 21 ,14 ",
-		"EHC_ESCALATION_EVERY_DAYS": "3",
-		"EHC_CONSULTATION_DAYS":     "10",
-		"EHC_LOG_LEVEL":             "DEBUG",
-		"DATABASE_URL":              "postgres://ehc:pw@db.internal:5432/ehc",
-		"SENDGRID_API_KEY":          "SG.key",
-		"EHC_MAIL_FROM":             "Oakshire SEND <send@oakshire.gov.uk>",
-		"EHC_SENDGRID_EU":           "true",
-		"EHC_SENDGRID_SANDBOX":      "1",
-		"EHC_SENDGRID_TIMEOUT":      "5s",
-		"EHC_SENDGRID_TEMPLATES":    "family.final_plan=d-123",
-		"EHC_SENDGRID_WEBHOOK_KEY":  "MFkw",
-		"EHC_WEBHOOK_ADDR":          "0.0.0.0:9000",
+		"TEMPORAL_ADDRESS":                  "temporal.example.gov.uk:7233",
+		"TEMPORAL_NAMESPACE":                "send-prod",
+		"EHC_TASK_QUEUE":                    "ehc-prod",
+		"TEMPORAL_API_KEY":                  "secret",
+		"TEMPORAL_TLS_CERT":                 "/etc/ehc/client.pem",
+		"TEMPORAL_TLS_KEY":                  "/etc/ehc/client.key",
+		"TEMPORAL_TLS_CA":                   "/etc/ehc/ca.pem",
+		"TEMPORAL_TLS_SERVER_NAME":          "temporal.internal",
+		"EHC_REMINDER_LEADS":                " 7, 21 ,14 ",
+		"EHC_ESCALATION_EVERY_DAYS":         "3",
+		"EHC_CONSULTATION_DAYS":             "10",
+		"EHC_LOG_LEVEL":                     "DEBUG",
+		"DATABASE_URL":                      "postgres://ehc:pw@db.internal:5432/ehc",
+		"SENDGRID_API_KEY":                  "SG.key",
+		"EHC_MAIL_FROM":                     "Oakshire SEND <send@oakshire.gov.uk>",
+		"EHC_SENDGRID_EU":                   "true",
+		"EHC_SENDGRID_SANDBOX":              "1",
+		"EHC_SENDGRID_TIMEOUT":              "5s",
+		"EHC_SENDGRID_TEMPLATES":            "family.final_plan=d-123",
+		"EHC_SENDGRID_WEBHOOK_KEY":          "MFkw",
+		"EHC_WEBHOOK_ADDR":                  "0.0.0.0:9000",
+		"EHC_CODEC_KEYS":                    "k2=" + base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32)),
+		"EHC_CODEC_ADDR":                    "0.0.0.0:8234",
+		"EHC_CODEC_TOKEN":                   "tok",
+		"EHC_CODEC_UI_ORIGINS":              "https://temporal.oakshire.gov.uk",
+		"EHC_MAX_CONCURRENT_ACTIVITIES":     "50",
+		"EHC_MAX_CONCURRENT_WORKFLOW_TASKS": "20",
+		"EHC_METRICS_ADDR":                  "0.0.0.0:9464",
 	}
 	c, err := load(t, env)
 	if err != nil {
@@ -108,6 +119,10 @@ func TestLoadEnvironment(t *testing.T) {
 		Mail: Mail{SendGridAPIKey: "SG.key", From: "Oakshire SEND <send@oakshire.gov.uk>", BaseURL: "https://api.sendgrid.com",
 			EU: true, Sandbox: true, Timeout: 5 * time.Second, Templates: map[string]string{"family.final_plan": "d-123"},
 			WebhookKey: "MFkw", WebhookAddr: "0.0.0.0:9000"},
+		Codec: Codec{Keys: []codec.Key{{ID: "k2", Secret: bytes.Repeat([]byte{7}, 32)}}, Addr: "0.0.0.0:8234", Token: "tok",
+			UIOrigins: []string{"https://temporal.oakshire.gov.uk"}},
+		Tuning: Tuning{MaxConcurrentActivities: 50, MaxConcurrentWorkflowTasks: 20, MetricsAddr: "0.0.0.0:9464"},
+		Demo:   Demo{WeekSeconds: 10},
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("Load() = %+v, want %+v", c, want)
@@ -197,6 +212,20 @@ func TestLoadRejects(t *testing.T) {
 			`EHC_SENDGRID_TEMPLATES: "family.final_plan=123" is not template=d-id`},
 		{"webhook address without port", map[string]string{"EHC_SENDGRID_WEBHOOK_KEY": "MFkw", "EHC_WEBHOOK_ADDR": "localhost"}, nil,
 			`EHC_WEBHOOK_ADDR: "localhost" has no port; want host:port, e.g. 127.0.0.1:8089`},
+		{"codec key not base64", map[string]string{"EHC_CODEC_KEYS": "k1=not*base64"}, nil,
+			`EHC_CODEC_KEYS: key "k1" is not base64`},
+		{"codec key too short", map[string]string{"EHC_CODEC_KEYS": "k1=c2hvcnQ="}, nil,
+			`EHC_CODEC_KEYS: key "k1" is 5 bytes; AES-256 needs 32`},
+		{"codec key file missing", nil, []string{"-codec-keys-file", "/nonexistent/keys"},
+			`-codec-keys-file: open /nonexistent/keys: no such file or directory`},
+		{"compressed clock outside demo mode", map[string]string{"EHC_DEMO_WEEK_SECONDS": "5"}, nil,
+			`EHC_DEMO_WEEK_SECONDS: a compressed statutory clock is for demonstration and training only: set EHC_DEMO=true, or leave it unset`},
+		{"demo week not a number", map[string]string{"EHC_DEMO": "true", "EHC_DEMO_WEEK_SECONDS": "fast"}, nil,
+			`EHC_DEMO_WEEK_SECONDS: "fast" is not a whole number of seconds from 1 to 604800`},
+		{"concurrency negative", nil, []string{"-max-concurrent-activities", "-1"},
+			`-max-concurrent-activities: "-1" is not a whole number from 0 to 10000`},
+		{"metrics address without port", map[string]string{"EHC_METRICS_ADDR": "localhost"}, nil,
+			`EHC_METRICS_ADDR: "localhost" has no port; want host:port`},
 		{"cert without key", map[string]string{"TEMPORAL_TLS_CERT": "client.pem"}, nil,
 			`TEMPORAL_TLS_CERT: set without TEMPORAL_TLS_KEY (-tls-key); a client certificate needs its private key`},
 		{"key without cert", nil, []string{"-tls-key", "client.key"},
@@ -320,8 +349,26 @@ func TestLogValueRedactsAPIKey(t *testing.T) {
 	}
 }
 
+// keyed is the default configuration with a payload key, as every client needs.
+func keyed() Config {
+	c := Default()
+	c.Codec.Keys = []codec.Key{{ID: "t1", Secret: bytes.Repeat([]byte{1}, 32)}}
+	return c
+}
+
+func TestClientOptionsNeedAKey(t *testing.T) {
+	_, err := Default().ClientOptions(nil)
+	if err == nil || !strings.Contains(err.Error(), "no payload encryption key: set EHC_CODEC_KEYS (-codec-keys) or EHC_CODEC_KEYS_FILE (-codec-keys-file)") {
+		t.Errorf("ClientOptions without a key: %v", err)
+	}
+	opts, err := keyed().ClientOptions(nil)
+	if err != nil || opts.DataConverter == nil {
+		t.Errorf("ClientOptions with a key: converter %v, %v", opts.DataConverter, err)
+	}
+}
+
 func TestClientOptionsPlain(t *testing.T) {
-	opts, err := Default().ClientOptions(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	opts, err := keyed().ClientOptions(slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -334,13 +381,13 @@ func TestClientOptionsPlain(t *testing.T) {
 	if opts.Credentials != nil || opts.ConnectionOptions.TLS != nil {
 		t.Errorf("Credentials, TLS = %v, %v; want none for a local dev server", opts.Credentials, opts.ConnectionOptions.TLS)
 	}
-	if opts, _ := Default().ClientOptions(nil); opts.Logger != nil {
+	if opts, _ := keyed().ClientOptions(nil); opts.Logger != nil {
 		t.Error("Logger set from a nil slog.Logger")
 	}
 }
 
 func TestClientOptionsAPIKey(t *testing.T) {
-	c := Default()
+	c := keyed()
 	c.APIKey = "key"
 	opts, err := c.ClientOptions(nil)
 	if err != nil {
@@ -357,7 +404,7 @@ func TestClientOptionsAPIKey(t *testing.T) {
 func TestClientOptionsTLS(t *testing.T) {
 	dir := t.TempDir()
 	certFile, keyFile := writeSelfSigned(t, dir)
-	c := Default()
+	c := keyed()
 	c.TLSCertFile, c.TLSKeyFile, c.TLSCAFile, c.TLSServerName = certFile, keyFile, certFile, "temporal.internal"
 	opts, err := c.ClientOptions(nil)
 	if err != nil {
@@ -372,7 +419,7 @@ func TestClientOptionsTLS(t *testing.T) {
 	}
 
 	// The server name alone turns TLS on with the system roots.
-	c = Default()
+	c = keyed()
 	c.TLSServerName = "temporal.internal"
 	if opts, err := c.ClientOptions(nil); err != nil || opts.ConnectionOptions.TLS == nil || opts.ConnectionOptions.TLS.RootCAs != nil {
 		t.Errorf("server name alone: TLS = %+v, %v", opts.ConnectionOptions.TLS, err)
@@ -407,7 +454,7 @@ func TestClientOptionsRejects(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := Default()
+			c := keyed()
 			c.TLSCertFile, c.TLSKeyFile, c.TLSCAFile = tt.cert, tt.key, tt.ca
 			_, err := c.ClientOptions(nil)
 			switch {

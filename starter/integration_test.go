@@ -13,8 +13,10 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	commonpb "go.temporal.io/api/common/v1"
 	"go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/proxy"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
@@ -23,6 +25,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/ehc-send/ehc/activities"
+	"github.com/ehc-send/ehc/codec"
 	"github.com/ehc-send/ehc/email"
 	"github.com/ehc-send/ehc/email/sendgridtest"
 	"github.com/ehc-send/ehc/register"
@@ -76,7 +79,26 @@ func startTemporal(t *testing.T) (client.Client, *register.Store, *sendgridtest.
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := worker.New(srv.Client(), queue, worker.Options{})
+	// Every client encrypts payloads, as in production.
+	keyLine, err := codec.NewKeyLine("it1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := codec.ParseKeys(keyLine, "test key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pc, err := codec.New(keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	testCodec = pc
+	c, err := client.Dial(client.Options{HostPort: srv.FrontendHostPort(), DataConverter: pc.DataConverter()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	w := worker.New(c, queue, worker.Options{})
 	workflows.Register(w)
 	w.RegisterActivity(&activities.Activities{Transport: &activities.Outbox{Store: store, Next: mailer}, Register: store})
 	if err := w.Start(); err != nil {
@@ -84,12 +106,17 @@ func startTemporal(t *testing.T) (client.Client, *register.Store, *sendgridtest.
 	}
 	t.Cleanup(w.Stop)
 
-	env := map[string]string{"TEMPORAL_ADDRESS": srv.FrontendHostPort(), "EHC_TASK_QUEUE": queue, "DATABASE_URL": dbURL}
+	env := map[string]string{"TEMPORAL_ADDRESS": srv.FrontendHostPort(), "EHC_TASK_QUEUE": queue, "DATABASE_URL": dbURL,
+		"EHC_CODEC_KEYS": keyLine}
 	old := getenv
 	getenv = func(k string) string { return env[k] }
 	t.Cleanup(func() { getenv = old })
-	return srv.Client(), store, sg
+	return c, store, sg
 }
+
+// testCodec is the payload codec of the running test's clients, for
+// reading their histories.
+var testCodec *codec.Codec
 
 // ehc runs one command as a caseworker would and returns what it printed.
 func ehc(t *testing.T, wantCode int, args ...string) string {
@@ -254,6 +281,15 @@ func recordHistories(t *testing.T, c client.Client, ref string) {
 				t.Fatal(err)
 			}
 			h.Events = append(h.Events, ev)
+		}
+		// Replay, and record, the history decrypted: the replay test holds
+		// no key, and the fixture's people are fictional.
+		if err := proxy.VisitPayloads(ctx, &h, proxy.VisitPayloadsOptions{
+			Visitor: func(_ *proxy.VisitPayloadsContext, p []*commonpb.Payload) ([]*commonpb.Payload, error) {
+				return testCodec.Decode(p)
+			},
+		}); err != nil {
+			t.Fatal(err)
 		}
 		r := worker.NewWorkflowReplayer()
 		workflows.Register(r)

@@ -39,6 +39,11 @@ func run() error {
 		return fmt.Errorf("unexpected arguments %q: the worker takes only flags (-h lists them)", flag.Args())
 	}
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.SlogLevel()}))
+	// Without a payload key nothing starts: children's data never reaches
+	// Temporal in clear text.
+	if _, err := cfg.PayloadCodec(); err != nil {
+		return err
+	}
 
 	// The case register: its database is created if missing and migrated
 	// before any activity can write to it. A signal during start-up (a
