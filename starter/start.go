@@ -142,6 +142,7 @@ func startOptions(in workflows.AssessmentInput, taskQueue string) client.StartWo
 			saCaseworker.ValueSet(in.Caseworker),
 		),
 		StaticSummary: fmt.Sprintf("EHC assessment %s, requested %s", in.CaseRef, in.Received),
+		StaticDetails: workflows.TimetableDetails(in.Received),
 	}
 }
 

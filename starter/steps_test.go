@@ -267,6 +267,13 @@ func TestStart(t *testing.T) {
 	if o.StaticSummary != "EHC assessment EHC-2026-0042, requested 2026-01-19" {
 		t.Errorf("summary %q", o.StaticSummary)
 	}
+	// 2026-01-19 + 6, 16 and 20 weeks, for the UI's static details.
+	for _, row := range []string{"| decision whether to assess | reg 5(1) | 2026-03-02 |",
+		"| decision whether to issue a plan | reg 10(1) | 2026-05-11 |", "| final EHC plan | reg 13(2) | 2026-06-08 |"} {
+		if !strings.Contains(o.StaticDetails, row) {
+			t.Errorf("static details lack %q:\n%s", row, o.StaticDetails)
+		}
+	}
 	for key, want := range map[temporal.SearchAttributeKeyKeyword]string{saCaseRef: "EHC-2026-0042", saStage: "requested", saCaseworker: "cw42"} {
 		if got, ok := o.TypedSearchAttributes.GetKeyword(key); !ok || got != want {
 			t.Errorf("%s = %q, want %q", key.GetName(), got, want)
@@ -300,7 +307,7 @@ func TestStart(t *testing.T) {
 		}
 	}
 	for _, personal := range []string{"Sam", "Alex", "2015-06-01"} {
-		if strings.Contains(o.StaticSummary, personal) || strings.Contains(o.ID, personal) {
+		if strings.Contains(o.StaticSummary, personal) || strings.Contains(o.StaticDetails, personal) || strings.Contains(o.ID, personal) {
 			t.Errorf("personal data %q in workflow ID or summary", personal)
 		}
 	}

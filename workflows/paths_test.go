@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	sdkpb "go.temporal.io/api/sdk/v1"
+
 	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/statute"
 )
@@ -157,6 +159,18 @@ func TestFinalPlanLate(t *testing.T) {
 	h.step("2026-05-04", UpdateServeDraft, ServeDraftInput{On: date("2026-05-04")})
 	h.step("2026-05-08", UpdateRecordComments, RecordCommentsInput{On: date("2026-05-08"), WantsMeeting: true})
 	missed := h.snapshot("2026-06-01")
+	var details string
+	h.at("2026-06-01", func() {
+		v, err := h.env.QueryWorkflow("__temporal_workflow_metadata")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var md sdkpb.WorkflowMetadata
+		if err := v.Get(&md); err != nil {
+			t.Fatal(err)
+		}
+		details = md.GetCurrentDetails()
+	})
 	h.step("2026-06-01", UpdateExpect, ExpectInput{On: date("2026-06-01"), Deadline: statute.FinalPlanDue, By: date("2026-06-12")})
 	end := h.step("2026-06-10", UpdateIssueFinalPlan, IssueFinalPlanInput{On: date("2026-06-10")})
 	res := h.run()
@@ -184,6 +198,15 @@ func TestFinalPlanLate(t *testing.T) {
 		"2026-06-10 family.final_plan family",
 	})
 	wantDeadline(t, *missed, "final_plan_due", StatusMissed, 7)
+	// Details are written when something happens: here the escalation of
+	// 2026-05-26, the last event before 2026-06-01.
+	for _, want := range []string{"**Stage:** draft_served · **as at** 2026-05-26", "**OVERDUE**",
+		"| final EHC plan | reg 13(2) | 2026-05-25 | **missed, 1 day overdue** (exception: reg 13(3)(c)) |",
+		"| decision whether to assess | reg 5(1) | 2026-02-16 | met 2026-02-20, 4 days late |"} {
+		if !strings.Contains(details, want) {
+			t.Errorf("the UI's current details lack %q:\n%s", want, details)
+		}
+	}
 	if !missed.Overdue {
 		t.Error("case not overdue on 2026-06-01")
 	}

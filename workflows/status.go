@@ -75,9 +75,11 @@ func (a *assessment) status(ctx workflow.Context) CaseStatus {
 	return s
 }
 
-// publish keeps the UI's search attributes in step with the case.
+// publish keeps the UI's search attributes and current details in step
+// with the case. Details are not history events: they cost no command.
 func (a *assessment) publish(ctx workflow.Context) {
 	s := a.status(ctx)
+	workflow.SetCurrentDetails(ctx, currentDetails(s))
 	now := searchState{set: true, stage: s.Stage, next: s.NextDeadline, overdue: s.Overdue}
 	if now == a.shown {
 		return

@@ -1,0 +1,65 @@
+package workflows
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ehc-send/ehc/statute"
+)
+
+// TimetableDetails is the case's statutory timetable as the Temporal UI
+// shows it (Markdown): the start's static details. No personal data.
+func TimetableDetails(day1 statute.Date) string {
+	tt := statute.Compute(day1, statute.Steps{})
+	var b strings.Builder
+	fmt.Fprintf(&b, "**Statutory timetable** (Day 1: %s)\n\n| limit | regulation | due |\n|---|---|---|\n", day1)
+	for _, l := range tt.FromDay1() {
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", l.Deadline.Title(), l.Deadline.Regulation(), l.Due)
+	}
+	b.WriteString("\nEach adviser has 6 weeks from their request (reg 8(1)); the family has 15 days on a draft (reg 13(1)(a)).\n")
+	return b.String()
+}
+
+// currentDetails is the case as it stands, for the UI's current details:
+// every deadline met, pending or missed. No personal data.
+func currentDetails(s CaseStatus) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "**Stage:** %s · **as at** %s", s.Stage, s.Today)
+	if !s.NextDeadline.IsZero() {
+		fmt.Fprintf(&b, " · **next deadline** %s", s.NextDeadline)
+	}
+	if s.Overdue {
+		b.WriteString(" · **OVERDUE**")
+	}
+	b.WriteString("\n\n| deadline | regulation | due | status |\n|---|---|---|---|\n")
+	for _, d := range s.Deadlines {
+		status := strings.ReplaceAll(d.Status, "_", " ")
+		switch {
+		case d.Status == StatusMetLate:
+			status = fmt.Sprintf("met %s, %s late", d.MetOn, days(d.DaysOverdue))
+		case d.Status == StatusMet:
+			status = "met " + d.MetOn.String()
+		case d.Status == StatusMissed:
+			status = fmt.Sprintf("**missed, %s overdue**", days(d.DaysOverdue))
+		}
+		if d.Exception != "" {
+			status += " (exception: " + d.Exception + ")"
+		}
+		if !d.ExpectedBy.IsZero() {
+			status += " (expected by " + d.ExpectedBy.String() + ")"
+		}
+		label := d.Deadline.Title()
+		if _, which, ok := strings.Cut(d.Key, "/"); ok {
+			label += " (" + which + ")" // the advice request or the school
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", label, d.Regulation, d.Due, status)
+	}
+	return b.String()
+}
+
+func days(n int) string {
+	if n == 1 {
+		return "1 day"
+	}
+	return fmt.Sprintf("%d days", n)
+}
