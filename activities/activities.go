@@ -138,7 +138,7 @@ func CheckEmail(s string) error {
 		return errors.New("no email address")
 	}
 	if a, err := mail.ParseAddress(s); err != nil || a.Address != s {
-		return fmt.Errorf("email address %q is not a bare address", mask(s))
+		return fmt.Errorf("email address %q is not a bare address", MaskEmail(s))
 	}
 	return nil
 }

@@ -158,8 +158,8 @@ func TestMask(t *testing.T) {
 		"no-at-sign":         "***",
 		"@example.org":       "***",
 	} {
-		if got := mask(in); got != want {
-			t.Errorf("mask(%q) = %q, want %q", in, got, want)
+		if got := MaskEmail(in); got != want {
+			t.Errorf("MaskEmail(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

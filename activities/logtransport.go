@@ -63,14 +63,14 @@ func messageID(key string) string {
 func maskAll(rs []Recipient) string {
 	out := make([]string, len(rs))
 	for i, r := range rs {
-		out[i] = string(r.Role) + ":" + mask(r.Email)
+		out[i] = string(r.Role) + ":" + MaskEmail(r.Email)
 	}
 	return strings.Join(out, ", ")
 }
 
-// mask keeps the first character of the local part and the domain:
+// MaskEmail keeps the first character of the local part and the domain:
 // "family@example.org" becomes "f***@example.org".
-func mask(email string) string {
+func MaskEmail(email string) string {
 	at := strings.LastIndexByte(email, '@')
 	if at <= 0 {
 		return "***"

@@ -263,7 +263,7 @@ func (o *Outbox) DeliveryEvent(ctx context.Context, key, event, reason, email st
 		return nil
 	}
 	role := recipientRole(e.Recipients, email)
-	log.Warn("notification not delivered to a recipient", "role", role, "to", mask(email), "reason", reason)
+	log.Warn("notification not delivered to a recipient", "role", role, "to", MaskEmail(email), "reason", reason)
 	if role != string(RoleFamily) {
 		return nil
 	}

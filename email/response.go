@@ -8,10 +8,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/sendgrid/rest"
 	"go.temporal.io/sdk/temporal"
+
+	"github.com/ehc-send/ehc/activities"
 )
 
 // outcome maps SendGrid's status to what Temporal should do: the client
@@ -74,20 +75,9 @@ var address = regexp.MustCompile(`[^\s<>"',;:()\[\]]+@[^\s<>"',;:()\[\]]+`)
 // stored in workflow history, and keeps them short.
 func (t *Transport) clean(s string) string {
 	s = strings.ReplaceAll(s, t.key, "[redacted]")
-	s = address.ReplaceAllStringFunc(s, mask)
+	s = address.ReplaceAllStringFunc(s, activities.MaskEmail)
 	if len(s) > 500 {
 		s = strings.ToValidUTF8(s[:500], "") + "…"
 	}
 	return s
-}
-
-// mask keeps the first character of the local part and the domain:
-// "family@example.org" becomes "f***@example.org".
-func mask(email string) string {
-	at := strings.LastIndexByte(email, '@')
-	if at <= 0 {
-		return "***"
-	}
-	r, _ := utf8.DecodeRuneInString(email)
-	return string(r) + "***" + email[at:]
 }
