@@ -222,6 +222,8 @@ func TestLoadRejects(t *testing.T) {
 			`EHC_DEMO_WEEK_SECONDS: a compressed statutory clock is for demonstration and training only: set EHC_DEMO=true, or leave it unset`},
 		{"demo week not a number", map[string]string{"EHC_DEMO": "true", "EHC_DEMO_WEEK_SECONDS": "fast"}, nil,
 			`EHC_DEMO_WEEK_SECONDS: "fast" is not a whole number of seconds from 1 to 604800`},
+		{"one workflow task slot", map[string]string{"EHC_MAX_CONCURRENT_WORKFLOW_TASKS": "1"}, nil,
+			`EHC_MAX_CONCURRENT_WORKFLOW_TASKS: 1 is not allowed: a worker needs at least 2 workflow-task slots (or 0 for the SDK's default)`},
 		{"concurrency negative", nil, []string{"-max-concurrent-activities", "-1"},
 			`-max-concurrent-activities: "-1" is not a whole number from 0 to 10000`},
 		{"metrics address without port", map[string]string{"EHC_METRICS_ADDR": "localhost"}, nil,

@@ -27,6 +27,9 @@ func (r *resolver) tuning() Tuning {
 		MaxConcurrentWorkflowTasks: r.count(envMaxWorkflowTasks),
 		MetricsAddr:                r.str(envMetricsAddr),
 	}
+	if t.MaxConcurrentWorkflowTasks == 1 {
+		r.fail(envMaxWorkflowTasks, "1 is not allowed: a worker needs at least 2 workflow-task slots (or 0 for the SDK's default)")
+	}
 	if t.MetricsAddr != "" {
 		r.address(envMetricsAddr)
 	}

@@ -1,8 +1,9 @@
 // Command ehc-worker runs the EHC needs-assessment workflows and their
 // activities. It only wires things together: configuration from flags and
 // the environment (see package config), a JSON logger, the case register
-// (created and migrated at start), a Temporal client and a worker on the
-// assessments' task queue, until SIGINT or SIGTERM.
+// (created and migrated at start), Prometheus metrics if asked for, a
+// Temporal client and a worker on the assessments' task queue, until SIGINT
+// or SIGTERM, which let running activities finish first.
 package main
 
 import (
@@ -44,6 +45,17 @@ func run() error {
 	if _, err := cfg.PayloadCodec(); err != nil {
 		return err
 	}
+	wopts, err := workerOptions(cfg.Tuning)
+	if err != nil {
+		return err
+	}
+	// The metrics port is taken first: a clash stops start-up before any
+	// migration or connection.
+	metrics, err := serveMetrics(cfg.Tuning.MetricsAddr, logger)
+	if err != nil {
+		return err
+	}
+	defer metrics.Stop()
 
 	// The case register: its database is created if missing and migrated
 	// before any activity can write to it. A signal during start-up (a
@@ -72,13 +84,14 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	opts.MetricsHandler = metrics.Handler
 	c, err := client.Dial(opts)
 	if err != nil {
 		return fmt.Errorf("connecting to Temporal at %s (namespace %s): %w", cfg.TemporalAddress, cfg.Namespace, err)
 	}
 	defer c.Close()
 
-	w := worker.New(c, cfg.TaskQueue, worker.Options{})
+	w := worker.New(c, cfg.TaskQueue, wopts)
 	workflows.Register(w)
 	w.RegisterActivity(&activities.Activities{Transport: transport, Register: store, Logger: logger})
 
