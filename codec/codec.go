@@ -123,10 +123,15 @@ func (c *Codec) DataConverter() converter.DataConverter {
 // ParseKeys reads "id=base64key,id2=base64key" (or one per line); the first
 // is the active key. source names where it came from, for messages.
 func ParseKeys(spec, source string) ([]Key, error) {
+	var fields []string
+	for _, line := range strings.Split(spec, "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			fields = append(fields, strings.Split(line, ",")...) // comments may hold commas
+		}
+	}
 	var keys []Key
-	for _, f := range strings.FieldsFunc(spec, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' }) {
-		f = strings.TrimSpace(f)
-		if f == "" || strings.HasPrefix(f, "#") {
+	for _, f := range fields {
+		if f = strings.TrimSpace(f); f == "" {
 			continue
 		}
 		id, b64, ok := strings.Cut(f, "=")

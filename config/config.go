@@ -24,6 +24,7 @@ import (
 
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
 
 	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/workflows"
@@ -375,6 +376,10 @@ func (c Config) ClientOptions(logger *slog.Logger) (client.Options, error) {
 		return client.Options{}, err
 	}
 	opts.DataConverter = pc.DataConverter()
+	// Failure messages and stack traces are encrypted too: a message could
+	// quote an input.
+	opts.FailureConverter = temporal.NewDefaultFailureConverter(temporal.DefaultFailureConverterOptions{
+		DataConverter: opts.DataConverter, EncodeCommonAttributes: true})
 	return opts, nil
 }
 

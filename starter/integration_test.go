@@ -39,6 +39,14 @@ import (
 // There is no fallback: without the real server the test fails.
 func startTemporal(t *testing.T) (client.Client, *register.Store, *sendgridtest.Server) {
 	t.Helper()
+	c, store, sg, _ := startTemporalWith(t, false)
+	return c, store, sg
+}
+
+// startTemporalWith is startTemporal, with the Temporal UI on a free port
+// when ui is set; it returns the UI's URL then.
+func startTemporalWith(t *testing.T, ui bool) (client.Client, *register.Store, *sendgridtest.Server, string) {
+	t.Helper()
 	cli := os.Getenv("EHC_TEMPORAL_CLI")
 	if cli == "" {
 		cli = filepath.Join("..", "bin", "temporal")
@@ -48,9 +56,16 @@ func startTemporal(t *testing.T) (client.Client, *register.Store, *sendgridtest.
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
+	uiPort, uiURL := "", ""
+	if ui {
+		uiPort = freePort(t)
+		uiURL = "http://127.0.0.1:" + uiPort
+	}
 	var serverLog bytes.Buffer
 	srv, err := testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
 		ExistingPath: cli,
+		EnableUI:     ui,
+		UIPort:       uiPort,
 		LogLevel:     "error",
 		Stdout:       &serverLog,
 		Stderr:       &serverLog,
@@ -93,7 +108,9 @@ func startTemporal(t *testing.T) (client.Client, *register.Store, *sendgridtest.
 		t.Fatal(err)
 	}
 	testCodec = pc
-	c, err := client.Dial(client.Options{HostPort: srv.FrontendHostPort(), DataConverter: pc.DataConverter()})
+	c, err := client.Dial(client.Options{HostPort: srv.FrontendHostPort(), DataConverter: pc.DataConverter(),
+		FailureConverter: temporal.NewDefaultFailureConverter(temporal.DefaultFailureConverterOptions{
+			DataConverter: pc.DataConverter(), EncodeCommonAttributes: true})})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +128,7 @@ func startTemporal(t *testing.T) (client.Client, *register.Store, *sendgridtest.
 	old := getenv
 	getenv = func(k string) string { return env[k] }
 	t.Cleanup(func() { getenv = old })
-	return c, store, sg
+	return c, store, sg, uiURL
 }
 
 // testCodec is the payload codec of the running test's clients, for
