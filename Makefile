@@ -8,7 +8,10 @@ export EHC_TEMPORAL_CLI := $(TEMPORAL)
 
 .PHONY: run test build fmt-check clean histories bench ensure-postgres migrate
 
-## run: start PostgreSQL if needed and migrate the register, then a local Temporal dev server and the worker; Ctrl-C stops both
+## run: start PostgreSQL if needed and migrate the register, then the codec server, a local Temporal dev server (its UI decoding through the codec server) and the worker, and drive the demo cases on a compressed clock (EHC_DEMO_WEEK_SECONDS, default 10) in the foreground; Ctrl-C stops all of it
+# The local stack runs in demonstration mode, so EHC_DEMO_WEEK_SECONDS is
+# accepted by every step of it, migrate included.
+run: export EHC_DEMO := true
 run: $(TEMPORAL) build ensure-postgres migrate
 	scripts/run-local.sh
 
@@ -24,10 +27,11 @@ histories: $(TEMPORAL) ensure-postgres
 bench: ensure-postgres
 	go test ./register -run '^$$' -bench . -benchtime 20x -v
 
-## build: build the caseworker CLI (bin/ehc) and the worker (bin/ehc-worker)
+## build: build the caseworker CLI (bin/ehc), the worker (bin/ehc-worker) and the codec server (bin/ehc-codec)
 build:
 	go build -o bin/ehc ./starter
 	go build -o bin/ehc-worker ./worker
+	go build -o bin/ehc-codec ./codecserver
 
 ## ensure-postgres: start PostgreSQL on 127.0.0.1:5432 unless it is running (or DATABASE_URL names another server)
 ensure-postgres:
@@ -50,8 +54,8 @@ fmt-check:
 $(TEMPORAL):
 	GOBIN=$(CURDIR)/bin go install github.com/temporalio/cli/cmd/temporal@$(TEMPORAL_CLI_VERSION)
 
-## clean: remove built binaries (not bin/temporal) and local state: the dev server's, and any PostgreSQL cluster under .data/postgres (stopped first)
+## clean: remove built binaries (not bin/temporal) and local state: the dev server's, the payload key and codec token (.data/codec-*), and any PostgreSQL cluster under .data/postgres (stopped first)
 clean:
-	rm -f bin/ehc bin/ehc-worker
+	rm -f bin/ehc bin/ehc-worker bin/ehc-codec
 	scripts/ensure-postgres.sh stop
 	rm -rf .data

@@ -31,5 +31,13 @@ func (r *resolver) demo() Demo {
 		r.fail(envDemoWeekSeconds, "a compressed statutory clock is for demonstration and training only: set %s=true, or leave it unset", envDemo)
 	}
 	d.WeekSeconds = n
+	if d.Enabled {
+		// Production delivers real letters to real families; the demo's
+		// cases are fictional and must never write to anyone.
+		if sandbox, _ := strconv.ParseBool(r.str(envSendGridSandbox)); r.str(envSendGridKey) != "" && !sandbox {
+			r.fail(envDemo, "demonstration mode is refused with production mail settings (%s without %s=true): its cases are fictional and must not be mailed",
+				envSendGridKey, envSendGridSandbox)
+		}
+	}
 	return d
 }

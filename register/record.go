@@ -60,8 +60,11 @@ func (s *Store) Record(ctx context.Context, e CaseEvent) (bool, error) {
 		if e.Case.Seq > 0 {
 			seq = &e.Case.Seq
 		}
+		// A case that began before the workflow kept a register has no row:
+		// its notifications are not recorded rather than retried for ever.
 		tag, err := tx.Exec(ctx, `insert into case_events (event_key, case_ref, kind, name, seq, effective_on, detail)
-			values ($1, $2, $3, $4, $5, $6, $7) on conflict (event_key) do nothing`,
+			select $1, $2, $3, $4, $5, $6, $7 where exists (select 1 from cases where case_ref = $2)
+			on conflict (event_key) do nothing`,
 			e.Key, e.CaseRef, e.Kind, e.Name, seq, dateArg(e.EffectiveOn), detail)
 		if err != nil {
 			return fmt.Errorf("recording event %s: %w", e.Key, err)

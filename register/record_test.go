@@ -77,6 +77,11 @@ func TestRecordIsIdempotentAndOrdered(t *testing.T) {
 	if events != 2 || people != 1 || advice != 1 || stage != "assessing" {
 		t.Errorf("events %d, people %d, advice %d, stage %s; want 2, 1, 1, assessing (a replayed older event must not win)", events, people, advice, stage)
 	}
+	orphan := register.CaseEvent{Key: "notification/OLD-1/family.final_plan/1", CaseRef: "OLD-1", Kind: register.KindNotification,
+		Name: "family.final_plan", EffectiveOn: d("2026-01-26")}
+	if inserted, err := s.Record(ctx, orphan); err != nil || inserted {
+		t.Errorf("a notification for a case the register never held: inserted %v, %v; want skipped without error", inserted, err)
+	}
 	if _, err := s.Pool.Exec(ctx, "delete from case_events"); err == nil {
 		t.Error("case_events allowed a delete; it is append-only")
 	}

@@ -37,7 +37,7 @@ func cmdCases(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer s.Close()
-	rows, err := s.Cases(ctx, f, today())
+	rows, err := registerCases(ctx, s, f, cfg, stderr)
 	if err != nil {
 		return err
 	}

@@ -53,6 +53,7 @@ func init() {
 		{"outbox", "[--case REF] [--limit N] [--json]", "show notifications from the outbox, newest first: when, to whom, subject and delivery state", cmdOutbox},
 		{"migrate", "[--database-url URL]", "create the case register's database if missing and apply its migrations", cmdMigrate},
 		{"providers", "add --kind K --organisation N --email E [--escalation-email E] [--default] | list [--kind K] [--json] | import FILE.csv", "manage the advice-provider directory: who is asked for each kind of advice", cmdProviders},
+		{"demo", "[--ui URL] [--worker-log FILE]", "demonstration mode only (EHC_DEMO=true): start fictional demo cases on a compressed statutory clock and drive them", cmdDemo},
 		{"help", "[COMMAND]", "show this help, or a command's flags", cmdHelp},
 	}
 }

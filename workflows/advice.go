@@ -32,7 +32,7 @@ func AdviceRequest(ctx workflow.Context, in AdviceRequestInput) (AdviceResult, e
 	tell := func(tmpl activities.Template, subject string, cc []activities.Recipient, f activities.Facts) {
 		f.AdviceKind, f.AdviceID, f.Deadline, f.Due = in.Kind, in.ID, statute.AdviceDue, d.Due
 		send(ctx, &sending, activities.Notification{Key: fmt.Sprintf("%s/%s/%s/%s", in.CaseRef, tmpl, in.ID, subject),
-			CaseRef: in.CaseRef, Template: tmpl, On: today(ctx), To: adviser, Cc: cc, Facts: f, Caseworker: staff[0]})
+			CaseRef: in.CaseRef, Template: tmpl, On: in.Clock.today(ctx), To: adviser, Cc: cc, Facts: f, Caseworker: staff[0]})
 	}
 	tell(activities.AdviserRequest, "1", nil, activities.Facts{})
 
@@ -43,13 +43,13 @@ func AdviceRequest(ctx workflow.Context, in AdviceRequestInput) (AdviceResult, e
 			d.MetOn = got.On
 			break
 		}
-		al, ok := d.next(policy, workflow.Now(ctx))
+		al, ok := d.next(policy, in.Clock.now(ctx))
 		if !ok {
 			received.Receive(ctx, &got)
 			d.MetOn = got.On
 			break
 		}
-		if wait := untilAlarm(ctx, al.Date); wait > 0 {
+		if wait := in.Clock.untilAlarm(ctx, al.Date); wait > 0 {
 			sel := workflow.NewSelector(ctx)
 			timerCtx, cancel := workflow.WithCancel(ctx)
 			sel.AddFuture(workflow.NewTimerWithOptions(timerCtx, wait, workflow.TimerOptions{Summary: alarmSummary(d, al)}), func(workflow.Future) {})
@@ -62,7 +62,7 @@ func AdviceRequest(ctx workflow.Context, in AdviceRequestInput) (AdviceResult, e
 			continue
 		}
 		d.Fired++
-		now := today(ctx)
+		now := in.Clock.today(ctx)
 		if al.Kind == alarmReminder {
 			tell(activities.AdviserReminder, fmt.Sprintf("lead%d", al.Lead), nil, activities.Facts{DaysLeft: d.Due.DaysSince(now)})
 		} else {
@@ -95,6 +95,7 @@ func (a *assessment) startAdvice(ctx workflow.Context, r *adviceRequest) workflo
 		CaseRef: a.In.CaseRef, ID: r.ID, Kind: r.Kind, Provider: r.Provider, Requested: r.Requested,
 		Escalation: Contact{Name: r.Provider.Name + " (escalation)", Email: r.EscalationEmail},
 		Caseworker: Contact{Name: a.In.Caseworker, Email: a.In.CaseworkerEmail}, Manager: a.In.Manager, Policy: a.Policy,
+		Clock: a.In.Clock,
 	})
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		var res AdviceResult

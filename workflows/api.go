@@ -101,6 +101,9 @@ type AssessmentInput struct {
 	CaseworkerEmail string       `json:"caseworker_email"` // where reminders go
 	Manager         Contact      `json:"manager"`          // SEND manager, for escalations
 	Policy          Policy       `json:"policy"`
+	// Clock is the statutory clock the case runs on: real time unless a
+	// demonstration compressed it (ehc demo).
+	Clock Clock `json:"clock,omitzero"`
 }
 
 // Step inputs. On is the date the step took effect (a London civil date).
@@ -273,6 +276,7 @@ type AdviceRequestInput struct {
 	Caseworker Contact            `json:"caseworker"`
 	Manager    Contact            `json:"manager"`
 	Policy     Policy             `json:"policy"`
+	Clock      Clock              `json:"clock,omitzero"` // the case's statutory clock
 }
 
 // AdviceReceived is the signal a parent sends its advice child.

@@ -62,6 +62,9 @@ func validateStart(in AssessmentInput, now statute.Date) error {
 	if err := ValidateCaseRef(in.CaseRef); err != nil {
 		errs = append(errs, err)
 	}
+	if err := in.Clock.Check(); err != nil {
+		errs = append(errs, err)
+	}
 	switch {
 	case in.Received.IsZero():
 		errs = append(errs, errors.New("the date the request was received (Day 1) is required"))
@@ -87,7 +90,7 @@ func validateStart(in AssessmentInput, now statute.Date) error {
 
 // Assessment runs one EHC needs assessment from request to outcome.
 func Assessment(ctx workflow.Context, in AssessmentInput) (AssessmentResult, error) {
-	if err := validateStart(in, today(ctx)); err != nil {
+	if err := validateStart(in, in.Clock.today(ctx)); err != nil {
 		return AssessmentResult{}, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidStart", nil)
 	}
 	a := &assessment{In: in, Policy: in.Policy.normalise(), Stage: StageRequested, StageOn: in.Received}
@@ -114,7 +117,7 @@ func Assessment(ctx workflow.Context, in AssessmentInput) (AssessmentResult, err
 			}
 			continue
 		}
-		wait := untilAlarm(ctx, next.Date)
+		wait := a.In.Clock.untilAlarm(ctx, next.Date)
 		if wait <= 0 {
 			continue
 		}
@@ -140,7 +143,7 @@ func Assessment(ctx workflow.Context, in AssessmentInput) (AssessmentResult, err
 // fireDue fires every alarm now due, oldest first, one per deadline a pass.
 func (a *assessment) fireDue(ctx workflow.Context) {
 	for {
-		now := workflow.Now(ctx)
+		now := a.now(ctx)
 		type due struct {
 			al alarm
 			dl *deadline
@@ -164,7 +167,7 @@ func (a *assessment) fireDue(ctx workflow.Context) {
 
 // nextAlarm is the earliest alarm not yet due, first in deadline order on ties.
 func (a *assessment) nextAlarm(ctx workflow.Context) (alarm, *deadline, bool) {
-	now := workflow.Now(ctx)
+	now := a.now(ctx)
 	var best alarm
 	var bestDl *deadline
 	for _, d := range a.Deadlines {
@@ -205,7 +208,7 @@ func (a *assessment) asOf(ctx workflow.Context) statute.Date {
 	if a.Stage.Closed() {
 		return a.ClosedOn
 	}
-	return today(ctx)
+	return a.today(ctx)
 }
 
 func alarmSummary(d *deadline, al alarm) string {

@@ -28,7 +28,7 @@ func (a *assessment) send(ctx workflow.Context, tmpl activities.Template, subjec
 		Key:        fmt.Sprintf("%s/%s/%s", a.In.CaseRef, tmpl, subject),
 		CaseRef:    a.In.CaseRef,
 		Template:   tmpl,
-		On:         today(ctx),
+		On:         a.today(ctx),
 		To:         to,
 		Cc:         cc,
 		Facts:      facts,
@@ -90,7 +90,7 @@ func (a *assessment) exceptionText(d *deadline) string {
 func (a *assessment) missedFacts(ctx workflow.Context, d *deadline) activities.Facts {
 	f := activities.Facts{Deadline: d.Name, Due: d.Due, Exception: a.exceptionText(d), AdviceID: d.AdviceID,
 		School: d.School, ExpectedBy: d.ExpectedBy}
-	if now := today(ctx); now.After(d.Due) {
+	if now := a.today(ctx); now.After(d.Due) {
 		f.DaysOverdue = now.DaysSince(d.Due)
 	}
 	return f
@@ -98,7 +98,7 @@ func (a *assessment) missedFacts(ctx workflow.Context, d *deadline) activities.F
 
 // fire sends what one alarm calls for, and records it.
 func (a *assessment) fire(ctx workflow.Context, d *deadline, al alarm) {
-	now := today(ctx)
+	now := a.today(ctx)
 	kind, detail := register.KindEscalation, map[string]any{"due": d.Due.String(), "days_overdue": now.DaysSince(d.Due), "n": al.N}
 	if al.Kind == alarmReminder {
 		kind, detail = register.KindReminder, map[string]any{"due": d.Due.String(), "days_left": d.Due.DaysSince(now)}

@@ -48,7 +48,7 @@ func (a *assessment) status(ctx workflow.Context) CaseStatus {
 	tt := a.timetable()
 	s := CaseStatus{
 		CaseRef: a.In.CaseRef, Stage: a.Stage, Caseworker: a.In.Caseworker, Requester: a.In.Requester,
-		Day1: a.In.Received, Today: today(ctx),
+		Day1: a.In.Received, Today: a.today(ctx),
 		DecisionToAssessDue: tt.DecisionToAssessDue, DecisionNotToIssueDue: tt.DecisionNotToIssueDue,
 		FinalPlanDue: tt.FinalPlanDue, DraftCommentsEnd: tt.DraftCommentsEnd,
 		Deadlines: []DeadlineState{}, Advice: []AdviceState{}, Consultations: []ConsultationState{},

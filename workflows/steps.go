@@ -72,7 +72,7 @@ func (a *assessment) at(step string, stages ...Stage) error {
 // dated rejects a missing date, a future date, one before Day 1 and one
 // before the step it must follow.
 func dated(ctx workflow.Context, a *assessment, on, notBefore statute.Date, after string) error {
-	now := today(ctx)
+	now := a.today(ctx)
 	switch {
 	case on.IsZero():
 		return errors.New("the date the step took effect is required")

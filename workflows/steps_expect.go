@@ -61,7 +61,7 @@ func (a *assessment) expect(ctx workflow.Context, in ExpectInput) {
 	d, _ := a.limit(in.Deadline, in.AdviceID, "")
 	d.ExpectedBy = in.By
 	a.step(ctx, StepRecord{Step: UpdateExpect, On: in.On, Detail: d.Key + " by " + in.By.String()})
-	if d.state(today(ctx)).Status == StatusMissed {
+	if d.state(a.today(ctx)).Status == StatusMissed {
 		facts := a.missedFacts(ctx, d)
 		a.tellFamily(ctx, activities.FamilyDeadlineMissed, d.Key+"/expected-"+in.By.String(), facts)
 	}
