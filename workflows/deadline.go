@@ -133,3 +133,30 @@ func (p Policy) normalise() Policy {
 	}
 	return p
 }
+
+// NextAlarm is the first alarm after t of a deadline as the status query
+// reports it, under policy p: the same schedule the workflows keep, for a
+// caller that narrates a case (ehc demo). Advice is as its adviser is
+// chased.
+func NextAlarm(s DeadlineState, p Policy, t time.Time) (time.Time, bool) {
+	if s.Status != StatusPending && s.Status != StatusMissed {
+		return time.Time{}, false
+	}
+	d := &deadline{Name: s.Deadline, Due: s.Due, Chase: chaseLA}
+	switch s.Deadline {
+	case statute.AdviceDue:
+		d.Chase = chaseAdviser
+	case statute.ConsultationDue:
+		d.Chase = chaseConsult
+	}
+	p = p.normalise()
+	for i := 0; ; i++ {
+		al := d.alarmAt(i, p)
+		if al.Kind == alarmNone {
+			return time.Time{}, false
+		}
+		if at := al.Date.At(alarmHour); at.After(t) {
+			return at, true
+		}
+	}
+}

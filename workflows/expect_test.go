@@ -44,3 +44,26 @@ func TestExpectRejects(t *testing.T) {
 		}
 	}
 }
+
+// NextAlarm tells a narrator the same schedule the workflow keeps: 14 and 7
+// days before, the day after, then weekly.
+func TestNextAlarmFollowsTheWorkflowsSchedule(t *testing.T) {
+	s := DeadlineState{Deadline: statute.FinalPlanDue, Due: date("2026-05-25"), Status: StatusPending}
+	var got []string
+	at := date("2026-05-01").At(0)
+	for range 5 {
+		next, ok := NextAlarm(s, Policy{}, at)
+		if !ok {
+			t.Fatal("no next alarm")
+		}
+		got = append(got, statute.DateOf(next).String())
+		at = next
+	}
+	if want := "2026-05-11 2026-05-18 2026-05-26 2026-06-02 2026-06-09"; strings.Join(got, " ") != want {
+		t.Errorf("alarms %v; want %s", got, want)
+	}
+	s.Status = StatusMet
+	if _, ok := NextAlarm(s, Policy{}, at); ok {
+		t.Error("a met deadline still has alarms")
+	}
+}

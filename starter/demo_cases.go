@@ -1,0 +1,243 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/ehc-send/ehc/statute"
+	"github.com/ehc-send/ehc/workflows"
+)
+
+// demoStep is one step a demo case's caseworker takes, Day days after Day 1.
+type demoStep struct {
+	day    int
+	update string
+	input  func(on, day1 statute.Date) any
+	say    func(on statute.Date, st workflows.CaseStatus) string
+}
+
+// demoCase is one fictional case and its script.
+type demoCase struct {
+	ref   string
+	story string
+	in    workflows.AssessmentInput // without Received, Policy or Clock
+	steps []demoStep
+}
+
+// Fictional providers, schools and staff. Every address is in a domain
+// reserved for examples.
+var (
+	demoManager = workflows.Contact{Name: "SEND manager", Email: "send.manager@la.example.gov.uk"}
+	demoEP      = workflows.Contact{Name: "Educational Psychology Service", Email: "ep@la.example.gov.uk"}
+	demoPaeds   = workflows.Contact{Name: "Community Paediatrics", Email: "paediatrics@nhs.example.org"}
+	demoElm     = workflows.Contact{Name: "Elm Academy", Email: "office@elm.example.org"}
+)
+
+func decideAssess(day int) demoStep {
+	return demoStep{day, workflows.UpdateDecideAssess,
+		func(on, _ statute.Date) any { return workflows.DecideAssessInput{On: on, Assess: true} },
+		func(on statute.Date, st workflows.CaseStatus) string {
+			return "decided to assess (reg 5(1))" + lateness(on, st.DecisionToAssessDue) + "; the family is told"
+		}}
+}
+
+func requestAdvice(day int, kind statute.AdviceKind, p workflows.Contact) demoStep {
+	return demoStep{day, workflows.UpdateRequestAdvice,
+		func(on, _ statute.Date) any {
+			return workflows.RequestAdviceInput{On: on, Kind: kind, Provider: p, EscalationEmail: "lead." + p.Email}
+		},
+		func(on statute.Date, _ workflows.CaseStatus) string {
+			return fmt.Sprintf("asked %s for %s, due %s (reg 8(1))", p.Name, kind.Title(), longDate(statute.AdviceDueFrom(on)))
+		}}
+}
+
+func recordAdvice(day int, kind statute.AdviceKind) demoStep {
+	return demoStep{day, workflows.UpdateRecordAdvice,
+		func(on, _ statute.Date) any { return workflows.RecordAdviceInput{On: on, Kind: kind} },
+		func(on statute.Date, st workflows.CaseStatus) string {
+			for _, a := range st.Advice {
+				if a.Kind == kind && a.Received == on {
+					return fmt.Sprintf("%s received from %s%s", sentence(kind.Title()), a.Provider, lateness(on, a.Due))
+				}
+			}
+			return sentence(kind.Title()) + " received"
+		}}
+}
+
+func decideIssue(day int) demoStep {
+	return demoStep{day, workflows.UpdateDecideIssue,
+		func(on, _ statute.Date) any { return workflows.DecideIssueInput{On: on, Issue: true} },
+		func(on statute.Date, st workflows.CaseStatus) string {
+			return "decided to issue a plan (reg 10)" + lateness(on, st.DecisionNotToIssueDue) + "; the draft is being written"
+		}}
+}
+
+func serveDraft(day int) demoStep {
+	return demoStep{day, workflows.UpdateServeDraft,
+		func(on, _ statute.Date) any { return workflows.ServeDraftInput{On: on} },
+		func(on statute.Date, st workflows.CaseStatus) string {
+			s := fmt.Sprintf("draft plan served; the family may comment until %s (reg 13(1))", longDate(statute.CommentsEnd(on)))
+			switch room := st.FinalPlanDue.DaysSince(statute.CommentsEnd(on)); {
+			case room <= 0:
+				s += ", the day the final plan is due: too late to issue it in time"
+			case room < 7:
+				s += fmt.Sprintf(", leaving %s to issue the final plan in time", days(room))
+			}
+			return s
+		}}
+}
+
+func recordComments(day int, school workflows.Contact, meeting bool) demoStep {
+	return demoStep{day, workflows.UpdateRecordComments,
+		func(on, _ statute.Date) any {
+			return workflows.RecordCommentsInput{On: on, RequestedSchool: school, WantsMeeting: meeting}
+		},
+		func(statute.Date, workflows.CaseStatus) string {
+			s := "the family's comments on the draft recorded"
+			if school.Name != "" {
+				s += "; they ask for " + school.Name + ", which is consulted"
+			}
+			if meeting {
+				s += "; they ask to meet an officer"
+			}
+			return s
+		}}
+}
+
+func issueFinalPlan(day int, school string) demoStep {
+	return demoStep{day, workflows.UpdateIssueFinalPlan,
+		func(on, _ statute.Date) any { return workflows.IssueFinalPlanInput{On: on, School: school} },
+		func(on statute.Date, st workflows.CaseStatus) string {
+			s := "final EHC plan issued (reg 13(2))"
+			if school != "" {
+				s += ", naming " + school
+			}
+			if on.After(st.FinalPlanDue) {
+				return s + fmt.Sprintf(": %s after the 20-week limit", days(on.DaysSince(st.FinalPlanDue)))
+			}
+			return s + ": within 20 weeks"
+		}}
+}
+
+// lateness is ", N days late" when on is after due.
+func lateness(on, due statute.Date) string {
+	if !due.IsZero() && on.After(due) {
+		return fmt.Sprintf(", %s late", days(on.DaysSince(due)))
+	}
+	return ""
+}
+
+// demoCases are the cases ehc demo runs. Days are statutory days from Day 1;
+// week 20 ends on day 140.
+var demoCases = []demoCase{
+	{
+		ref:   "DEMO-1",
+		story: "every step on time: the final plan in week 17",
+		in: workflows.AssessmentInput{
+			Child:      workflows.Child{Name: "Amara Okafor", DateOfBirth: statute.NewDate(2017, time.March, 14)},
+			Family:     workflows.Contact{Name: "Grace Okafor", Email: "grace.okafor@example.org"},
+			Requester:  workflows.RequesterParent,
+			School:     workflows.Contact{Name: "Oakfield Primary", Email: "senco@oakfield.example.org"},
+			Caseworker: "cw-rahman", CaseworkerEmail: "rahman@la.example.gov.uk",
+		},
+		steps: []demoStep{
+			decideAssess(14),
+			requestAdvice(14, statute.AdviceKindPsychological, demoEP),
+			requestAdvice(14, statute.AdviceKindMedical, demoPaeds),
+			recordAdvice(45, statute.AdviceKindMedical),
+			recordAdvice(52, statute.AdviceKindPsychological),
+			decideIssue(77),
+			serveDraft(84),
+			recordComments(91, demoElm, false),
+			{100, workflows.UpdateRecordConsultation,
+				func(on, _ statute.Date) any {
+					return workflows.RecordConsultationInput{On: on, School: demoElm.Name, Agrees: true}
+				},
+				func(statute.Date, workflows.CaseStatus) string {
+					return demoElm.Name + " agrees to be named in the plan"
+				}},
+			issueFinalPlan(119, demoElm.Name),
+		},
+	},
+	{
+		ref:   "DEMO-2",
+		story: "psychological advice two weeks late; the plan still on time",
+		in: workflows.AssessmentInput{
+			Child:      workflows.Child{Name: "Leo Fitzgerald", DateOfBirth: statute.NewDate(2015, time.September, 2)},
+			Family:     workflows.Contact{Name: "Niamh Fitzgerald", Email: "niamh.fitzgerald@example.org"},
+			Requester:  workflows.RequesterSchool,
+			School:     workflows.Contact{Name: "Brookside Primary", Email: "office@brookside.example.org"},
+			Caseworker: "cw-rahman", CaseworkerEmail: "rahman@la.example.gov.uk",
+		},
+		steps: []demoStep{
+			decideAssess(21),
+			requestAdvice(21, statute.AdviceKindPsychological, demoEP),
+			requestAdvice(21, statute.AdviceKindEducational, workflows.Contact{Name: "Brookside Primary", Email: "office@brookside.example.org"}),
+			recordAdvice(56, statute.AdviceKindEducational),
+			recordAdvice(77, statute.AdviceKindPsychological), // due day 63: two weeks late
+			decideIssue(84),
+			serveDraft(91),
+			recordComments(98, workflows.Contact{}, true),
+			issueFinalPlan(126, "Brookside Primary"),
+		},
+	},
+	{
+		ref:   "DEMO-3",
+		story: "the decision late and the 20-week limit missed: an exception recorded, a new date given, the plan in week 23",
+		in: workflows.AssessmentInput{
+			Child:      workflows.Child{Name: "Priya Shah", DateOfBirth: statute.NewDate(2012, time.November, 20)},
+			Family:     workflows.Contact{Name: "Anil Shah", Email: "anil.shah@example.org"},
+			Requester:  workflows.RequesterParent,
+			School:     workflows.Contact{Name: "Hollins Park Academy", Email: "senco@hollinspark.example.org"},
+			Caseworker: "cw-walker", CaseworkerEmail: "walker@la.example.gov.uk",
+		},
+		steps: []demoStep{
+			decideAssess(49), // due day 42
+			requestAdvice(49, statute.AdviceKindPsychological, demoEP),
+			requestAdvice(49, statute.AdviceKindMedical, demoPaeds),
+			recordAdvice(84, statute.AdviceKindMedical),
+			recordAdvice(91, statute.AdviceKindPsychological),
+			decideIssue(105),
+			serveDraft(126),
+			recordComments(137, workflows.Contact{}, true),
+			{143, workflows.UpdateRecordException,
+				func(on, day1 statute.Date) any {
+					return workflows.RecordExceptionInput{On: on, Ground: statute.ExceptionPersonal, Deadline: statute.FinalPlanDue,
+						From: day1.AddDays(133), Note: "the family asked to move the meeting about the draft"}
+				},
+				func(statute.Date, workflows.CaseStatus) string {
+					return "exception recorded: " + statute.ExceptionPersonal.Title() + " (" + statute.ExceptionPersonal.Regulation(statute.FinalPlanDue) +
+						"); the clock does not stop, the case stays overdue"
+				}},
+			{143, workflows.UpdateExpect,
+				func(on, day1 statute.Date) any {
+					return workflows.ExpectInput{On: on, Deadline: statute.FinalPlanDue, By: day1.AddDays(161)}
+				},
+				func(_ statute.Date, st workflows.CaseStatus) string {
+					return "final plan now expected by " + longDate(st.Day1.AddDays(161)) + "; the family is told the new date"
+				}},
+			issueFinalPlan(161, "Hollins Park Academy"), // the date expected
+		},
+	},
+	{
+		ref:   "DEMO-4",
+		story: "the request refused in week 5",
+		in: workflows.AssessmentInput{
+			Child:      workflows.Child{Name: "Tom Hughes", DateOfBirth: statute.NewDate(2019, time.June, 5)},
+			Family:     workflows.Contact{Name: "Beth Hughes", Email: "beth.hughes@example.org"},
+			Requester:  workflows.RequesterParent,
+			School:     workflows.Contact{Name: "Little Acorns Nursery", Email: "manager@littleacorns.example.org"},
+			Caseworker: "cw-walker", CaseworkerEmail: "walker@la.example.gov.uk",
+		},
+		steps: []demoStep{
+			{35, workflows.UpdateDecideAssess,
+				func(on, _ statute.Date) any {
+					return workflows.DecideAssessInput{On: on, Assess: false,
+						Reason: "the setting's evidence shows needs met from its own resources (SEN support)"}
+				},
+				func(statute.Date, workflows.CaseStatus) string {
+					return "refused to assess (reg 5(3)): the family is told why, and of their right to appeal and to mediation"
+				}},
+		},
+	},
+}
