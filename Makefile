@@ -54,8 +54,12 @@ fmt-check:
 $(TEMPORAL):
 	GOBIN=$(CURDIR)/bin go install github.com/temporalio/cli/cmd/temporal@$(TEMPORAL_CLI_VERSION)
 
-## clean: remove built binaries (not bin/temporal) and local state: the dev server's, the payload key and codec token (.data/codec-*), and any PostgreSQL cluster under .data/postgres (stopped first)
+## clean: remove built binaries (not bin/temporal) and local state: the dev server's, the payload key and codec token (.data/codec-*), the local register database ehc (unless DATABASE_URL is set), and any PostgreSQL cluster under .data/postgres (stopped first)
 clean:
 	rm -f bin/ehc bin/ehc-worker bin/ehc-codec
+	@# The local register goes with the local Temporal data, or the two would disagree;
+	@# a DATABASE_URL of your own is never touched.
+	@if [ -z "$$DATABASE_URL" ] && command -v psql >/dev/null && psql -q -h 127.0.0.1 -U postgres -d postgres -c '' 2>/dev/null; then \
+		psql -q -h 127.0.0.1 -U postgres -d postgres -c 'drop database if exists ehc with (force)' && echo "clean: dropped the local register database ehc"; fi
 	scripts/ensure-postgres.sh stop
 	rm -rf .data
