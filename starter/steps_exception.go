@@ -29,6 +29,18 @@ func parseExceptionDeadline(v string) (statute.Deadline, error) {
 	return "", usagef("unknown --deadline %q: an exception can excuse %s", v, strings.Join(names, ", "))
 }
 
+// checkAdviceID requires --advice-id exactly when the limit is an advice
+// request's.
+func checkAdviceID(d statute.Deadline, id string) error {
+	switch {
+	case d == statute.AdviceDue && strings.TrimSpace(id) == "":
+		return usagef("--advice-id is required with --deadline %s: name the advice request, as ehc status shows it", d)
+	case d != statute.AdviceDue && id != "":
+		return usagef("--advice-id goes only with --deadline %s", statute.AdviceDue)
+	}
+	return nil
+}
+
 func groundNames() string {
 	names := make([]string, len(statute.ExceptionGrounds))
 	for i, g := range statute.ExceptionGrounds {
@@ -64,11 +76,8 @@ func cmdRecordException(ctx context.Context, args []string, stdout, stderr io.Wr
 	if !g.AppliesTo(d) {
 		return usagef("the ground %s (%s) cannot excuse %s (%s)", g, g.Title(), d, d.Regulation())
 	}
-	switch {
-	case d == statute.AdviceDue && strings.TrimSpace(*adviceID) == "":
-		return usagef("--advice-id is required with --deadline %s: name the advice request, as ehc status shows it", d)
-	case d != statute.AdviceDue && *adviceID != "":
-		return usagef("--advice-id goes only with --deadline %s", statute.AdviceDue)
+	if err := checkAdviceID(d, *adviceID); err != nil {
+		return err
 	}
 	in := workflows.RecordExceptionInput{
 		On: s.date, Ground: g, Deadline: d, AdviceID: strings.TrimSpace(*adviceID), Note: strings.TrimSpace(*note),

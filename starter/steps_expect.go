@@ -6,7 +6,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows"
 )
 
@@ -24,11 +23,8 @@ func cmdExpect(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	switch {
-	case d == statute.AdviceDue && strings.TrimSpace(*adviceID) == "":
-		return usagef("--advice-id is required with --deadline %s: name the advice request, as ehc status shows it", d)
-	case d != statute.AdviceDue && *adviceID != "":
-		return usagef("--advice-id goes only with --deadline %s", statute.AdviceDue)
+	if err := checkAdviceID(d, *adviceID); err != nil {
+		return err
 	}
 	in := workflows.ExpectInput{On: s.date, Deadline: d, AdviceID: strings.TrimSpace(*adviceID)}
 	if in.By, err = parseDateFlag("by", *by); err != nil {
