@@ -67,13 +67,17 @@ func printStatus(w io.Writer, st workflows.CaseStatus) error {
 	if len(st.Deadlines) > 0 {
 		fmt.Fprintln(w, "\nDeadlines")
 		tw = newTable(w)
-		fmt.Fprintln(tw, "  DEADLINE\tREG\tDUE\tSTATUS\tMET ON / OVERDUE\tEXCEPTION")
+		fmt.Fprintln(tw, "  DEADLINE\tREG\tDUE\tSTATUS\tMET ON / OVERDUE\tEXCEPTION\tEXPECTED BY")
 		deadlines := slices.Clone(st.Deadlines)
 		sort.SliceStable(deadlines, func(i, j int) bool { return deadlines[i].Due.Before(deadlines[j].Due) })
 		for _, d := range deadlines {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n",
+			expected := "-"
+			if !d.ExpectedBy.IsZero() {
+				expected = longDate(d.ExpectedBy)
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n",
 				deadlineTitle(d), d.Regulation, longDate(d.Due), statusWord(d.Status),
-				metOrOverdue(d.MetOn, d.DaysOverdue), dash(d.Exception))
+				metOrOverdue(d.MetOn, d.DaysOverdue), dash(d.Exception), expected)
 		}
 		if err := tw.Flush(); err != nil {
 			return err

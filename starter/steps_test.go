@@ -42,7 +42,7 @@ func assessing() workflows.CaseStatus {
 			{Key: "decision_to_assess_due", Deadline: statute.DecisionToAssessDue, Regulation: "reg 5(1)", Due: statute.NewDate(2026, 3, 2), Status: workflows.StatusMet, MetOn: statute.NewDate(2026, 2, 27)},
 			{Key: "advice_due/adv-1", Deadline: statute.AdviceDue, Regulation: "reg 8(1)", Due: statute.NewDate(2026, 4, 7), Status: workflows.StatusPending},
 			{Key: "decision_not_to_issue_due", Deadline: statute.DecisionNotToIssueDue, Regulation: "reg 10(1)", Due: statute.NewDate(2026, 5, 11), Status: workflows.StatusPending},
-			{Key: "final_plan_due", Deadline: statute.FinalPlanDue, Regulation: "reg 13(2)", Due: statute.NewDate(2026, 6, 8), Status: workflows.StatusPending, Exception: "reg 13(3)(c)"},
+			{Key: "final_plan_due", Deadline: statute.FinalPlanDue, Regulation: "reg 13(2)", Due: statute.NewDate(2026, 6, 8), Status: workflows.StatusPending, Exception: "reg 13(3)(c)", ExpectedBy: statute.NewDate(2026, 6, 19)},
 		},
 		Advice: []workflows.AdviceState{
 			{ID: "adv-1", Kind: statute.AdviceKindPsychological, Provider: "EP service", Requested: statute.NewDate(2026, 2, 24), Due: statute.NewDate(2026, 4, 7), Status: workflows.StatusPending},
@@ -197,11 +197,11 @@ As at:          Tue 10 Mar 2026
 Next deadline: Advice (adv-1), Tue 7 Apr 2026 (reg 8(1)).
 
 Deadlines
-  DEADLINE                           REG         DUE               STATUS    MET ON / OVERDUE   EXCEPTION
-  Decision whether to assess         reg 5(1)    Mon 2 Mar 2026    met       Fri 27 Feb 2026    -
-  Advice (adv-1)                     reg 8(1)    Tue 7 Apr 2026    pending   -                  -
-  Decision whether to issue a plan   reg 10(1)   Mon 11 May 2026   pending   -                  -
-  Final EHC plan                     reg 13(2)   Mon 8 Jun 2026    pending   -                  reg 13(3)(c)
+  DEADLINE                           REG         DUE               STATUS    MET ON / OVERDUE   EXCEPTION      EXPECTED BY
+  Decision whether to assess         reg 5(1)    Mon 2 Mar 2026    met       Fri 27 Feb 2026    -              -
+  Advice (adv-1)                     reg 8(1)    Tue 7 Apr 2026    pending   -                  -              -
+  Decision whether to issue a plan   reg 10(1)   Mon 11 May 2026   pending   -                  -              -
+  Final EHC plan                     reg 13(2)   Mon 8 Jun 2026    pending   -                  reg 13(3)(c)   Fri 19 Jun 2026
 
 Advice requests
   ID      KIND            PROVIDER     REQUESTED         DUE              STATUS    RECEIVED / OVERDUE
