@@ -9,8 +9,6 @@ import (
 	"strings"
 
 	"go.temporal.io/sdk/temporal"
-
-	"github.com/ehc-send/ehc/statute"
 )
 
 // InvalidNotification is the ApplicationError type Notify fails with when the
@@ -33,18 +31,10 @@ type Transport interface {
 // Message is a notification rendered for a person to read. It carries the
 // recipients' names so a mail transport can address them; the text does not.
 type Message struct {
-	Key      string       `json:"key"`
-	CaseRef  string       `json:"case_ref"`
-	Template Template     `json:"template"`
-	On       statute.Date `json:"on"` // the statutory date it was sent on
-	To       []Recipient  `json:"to"`
-	Cc       []Recipient  `json:"cc,omitempty"`
-	Subject  string       `json:"subject"`
-	Text     string       `json:"text"`
-	HTML     string       `json:"html"` // the same words, for mail clients that prefer HTML
-	// Caseworker is not a recipient: it is whom the Outbox tells when the
-	// message cannot be delivered (Notification.Caseworker).
-	Caseworker Recipient `json:"caseworker,omitzero"`
+	Envelope
+	Subject string `json:"subject"`
+	Text    string `json:"text"`
+	HTML    string `json:"html"` // the same words, for mail clients that prefer HTML
 }
 
 // Delivery is what the workflow learns about a sent message.

@@ -94,19 +94,25 @@ func (rs Roles) String() string {
 	return strings.Join(out[:len(out)-1], ", ") + " and " + out[len(out)-1]
 }
 
-// Notification is one message the workflow has decided to send. Key is
+// Envelope is what a notification and the message rendered from it share:
+// which notification it is, for which case and date, and for whom. Key is
 // unique for the case, template, subject and occurrence, so a retried or
 // replayed activity can recognise a message already sent.
-type Notification struct {
+type Envelope struct {
 	Key      string       `json:"key"`
 	CaseRef  string       `json:"case_ref"`
 	Template Template     `json:"template"`
 	On       statute.Date `json:"on"` // the statutory date it is sent on
 	To       []Recipient  `json:"to"`
 	Cc       []Recipient  `json:"cc,omitempty"`
-	Facts    Facts        `json:"facts"`
 	// Caseworker is told if the notification cannot be delivered. It is
 	// usually not a recipient (a letter to the family goes to the family
 	// only); the outbox keeps it with the notification for that purpose.
 	Caseworker Recipient `json:"caseworker,omitzero"`
+}
+
+// Notification is one message the workflow has decided to send.
+type Notification struct {
+	Envelope
+	Facts Facts `json:"facts"`
 }

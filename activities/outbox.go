@@ -270,8 +270,8 @@ func (o *Outbox) DeliveryEvent(ctx context.Context, key, event, reason, email st
 	if reason == "" {
 		reason = "the mail service reported it " + map[string]string{"bounce": "bounced", "dropped": "dropped"}[event]
 	}
-	err = o.alert(ctx, Message{Key: e.Key, CaseRef: e.CaseRef, Template: Template(e.Template),
-		Caseworker: fromOutbox(e.Caseworker)}, "/bounced", Roles{RoleFamily}, reason)
+	err = o.alert(ctx, Message{Envelope: Envelope{Key: e.Key, CaseRef: e.CaseRef, Template: Template(e.Template),
+		Caseworker: fromOutbox(e.Caseworker)}}, "/bounced", Roles{RoleFamily}, reason)
 	if isFinal(err) {
 		return nil // logged; a retried event cannot mend it
 	}
@@ -338,8 +338,9 @@ func (o *Outbox) alert(ctx context.Context, m Message, suffix string, roles Role
 		reason = "none was given"
 	}
 	am, err := Render(Notification{
-		Key: m.Key + suffix, CaseRef: m.CaseRef, Template: StaffDeliveryFailed, On: o.today(),
-		To: []Recipient{cw}, Facts: Facts{Notice: m.Template, NoticeTo: roles, Reason: reason}, Caseworker: cw,
+		Envelope: Envelope{Key: m.Key + suffix, CaseRef: m.CaseRef, Template: StaffDeliveryFailed, On: o.today(),
+			To: []Recipient{cw}, Caseworker: cw},
+		Facts: Facts{Notice: m.Template, NoticeTo: roles, Reason: reason},
 	})
 	if err != nil {
 		log.Error("a notification was not delivered and the alert to the caseworker cannot be made", "error", err)

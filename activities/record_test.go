@@ -28,8 +28,9 @@ func TestRecordAndNotifyTwiceWriteOnce(t *testing.T) {
 	e := register.CaseEvent{Key: "EHC-9/1/request-received", CaseRef: "EHC-9", Kind: register.KindStep, Name: "request-received",
 		EffectiveOn: day1, Case: register.Snapshot{Seq: 1, Stage: "requested", Requester: "parent", Caseworker: "cw-1",
 			Day1: day1, DecisionToAssessDue: tt.DecisionToAssessDue, DecisionNotToIssueDue: tt.DecisionNotToIssueDue, FinalPlanDue: tt.FinalPlanDue}}
-	n := activities.Notification{Key: "EHC-9/family.request_received/1", CaseRef: "EHC-9", Template: activities.FamilyRequestReceived,
-		On: day1, To: []activities.Recipient{{Role: activities.RoleFamily, Email: "sam@example.org"}}, Facts: activities.Facts{Timetable: &tt}}
+	n := activities.Notification{Envelope: activities.Envelope{Key: "EHC-9/family.request_received/1", CaseRef: "EHC-9",
+		Template: activities.FamilyRequestReceived, On: day1, To: []activities.Recipient{{Role: activities.RoleFamily, Email: "sam@example.org"}}},
+		Facts: activities.Facts{Timetable: &tt}}
 	for range 2 {
 		if _, err := env.ExecuteActivity(a.RecordEvent, e); err != nil {
 			t.Fatal(err)

@@ -24,11 +24,8 @@ func Render(n Notification) (Message, error) {
 	if err != nil {
 		return Message{}, err
 	}
-	return Message{
-		Key: n.Key, CaseRef: n.CaseRef, Template: n.Template, On: n.On, To: n.To, Cc: n.Cc,
-		Subject: strings.Join(strings.Fields(subject), " "), Text: text, HTML: toHTML(text),
-		Caseworker: n.Caseworker,
-	}, nil
+	return Message{Envelope: n.Envelope,
+		Subject: strings.Join(strings.Fields(subject), " "), Text: text, HTML: toHTML(text)}, nil
 }
 
 func execute(name string, n Notification) (string, error) {

@@ -21,12 +21,14 @@ var day1 = statute.NewDate(2026, 1, 26)
 func full(tpl Template) Notification {
 	tt := statute.Compute(day1, statute.Steps{DraftServed: statute.NewDate(2026, 4, 20)})
 	return Notification{
-		Key:      caseRef + "/" + string(tpl) + "/1",
-		CaseRef:  caseRef,
-		Template: tpl,
-		On:       statute.NewDate(2026, 3, 2),
-		To:       []Recipient{{Role: RoleFamily, Name: "Alice Parent", Email: "family@example.org"}},
-		Cc:       []Recipient{{Role: RoleCaseworker, Name: "Carol Caseworker", Email: "carol@la.example.gov.uk"}},
+		Envelope: Envelope{
+			Key:      caseRef + "/" + string(tpl) + "/1",
+			CaseRef:  caseRef,
+			Template: tpl,
+			On:       statute.NewDate(2026, 3, 2),
+			To:       []Recipient{{Role: RoleFamily, Name: "Alice Parent", Email: "family@example.org"}},
+			Cc:       []Recipient{{Role: RoleCaseworker, Name: "Carol Caseworker", Email: "carol@la.example.gov.uk"}},
+		},
 		Facts: Facts{
 			Timetable:   &tt,
 			Deadline:    statute.FinalPlanDue,
@@ -209,7 +211,7 @@ func TestRenderRejects(t *testing.T) {
 
 // The contract must never grow a way to put the child's name in a message.
 func TestNoChildInTheContract(t *testing.T) {
-	for _, typ := range []reflect.Type{reflect.TypeOf(Notification{}), reflect.TypeOf(Facts{}), reflect.TypeOf(Recipient{})} {
+	for _, typ := range []reflect.Type{reflect.TypeOf(Notification{}), reflect.TypeOf(Envelope{}), reflect.TypeOf(Facts{}), reflect.TypeOf(Recipient{})} {
 		for i := range typ.NumField() {
 			if name := strings.ToLower(typ.Field(i).Name); strings.Contains(name, "child") || strings.Contains(name, "pupil") {
 				t.Errorf("%s.%s could carry the child's identity", typ.Name(), typ.Field(i).Name)

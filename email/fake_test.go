@@ -147,8 +147,8 @@ var (
 func full(tpl activities.Template) activities.Notification {
 	tt := statute.Compute(statute.NewDate(2026, 1, 26), statute.Steps{DraftServed: statute.NewDate(2026, 4, 20)})
 	return activities.Notification{
-		Key: caseRef + "/" + string(tpl) + "/1", CaseRef: caseRef, Template: tpl, On: statute.NewDate(2026, 3, 2),
-		To: []activities.Recipient{family}, Cc: []activities.Recipient{caseworker}, Caseworker: caseworker,
+		Envelope: activities.Envelope{Key: caseRef + "/" + string(tpl) + "/1", CaseRef: caseRef, Template: tpl,
+			On: statute.NewDate(2026, 3, 2), To: []activities.Recipient{family}, Cc: []activities.Recipient{caseworker}, Caseworker: caseworker},
 		Facts: activities.Facts{
 			Timetable: &tt, Deadline: statute.FinalPlanDue, Due: tt.FinalPlanDue, DaysOverdue: 3, DaysLeft: 5,
 			AdviceKind: statute.AdviceKindPsychological, AdviceID: "adv-1", CommentsEnd: tt.DraftCommentsEnd,

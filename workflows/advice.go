@@ -31,8 +31,9 @@ func AdviceRequest(ctx workflow.Context, in AdviceRequestInput) (AdviceResult, e
 	}
 	tell := func(tmpl activities.Template, subject string, cc []activities.Recipient, f activities.Facts) {
 		f.AdviceKind, f.AdviceID, f.Deadline, f.Due = in.Kind, in.ID, statute.AdviceDue, d.Due
-		send(ctx, &sending, activities.Notification{Key: fmt.Sprintf("%s/%s/%s/%s", in.CaseRef, tmpl, in.ID, subject),
-			CaseRef: in.CaseRef, Template: tmpl, On: in.Clock.today(ctx), To: adviser, Cc: cc, Facts: f, Caseworker: staff[0]})
+		send(ctx, &sending, activities.Notification{Facts: f, Envelope: activities.Envelope{
+			Key:     fmt.Sprintf("%s/%s/%s/%s", in.CaseRef, tmpl, in.ID, subject),
+			CaseRef: in.CaseRef, Template: tmpl, On: in.Clock.today(ctx), To: adviser, Cc: cc, Caseworker: staff[0]}})
 	}
 	tell(activities.AdviserRequest, "1", nil, activities.Facts{})
 

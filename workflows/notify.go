@@ -24,16 +24,15 @@ var activityOptions = workflow.ActivityOptions{
 // transport never delays a timer. subject makes the key unique within the
 // case and template: the same decision always yields the same key.
 func (a *assessment) send(ctx workflow.Context, tmpl activities.Template, subject string, to, cc []activities.Recipient, facts activities.Facts) {
-	send(ctx, &a.sending, activities.Notification{
+	send(ctx, &a.sending, activities.Notification{Facts: facts, Envelope: activities.Envelope{
 		Key:        fmt.Sprintf("%s/%s/%s", a.In.CaseRef, tmpl, subject),
 		CaseRef:    a.In.CaseRef,
 		Template:   tmpl,
 		On:         a.today(ctx),
 		To:         to,
 		Cc:         cc,
-		Facts:      facts,
 		Caseworker: a.caseworker()[0],
-	})
+	}})
 }
 
 func send(ctx workflow.Context, inFlight *int, n activities.Notification) {
