@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/statute"
-	"github.com/ehc-send/ehc/workflows"
 )
 
 // cmdCases is the caseworker's daily list from the case register: overdue
@@ -17,10 +15,7 @@ import (
 // on what the workflow last stored.
 func cmdCases(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("cases")
-	var f register.CaseFilter
-	fs.StringVar(&f.Stage, "stage", "", "only cases at this `stage` (default every open case; a closed stage lists closed cases): "+stageNames())
-	fs.BoolVar(&f.Overdue, "overdue", false, "only cases with a statutory limit missed")
-	fs.StringVar(&f.Caseworker, "caseworker", "", "only this caseworker's cases (staff `ID`)")
+	f := filterFlags(fs, "only cases at this `stage` (default every open case; a closed stage lists closed cases)")
 	asJSON := fs.Bool("json", false, "print JSON for scripts")
 	cfg, err := parseConfig(fs, "cases", args, stderr)
 	if err != nil {
@@ -29,15 +24,15 @@ func cmdCases(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := noArgs(fs); err != nil {
 		return err
 	}
-	if f.Stage != "" && !slices.Contains(workflows.Stages, workflows.Stage(f.Stage)) {
-		return usagef("unknown --stage %q: one of %s", f.Stage, stageNames())
+	if err := checkStage(f.Stage); err != nil {
+		return err
 	}
 	s, err := openRegister(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	rows, err := registerCases(ctx, s, f, cfg, stderr)
+	rows, err := registerCases(ctx, s, *f, cfg, stderr)
 	if err != nil {
 		return err
 	}

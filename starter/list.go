@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -14,31 +16,37 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/converter"
 
+	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows"
 )
 
-// listFilter is what list narrows cases by; zero values filter nothing.
-type listFilter struct {
-	Stage      string
-	Overdue    bool
-	Caseworker string
+// filterFlags registers the flags list and cases narrow cases by; zero
+// values filter nothing.
+func filterFlags(fs *flag.FlagSet, stageHelp string) *register.CaseFilter {
+	var f register.CaseFilter
+	fs.StringVar(&f.Stage, "stage", "", stageHelp+": "+stageNames())
+	fs.BoolVar(&f.Overdue, "overdue", false, "only cases with a statutory limit missed")
+	fs.StringVar(&f.Caseworker, "caseworker", "", "only this caseworker's cases (staff `ID`)")
+	return &f
 }
 
-// listQuery is the visibility query for f. It rejects a stage the workflow
-// does not have, so a typo is an error rather than an empty list.
-func listQuery(f listFilter) (string, error) {
+// checkStage rejects a stage the workflow does not have, so a typo is an
+// error rather than an empty list.
+func checkStage(stage string) error {
+	if stage != "" && !slices.Contains(workflows.Stages, workflows.Stage(stage)) {
+		return usagef("unknown --stage %q: one of %s", stage, stageNames())
+	}
+	return nil
+}
+
+// listQuery is the visibility query for f.
+func listQuery(f register.CaseFilter) (string, error) {
+	if err := checkStage(f.Stage); err != nil {
+		return "", err
+	}
 	clauses := []string{fmt.Sprintf("WorkflowType = %s", quote(workflows.AssessmentWorkflowName))}
 	if f.Stage != "" {
-		known := false
-		names := make([]string, len(workflows.Stages))
-		for i, s := range workflows.Stages {
-			names[i] = string(s)
-			known = known || string(s) == f.Stage
-		}
-		if !known {
-			return "", usagef("unknown --stage %q: one of %s", f.Stage, strings.Join(names, ", "))
-		}
 		clauses = append(clauses, fmt.Sprintf("%s = %s", saStage.GetName(), quote(f.Stage)))
 	}
 	if f.Overdue {
@@ -72,10 +80,7 @@ type caseRow struct {
 // cmdList lists cases through Temporal visibility.
 func cmdList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("list")
-	var f listFilter
-	fs.StringVar(&f.Stage, "stage", "", "only cases at this `stage`: "+stageNames())
-	fs.BoolVar(&f.Overdue, "overdue", false, "only cases with a missed deadline")
-	fs.StringVar(&f.Caseworker, "caseworker", "", "only this caseworker's cases (staff `ID`)")
+	f := filterFlags(fs, "only cases at this `stage`")
 	asJSON := fs.Bool("json", false, "print JSON for scripts")
 	cfg, err := parseConfig(fs, "list", args, stderr)
 	if err != nil {
@@ -84,7 +89,7 @@ func cmdList(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := noArgs(fs); err != nil {
 		return err
 	}
-	query, err := listQuery(f)
+	query, err := listQuery(*f)
 	if err != nil {
 		return err
 	}

@@ -13,22 +13,23 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/converter"
 
+	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/statute"
 )
 
 func TestListQuery(t *testing.T) {
 	cases := []struct {
-		f    listFilter
+		f    register.CaseFilter
 		want string
 	}{
-		{listFilter{}, "WorkflowType = 'Assessment'"},
-		{listFilter{Stage: "assessing"}, "WorkflowType = 'Assessment' AND EhcStage = 'assessing'"},
-		{listFilter{Overdue: true}, "WorkflowType = 'Assessment' AND EhcOverdue = true"},
-		{listFilter{Caseworker: "cw42"}, "WorkflowType = 'Assessment' AND EhcCaseworker = 'cw42'"},
-		{listFilter{Stage: "draft_served", Overdue: true, Caseworker: "cw42"},
+		{register.CaseFilter{}, "WorkflowType = 'Assessment'"},
+		{register.CaseFilter{Stage: "assessing"}, "WorkflowType = 'Assessment' AND EhcStage = 'assessing'"},
+		{register.CaseFilter{Overdue: true}, "WorkflowType = 'Assessment' AND EhcOverdue = true"},
+		{register.CaseFilter{Caseworker: "cw42"}, "WorkflowType = 'Assessment' AND EhcCaseworker = 'cw42'"},
+		{register.CaseFilter{Stage: "draft_served", Overdue: true, Caseworker: "cw42"},
 			"WorkflowType = 'Assessment' AND EhcStage = 'draft_served' AND EhcOverdue = true AND EhcCaseworker = 'cw42'"},
-		{listFilter{Caseworker: "o'brien"}, `WorkflowType = 'Assessment' AND EhcCaseworker = 'o\'brien'`},
-		{listFilter{Caseworker: `x\' OR 1=1 --`}, `WorkflowType = 'Assessment' AND EhcCaseworker = 'x\\\' OR 1=1 --'`},
+		{register.CaseFilter{Caseworker: "o'brien"}, `WorkflowType = 'Assessment' AND EhcCaseworker = 'o\'brien'`},
+		{register.CaseFilter{Caseworker: `x\' OR 1=1 --`}, `WorkflowType = 'Assessment' AND EhcCaseworker = 'x\\\' OR 1=1 --'`},
 	}
 	for _, c := range cases {
 		got, err := listQuery(c.f)
@@ -37,7 +38,7 @@ func TestListQuery(t *testing.T) {
 		}
 	}
 	for _, stage := range []string{"open", "Assessing", "assessing' OR 'a'='a"} {
-		if _, err := listQuery(listFilter{Stage: stage}); err == nil {
+		if _, err := listQuery(register.CaseFilter{Stage: stage}); err == nil {
 			t.Errorf("stage %q accepted", stage)
 		}
 	}
