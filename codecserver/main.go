@@ -13,7 +13,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
 	"net"
@@ -34,12 +33,9 @@ func main() {
 }
 
 func run() error {
-	cfg, err := config.Load(flag.CommandLine, os.Args[1:], os.Getenv)
+	cfg, err := config.FromCommandLine()
 	if err != nil {
 		return err
-	}
-	if flag.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q: the codec server takes only flags (-h lists them)", flag.Args())
 	}
 	if cfg.Codec.Token == "" {
 		return errors.New("EHC_CODEC_TOKEN is required (or -codec-token): the codec server decrypts children's data for whoever calls it, so it never runs open")

@@ -457,3 +457,17 @@ func RedactURL(s string) string {
 	}
 	return u.Redacted()
 }
+
+// FromCommandLine loads a server binary's settings from its flags and the
+// environment; such a binary takes flags only, so a stray argument (a
+// mistyped flag) is an error rather than ignored.
+func FromCommandLine() (Config, error) {
+	cfg, err := Load(flag.CommandLine, os.Args[1:], os.Getenv)
+	if err != nil {
+		return Config{}, err
+	}
+	if flag.NArg() > 0 {
+		return Config{}, fmt.Errorf("unexpected arguments %q: only flags are taken (-h lists them)", flag.Args())
+	}
+	return cfg, nil
+}

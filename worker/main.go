@@ -8,7 +8,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"log/slog"
 	"os"
@@ -32,12 +31,9 @@ func main() {
 }
 
 func run() error {
-	cfg, err := config.Load(flag.CommandLine, os.Args[1:], os.Getenv)
+	cfg, err := config.FromCommandLine()
 	if err != nil {
 		return err
-	}
-	if flag.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q: the worker takes only flags (-h lists them)", flag.Args())
 	}
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.SlogLevel()}))
 	// Without a payload key nothing starts: children's data never reaches
