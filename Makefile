@@ -6,7 +6,7 @@ TEMPORAL := $(CURDIR)/bin/temporal
 # The integration test starts its own dev server with this CLI.
 export EHC_TEMPORAL_CLI := $(TEMPORAL)
 
-.PHONY: run test build fmt-check clean histories bench ensure-postgres migrate
+.PHONY: run test build fmt-check clean histories bench ensure-postgres migrate fuzz
 
 ## run: start PostgreSQL if needed and migrate the register, then the codec server, a local Temporal dev server (its UI decoding through the codec server) and the worker, and drive the demo cases on a compressed clock (EHC_DEMO_WEEK_SECONDS, default 10) in the foreground; Ctrl-C stops all of it
 # The local stack runs in demonstration mode, so EHC_DEMO_WEEK_SECONDS is
@@ -15,9 +15,23 @@ run: export EHC_DEMO := true
 run: $(TEMPORAL) build ensure-postgres migrate
 	scripts/run-local.sh
 
-## test: check formatting, vet, and run every test (integration tests included; starts PostgreSQL if needed)
+## test: check formatting, vet, and run every test (integration tests included; starts PostgreSQL if needed), then each fuzz target for 5s
 test: fmt-check $(TEMPORAL) ensure-postgres
 	go vet ./... && go test ./...
+	$(MAKE) --no-print-directory fuzz FUZZTIME=5s
+
+# The native Go fuzz targets, as package:target. Plain go test runs their
+# seeds (f.Add and testdata/fuzz/TARGET); fuzz searches beyond them.
+FUZZ_TARGETS := ./workflows:FuzzCheckBounds ./activities:FuzzCheckEmail ./register:FuzzProviderBounds \
+	./starter:FuzzStartFlags ./starter:FuzzStepFlags
+FUZZTIME ?= 10s
+
+## fuzz: run each fuzz target for FUZZTIME (default 10s); a failing input is saved under the package's testdata/fuzz
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "go test $${t%%:*} -run '^$$' -fuzz '^$${t#*:}$$' -fuzztime $(FUZZTIME)"; \
+		go test "$${t%%:*}" -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME); \
+	done
 
 ## histories: record workflow histories from the integration tests for the replay test
 histories: $(TEMPORAL) ensure-postgres

@@ -7,8 +7,12 @@ import (
 	"log/slog"
 	"net/mail"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"go.temporal.io/sdk/temporal"
+
+	"github.com/ehc-send/ehc/register"
 )
 
 // InvalidNotification is the ApplicationError type Notify fails with when the
@@ -42,6 +46,9 @@ type Delivery struct {
 	Key       string `json:"key"`
 	MessageID string `json:"message_id,omitempty"`
 	Duplicate bool   `json:"duplicate,omitempty"` // already delivered earlier
+	// Logged is set when the message went to the worker's log and nowhere
+	// else: no mail service is configured, so nothing was sent.
+	Logged bool `json:"logged,omitempty"`
 }
 
 // Activities holds the clients the activities use; register a pointer.
@@ -121,14 +128,31 @@ func (n Notification) Validate() error {
 	return nil
 }
 
-// CheckEmail rejects anything but a bare address, so a step naming a
-// recipient can be refused before a notice to them is lost.
+// MaxEmail is the longest email address taken, in characters: RFC 5321's
+// 254, the most a mail server takes in a forward path.
+const MaxEmail = 254
+
+// ErrEmailDomain is what CheckEmail's error wraps when an address is
+// well-formed but its domain is not one mail could be delivered to (a@b).
+var ErrEmailDomain = errors.New("no real domain: want a dot in the domain and a top-level domain of 2 or more letters, like name@example.org")
+
+// CheckEmail rejects anything but a bare address with a real domain, so a
+// step naming a recipient can be refused before a notice to them is lost.
 func CheckEmail(s string) error {
 	if s == "" {
 		return errors.New("no email address")
 	}
+	if n := utf8.RuneCountInString(s); n > MaxEmail {
+		return fmt.Errorf("email address is %d characters; the limit is %d", n, MaxEmail)
+	}
+	if !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
+		return fmt.Errorf("email address %q is not a bare address", MaskEmail(s))
+	}
 	if a, err := mail.ParseAddress(s); err != nil || a.Address != s {
 		return fmt.Errorf("email address %q is not a bare address", MaskEmail(s))
+	}
+	if !register.RealEmailDomain(s[strings.LastIndexByte(s, '@')+1:]) {
+		return fmt.Errorf("email address %q has %w", MaskEmail(s), ErrEmailDomain)
 	}
 	return nil
 }

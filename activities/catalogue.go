@@ -9,6 +9,7 @@ var catalogue = map[Template]entry{
 		subject: `We have received a request for an EHC needs assessment (case {{.CaseRef}})`,
 		needs:   []need{needTT},
 		text: `
+{{- if .Facts.Limits}}{{template "entered" .}}{{else -}}
 Hello,
 
 We received a request for an education, health and care (EHC) needs
@@ -30,7 +31,7 @@ In a few situations set out in law (for example exceptional personal
 circumstances, or being away from the area for four weeks or more) a time
 limit may not apply. If that happens we will tell you why, and we must
 still finish as soon as we can: the clock does not stop.
-{{template "footer" .}}`,
+{{template "footer" .}}{{end}}`,
 	},
 
 	FamilyDecisionToAssess: {
@@ -321,6 +322,74 @@ No exception is recorded: this case counts as late in national statistics.
 `,
 	},
 
+	PartnerRequestReceived: {
+		subject: `Request for an EHC needs assessment received (case {{.CaseRef}})`,
+		needs:   []need{needTT},
+		text: `
+{{template "dated" .}}
+
+Hello,
+
+We received a request for an education, health and care (EHC) needs
+assessment on {{date .Facts.Timetable.Day1}}, case reference {{.CaseRef}}, for
+a child or young person known to you. The law asks us to tell you
+(SEND Regulations 2014, reg 4(2)).
+
+We will decide whether to assess by {{date .Facts.Timetable.DecisionToAssessDue}} (6 weeks). If we
+do, we may ask you for advice, which is due within 6 weeks of our asking.
+
+The child's details reach you separately through our secure channel.
+Please quote case reference {{.CaseRef}} in all correspondence.
+{{template "signoff" .}}`,
+	},
+
+	PartnerRefusalToAssess: {
+		subject: `Decision: no EHC needs assessment (case {{.CaseRef}})`,
+		needs:   []need{needOn},
+		text: `
+{{template "dated" .}}
+
+Hello,
+
+We have decided not to carry out an education, health and care (EHC)
+needs assessment, case reference {{.CaseRef}}. The law asks us to tell you
+(SEND Regulations 2014, reg 5(2)). The family has been told why, and of
+their right to appeal and to mediation.
+{{template "signoff" .}}`,
+	},
+
+	PartnerDecisionNotToIssue: {
+		subject: `Decision: no EHC plan (case {{.CaseRef}})`,
+		needs:   []need{needOn},
+		text: `
+{{template "dated" .}}
+
+Hello,
+
+We have finished the education, health and care (EHC) needs assessment,
+case reference {{.CaseRef}}, and decided not to issue an EHC plan. The law
+asks us to tell you (SEND Regulations 2014, reg 10(3)). The family has been
+told why, and of their right to appeal and to mediation.
+{{template "signoff" .}}`,
+	},
+
+	StaffCaseEntered: {
+		subject: `Entered after the fact: {{with .OverdueCount}}{{.}} overdue{{else}}nothing overdue{{end}} (case {{.CaseRef}})`,
+		needs:   []need{needTT, needLimits},
+		text: `
+Case {{.CaseRef}} was entered on {{date .On}}; the request was received on
+{{date .Facts.Timetable.Day1}} (Day 1). Reminders and escalations whose dates
+passed before the case was entered were not sent; the family has been sent
+an acknowledgement that says where the case stands
+{{- if .OverdueCount}}, and one letter for each limit already missed{{end}}.
+
+Where each limit stood on entry:
+{{range .Facts.Limits}}
+- {{.What}} ({{.Regulation}}), due {{date .Due}}: {{template "limit" .}}
+{{- end}}
+`,
+	},
+
 	StaffDeliveryFailed: {
 		subject: `NOT DELIVERED: {{with .Facts.Notice}}{{.Title}}{{else}}a notification{{end}}{{with .Facts.NoticeTo}}, to the {{.}}{{end}} (case {{.CaseRef}})`,
 		needs:   []need{needReason},
@@ -342,23 +411,27 @@ shows the message, its recipients and its delivery state.
 // titles name each notification in a sentence, for the alert that says
 // which one did not arrive.
 var titles = map[Template]string{
-	FamilyRequestReceived:    "acknowledgement of the request",
-	FamilyDecisionToAssess:   "decision to assess",
-	FamilyRefusalToAssess:    "decision not to assess",
-	FamilyAdviceRequested:    "notice that advice was requested",
-	FamilyDecisionToIssue:    "decision to issue a plan",
-	FamilyDecisionNotToIssue: "decision not to issue a plan",
-	FamilyDraftServed:        "draft plan notice",
-	FamilyFinalPlan:          "final plan notice",
-	FamilyWithdrawn:          "confirmation of the withdrawal",
-	FamilyDeadlineMissed:     "notice of a missed time limit",
-	FamilyAdviceOverdue:      "notice that advice is late",
-	AdviserRequest:           "request for advice",
-	AdviserReminder:          "reminder that advice is due",
-	AdviserOverdue:           "notice that advice is overdue",
-	StaffDeadlineApproaching: "deadline reminder",
-	StaffDeadlineMissed:      "missed deadline alert",
-	StaffDeliveryFailed:      "alert that a notification was not delivered",
+	FamilyRequestReceived:     "acknowledgement of the request",
+	FamilyDecisionToAssess:    "decision to assess",
+	FamilyRefusalToAssess:     "decision not to assess",
+	FamilyAdviceRequested:     "notice that advice was requested",
+	FamilyDecisionToIssue:     "decision to issue a plan",
+	FamilyDecisionNotToIssue:  "decision not to issue a plan",
+	FamilyDraftServed:         "draft plan notice",
+	FamilyFinalPlan:           "final plan notice",
+	FamilyWithdrawn:           "confirmation of the withdrawal",
+	FamilyDeadlineMissed:      "notice of a missed time limit",
+	FamilyAdviceOverdue:       "notice that advice is late",
+	AdviserRequest:            "request for advice",
+	AdviserReminder:           "reminder that advice is due",
+	AdviserOverdue:            "notice that advice is overdue",
+	StaffDeadlineApproaching:  "deadline reminder",
+	StaffDeadlineMissed:       "missed deadline alert",
+	StaffDeliveryFailed:       "alert that a notification was not delivered",
+	StaffCaseEntered:          "summary of a case entered after the fact",
+	PartnerRequestReceived:    "notice to partners of the request",
+	PartnerRefusalToAssess:    "notice to partners of the decision not to assess",
+	PartnerDecisionNotToIssue: "notice to partners of the decision not to issue a plan",
 }
 
 // Title names the notification in words: "decision not to assess".
@@ -408,6 +481,36 @@ If you have any questions, please contact us and quote case reference
 
 SEND team
 {{end}}
+
+{{- define "limit"}}
+{{- if not .MetOn.IsZero}}done on {{date .MetOn}}{{with .DaysLate}}, {{days .}} after the time limit{{end}}
+{{- else if .DaysOverdue}}not yet done, {{days .DaysOverdue}} late
+{{- else}}not yet due{{end}}
+{{- end}}
+
+{{- define "entered"}}
+{{- template "dated" .}}
+
+Hello,
+
+We received a request for an education, health and care (EHC) needs
+assessment on {{date .Facts.Timetable.Day1}}. Your case reference is {{.CaseRef}}.
+We have now added your case to our case records, and this letter sets out
+where it stands. The time limits are counted from the day we received the
+request, as they always were.
+{{range .Facts.Limits}}
+- {{.What}}: due by {{date .Due}}; {{template "limit" .}}.
+{{- end}}
+{{- if .OverdueCount}}
+
+Where we are late, we will write to you separately about each delay, and
+we are sorry.
+{{- end}}
+
+From now on we will write to you at each step, and tell you if any time
+limit is missed.
+{{template "footer" .}}
+{{- end}}
 
 {{- define "signoff"}}
 SEND team

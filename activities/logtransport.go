@@ -12,7 +12,8 @@ import (
 
 // LogTransport is the default Transport until mail is wired: it writes each
 // message in full to the log, so a caseworker can read exactly what would
-// have been sent. Use it by pointer.
+// have been sent. Its Delivery says Logged: nothing was sent. Use it by
+// pointer.
 //
 // It is safe to retry within one process: a second Deliver with the same
 // Key logs nothing and returns Duplicate. The set lives in memory, so after
@@ -34,7 +35,7 @@ func (t *LogTransport) Deliver(ctx context.Context, m Message) (Delivery, error)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if id, ok := t.sent[m.Key]; ok {
-		return Delivery{Key: m.Key, MessageID: id, Duplicate: true}, nil
+		return Delivery{Key: m.Key, MessageID: id, Duplicate: true, Logged: true}, nil
 	}
 	id := messageID(m.Key)
 	log := t.Logger
@@ -50,7 +51,7 @@ func (t *LogTransport) Deliver(ctx context.Context, m Message) (Delivery, error)
 		t.sent = make(map[string]string)
 	}
 	t.sent[m.Key] = id
-	return Delivery{Key: m.Key, MessageID: id}, nil
+	return Delivery{Key: m.Key, MessageID: id, Logged: true}, nil
 }
 
 // messageID is derived from the key so that the same message has the same

@@ -34,11 +34,19 @@ const (
 	AdviserOverdue  Template = "adviser.overdue"
 )
 
+// To the LA's partners: the health body, social care and the child's school.
+const (
+	PartnerRequestReceived    Template = "partner.request_received"      // reg 4(2)
+	PartnerRefusalToAssess    Template = "partner.refusal_to_assess"     // reg 5(2)
+	PartnerDecisionNotToIssue Template = "partner.decision_not_to_issue" // reg 10(3)
+)
+
 // To the caseworker and the SEND manager.
 const (
 	StaffDeadlineApproaching Template = "staff.deadline_approaching"
 	StaffDeadlineMissed      Template = "staff.deadline_missed"
 	StaffDeliveryFailed      Template = "staff.delivery_failed" // a notification did not arrive: contact them another way
+	StaffCaseEntered         Template = "staff.case_entered"    // a case entered after the fact: what is already overdue
 )
 
 // Role is whom a recipient is to the case.
@@ -49,6 +57,9 @@ const (
 	RoleCaseworker Role = "caseworker"
 	RoleManager    Role = "manager"
 	RoleAdviser    Role = "adviser"
+	RoleHealth     Role = "health_body" // the ICB's SEND contact
+	RoleSocialCare Role = "social_care"
+	RoleSchool     Role = "school" // the head of the child's school or setting
 )
 
 // Recipient is one addressee.
@@ -74,6 +85,20 @@ type Facts struct {
 	ExpectedBy  statute.Date       `json:"expected_by,omitzero"` // when the LA now expects to complete a missed step
 	Notice      Template           `json:"notice,omitempty"`     // staff.delivery_failed: the notification that did not arrive
 	NoticeTo    Roles              `json:"notice_to,omitempty"`  // staff.delivery_failed: whom it did not reach
+	// Limits is where each limit stood when a case was entered after the
+	// fact: the acknowledgement then says what was done and when, in the
+	// past tense, and the staff summary what is overdue.
+	Limits []LimitFact `json:"limits,omitempty"`
+}
+
+// LimitFact is one limit as it stood on the day a case was entered.
+type LimitFact struct {
+	What        string       `json:"what"` // plain English: "decision whether to assess", "psychological advice"
+	Regulation  string       `json:"regulation"`
+	Due         statute.Date `json:"due"`
+	MetOn       statute.Date `json:"met_on,omitzero"`
+	DaysLate    int          `json:"days_late,omitzero"`    // met, this many days after Due
+	DaysOverdue int          `json:"days_overdue,omitzero"` // not met, and Due has passed
 }
 
 // Roles are recipients named by their role alone, as an alert names them:

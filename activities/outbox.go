@@ -24,6 +24,7 @@ const NotificationFailed = "NotificationFailed"
 type OutboxStore interface {
 	OutboxClaim(ctx context.Context, e register.OutboxEntry) (register.OutboxEntry, error)
 	OutboxSent(ctx context.Context, key, messageID string) error
+	OutboxLogged(ctx context.Context, key, messageID string) error
 	OutboxError(ctx context.Context, key, reason string, final bool) error
 	OutboxEvent(ctx context.Context, key, event, reason string) (register.OutboxEntry, bool, error)
 }
@@ -49,7 +50,9 @@ var (
 //   - Deliver claims the row (writing it if it is new). A row already sent,
 //     delivered, bounced or dropped comes back as Duplicate without calling
 //     Next; a row already failed fails again, non-retryably.
-//   - Next's success marks the row sent, with the service's message ID.
+//   - Next's success marks the row sent, with the service's message ID; or
+//     logged, when Next is the LogTransport (Delivery.Logged: no mail
+//     service is configured, so the message went to the log only).
 //   - A non-retryable error from Next (a temporal.ApplicationError marked
 //     non-retryable: the service refused the message for good) marks the row
 //     failed and sends the caseworker a staff.delivery_failed alert, itself
@@ -145,9 +148,9 @@ func (o *Outbox) Deliver(ctx context.Context, m Message) (Delivery, error) {
 		return Delivery{}, err
 	}
 	switch e.Status {
-	case register.OutboxSent, register.OutboxDelivered, register.OutboxBounced, register.OutboxDropped:
+	case register.OutboxSent, register.OutboxDelivered, register.OutboxBounced, register.OutboxDropped, register.OutboxLogged:
 		log.Debug("notification already sent", "status", e.Status, "message_id", e.MessageID)
-		return Delivery{Key: m.Key, MessageID: e.MessageID, Duplicate: true}, nil
+		return Delivery{Key: m.Key, MessageID: e.MessageID, Duplicate: true, Logged: e.Status == register.OutboxLogged}, nil
 	case register.OutboxFailed:
 		// An earlier attempt may have failed to alert the caseworker;
 		// the alert is once-only, so asking again costs nothing.
@@ -186,7 +189,7 @@ func (o *Outbox) Deliver(ctx context.Context, m Message) (Delivery, error) {
 		return Delivery{}, err
 	}
 	d.Key = m.Key
-	if err := o.recordSent(ctx, m.Key, d.MessageID); err != nil {
+	if err := o.recordSent(ctx, m.Key, d.MessageID, d.Logged); err != nil {
 		// Reporting failure would have Temporal retry and send it again;
 		// a delivery event for the key will still move the row on.
 		log.Error("notification sent, but the outbox could not record it: it stays pending",
@@ -195,10 +198,15 @@ func (o *Outbox) Deliver(ctx context.Context, m Message) (Delivery, error) {
 	return d, nil
 }
 
-// recordSent retries OutboxSent briefly, after the activity's own context
-// has ended if need be: once the service has accepted a message, recording
-// it is what prevents a second send.
-func (o *Outbox) recordSent(ctx context.Context, key, messageID string) error {
+// recordSent retries OutboxSent (OutboxLogged when the message was only
+// logged) briefly, after the activity's own context has ended if need be:
+// once the service has accepted a message, recording it is what prevents a
+// second send.
+func (o *Outbox) recordSent(ctx context.Context, key, messageID string, logged bool) error {
+	record := o.Store.OutboxSent
+	if logged {
+		record = o.Store.OutboxLogged
+	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	var err error
@@ -210,7 +218,7 @@ func (o *Outbox) recordSent(ctx context.Context, key, messageID string) error {
 			case <-time.After(wait):
 			}
 		}
-		if err = o.Store.OutboxSent(ctx, key, messageID); err == nil || errors.Is(err, register.ErrUnknownOutboxKey) {
+		if err = record(ctx, key, messageID); err == nil || errors.Is(err, register.ErrUnknownOutboxKey) {
 			return err
 		}
 	}
@@ -256,6 +264,11 @@ func (o *Outbox) DeliveryEvent(ctx context.Context, key, event, reason, email st
 		return err
 	}
 	log = log.With("case_ref", e.CaseRef, "template", e.Template, "status", e.Status)
+	if e.Status == register.OutboxLogged {
+		// Only logged, never sent: no event can be about it, and it stays as it is.
+		log.Warn("delivery event for a notification that was only logged (no mail service was configured): ignored")
+		return nil
+	}
 	if changed {
 		log.Info("notification delivery status changed")
 	}

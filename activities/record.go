@@ -15,6 +15,10 @@ type Register interface {
 	Record(ctx context.Context, e register.CaseEvent) (bool, error)
 }
 
+// ReferenceTaken is the error type of an event refused because another case
+// already holds its reference.
+const ReferenceTaken = "ReferenceTaken"
+
 // RecordEvent writes one case event and the projection it leaves. The event
 // key makes it safe to run any number of times.
 func (a *Activities) RecordEvent(ctx context.Context, e register.CaseEvent) error {
@@ -25,6 +29,9 @@ func (a *Activities) RecordEvent(ctx context.Context, e register.CaseEvent) erro
 	inserted, err := a.Register.Record(ctx, e)
 	if errors.Is(err, register.ErrInvalidEvent) {
 		return temporal.NewNonRetryableApplicationError(err.Error(), "InvalidCaseEvent", err)
+	}
+	if errors.Is(err, register.ErrReferenceTaken) {
+		return temporal.NewNonRetryableApplicationError(err.Error(), ReferenceTaken, err)
 	}
 	if err != nil {
 		return err

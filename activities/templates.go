@@ -43,6 +43,18 @@ type view struct{ Notification }
 // the family is asked for rather than told about.
 func (v view) FamilyViews() bool { return v.Facts.AdviceKind == statute.AdviceKindFamilyViews }
 
+// OverdueCount is how many of the limits listed were missed and are still
+// not done.
+func (v view) OverdueCount() int {
+	n := 0
+	for _, l := range v.Facts.Limits {
+		if l.MetOn.IsZero() && l.DaysOverdue > 0 {
+			n++
+		}
+	}
+	return n
+}
+
 // entry is one template: its subject, its body and the facts without which
 // it would mislead (a refusal with no reasons is itself unlawful).
 type entry struct {
@@ -76,6 +88,7 @@ var (
 	needKind        = need{"Facts.AdviceKind", func(n Notification) bool { return n.Facts.AdviceKind != "" }}
 	needDue         = need{"Facts.Due", func(n Notification) bool { return !n.Facts.Due.IsZero() }}
 	needDeadline    = need{"Facts.Deadline", func(n Notification) bool { return n.Facts.Deadline != "" }}
+	needLimits      = need{"Facts.Limits", func(n Notification) bool { return len(n.Facts.Limits) > 0 }}
 	needCommentsEnd = need{"Facts.CommentsEnd", func(n Notification) bool { return !n.Facts.CommentsEnd.IsZero() }}
 )
 

@@ -40,6 +40,12 @@ func full(tpl Template) Notification {
 			Reason:      "The evidence shows the school can meet the needs from its own resources.",
 			CommentsEnd: tt.DraftCommentsEnd,
 			School:      "Riverside Primary School",
+			Limits: []LimitFact{
+				{What: "decision whether to assess", Regulation: "reg 5(1)", Due: tt.DecisionToAssessDue, MetOn: tt.DecisionToAssessDue.AddDays(-2)},
+				{What: "psychological advice", Regulation: "reg 8(1)", Due: day1.AddWeeks(12), MetOn: day1.AddWeeks(13), DaysLate: 7},
+				{What: "decision whether to issue a plan", Regulation: "reg 10(1)", Due: tt.DecisionNotToIssueDue, DaysOverdue: 4},
+				{What: "final EHC plan", Regulation: "reg 13(2)", Due: tt.FinalPlanDue},
+			},
 		},
 	}
 }
@@ -122,7 +128,9 @@ func wantAll(t *testing.T, text string, want ...string) {
 }
 
 func TestRequestReceivedGivesTheTimetable(t *testing.T) {
-	m := render(t, full(FamilyRequestReceived))
+	n := full(FamilyRequestReceived)
+	n.Facts.Limits = nil // a case entered on time: the timetable ahead
+	m := render(t, n)
 	wantAll(t, m.Text, "Monday 26 January 2026",
 		"by Monday 9 March 2026 (6 weeks)", "by Monday 18 May 2026 (16 weeks)", "by Monday 15 June 2026 (20 weeks)")
 }
@@ -217,5 +225,32 @@ func TestNoChildInTheContract(t *testing.T) {
 				t.Errorf("%s.%s could carry the child's identity", typ.Name(), typ.Field(i).Name)
 			}
 		}
+	}
+}
+
+// A case entered after the fact: the acknowledgement says what was done
+// and when, in the past tense, and calls late only what is late.
+func TestAcknowledgementOfACaseEnteredLate(t *testing.T) {
+	n := full(FamilyRequestReceived)
+	m := render(t, n)
+	for _, want := range []string{
+		"Date of this notice: Monday 2 March 2026",
+		"on Monday 26 January 2026",
+		"- decision whether to assess: due by Monday 9 March 2026; done on Saturday 7 March 2026.",
+		"- psychological advice: due by Monday 20 April 2026; done on Monday 27 April 2026, 7 days after the time limit.",
+		"- decision whether to issue a plan: due by Monday 18 May 2026; not yet done, 4 days late.",
+		"- final EHC plan: due by Monday 15 June 2026; not yet due.",
+		"we will write to you separately about each delay",
+	} {
+		if !strings.Contains(m.Text, want) {
+			t.Errorf("acknowledgement lacks %q:\n%s", want, m.Text)
+		}
+	}
+	if strings.Contains(m.Text, "we will tell you whether we will") {
+		t.Errorf("a late-entered acknowledgement promises, in the future, a step already taken:\n%s", m.Text)
+	}
+	n.Facts.Limits[2].DaysOverdue = 0
+	if m := render(t, n); strings.Contains(m.Text, "late") && strings.Contains(m.Text, "each delay") {
+		t.Errorf("nothing overdue, yet the letter speaks of delays:\n%s", m.Text)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"slices"
@@ -44,6 +45,11 @@ type Config struct {
 	ReminderLeads   []int // days before a due date to remind; descending, distinct
 	EscalationEvery int   // days between escalations while a deadline is missed
 	ConsultDays     int   // days a school has to answer a consultation
+
+	// The LA's partners told of each request (reg 4(2)) and of a refusal or
+	// a decision not to issue (reg 5(2), 10(3)), unless a case names its own.
+	HealthBodyEmail string // the ICB's SEND contact (DCO)
+	SocialCareEmail string // children's social care's SEND contact
 
 	LogLevel string // debug, info, warn or error
 
@@ -95,6 +101,8 @@ const (
 	envReminderLeads   = "EHC_REMINDER_LEADS"
 	envEscalationEvery = "EHC_ESCALATION_EVERY_DAYS"
 	envConsultDays     = "EHC_CONSULTATION_DAYS"
+	envHealthBody      = "EHC_HEALTH_BODY_EMAIL"
+	envSocialCare      = "EHC_SOCIAL_CARE_EMAIL"
 	envLogLevel        = "EHC_LOG_LEVEL"
 	envDatabaseURL     = "DATABASE_URL"
 )
@@ -112,6 +120,8 @@ var Settings = []Setting{
 	{envReminderLeads, "reminder-leads", "14,7", "comma-separated `days` before each due date to send reminders"},
 	{envEscalationEvery, "escalation-every-days", strconv.Itoa(DefaultEscalationEvery), "`days` between escalations to the SEND manager while a deadline is missed"},
 	{envConsultDays, "consultation-days", strconv.Itoa(DefaultConsultDays), "`days` a school has to answer a consultation on a draft plan (CoP 9.83)"},
+	{envHealthBody, "health-body-email", "", "`email` of the health body's SEND contact (the ICB's DCO), told of each request (reg 4(2)) and of a refusal or decision not to issue (reg 5(2), 10(3))"},
+	{envSocialCare, "social-care-email", "", "`email` of children's social care's SEND contact, told of each request (reg 4(2))"},
 	{envLogLevel, "log-level", DefaultLogLevel, "log `level`: debug, info, warn or error"},
 	{envDatabaseURL, "database-url", register.DefaultURL, "PostgreSQL `URL` of the case register (its database is created if missing)"},
 }
@@ -185,6 +195,8 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 		ReminderLeads:   r.leads(envReminderLeads),
 		EscalationEvery: r.days(envEscalationEvery),
 		ConsultDays:     r.days(envConsultDays),
+		HealthBodyEmail: r.email(envHealthBody),
+		SocialCareEmail: r.email(envSocialCare),
 		LogLevel:        r.logLevel(envLogLevel),
 		DatabaseURL:     r.nonEmpty(envDatabaseURL),
 		Mail:            r.mail(),
@@ -470,4 +482,16 @@ func FromCommandLine() (Config, error) {
 		return Config{}, fmt.Errorf("unexpected arguments %q: only flags are taken (-h lists them)", flag.Args())
 	}
 	return cfg, nil
+}
+
+// email is an optional email address: empty, or one mail can be sent to.
+func (r *resolver) email(i string) string {
+	v := r.str(i)
+	if v == "" {
+		return ""
+	}
+	if a, err := mail.ParseAddress(v); err != nil || a.Address != v || !strings.Contains(v[strings.LastIndex(v, "@")+1:], ".") {
+		r.fail(i, "%q is not an email address like name@example.org", v)
+	}
+	return v
 }

@@ -146,7 +146,7 @@ var (
 // activities package's own tests.
 func full(tpl activities.Template) activities.Notification {
 	tt := statute.Compute(statute.NewDate(2026, 1, 26), statute.Steps{DraftServed: statute.NewDate(2026, 4, 20)})
-	return activities.Notification{
+	n := activities.Notification{
 		Envelope: activities.Envelope{Key: caseRef + "/" + string(tpl) + "/1", CaseRef: caseRef, Template: tpl,
 			On: statute.NewDate(2026, 3, 2), To: []activities.Recipient{family}, Cc: []activities.Recipient{caseworker}, Caseworker: caseworker},
 		Facts: activities.Facts{
@@ -155,6 +155,10 @@ func full(tpl activities.Template) activities.Notification {
 			Reason: "The school can meet the needs from its own resources.", School: "Riverside Primary School",
 		},
 	}
+	if tpl == activities.StaffCaseEntered { // the one template that needs where each limit stood
+		n.Facts.Limits = []activities.LimitFact{{What: "final EHC plan", Regulation: "reg 13(2)", Due: tt.FinalPlanDue, DaysOverdue: 3}}
+	}
+	return n
 }
 
 func render(t *testing.T, tpl activities.Template) activities.Message {

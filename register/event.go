@@ -8,10 +8,11 @@ import "github.com/ehc-send/ehc/statute"
 
 // Event kinds in case_events.
 const (
-	KindStep         = "step"
-	KindReminder     = "reminder"
-	KindEscalation   = "escalation"
-	KindNotification = "notification"
+	KindStep           = "step"
+	KindReminder       = "reminder"
+	KindEscalation     = "escalation"
+	KindNotification   = "notification"
+	KindDeliveryFailed = "delivery_failed" // a notification lost for good after its retries
 )
 
 // CaseEvent is one thing that happened to a case, with the case as it stood
@@ -32,6 +33,8 @@ type CaseEvent struct {
 // that a late retry of an older event never overwrites a newer state.
 type Snapshot struct {
 	Seq                   int            `json:"seq"`
+	FirstRun              string         `json:"first_run,omitzero"` // the workflow run that owns the case's row
+	NamedSchool           string         `json:"named_school,omitzero"`
 	Stage                 string         `json:"stage"`
 	Requester             string         `json:"requester"`
 	Caseworker            string         `json:"caseworker"`

@@ -16,10 +16,13 @@ import (
 // Outbox statuses. A row is written pending before its message is handed to
 // the mail service, becomes sent when the service accepts it (or failed when
 // the service refuses it for good), and then follows the service's delivery
-// events. Statuses only ever move forward: see outboxRank.
+// events. With no mail service configured, the message goes to the worker's
+// log instead and the row becomes logged, for good. Statuses only ever move
+// forward: see outboxRank.
 const (
 	OutboxPending   = "pending"   // written; not yet accepted by the mail service
 	OutboxSent      = "sent"      // accepted by the mail service
+	OutboxLogged    = "logged"    // written to the worker's log: no mail service is configured, nothing was sent
 	OutboxDelivered = "delivered" // the recipient's server took it
 	OutboxBounced   = "bounced"   // the recipient's server refused it
 	OutboxDropped   = "dropped"   // the mail service would not send it (e.g. a suppressed address)
@@ -27,8 +30,9 @@ const (
 )
 
 // outboxRank orders the statuses: a status never moves to a lower rank, so
-// a late 'delivered' event does not hide a bounce. Failed is final: a
-// message the service refused has no delivery events to follow.
+// a late 'delivered' event does not hide a bounce. Failed and logged are
+// final: a message the service refused, or that no service was given, has
+// no delivery events to follow, and an event claiming one moves nothing.
 var outboxRank = map[string]int{
 	OutboxPending:   0,
 	OutboxSent:      1,
@@ -36,6 +40,7 @@ var outboxRank = map[string]int{
 	OutboxBounced:   3,
 	OutboxDropped:   3,
 	OutboxFailed:    4,
+	OutboxLogged:    4,
 }
 
 // outboxEvents maps a delivery event from the mail service (SendGrid's
@@ -161,14 +166,27 @@ func (s *Store) OutboxClaim(ctx context.Context, e OutboxEntry) (OutboxEntry, er
 // the service's message ID. A row a delivery event has already moved on
 // (the event can overtake the sender) keeps its status.
 func (s *Store) OutboxSent(ctx context.Context, key, messageID string) error {
+	return s.outboxHandedOn(ctx, key, messageID, OutboxSent)
+}
+
+// OutboxLogged records that the notification was written to the worker's
+// log, there being no mail service configured: it was not sent, and stays
+// logged. messageID is the log's own ID for it. Only a pending row changes.
+func (s *Store) OutboxLogged(ctx context.Context, key, messageID string) error {
+	return s.outboxHandedOn(ctx, key, messageID, OutboxLogged)
+}
+
+// outboxHandedOn moves a pending row to status (sent or logged) with the
+// transport's message ID.
+func (s *Store) outboxHandedOn(ctx context.Context, key, messageID, status string) error {
 	tag, err := s.Pool.Exec(ctx, `update notification_outbox set
-			status = case when status = 'pending' then 'sent' else status end,
+			status = case when status = 'pending' then $3 else status end,
 			message_id = coalesce(nullif($2, ''), message_id),
 			last_error = case when status = 'pending' then null else last_error end,
 			updated_at = now()
-		where key = $1`, key, messageID)
+		where key = $1`, key, messageID, status)
 	if err != nil {
-		return fmt.Errorf("recording notification %s as sent: %w", key, err)
+		return fmt.Errorf("recording notification %s as %s: %w", key, status, err)
 	}
 	if tag.RowsAffected() == 0 {
 		return unknownKey(key)

@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/mail"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -53,16 +55,58 @@ const providersLock = 0x65686370 // "ehcp"
 // providerColumns is the CSV header ImportProviders wants.
 var providerColumns = []string{"kind", "organisation", "email", "escalation_email", "default"}
 
-// checkProviderEmail accepts a bare address only, as activities.CheckEmail
-// does, so a notice to the provider cannot be refused later.
+// MaxOrganisation is the longest organisation name the directory takes, in
+// characters; workflows.MaxProviderName is this, so a provider the
+// directory holds is never refused when a case asks it for advice.
+const MaxOrganisation = 200
+
+// maxEmail is activities.MaxEmail, which this package sits below.
+const maxEmail = 254
+
+// checkProviderEmail accepts what activities.CheckEmail does: a bare
+// address with a real domain, so a notice to the provider cannot be refused
+// later (register_test checks the two agree).
 func checkProviderEmail(field, v string) error {
 	if v == "" {
 		return fmt.Errorf("%s is missing", field)
 	}
+	if n := utf8.RuneCountInString(v); n > maxEmail {
+		return fmt.Errorf("%s is %d characters; the limit is %d", field, n, maxEmail)
+	}
+	if !utf8.ValidString(v) || strings.ContainsFunc(v, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
+		return fmt.Errorf("%s %q is not a bare email address (like name@example.org)", field, v)
+	}
 	if a, err := mail.ParseAddress(v); err != nil || a.Address != v {
 		return fmt.Errorf("%s %q is not a bare email address (like name@example.org)", field, v)
 	}
+	if !RealEmailDomain(v[strings.LastIndexByte(v, '@')+1:]) {
+		return fmt.Errorf("%s %q has no real domain: want a dot in the domain and a top-level domain of 2 or more letters, like name@example.org", field, v)
+	}
 	return nil
+}
+
+// RealEmailDomain reports whether domain could receive mail: two or more
+// dot-separated labels of letters, digits and inner hyphens, the last (the
+// top-level domain) 2 or more letters, or an internationalised one
+// (xn--...). It refuses "b" in a@b, "localhost" and "[192.0.2.1]". It is
+// activities.CheckEmail's rule too, kept here because the register checks
+// the directory's addresses and cannot import activities.
+func RealEmailDomain(domain string) bool {
+	labels := strings.Split(domain, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" || utf8.RuneCountInString(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' ||
+			strings.ContainsFunc(l, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' }) {
+			return false
+		}
+	}
+	tld := labels[len(labels)-1]
+	if strings.HasPrefix(strings.ToLower(tld), "xn--") {
+		return len(tld) > 4
+	}
+	return utf8.RuneCountInString(tld) >= 2 && !strings.ContainsFunc(tld, func(r rune) bool { return !unicode.IsLetter(r) })
 }
 
 // normalise trims p's text and checks every field.
@@ -78,7 +122,14 @@ func (p *Provider) normalise() error {
 	if p.Organisation == "" {
 		return errors.New("organisation is missing")
 	}
-	if strings.ContainsFunc(p.Organisation, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+	if n := utf8.RuneCountInString(p.Organisation); n > MaxOrganisation {
+		return fmt.Errorf("organisation is %d characters; the limit is %d", n, MaxOrganisation)
+	}
+	if !utf8.ValidString(p.Organisation) {
+		return errors.New("organisation is not valid UTF-8 text")
+	}
+	// As workflows.CheckLine: no C0 or C1 control, no line or paragraph separator.
+	if strings.ContainsFunc(p.Organisation, func(r rune) bool { return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' }) {
 		return fmt.Errorf("organisation %q has a control character", p.Organisation)
 	}
 	if err := checkProviderEmail("email", p.Email); err != nil {

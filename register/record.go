@@ -5,14 +5,21 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/ehc-send/ehc/statute"
 )
 
 // ErrInvalidEvent marks an event no retry can write.
 var ErrInvalidEvent = errors.New("invalid case event")
+
+// ErrReferenceTaken marks an event from a second case under a reference the
+// register already holds: no retry can write it, and it must not overwrite
+// the first case's record.
+var ErrReferenceTaken = errors.New("case reference already used")
 
 // Record writes one event and the case projection it leaves, in one
 // transaction. It reports whether the event was new: a retried or replayed
@@ -33,6 +40,9 @@ func (s *Store) Record(ctx context.Context, e CaseEvent) (bool, error) {
 	err = pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
 		if e.Case.Seq > 0 { // events without a snapshot (notifications) leave the projection alone
 			if err := upsertCase(ctx, tx, e.CaseRef, e.Case); err != nil {
+				return err
+			}
+			if err := sameCase(ctx, tx, e.CaseRef, e.Case.FirstRun); err != nil {
 				return err
 			}
 		}
@@ -75,6 +85,31 @@ func (s *Store) Record(ctx context.Context, e CaseEvent) (bool, error) {
 	return inserted, err
 }
 
+// sameCase refuses an event from a run other than the one that owns the
+// case's row, or from a reference that differs from the row's only in case.
+func sameCase(ctx context.Context, tx pgx.Tx, ref, run string) error {
+	var owner string
+	var ownerRun *string
+	var stage string
+	var closed *time.Time
+	err := tx.QueryRow(ctx, `select case_ref, first_run, stage, closed_on from cases where upper(case_ref) = upper($1)`, ref).
+		Scan(&owner, &ownerRun, &stage, &closed)
+	if err != nil {
+		return fmt.Errorf("checking case %s: %w", ref, err)
+	}
+	switch {
+	case owner != ref:
+		return fmt.Errorf("%w: %s is case %s", ErrReferenceTaken, ref, owner)
+	case run != "" && ownerRun != nil && *ownerRun != run:
+		how := "is open (" + stage + ")"
+		if closed != nil {
+			how = fmt.Sprintf("ended on %s (%s)", closed.Format(time.DateOnly), stage)
+		}
+		return fmt.Errorf("%w: case %s %s; a new request for the same child needs a new reference", ErrReferenceTaken, ref, how)
+	}
+	return nil
+}
+
 func upsertCase(ctx context.Context, tx pgx.Tx, ref string, c Snapshot) error {
 	regs := c.ExceptionRegs
 	if regs == nil {
@@ -83,8 +118,8 @@ func upsertCase(ctx context.Context, tx pgx.Tx, ref string, c Snapshot) error {
 	_, err := tx.Exec(ctx, `insert into cases (case_ref, stage, requester, caseworker, day1,
 			decision_to_assess_due, decision_not_to_issue_due, final_plan_due, draft_comments_end,
 			decided_to_assess_on, assess, decided_to_issue_on, issue, draft_served_on, final_plan_on,
-			closed_on, next_deadline, overdue, exception_regs, has_exception, seq, updated_at)
-		values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, now())
+			closed_on, next_deadline, overdue, exception_regs, has_exception, seq, first_run, named_school, updated_at)
+		values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, now())
 		on conflict (case_ref) do update set
 			stage = excluded.stage, requester = excluded.requester, caseworker = excluded.caseworker,
 			day1 = excluded.day1, decision_to_assess_due = excluded.decision_to_assess_due,
@@ -94,16 +129,58 @@ func upsertCase(ctx context.Context, tx pgx.Tx, ref string, c Snapshot) error {
 			draft_served_on = excluded.draft_served_on, final_plan_on = excluded.final_plan_on,
 			closed_on = excluded.closed_on, next_deadline = excluded.next_deadline, overdue = excluded.overdue,
 			exception_regs = excluded.exception_regs, has_exception = excluded.has_exception,
-			seq = excluded.seq, updated_at = now()
-		where cases.seq < excluded.seq`,
+			seq = excluded.seq, first_run = coalesce(cases.first_run, excluded.first_run),
+			named_school = excluded.named_school, updated_at = now()
+		where cases.seq < excluded.seq
+			and (cases.first_run is null or excluded.first_run is null or cases.first_run = excluded.first_run)`,
 		ref, c.Stage, c.Requester, c.Caseworker, dateArg(c.Day1),
 		dateArg(c.DecisionToAssessDue), dateArg(c.DecisionNotToIssueDue), dateArg(c.FinalPlanDue), dateArg(c.DraftCommentsEnd),
 		dateArg(c.DecidedToAssessOn), c.Assess, dateArg(c.DecidedToIssueOn), c.Issue, dateArg(c.DraftServedOn), dateArg(c.FinalPlanOn),
-		dateArg(c.ClosedOn), dateArg(c.NextDeadline), c.Overdue, regs, c.HasException, c.Seq)
+		dateArg(c.ClosedOn), dateArg(c.NextDeadline), c.Overdue, regs, c.HasException, c.Seq, textArg(c.FirstRun), textArg(c.NamedSchool))
+	if pgErr := (*pgconn.PgError)(nil); errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == "cases_ref_ci" {
+		return fmt.Errorf("%w: %s differs only in case from a reference the register holds", ErrReferenceTaken, ref)
+	}
 	if err != nil {
 		return fmt.Errorf("recording case %s: %w", ref, err)
 	}
 	return nil
+}
+
+// Held is a reference the register already holds, and how its case stands.
+type Held struct {
+	CaseRef  string       `json:"case_ref"` // as the register spells it
+	Stage    string       `json:"stage"`
+	Day1     statute.Date `json:"day1"`
+	ClosedOn statute.Date `json:"closed_on,omitzero"`
+}
+
+// Holds finds the case under ref, compared without regard to case: a
+// reference that ever had a case can never start another.
+func (s *Store) Holds(ctx context.Context, ref string) (Held, bool, error) {
+	var h Held
+	var day1 time.Time
+	var closed *time.Time
+	err := s.Pool.QueryRow(ctx, `select case_ref, stage, day1, closed_on from cases where upper(case_ref) = upper($1)`, ref).
+		Scan(&h.CaseRef, &h.Stage, &day1, &closed)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Held{}, false, nil
+	}
+	if err != nil {
+		return Held{}, false, fmt.Errorf("looking up case %s: %w", ref, err)
+	}
+	h.Day1 = statute.NewDate(day1.Date())
+	if closed != nil {
+		h.ClosedOn = statute.NewDate(closed.Date())
+	}
+	return h, true, nil
+}
+
+// textArg passes an empty string as NULL.
+func textArg(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 // dateArg passes a civil date to PostgreSQL as text, and a zero date as NULL.

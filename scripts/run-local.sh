@@ -223,6 +223,7 @@ else
 		--search-attribute EhcNextDeadline=Datetime \
 		--search-attribute EhcOverdue=Bool \
 		--search-attribute EhcCaseworker=Keyword \
+		--search-attribute EhcDeliveryProblem=Bool \
 		--log-level warn \
 		>"$LOG" 2>&1 </dev/null &
 	server_pid=$!

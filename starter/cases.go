@@ -8,6 +8,7 @@ import (
 
 	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/statute"
+	"github.com/ehc-send/ehc/workflows"
 )
 
 // cmdCases is the caseworker's daily list from the case register: overdue
@@ -25,6 +26,9 @@ func cmdCases(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	if err := checkStage(f.Stage); err != nil {
+		return err
+	}
+	if err := bounded("caseworker", f.Caseworker, workflows.CheckCaseworker); err != nil {
 		return err
 	}
 	s, err := openRegister(ctx, cfg)
@@ -46,7 +50,7 @@ func cmdCases(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	tw := newTable(stdout)
 	fmt.Fprintln(tw, "CASE\tSTAGE\tCASEWORKER\tDAY 1\tNEXT DEADLINE\tOVERDUE")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.CaseRef, r.Stage, dash(r.Caseworker), longDate(r.Day1),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.CaseRef, dash(stageCell(r.Stage)), dash(r.Caseworker), longDate(r.Day1),
 			dash(longDate(r.NextDeadline)), overdueCell(r))
 	}
 	return tw.Flush()

@@ -48,15 +48,15 @@ func noRegister(t *testing.T) {
 func TestCasesList(t *testing.T) {
 	useTimeliness(t)
 	code, out, errOut := runCmd("cases")
-	want := `CASE     STAGE          CASEWORKER   DAY 1             NEXT DEADLINE     OVERDUE
-EHC-O2   assessing      cw-2         Mon 3 Nov 2025    Mon 23 Feb 2026   Decision whether to issue a plan, 51 days
-EHC-O1   draft_served   cw-1         Mon 13 Oct 2025   Mon 2 Mar 2026    Final EHC plan, 44 days (exception recorded)
-EHC-R7   assessing      cw-2         Mon 22 Dec 2025   Mon 9 Mar 2026    Advice (psychological-1), 37 days
-EHC-R5   requested      cw-1         Mon 2 Feb 2026    Mon 16 Mar 2026   Decision whether to assess, 30 days
-EHC-R1   assessing      cw-1         Mon 5 Jan 2026    Mon 27 Apr 2026   -
-EHC-R4   assessing      cw-2         Mon 26 Jan 2026   Mon 27 Apr 2026   -
-EHC-R8   requested      cw-1         Tue 31 Mar 2026   Tue 12 May 2026   -
-EHC-R6   requested      cw-2         Mon 6 Apr 2026    Mon 18 May 2026   -
+	want := `CASE     STAGE                        CASEWORKER   DAY 1             NEXT DEADLINE     OVERDUE
+EHC-O2   gathering advice             cw-2         Mon 3 Nov 2025    Mon 23 Feb 2026   Decision whether to issue a plan, 51 days
+EHC-O1   draft plan served            cw-1         Mon 13 Oct 2025   Mon 2 Mar 2026    Final EHC plan, 44 days (exception recorded)
+EHC-R7   gathering advice             cw-2         Mon 22 Dec 2025   Mon 9 Mar 2026    Advice (psychological-1), 37 days
+EHC-R5   deciding whether to assess   cw-1         Mon 2 Feb 2026    Mon 16 Mar 2026   Decision whether to assess, 30 days
+EHC-R1   gathering advice             cw-1         Mon 5 Jan 2026    Mon 27 Apr 2026   -
+EHC-R4   gathering advice             cw-2         Mon 26 Jan 2026   Mon 27 Apr 2026   -
+EHC-R8   deciding whether to assess   cw-1         Tue 31 Mar 2026   Tue 12 May 2026   -
+EHC-R6   deciding whether to assess   cw-2         Mon 6 Apr 2026    Mon 18 May 2026   -
 `
 	if code != exitOK || out != want || errOut != "" {
 		t.Errorf("ehc cases: exit %d\n%s\nwant:\n%s\nstderr: %s", code, out, want, errOut)

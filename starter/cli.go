@@ -132,7 +132,8 @@ func caseRef(positional, caseFlag string, fs *flag.FlagSet) (string, error) {
 	if ref == "" {
 		return "", usagef("missing case reference: give it first (ehc %s REF ...) or as --case REF", strings.TrimPrefix(fs.Name(), "ehc "))
 	}
-	return ref, checkCaseRef(ref)
+	// References are compared without regard to case: bad-em is BAD-EM.
+	return strings.ToUpper(ref), checkCaseRef(ref)
 }
 
 // required reports a missing flag.
@@ -169,7 +170,7 @@ func checkEmail(name, v string) error {
 		return err
 	}
 	if err := activities.CheckEmail(v); err != nil {
-		return usagef("--%s %q is not an email address", name, v)
+		return emailRefusal(name, v, err)
 	}
 	return nil
 }

@@ -403,7 +403,7 @@ func (d *demoDriver) finish(ctx context.Context) error {
 		if outcome == "" {
 			outcome = demoOutcome(r.st)
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", r.ref, r.st.Stage, longDate(r.st.Day1), longDate(r.st.FinalPlanDue), outcome)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", r.ref, r.st.Stage.Title(), longDate(r.st.Day1), longDate(r.st.FinalPlanDue), outcome)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

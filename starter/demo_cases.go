@@ -64,6 +64,32 @@ func recordAdvice(day int, kind statute.AdviceKind) demoStep {
 		}}
 }
 
+// adviceNotNeeded records that reg 6(4) spares one reg 6(1)(a)-(e) kind.
+func adviceNotNeeded(day int, kind statute.AdviceKind, why string) demoStep {
+	return demoStep{day, workflows.UpdateAdviceNotNeeded,
+		func(on, _ statute.Date) any { return workflows.AdviceNotNeededInput{On: on, Kind: kind, Reason: why} },
+		func(statute.Date, workflows.CaseStatus) string {
+			return fmt.Sprintf("%s not sought again: %s (reg 6(4))", kind.Title(), why)
+		}}
+}
+
+// consultSchool consults the LA's own choice of school on the draft.
+func consultSchool(day int, school workflows.Contact) demoStep {
+	return demoStep{day, workflows.UpdateConsultSchool,
+		func(on, _ statute.Date) any { return workflows.ConsultSchoolInput{On: on, School: school} },
+		func(on statute.Date, _ workflows.CaseStatus) string {
+			return school.Name + " consulted on the draft, the LA's own choice (CFA s.39(3))"
+		}}
+}
+
+func schoolAgrees(day int, school string) demoStep {
+	return demoStep{day, workflows.UpdateRecordConsultation,
+		func(on, _ statute.Date) any {
+			return workflows.RecordConsultationInput{On: on, School: school, Agrees: true}
+		},
+		func(statute.Date, workflows.CaseStatus) string { return school + " agrees to be named in the plan" }}
+}
+
 func decideIssue(day int) demoStep {
 	return demoStep{day, workflows.UpdateDecideIssue,
 		func(on, _ statute.Date) any { return workflows.DecideIssueInput{On: on, Issue: true} },
@@ -146,16 +172,13 @@ var demoCases = []demoCase{
 			requestAdvice(14, statute.AdviceKindMedical, demoPaeds),
 			recordAdvice(45, statute.AdviceKindMedical),
 			recordAdvice(52, statute.AdviceKindPsychological),
+			adviceNotNeeded(53, statute.AdviceKindFamilyViews, "the family's views were given with the request"),
+			adviceNotNeeded(53, statute.AdviceKindEducational, "the school's SEN support review of last month is enough"),
+			adviceNotNeeded(53, statute.AdviceKindSocialCare, "social care know the family and have nothing to add"),
 			decideIssue(77),
 			serveDraft(84),
 			recordComments(91, demoElm, false),
-			{100, workflows.UpdateRecordConsultation,
-				func(on, _ statute.Date) any {
-					return workflows.RecordConsultationInput{On: on, School: demoElm.Name, Agrees: true}
-				},
-				func(statute.Date, workflows.CaseStatus) string {
-					return demoElm.Name + " agrees to be named in the plan"
-				}},
+			schoolAgrees(100, demoElm.Name),
 			issueFinalPlan(119, demoElm.Name),
 		},
 	},
@@ -175,9 +198,14 @@ var demoCases = []demoCase{
 			requestAdvice(21, statute.AdviceKindEducational, workflows.Contact{Name: "Brookside Primary", Email: "office@brookside.example.org"}),
 			recordAdvice(56, statute.AdviceKindEducational),
 			recordAdvice(77, statute.AdviceKindPsychological), // due day 63: two weeks late
+			adviceNotNeeded(78, statute.AdviceKindFamilyViews, "the family's views were given with the request"),
+			adviceNotNeeded(78, statute.AdviceKindMedical, "the paediatric report of last term is enough"),
+			adviceNotNeeded(78, statute.AdviceKindSocialCare, "social care know the family and have nothing to add"),
 			decideIssue(84),
 			serveDraft(91),
+			consultSchool(92, workflows.Contact{Name: "Brookside Primary", Email: "office@brookside.example.org"}),
 			recordComments(98, workflows.Contact{}, true),
+			schoolAgrees(104, "Brookside Primary"),
 			issueFinalPlan(126, "Brookside Primary"),
 		},
 	},
@@ -197,9 +225,14 @@ var demoCases = []demoCase{
 			requestAdvice(49, statute.AdviceKindMedical, demoPaeds),
 			recordAdvice(84, statute.AdviceKindMedical),
 			recordAdvice(91, statute.AdviceKindPsychological),
+			adviceNotNeeded(92, statute.AdviceKindFamilyViews, "the family's views were given with the request"),
+			adviceNotNeeded(92, statute.AdviceKindEducational, "the school's SEN support review of last month is enough"),
+			adviceNotNeeded(92, statute.AdviceKindSocialCare, "social care know the family and have nothing to add"),
 			decideIssue(105),
 			serveDraft(126),
+			consultSchool(127, workflows.Contact{Name: "Hollins Park Academy", Email: "senco@hollinspark.example.org"}),
 			recordComments(137, workflows.Contact{}, true),
+			schoolAgrees(140, "Hollins Park Academy"),
 			{143, workflows.UpdateRecordException,
 				func(on, day1 statute.Date) any {
 					return workflows.RecordExceptionInput{On: on, Ground: statute.ExceptionPersonal, Deadline: statute.FinalPlanDue,

@@ -17,6 +17,7 @@ import (
 
 	"github.com/ehc-send/ehc/config"
 	"github.com/ehc-send/ehc/register"
+	"github.com/ehc-send/ehc/register/registertest"
 	"github.com/ehc-send/ehc/workflows"
 )
 
@@ -48,6 +49,15 @@ func useFake(t *testing.T, fc *fakeClient) {
 		fc.cfg = cfg
 		return fc, nil
 	}
+	// ehc start asks the register whether the reference is free: a fresh,
+	// empty one, made only if asked.
+	var url string
+	openRegister = func(ctx context.Context, _ config.Config) (*register.Store, error) {
+		if url == "" {
+			url = registertest.URL(t)
+		}
+		return register.Open(ctx, url)
+	}
 }
 
 // fakeClient stands in for Temporal: it records what the CLI sends and
@@ -70,6 +80,7 @@ type fakeClient struct {
 	listReqs   []*workflowservice.ListWorkflowExecutionsRequest
 	pages      []*workflowservice.ListWorkflowExecutionsResponse
 	closed     bool
+	started    bool // a start succeeded: the workflow runs, its first task done
 }
 
 func (f *fakeClient) Close() { f.closed = true }
@@ -79,6 +90,7 @@ func (f *fakeClient) ExecuteWorkflow(_ context.Context, opts client.StartWorkflo
 	if f.startErr != nil {
 		return nil, f.startErr
 	}
+	f.started = true
 	return fakeRun{id: opts.ID, runID: "run-1"}, nil
 }
 
@@ -87,7 +99,7 @@ func (f *fakeClient) UpdateWorkflow(_ context.Context, opts client.UpdateWorkflo
 	if f.callErr != nil {
 		return nil, f.callErr
 	}
-	return fakeHandle{err: f.updateErr}, nil
+	return fakeHandle{err: f.updateErr, status: f.status}, nil
 }
 
 func (f *fakeClient) QueryWorkflow(_ context.Context, id, runID, query string, _ ...any) (converter.EncodedValue, error) {
@@ -102,6 +114,10 @@ func (f *fakeClient) QueryWorkflow(_ context.Context, id, runID, query string, _
 }
 
 func (f *fakeClient) DescribeWorkflowExecution(_ context.Context, id, runID string) (*workflowservice.DescribeWorkflowExecutionResponse, error) {
+	if f.started && !f.describeOK {
+		return &workflowservice.DescribeWorkflowExecutionResponse{WorkflowExecutionInfo: &workflowpb.WorkflowExecutionInfo{
+			Status: enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING, HistoryLength: 5}}, nil
+	}
 	if !f.describeOK {
 		return nil, notFound()
 	}
@@ -127,10 +143,17 @@ func (r fakeRun) GetRunID() string { return r.runID }
 
 type fakeHandle struct {
 	client.WorkflowUpdateHandle
-	err error
+	err    error
+	status workflows.CaseStatus
 }
 
-func (h fakeHandle) Get(context.Context, any) error { return h.err }
+// Get answers as the update does: the case's status, through JSON.
+func (h fakeHandle) Get(_ context.Context, ptr any) error {
+	if h.err != nil || ptr == nil {
+		return h.err
+	}
+	return jsonValue{h.status}.Get(ptr)
+}
 
 // jsonValue answers a query as the data converter would: through JSON.
 type jsonValue struct{ v any }

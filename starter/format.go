@@ -76,23 +76,20 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// stageTitles says in words where a case stands.
-var stageTitles = map[workflows.Stage]string{
-	workflows.StageRequested:       "requested: awaiting the decision whether to assess",
-	workflows.StageAssessing:       "assessing: advice being gathered",
-	workflows.StageDrafting:        "drafting: decided to issue a plan; draft being written",
-	workflows.StageDraftServed:     "draft served: the family's 15 days and school consultations",
-	workflows.StageFinalPlanIssued: "closed: final plan issued",
-	workflows.StageNotAssessed:     "closed: decided not to assess",
-	workflows.StageNoPlan:          "closed: decided not to issue a plan",
-	workflows.StageWithdrawn:       "closed: request withdrawn",
+// stageTitle says in words where a case stands: "gathering advice",
+// "closed: final plan issued".
+func stageTitle(s workflows.Stage) string {
+	if s.Closed() {
+		return "closed: " + s.Title()
+	}
+	return s.Title()
 }
 
-func stageTitle(s workflows.Stage) string {
-	if t, ok := stageTitles[s]; ok {
-		return t
-	}
-	return string(s)
+// stageCell is a stage key from visibility or the register as a table
+// shows it: its title (an unknown key shows as it is). --json keeps the key,
+// which is also what --stage takes.
+func stageCell(key string) string {
+	return workflows.Stage(key).Title()
 }
 
 // deadlineTitle names a deadline the case reports, telling apart the many

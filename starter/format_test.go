@@ -33,11 +33,20 @@ func TestFormatting(t *testing.T) {
 			t.Errorf("deadlineTitle(%s) = %q, want %q", c.d.Key, got, c.want)
 		}
 	}
-	if got := metOrOverdue(statute.NewDate(2026, 4, 10), 4); got != "Fri 10 Apr 2026 (4 days late)" {
-		t.Errorf("metOrOverdue = %q", got)
-	}
-	if got := metOrOverdue(statute.Date{}, 1); got != "1 day overdue" {
-		t.Errorf("metOrOverdue = %q", got)
+	for _, c := range []struct {
+		status string
+		on     statute.Date
+		late   int
+		want   string
+	}{
+		{workflows.StatusMetLate, statute.NewDate(2026, 4, 10), 4, "met Fri 10 Apr 2026\n4 days late"},
+		{workflows.StatusMet, statute.NewDate(2026, 4, 10), 0, "met Fri 10 Apr 2026"},
+		{workflows.StatusMissed, statute.Date{}, 1, "missed, 1 day overdue"},
+		{workflows.StatusNotApplicable, statute.Date{}, 0, "not applicable"},
+	} {
+		if got := standing(c.status, "met", c.on, c.late); got != c.want {
+			t.Errorf("standing(%s) = %q, want %q", c.status, got, c.want)
+		}
 	}
 
 	var b bytes.Buffer

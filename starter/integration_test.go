@@ -72,7 +72,7 @@ func startTemporalWith(t *testing.T, ui bool) (client.Client, *register.Store, *
 		SearchAttributes: temporal.NewSearchAttributes(
 			workflows.SearchCaseRef.ValueSet(""), workflows.SearchStage.ValueSet(""),
 			workflows.SearchNextDeadline.ValueSet(time.Time{}), workflows.SearchOverdue.ValueSet(false),
-			workflows.SearchCaseworker.ValueSet("")),
+			workflows.SearchCaseworker.ValueSet(""), workflows.SearchDeliveryProblem.ValueSet(false)),
 	})
 	if err != nil {
 		t.Fatalf("starting the Temporal dev server: %v\n%s", err, serverLog.String())
@@ -174,7 +174,7 @@ func TestIntegrationCaseToFinalPlan(t *testing.T) {
 		"--caseworker", "cw-jones", "--caseworker-email", "jones@la.example.gov.uk"); !strings.Contains(out, "case "+ref+" already has an assessment running") {
 		t.Errorf("second start: %s", out)
 	}
-	if out := ehc(t, 1, "serve-draft", ref, "--on", day(-1)); !strings.Contains(out, "is at stage requested") {
+	if out := ehc(t, 1, "serve-draft", ref, "--on", day(-1)); !strings.Contains(out, `is at stage "deciding whether to assess"`) {
 		t.Errorf("step out of order: %s", out)
 	}
 	ehc(t, 0, "decide-assess", ref, "--assess", "--on", day(-18))
@@ -182,6 +182,12 @@ func TestIntegrationCaseToFinalPlan(t *testing.T) {
 	ehc(t, 0, "request-advice", ref, "--kind", "medical", "--provider-name", "Paediatrics", "--provider-email", "paeds@nhs.example.org", "--on", day(-17))
 	ehc(t, 0, "record-advice", ref, "--kind", "psychological", "--on", day(-10))
 	ehc(t, 0, "record-advice", ref, "--id", "medical-1", "--on", day(-9))
+	if out := ehc(t, 1, "decide-issue", ref, "--issue", "--on", day(-8)); !strings.Contains(out, "has not sought family_views, educational, social_care advice (reg 6(1))") {
+		t.Errorf("decision to issue without reg 6(1) advice: %s", out)
+	}
+	for _, k := range []string{"family_views", "educational", "social_care"} {
+		ehc(t, 0, "advice-not-needed", ref, "--kind", k, "--reason", "last term's advice is enough; all agree", "--on", day(-9))
+	}
 	ehc(t, 0, "decide-issue", ref, "--issue", "--on", day(-8))
 	ehc(t, 0, "serve-draft", ref, "--on", day(-6))
 	ehc(t, 0, "record-comments", ref, "--school-name", "Elm Academy", "--school-email", "office@elm.example.org", "--on", day(-3))
@@ -196,6 +202,9 @@ func TestIntegrationCaseToFinalPlan(t *testing.T) {
 	}
 	if len(st.Advice) != 2 || st.Advice[0].Status != workflows.StatusMet || st.Advice[0].Due.String() != day(-18+42) {
 		t.Errorf("advice: %+v", st.Advice)
+	}
+	if out := ehc(t, 1, "issue-final-plan", ref, "--school", "Oak Primary", "--on", day(0)); !strings.Contains(out, `the plan cannot name "Oak Primary": it was not consulted`) {
+		t.Errorf("final plan naming a school never consulted: %s", out)
 	}
 	ehc(t, 0, "issue-final-plan", ref, "--school", "Elm Academy", "--on", day(0))
 	if out := ehc(t, 1, "issue-final-plan", ref, "--on", day(0)); !strings.Contains(out, "has ended") && !strings.Contains(out, "already issued") {
@@ -213,7 +222,8 @@ func TestIntegrationCaseToFinalPlan(t *testing.T) {
 	// The register holds every step, in its order, and the closed case;
 	// its writes are asynchronous, so it may trail the workflow briefly.
 	want := []string{"request-received " + day(-20), "decide-assess " + day(-18), "request-advice " + day(-18),
-		"request-advice " + day(-17), "record-advice " + day(-10), "record-advice " + day(-9), "decide-issue " + day(-8),
+		"request-advice " + day(-17), "record-advice " + day(-10), "record-advice " + day(-9), "advice-not-needed " + day(-9), "advice-not-needed " + day(-9),
+		"advice-not-needed " + day(-9), "decide-issue " + day(-8),
 		"serve-draft " + day(-6), "record-comments " + day(-3), "record-consultation " + day(-1), "issue-final-plan " + day(0)}
 	var steps []string
 	for range 50 {
@@ -229,11 +239,11 @@ func TestIntegrationCaseToFinalPlan(t *testing.T) {
 	checkOutbox(t, sg, ref, today, []string{
 		"adviser.request", "adviser.request", "family.advice_requested", "family.advice_requested",
 		"family.decision_to_assess", "family.decision_to_issue", "family.draft_served", "family.final_plan",
-		"family.request_received",
+		"family.request_received", "partner.request_received",
 	})
-	var stage, finalOn string
-	if err := store.Pool.QueryRow(context.Background(), `select stage, final_plan_on::text from cases where case_ref = $1`, ref).Scan(&stage, &finalOn); err != nil || stage != "final_plan_issued" || finalOn != day(0) {
-		t.Errorf("register case: %s %s %v", stage, finalOn, err)
+	var stage, finalOn, school string
+	if err := store.Pool.QueryRow(context.Background(), `select stage, final_plan_on::text, named_school from cases where case_ref = $1`, ref).Scan(&stage, &finalOn, &school); err != nil || stage != "final_plan_issued" || finalOn != day(0) || school != "Elm Academy" {
+		t.Errorf("register case: %s %s %q %v", stage, finalOn, school, err)
 	}
 }
 
@@ -318,7 +328,11 @@ func recordHistories(t *testing.T, c client.Client, ref string) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			name := strings.NewReplacer("/", "_").Replace(e.Execution.WorkflowId) + ".json"
+			name := strings.NewReplacer("/", "_").Replace(e.Execution.WorkflowId)
+			if e.Status == enums.WORKFLOW_EXECUTION_STATUS_FAILED {
+				name += "-failed" // a start refused for its input, beside the run that followed it
+			}
+			name += ".json"
 			if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
 				t.Fatal(err)
 			}

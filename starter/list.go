@@ -45,6 +45,9 @@ func listQuery(f register.CaseFilter) (string, error) {
 	if err := checkStage(f.Stage); err != nil {
 		return "", err
 	}
+	if err := bounded("caseworker", f.Caseworker, workflows.CheckCaseworker); err != nil {
+		return "", err
+	}
 	clauses := []string{fmt.Sprintf("WorkflowType = %s", quote(workflows.AssessmentWorkflowName))}
 	if f.Stage != "" {
 		clauses = append(clauses, fmt.Sprintf("%s = %s", saStage.GetName(), quote(f.Stage)))
@@ -136,7 +139,7 @@ func cmdList(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			overdue = "OVERDUE"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n",
-			r.CaseRef, dash(r.Stage), dash(longDate(r.NextDeadline)), overdue, dash(r.Caseworker), r.Status)
+			r.CaseRef, dash(stageCell(r.Stage)), dash(longDate(r.NextDeadline)), overdue, dash(r.Caseworker), r.Status)
 	}
 	return tw.Flush()
 }

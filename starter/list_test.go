@@ -111,10 +111,10 @@ func TestListPagesAndPrints(t *testing.T) {
 	if q := fc.listReqs[0].Query; q != "WorkflowType = 'Assessment'" {
 		t.Errorf("query %q", q)
 	}
-	want := `CASE    STAGE               NEXT DEADLINE     OVERDUE   CASEWORKER   STATUS
-EHC-1   requested           Mon 2 Mar 2026    -         cw7          running
-EHC-2   assessing           Mon 11 May 2026   OVERDUE   cw42         running
-EHC-3   final_plan_issued   -                 -         cw42         completed
+	want := `CASE    STAGE                        NEXT DEADLINE     OVERDUE   CASEWORKER   STATUS
+EHC-1   deciding whether to assess   Mon 2 Mar 2026    -         cw7          running
+EHC-2   gathering advice             Mon 11 May 2026   OVERDUE   cw42         running
+EHC-3   final plan issued            -                 -         cw42         completed
 `
 	if out.String() != want {
 		t.Errorf("list output:\n%s\nwant:\n%s", out.String(), want)

@@ -68,6 +68,7 @@ func cmdOutbox(ctx context.Context, args []string, stdout, stderr io.Writer) err
 var outboxStatuses = map[string]string{
 	register.OutboxPending:   "pending: not yet accepted by the mail service",
 	register.OutboxSent:      "sent: accepted by the mail service, delivery not yet reported",
+	register.OutboxLogged:    "logged (no mail service configured)",
 	register.OutboxDelivered: "delivered",
 	register.OutboxBounced:   "BOUNCED: refused by the recipient's mail server",
 	register.OutboxDropped:   "DROPPED: the mail service would not send it",

@@ -62,7 +62,7 @@ func TestIntegrationPrivacyTemporalHoldsNoPersonalData(t *testing.T) {
 	ehc(t, 0, "request-advice", ref, "--kind", "psychological", "--provider-name", "EP service", "--provider-email", "ep@la.example.gov.uk", "--on", day(-17))
 	ehc(t, 0, "record-advice", ref, "--kind", "psychological", "--on", day(-10))
 	// A query and a status read through the CLI go through the codec too.
-	if out := ehc(t, 0, "status", ref); !strings.Contains(out, "assessing") {
+	if out := ehc(t, 0, "status", ref); !strings.Contains(out, "gathering advice") {
 		t.Errorf("status: %s", out)
 	}
 

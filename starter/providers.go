@@ -12,6 +12,7 @@ import (
 	"github.com/ehc-send/ehc/config"
 	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/statute"
+	"github.com/ehc-send/ehc/workflows"
 )
 
 // providersSub is one of ehc providers' own subcommands.
@@ -132,7 +133,7 @@ func cmdProvidersAdd(ctx context.Context, args []string, stdout, stderr io.Write
 	if err != nil {
 		return err
 	}
-	if err := required("organisation", *organisation); err != nil {
+	if err := requiredBounded("organisation", *organisation, workflows.CheckProviderName); err != nil {
 		return err
 	}
 	if err := checkEmail("email", *email); err != nil {

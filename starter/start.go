@@ -56,6 +56,7 @@ type startFlags struct {
 	schoolName, schoolEmail     string
 	caseworker, caseworkerEmail string
 	managerEmail                string
+	history                     string
 	asJSON                      bool
 }
 
@@ -75,7 +76,7 @@ func (f startFlags) input() (workflows.AssessmentInput, error) {
 	if err := notFuture("received", received); err != nil {
 		return workflows.AssessmentInput{}, err
 	}
-	if err := required("child-name", f.childName); err != nil {
+	if err := requiredBounded("child-name", f.childName, workflows.CheckName); err != nil {
 		return workflows.AssessmentInput{}, err
 	}
 	dob, err := parseDateFlag("child-dob", f.childDOB)
@@ -88,7 +89,10 @@ func (f startFlags) input() (workflows.AssessmentInput, error) {
 	if dob.After(received) {
 		return workflows.AssessmentInput{}, usagef("--child-dob %s is after the request was received (--received %s)", dob, received)
 	}
-	if err := required("family-name", f.familyName); err != nil {
+	if err := childAge(dob, received); err != nil {
+		return workflows.AssessmentInput{}, err
+	}
+	if err := requiredBounded("family-name", f.familyName, workflows.CheckName); err != nil {
 		return workflows.AssessmentInput{}, err
 	}
 	if err := checkEmail("family-email", f.familyEmail); err != nil {
@@ -98,13 +102,13 @@ func (f startFlags) input() (workflows.AssessmentInput, error) {
 	if err != nil {
 		return workflows.AssessmentInput{}, err
 	}
-	if err := required("school-name", f.schoolName); err != nil {
+	if err := requiredBounded("school-name", f.schoolName, workflows.CheckSchoolName); err != nil {
 		return workflows.AssessmentInput{}, err
 	}
 	if err := checkEmail("school-email", f.schoolEmail); err != nil {
 		return workflows.AssessmentInput{}, err
 	}
-	if err := required("caseworker", f.caseworker); err != nil {
+	if err := requiredBounded("caseworker", f.caseworker, workflows.CheckCaseworker); err != nil {
 		return workflows.AssessmentInput{}, err
 	}
 	if err := checkEmail("caseworker-email", f.caseworkerEmail); err != nil {
@@ -116,7 +120,7 @@ func (f startFlags) input() (workflows.AssessmentInput, error) {
 		}
 	}
 	return workflows.AssessmentInput{
-		CaseRef:         f.caseRef,
+		CaseRef:         strings.ToUpper(f.caseRef), // one case per reference, whatever its case
 		Received:        received,
 		Child:           workflows.Child{Name: strings.TrimSpace(f.childName), DateOfBirth: dob},
 		Family:          workflows.Contact{Name: strings.TrimSpace(f.familyName), Email: f.familyEmail},
@@ -132,9 +136,12 @@ func (f startFlags) input() (workflows.AssessmentInput, error) {
 // case fails rather than joining or replacing the running one.
 func startOptions(in workflows.AssessmentInput, taskQueue string) client.StartWorkflowOptions {
 	return client.StartWorkflowOptions{
-		ID:                                       workflows.WorkflowID(in.CaseRef),
-		TaskQueue:                                taskQueue,
-		WorkflowIDConflictPolicy:                 enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		ID:                       workflows.WorkflowID(in.CaseRef),
+		TaskQueue:                taskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		// A reference that ever had a case never starts another; a start
+		// refused for its input (InvalidStart) may be put right and retried.
+		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
 			saCaseRef.ValueSet(in.CaseRef),
@@ -170,6 +177,7 @@ func cmdStart(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&f.caseworker, "caseworker", "", "caseworker's staff `ID`")
 	fs.StringVar(&f.caseworkerEmail, "caseworker-email", "", "caseworker's `email` address, for reminders")
 	fs.StringVar(&f.managerEmail, "manager-email", "", "SEND manager's `email` address, for escalations (optional)")
+	fs.StringVar(&f.history, "history", "", "`file` of the steps already taken, one per line as typed (e.g. decide-assess --assess --on 2026-07-10), for a case entered after the fact")
 	fs.BoolVar(&f.asJSON, "json", false, "print JSON for scripts")
 	cfg, err := parseConfig(fs, "start", args, stderr)
 	if err != nil {
@@ -183,7 +191,23 @@ func cmdStart(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	in.Policy = cfg.Policy()
+	// reg 4(2): the LA's partners, or the case's own given as
+	// --health-body-email and --social-care-email on this command.
+	if cfg.HealthBodyEmail != "" {
+		in.HealthBody = workflows.Contact{Name: "Health body (SEND)", Email: cfg.HealthBodyEmail}
+	}
+	if cfg.SocialCareEmail != "" {
+		in.SocialCare = workflows.Contact{Name: "Social care (SEND)", Email: cfg.SocialCareEmail}
+	}
+	if f.history != "" {
+		if in.History, err = readHistory(ctx, f.history, in.CaseRef); err != nil {
+			return err
+		}
+	}
 
+	if err := notHeld(ctx, cfg, in.CaseRef); err != nil {
+		return err
+	}
 	c, err := dial(ctx, cfg, stderr)
 	if err != nil {
 		return err
@@ -195,9 +219,16 @@ func cmdStart(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		var started *serviceerror.WorkflowExecutionAlreadyStarted
 		if errors.As(err, &started) {
-			return fmt.Errorf("case %s already has an assessment running; see: ehc status %s", in.CaseRef, in.CaseRef)
+			return alreadyStarted(ctx, c, cfg, in.CaseRef)
 		}
 		return fmt.Errorf("could not start the assessment for case %s: %w", in.CaseRef, err)
+	}
+	queued, err := settled(ctx, c, cfg, in.CaseRef, run)
+	if err != nil {
+		return err
+	}
+	if queued {
+		fmt.Fprintf(stderr, "ehc start: no worker has taken case %s up yet; its letters go as soon as one does.\n", in.CaseRef)
 	}
 
 	tt := statute.Compute(in.Received, statute.Steps{})

@@ -41,111 +41,244 @@ func cmdStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return printStatus(stdout, st)
 }
 
-// printStatus writes a case's status for a person to read.
+// printStatus writes a case's status for a person to read, every line
+// within screenWidth: long names wrap within their columns.
 func printStatus(w io.Writer, st workflows.CaseStatus) error {
-	fmt.Fprintf(w, "Case %s\n", st.CaseRef)
-	tw := newTable(w)
-	fmt.Fprintf(tw, "Stage:\t%s\n", stageTitle(st.Stage))
-	fmt.Fprintf(tw, "Day 1:\t%s\n", longDate(st.Day1))
-	if st.Caseworker != "" {
-		fmt.Fprintf(tw, "Caseworker:\t%s\n", st.Caseworker)
-	}
-	if st.Requester != "" {
-		fmt.Fprintf(tw, "Requested by:\t%s\n", strings.ReplaceAll(string(st.Requester), "_", " "))
-	}
-	if !st.Today.IsZero() {
-		fmt.Fprintf(tw, "As at:\t%s\n", longDate(st.Today))
-	}
-	if err := tw.Flush(); err != nil {
+	if err := writeWrapped(w, "Case "+st.CaseRef, screenWidth, "  "); err != nil {
 		return err
 	}
-	fmt.Fprintln(w, nextDeadlineLine(st))
+	head := newFitted("", screenWidth).wraps(1, 20)
+	head.row("Stage:", stageTitle(st.Stage))
+	head.row("Day 1:", longDate(st.Day1))
+	if st.Caseworker != "" {
+		head.row("Caseworker:", st.Caseworker)
+	}
+	if st.Requester != "" {
+		head.row("Requested by:", strings.ReplaceAll(string(st.Requester), "_", " "))
+	}
+	if st.NamedSchool != "" {
+		head.row("Named school:", st.NamedSchool)
+	}
+	if c := commentsLine(st); c != "" {
+		head.row("Comments:", c)
+	}
+	if !st.Today.IsZero() {
+		head.row("As at:", longDate(st.Today))
+	}
+	if err := head.write(w); err != nil {
+		return err
+	}
+	if err := writeWrapped(w, nextDeadlineLine(st), screenWidth, "  "); err != nil {
+		return err
+	}
 	if st.Overdue {
 		fmt.Fprintln(w, "OVERDUE: a statutory deadline has been missed.")
 	}
-
-	if len(st.Deadlines) > 0 {
-		fmt.Fprintln(w, "\nDeadlines")
-		tw = newTable(w)
-		fmt.Fprintln(tw, "  DEADLINE\tREG\tDUE\tSTATUS\tMET ON / OVERDUE\tEXCEPTION\tEXPECTED BY")
-		deadlines := slices.Clone(st.Deadlines)
-		sort.SliceStable(deadlines, func(i, j int) bool { return deadlines[i].Due.Before(deadlines[j].Due) })
-		for _, d := range deadlines {
-			expected := "-"
-			if !d.ExpectedBy.IsZero() {
-				expected = longDate(d.ExpectedBy)
-			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n",
-				deadlineTitle(d), d.Regulation, longDate(d.Due), statusWord(d.Status),
-				metOrOverdue(d.MetOn, d.DaysOverdue), dash(d.Exception), expected)
-		}
-		if err := tw.Flush(); err != nil {
+	if n := len(st.DeliveryProblems); n > 0 {
+		if err := writeWrapped(w, fmt.Sprintf("NOT DELIVERED: %d notification(s) failed for good; reach the people below another way.", n), screenWidth, "  "); err != nil {
 			return err
 		}
 	}
 
-	if len(st.Advice) > 0 {
-		fmt.Fprintln(w, "\nAdvice requests")
-		tw = newTable(w)
-		fmt.Fprintln(tw, "  ID\tKIND\tPROVIDER\tREQUESTED\tDUE\tSTATUS\tRECEIVED / OVERDUE")
-		for _, a := range st.Advice {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n",
-				a.ID, a.Kind, dash(a.Provider), longDate(a.Requested), longDate(a.Due), statusWord(a.Status),
-				metOrOverdue(a.Received, a.DaysOverdue))
-		}
-		if err := tw.Flush(); err != nil {
-			return err
-		}
+	sections := []struct {
+		title string
+		t     *fitted
+	}{
+		{"Deadlines", deadlinesTable(st)},
+		{"Advice requests", adviceTable(st)},
+		{"Consultations", consultationsTable(st)},
+		{"Exceptions", exceptionsTable(st)},
+		{"Advice not sought (reg 6(4))", notNeededTable(st)},
+		{"Not delivered", problemsTable(st)},
+		{"Steps", stepsTable(st)},
 	}
-
-	if len(st.Consultations) > 0 {
-		fmt.Fprintln(w, "\nConsultations")
-		tw = newTable(w)
-		fmt.Fprintln(tw, "  SCHOOL\tSENT\tANSWER EXPECTED\tANSWERED\tANSWER")
-		for _, c := range st.Consultations {
-			answer := "-"
-			if !c.Answered.IsZero() {
-				answer = "declines"
-				if c.Agrees {
-					answer = "agrees"
-				}
-			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n",
-				c.School, longDate(c.Sent), longDate(c.Due), dash(longDate(c.Answered)), answer)
+	for _, s := range sections {
+		if s.t == nil {
+			continue
 		}
-		if err := tw.Flush(); err != nil {
-			return err
-		}
-	}
-
-	if len(st.Exceptions) > 0 {
-		fmt.Fprintln(w, "\nExceptions")
-		tw = newTable(w)
-		fmt.Fprintln(tw, "  DEADLINE\tREG\tGROUND\tFROM\tTO\tRECORDED")
-		for _, e := range st.Exceptions {
-			deadline := string(e.Deadline)
-			if e.AdviceID != "" {
-				deadline += " (" + e.AdviceID + ")"
-			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n",
-				deadline, dash(e.Regulation), e.Ground.Title(), longDate(e.From), dash(longDate(e.To)), longDate(e.On))
-		}
-		if err := tw.Flush(); err != nil {
-			return err
-		}
-	}
-
-	if len(st.Steps) > 0 {
-		fmt.Fprintln(w, "\nSteps")
-		tw = newTable(w)
-		for _, s := range st.Steps {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\n", longDate(s.On), s.Step, s.Detail)
-		}
-		if err := tw.Flush(); err != nil {
+		fmt.Fprintln(w, "\n"+s.title)
+		if err := s.t.write(w); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// deadlinesTable is every limit the case is held to, with the end of the
+// family's 15 days on the draft (reg 13(1)(a)), soonest first.
+func deadlinesTable(st workflows.CaseStatus) *fitted {
+	type row struct {
+		due   statute.Date
+		cells []string
+	}
+	var rows []row
+	comments := false
+	for _, d := range st.Deadlines {
+		comments = comments || d.Deadline == statute.DraftCommentsEnd
+		status := standing(d.Status, "met", d.MetOn, d.DaysOverdue)
+		if d.Exception != "" {
+			status += "\nexception under " + d.Exception
+		}
+		if !d.ExpectedBy.IsZero() {
+			status += "\nexpected by " + longDate(d.ExpectedBy)
+		}
+		rows = append(rows, row{d.Due, []string{deadlineTitle(d), d.Regulation, longDate(d.Due), status}})
+	}
+	if end := st.DraftCommentsEnd; !end.IsZero() && !comments {
+		d := statute.DraftCommentsEnd
+		rows = append(rows, row{end, []string{sentence(d.Title()), d.Regulation(), longDate(end), commentsStatus(st)}})
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].due.Before(rows[j].due) })
+	t := newFitted("  ", screenWidth).wraps(0, 32).wraps(3, 24)
+	t.row("DEADLINE", "REG", "DUE", "STATUS")
+	for _, r := range rows {
+		t.row(r.cells...)
+	}
+	return t
+}
+
+// commentsStatus is how the family's 15 days on the draft stand.
+func commentsStatus(st workflows.CaseStatus) string {
+	switch {
+	case !st.CommentsOn.IsZero() && st.CommentsLateDays > 0:
+		return fmt.Sprintf("comments recorded\n%s\n%s late", longDate(st.CommentsOn), days(st.CommentsLateDays))
+	case !st.CommentsOn.IsZero():
+		return "comments recorded\n" + longDate(st.CommentsOn)
+	case st.Stage.Closed() || st.Today.After(st.DraftCommentsEnd):
+		return "ended; no comments recorded"
+	}
+	return "open; no comments yet"
+}
+
+// commentsLine is when the family's comments on the draft were recorded,
+// for the head of the status.
+func commentsLine(st workflows.CaseStatus) string {
+	if st.CommentsOn.IsZero() {
+		return ""
+	}
+	line := "recorded " + longDate(st.CommentsOn)
+	if st.CommentsLateDays > 0 {
+		return fmt.Sprintf("%s, %s after the period ended (%s)", line, days(st.CommentsLateDays), statute.DraftCommentsEnd.Regulation())
+	}
+	return line + ", within the 15 days"
+}
+
+func adviceTable(st workflows.CaseStatus) *fitted {
+	if len(st.Advice) == 0 {
+		return nil
+	}
+	// When each was requested is in the steps (request-advice); the due
+	// date is 6 weeks on (reg 8(1)).
+	t := newFitted("  ", screenWidth).wraps(1, 20).wraps(3, 23)
+	t.row("REQUEST", "PROVIDER", "DUE", "STATUS")
+	for _, a := range st.Advice {
+		id := a.ID
+		if !strings.HasPrefix(id, string(a.Kind)+"-") { // the ID does not say the kind
+			id += " (" + string(a.Kind) + ")"
+		}
+		t.row(id, dash(a.Provider), longDate(a.Due), standing(a.Status, "received", a.Received, a.DaysOverdue))
+	}
+	return t
+}
+
+func consultationsTable(st workflows.CaseStatus) *fitted {
+	if len(st.Consultations) == 0 {
+		return nil
+	}
+	t := newFitted("  ", screenWidth).wraps(0, 20).wraps(3, 12)
+	t.row("SCHOOL", "SENT", "ANSWER EXPECTED", "ANSWER")
+	for _, c := range st.Consultations {
+		answer := "awaited"
+		switch {
+		case !c.Answered.IsZero() && c.Agrees:
+			answer = "agrees (" + longDate(c.Answered) + ")"
+		case !c.Answered.IsZero():
+			answer = "declines (" + longDate(c.Answered) + ")"
+		}
+		t.row(c.School, longDate(c.Sent), longDate(c.Due), answer)
+	}
+	return t
+}
+
+func exceptionsTable(st workflows.CaseStatus) *fitted {
+	if len(st.Exceptions) == 0 {
+		return nil
+	}
+	t := newFitted("  ", screenWidth).wraps(0, 20).wraps(2, 20)
+	t.row("DEADLINE", "REG", "GROUND", "DATES")
+	for _, e := range st.Exceptions {
+		deadline := sentence(e.Deadline.Title())
+		if e.AdviceID != "" {
+			deadline += " (" + e.AdviceID + ")"
+		}
+		dates := "from " + longDate(e.From)
+		if !e.To.IsZero() {
+			dates += "\nto " + longDate(e.To)
+		}
+		dates += "\nrecorded " + longDate(e.On)
+		t.row(deadline, dash(e.Regulation), sentence(e.Ground.Title()), dates)
+	}
+	return t
+}
+
+func notNeededTable(st workflows.CaseStatus) *fitted {
+	if len(st.AdviceNotNeeded) == 0 {
+		return nil
+	}
+	t := newFitted("  ", screenWidth).wraps(2, 30)
+	t.row("KIND", "RECORDED", "WHY")
+	for _, n := range st.AdviceNotNeeded {
+		t.row(sentence(n.Kind.Title()), longDate(n.On), n.Reason)
+	}
+	return t
+}
+
+func problemsTable(st workflows.CaseStatus) *fitted {
+	if len(st.DeliveryProblems) == 0 {
+		return nil
+	}
+	t := newFitted("  ", screenWidth).wraps(0, 20).wraps(3, 30)
+	t.row("NOTIFICATION", "TO", "ON", "WHY")
+	for _, p := range st.DeliveryProblems {
+		t.row(sentence(p.Template.Title()), p.To.String(), longDate(p.On), p.Error)
+	}
+	return t
+}
+
+// stepsTable is every step taken, by the date it took effect; steps of
+// the same day keep the order they were recorded in.
+func stepsTable(st workflows.CaseStatus) *fitted {
+	if len(st.Steps) == 0 {
+		return nil
+	}
+	steps := slices.Clone(st.Steps)
+	sort.SliceStable(steps, func(i, j int) bool { return steps[i].On.Before(steps[j].On) })
+	t := newFitted("  ", screenWidth).wraps(2, 20)
+	for _, s := range steps {
+		t.row(longDate(s.On), s.Step, stepDetail(s.Detail))
+	}
+	return t
+}
+
+// stepDetail is a step's detail with any deadline key in it named by its
+// title: "reg 13(3)(c) final_plan_due" reads "reg 13(3)(c) final EHC plan".
+func stepDetail(detail string) string {
+	words := strings.Split(detail, " ")
+	for i, word := range words {
+		name, which, _ := strings.Cut(word, "/")
+		d := statute.Deadline(name)
+		if d.Regulation() == "" {
+			continue
+		}
+		words[i] = d.Title()
+		if which != "" {
+			words[i] += " (" + which + ")"
+		}
+	}
+	return strings.Join(words, " ")
 }
 
 // statusWord is a deadline status as a person says it: "met late".
@@ -153,18 +286,19 @@ func statusWord(s string) string {
 	return dash(strings.ReplaceAll(s, "_", " "))
 }
 
-// metOrOverdue is the date a deadline was met, with how late, or how
-// overdue it is.
-func metOrOverdue(met statute.Date, daysOverdue int) string {
+// standing is how a deadline or advice request stands: "pending", "met
+// Fri 10 Apr 2026, 4 days late", "missed, 3 days overdue". done is what
+// meeting it is called ("met", "received"); a line breaks before "late".
+func standing(status string, done string, on statute.Date, daysOverdue int) string {
 	switch {
-	case !met.IsZero() && daysOverdue > 0:
-		return fmt.Sprintf("%s (%s late)", longDate(met), days(daysOverdue))
-	case !met.IsZero():
-		return longDate(met)
+	case !on.IsZero() && daysOverdue > 0:
+		return fmt.Sprintf("%s %s\n%s late", done, longDate(on), days(daysOverdue))
+	case !on.IsZero():
+		return done + " " + longDate(on)
 	case daysOverdue > 0:
-		return days(daysOverdue) + " overdue"
+		return fmt.Sprintf("%s, %s overdue", statusWord(status), days(daysOverdue))
 	}
-	return "-"
+	return statusWord(status)
 }
 
 func dash(s string) string {

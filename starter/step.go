@@ -1,9 +1,13 @@
 package main
 
 import (
+	"errors"
+	"time"
+
 	"context"
 	"flag"
 	"fmt"
+	"go.temporal.io/sdk/temporal"
 	"io"
 
 	"go.temporal.io/sdk/client"
@@ -21,6 +25,9 @@ type step struct {
 	caseFlag *string
 	on       *string
 	asJSON   *bool
+
+	// then, when set, words what was done from the case as it now stands.
+	then func(workflows.CaseStatus) string
 
 	// Set by parse.
 	ref  string
@@ -66,6 +73,9 @@ func (s *step) parse(args []string, stderr io.Writer) error {
 // send runs the step as an update on the case's workflow, waits for the
 // case to accept or refuse it, and prints done and the next deadline.
 func (s *step) send(ctx context.Context, update string, input any, done string, stdout, stderr io.Writer) error {
+	if h := collecting(ctx); h != nil {
+		return h.collect(s, update, input) // a line of ehc start --history
+	}
 	c, err := dial(ctx, s.cfg, stderr)
 	if err != nil {
 		return err
@@ -74,31 +84,39 @@ func (s *step) send(ctx context.Context, update string, input any, done string, 
 
 	uctx, cancel := withTimeout(ctx)
 	defer cancel()
-	h, err := c.UpdateWorkflow(uctx, client.UpdateWorkflowOptions{
-		WorkflowID:   workflows.WorkflowID(s.ref),
-		UpdateName:   update,
-		Args:         []any{input},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
-	if err == nil {
-		err = h.Get(uctx, nil)
+	var st workflows.CaseStatus
+	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
+		var h client.WorkflowUpdateHandle
+		h, err = c.UpdateWorkflow(uctx, client.UpdateWorkflowOptions{
+			WorkflowID:   workflows.WorkflowID(s.ref),
+			UpdateName:   update,
+			Args:         []any{input},
+			WaitForStage: client.WorkflowUpdateStageCompleted,
+		})
+		if err == nil {
+			err = h.Get(uctx, &st) // the update answers with the case as it now stands
+		}
+		// A case just started takes its first step before any other.
+		var appErr *temporal.ApplicationError
+		if !errors.As(err, &appErr) || appErr.Type() != workflows.CaseSettingUp {
+			break
+		}
+		select {
+		case <-uctx.Done():
+			return caseError(ctx, c, s.cfg, s.ref, err)
+		case <-time.After(wait):
+		}
 	}
 	if err != nil {
 		return caseError(ctx, c, s.cfg, s.ref, err)
 	}
-
-	st, qerr := queryStatus(ctx, c, s.cfg, s.ref)
 	if *s.asJSON {
-		if qerr != nil {
-			return fmt.Errorf("recorded, but could not read the case's status: %w", qerr)
-		}
 		return writeJSON(stdout, st)
 	}
-	fmt.Fprintf(stdout, "Case %s, %s: %s.\n", s.ref, longDate(s.date), done)
-	if qerr != nil {
-		fmt.Fprintf(stderr, "ehc %s: recorded, but could not read the case's status: %v\n", s.name, qerr)
-		return nil
+	if s.then != nil {
+		done = s.then(st)
 	}
+	fmt.Fprintf(stdout, "Case %s, %s: %s.\n", s.ref, longDate(s.date), done)
 	_, err = fmt.Fprintln(stdout, nextDeadlineLine(st))
 	return err
 }

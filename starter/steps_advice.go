@@ -58,6 +58,9 @@ func cmdRequestAdvice(ctx context.Context, args []string, stdout, stderr io.Writ
 	case name != "" && *providerEmail == "":
 		return usagef("--provider-name needs --provider-email: give both to name the adviser, or neither to ask the directory's default %s provider", k)
 	case name != "":
+		if err := bounded("provider-name", name, workflows.CheckProviderName); err != nil {
+			return err
+		}
 		if err := checkEmail("provider-email", *providerEmail); err != nil {
 			return err
 		}
@@ -66,6 +69,9 @@ func cmdRequestAdvice(ctx context.Context, args []string, stdout, stderr io.Writ
 		if err := checkEmail("escalation-email", *escalationEmail); err != nil {
 			return err
 		}
+	}
+	if err := bounded("note", *note, workflows.CheckNote); err != nil {
+		return err
 	}
 	in := workflows.RequestAdviceInput{
 		On:              s.date,
@@ -149,6 +155,9 @@ func cmdRecordAdvice(ctx context.Context, args []string, stdout, stderr io.Write
 	if err := exactlyOne("id", *id != "", "kind", *kind != ""); err != nil {
 		return err
 	}
+	if err := bounded("id", *id, workflows.CheckAdviceID); err != nil {
+		return err
+	}
 	in := workflows.RecordAdviceInput{On: s.date, ID: strings.TrimSpace(*id)}
 	done := "advice " + in.ID + " received"
 	if *kind != "" {
@@ -160,4 +169,25 @@ func cmdRecordAdvice(ctx context.Context, args []string, stdout, stderr io.Write
 		done = k.Title() + " received"
 	}
 	return s.send(ctx, workflows.UpdateRecordAdvice, in, done, stdout, stderr)
+}
+
+// cmdAdviceNotNeeded records that one reg 6(1)(a)-(e) kind of advice need
+// not be sought because reg 6(4) applies.
+func cmdAdviceNotNeeded(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	s := newStep("advice-not-needed")
+	kind := s.fs.String("kind", "", "the advice kind: family_views, educational, medical, psychological or social_care")
+	reason := s.fs.String("reason", "", "which advice already obtained is enough, and that the LA, its author and the family agree (reg 6(4))")
+	if err := s.parse(args, stderr); err != nil {
+		return err
+	}
+	k, err := parseKind(*kind)
+	if err != nil {
+		return err
+	}
+	if err := requiredBounded("reason", *reason, workflows.CheckReason); err != nil {
+		return err
+	}
+	return s.send(ctx, workflows.UpdateAdviceNotNeeded,
+		workflows.AdviceNotNeededInput{On: s.date, Kind: k, Reason: strings.TrimSpace(*reason)},
+		string(k)+" advice recorded as not needed (reg 6(4))", stdout, stderr)
 }

@@ -25,6 +25,9 @@ func cmdDecideAssess(ctx context.Context, args []string, stdout, stderr io.Write
 			return err
 		}
 	}
+	if err := bounded("reason", *reason, workflows.CheckReason); err != nil {
+		return err
+	}
 	done := "decision to assess recorded"
 	if *refuse {
 		done = "refusal to assess recorded"
@@ -51,6 +54,9 @@ func cmdDecideIssue(ctx context.Context, args []string, stdout, stderr io.Writer
 			return err
 		}
 	}
+	if err := bounded("reason", *reason, workflows.CheckReason); err != nil {
+		return err
+	}
 	done := "decision to issue a plan recorded"
 	if *noPlan {
 		done = "decision not to issue a plan recorded"
@@ -67,7 +73,7 @@ func cmdWithdraw(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err := s.parse(args, stderr); err != nil {
 		return err
 	}
-	if err := required("reason", *reason); err != nil {
+	if err := requiredBounded("reason", *reason, workflows.CheckReason); err != nil {
 		return err
 	}
 	return s.send(ctx, workflows.UpdateWithdraw,

@@ -38,7 +38,7 @@ func checkAdviceID(d statute.Deadline, id string) error {
 	case d != statute.AdviceDue && id != "":
 		return usagef("--advice-id goes only with --deadline %s", statute.AdviceDue)
 	}
-	return nil
+	return bounded("advice-id", id, workflows.CheckAdviceID)
 }
 
 func groundNames() string {
@@ -77,6 +77,9 @@ func cmdRecordException(ctx context.Context, args []string, stdout, stderr io.Wr
 		return usagef("the ground %s (%s) cannot excuse %s (%s)", g, g.Title(), d, d.Regulation())
 	}
 	if err := checkAdviceID(d, *adviceID); err != nil {
+		return err
+	}
+	if err := bounded("note", *note, workflows.CheckNote); err != nil {
 		return err
 	}
 	in := workflows.RecordExceptionInput{

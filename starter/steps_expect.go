@@ -33,6 +33,13 @@ func cmdExpect(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if in.By.Before(in.On) {
 		return usagef("--by %s is before --on %s", in.By, in.On)
 	}
-	return s.send(ctx, workflows.UpdateExpect, in,
-		fmt.Sprintf("%s now expected by %s; the family is told", d.Title(), longDate(in.By)), stdout, stderr)
+	s.then = func(st workflows.CaseStatus) string {
+		for _, ds := range st.Deadlines {
+			if ds.Deadline == d && (in.AdviceID == "" || strings.HasSuffix(ds.Key, "/"+in.AdviceID)) && ds.Status == workflows.StatusMissed {
+				return fmt.Sprintf("%s now expected by %s; the limit is missed, so the family is told now", d.Title(), longDate(in.By))
+			}
+		}
+		return fmt.Sprintf("%s now expected by %s; the limit is not yet missed, so the family is not told now: if it is missed, their letter gives this date", d.Title(), longDate(in.By))
+	}
+	return s.send(ctx, workflows.UpdateExpect, in, "", stdout, stderr)
 }

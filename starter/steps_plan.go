@@ -32,6 +32,9 @@ func cmdRecordComments(ctx context.Context, args []string, stdout, stderr io.Wri
 	if err := s.parse(args, stderr); err != nil {
 		return err
 	}
+	if err := bounded("note", *note, workflows.CheckNote); err != nil {
+		return err
+	}
 	in := workflows.RecordCommentsInput{On: s.date, WantsMeeting: *meeting, Note: strings.TrimSpace(*note)}
 	if *schoolName != "" || *schoolEmail != "" {
 		if err := required("school-name", *schoolName); err != nil {
@@ -39,6 +42,9 @@ func cmdRecordComments(ctx context.Context, args []string, stdout, stderr io.Wri
 		}
 		if *schoolEmail == "" {
 			return usagef("--school-name needs --school-email: give both to name a requested school")
+		}
+		if err := bounded("school-name", *schoolName, workflows.CheckSchoolName); err != nil {
+			return err
 		}
 		if err := checkEmail("school-email", *schoolEmail); err != nil {
 			return err
@@ -63,7 +69,7 @@ func cmdConsultSchool(ctx context.Context, args []string, stdout, stderr io.Writ
 	if err := s.parse(args, stderr); err != nil {
 		return err
 	}
-	if err := required("school-name", *schoolName); err != nil {
+	if err := requiredBounded("school-name", *schoolName, workflows.CheckSchoolName); err != nil {
 		return err
 	}
 	if err := checkEmail("school-email", *schoolEmail); err != nil {
@@ -86,10 +92,13 @@ func cmdRecordConsultation(ctx context.Context, args []string, stdout, stderr io
 	if err := s.parse(args, stderr); err != nil {
 		return err
 	}
-	if err := required("school", *school); err != nil {
+	if err := requiredBounded("school", *school, workflows.CheckSchoolName); err != nil {
 		return err
 	}
 	if err := exactlyOne("agrees", *agrees, "declines", *declines); err != nil {
+		return err
+	}
+	if err := bounded("note", *note, workflows.CheckNote); err != nil {
 		return err
 	}
 	name := strings.TrimSpace(*school)
@@ -108,6 +117,9 @@ func cmdIssueFinalPlan(ctx context.Context, args []string, stdout, stderr io.Wri
 	s := newStep("issue-final-plan")
 	school := s.fs.String("school", "", "`name` of the school or setting the plan names (optional)")
 	if err := s.parse(args, stderr); err != nil {
+		return err
+	}
+	if err := bounded("school", *school, workflows.CheckSchoolName); err != nil {
 		return err
 	}
 	return s.send(ctx, workflows.UpdateIssueFinalPlan,

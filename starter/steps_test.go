@@ -97,7 +97,7 @@ func TestStepsSendTheirUpdates(t *testing.T) {
 			"exception recorded under reg 8(2)(a): exceptional personal circumstances"},
 		{[]string{"expect", "EHC-1", "--deadline", "final_plan_due", "--by", "2026-03-20"}, workflows.UpdateExpect,
 			workflows.ExpectInput{On: mar10, Deadline: statute.FinalPlanDue, By: statute.NewDate(2026, 3, 20)},
-			"final EHC plan now expected by Fri 20 Mar 2026; the family is told"},
+			"final EHC plan now expected by Fri 20 Mar 2026; the limit is not yet missed, so the family is not told now: if it is missed, their letter gives this date"},
 		{[]string{"withdraw", "EHC-1", "--reason", "moved away"}, workflows.UpdateWithdraw,
 			workflows.WithdrawInput{On: mar10, Reason: "moved away"}, "request withdrawn"},
 	}
@@ -189,7 +189,7 @@ func TestStatusPlain(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := `Case EHC-1
-Stage:          assessing: advice being gathered
+Stage:          gathering advice
 Day 1:          Mon 19 Jan 2026
 Caseworker:     cw42
 Requested by:   parent
@@ -197,23 +197,26 @@ As at:          Tue 10 Mar 2026
 Next deadline: Advice (adv-1), Tue 7 Apr 2026 (reg 8(1)).
 
 Deadlines
-  DEADLINE                           REG         DUE               STATUS    MET ON / OVERDUE   EXCEPTION      EXPECTED BY
-  Decision whether to assess         reg 5(1)    Mon 2 Mar 2026    met       Fri 27 Feb 2026    -              -
-  Advice (adv-1)                     reg 8(1)    Tue 7 Apr 2026    pending   -                  -              -
-  Decision whether to issue a plan   reg 10(1)   Mon 11 May 2026   pending   -                  -              -
-  Final EHC plan                     reg 13(2)   Mon 8 Jun 2026    pending   -                  reg 13(3)(c)   Fri 19 Jun 2026
+  DEADLINE                           REG         DUE               STATUS
+  Decision whether to assess         reg 5(1)    Mon 2 Mar 2026    met Fri 27 Feb 2026
+  Advice (adv-1)                     reg 8(1)    Tue 7 Apr 2026    pending
+  Decision whether to issue a plan   reg 10(1)   Mon 11 May 2026   pending
+  Final EHC plan                     reg 13(2)   Mon 8 Jun 2026    pending
+                                                                   exception under reg 13(3)(c)
+                                                                   expected by Fri 19 Jun 2026
 
 Advice requests
-  ID      KIND            PROVIDER     REQUESTED         DUE              STATUS    RECEIVED / OVERDUE
-  adv-1   psychological   EP service   Tue 24 Feb 2026   Tue 7 Apr 2026   pending   -
+  REQUEST                 PROVIDER     DUE              STATUS
+  adv-1 (psychological)   EP service   Tue 7 Apr 2026   pending
 
 Exceptions
-  DEADLINE         REG            GROUND                               FROM              TO   RECORDED
-  final_plan_due   reg 13(3)(c)   exceptional personal circumstances   Fri 20 Feb 2026   -    Sun 1 Mar 2026
+  DEADLINE         REG            GROUND                               DATES
+  Final EHC plan   reg 13(3)(c)   Exceptional personal circumstances   from Fri 20 Feb 2026
+                                                                       recorded Sun 1 Mar 2026
 
 Steps
-  Fri 27 Feb 2026   decide-assess    assess
   Tue 24 Feb 2026   request-advice   psychological
+  Fri 27 Feb 2026   decide-assess    assess
   Sun 1 Mar 2026    record-advice
 `
 	if out.String() != want {
@@ -268,8 +271,8 @@ func TestStart(t *testing.T) {
 		t.Errorf("summary %q", o.StaticSummary)
 	}
 	// 2026-01-19 + 6, 16 and 20 weeks, for the UI's static details.
-	for _, row := range []string{"| decision whether to assess | reg 5(1) | 2026-03-02 |",
-		"| decision whether to issue a plan | reg 10(1) | 2026-05-11 |", "| final EHC plan | reg 13(2) | 2026-06-08 |"} {
+	for _, row := range []string{`| decision whether to assess | reg 5\(1\) | 2026-03-02 |`,
+		`| decision whether to issue a plan | reg 10\(1\) | 2026-05-11 |`, `| final EHC plan | reg 13\(2\) | 2026-06-08 |`} {
 		if !strings.Contains(o.StaticDetails, row) {
 			t.Errorf("static details lack %q:\n%s", row, o.StaticDetails)
 		}
@@ -331,8 +334,27 @@ func TestStartJSON(t *testing.T) {
 func TestStartAlreadyRunning(t *testing.T) {
 	fc := &fakeClient{startErr: serviceerror.NewWorkflowExecutionAlreadyStarted("already started", "req", "run-0")}
 	useFake(t, fc)
+	fc.status = workflows.CaseStatus{CaseRef: "EHC-2026-0042", Stage: workflows.StageAssessing, Day1: statute.NewDate(2026, 1, 19)}
 	code, _, errOut := runCmd(startArgs("", "")...)
-	if want := "ehc start: case EHC-2026-0042 already has an assessment running; see: ehc status EHC-2026-0042\n"; code != exitFailed || errOut != want {
+	if want := "ehc start: case EHC-2026-0042 already has an assessment running (Day 1 2026-01-19, gathering advice); see: ehc status EHC-2026-0042\n"; code != exitFailed || errOut != want {
 		t.Errorf("exit %d, stderr %q\nwant %q", code, errOut, want)
+	}
+}
+
+// reg 4(2): the health body and social care named on the command line (or
+// by EHC_HEALTH_BODY_EMAIL and EHC_SOCIAL_CARE_EMAIL) go with the case.
+func TestStartNamesThePartners(t *testing.T) {
+	fc := &fakeClient{}
+	useFake(t, fc)
+	args := append(startArgs("", ""), "--health-body-email", "dco@icb.example.nhs.uk", "--social-care-email", "send@social.example.gov.uk")
+	if code, _, errOut := runCmd(args...); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	in := fc.startArgs[0].(workflows.AssessmentInput)
+	if in.HealthBody.Email != "dco@icb.example.nhs.uk" || in.SocialCare.Email != "send@social.example.gov.uk" {
+		t.Errorf("partners: %+v %+v", in.HealthBody, in.SocialCare)
+	}
+	if code, _, errOut := runCmd(append(startArgs("", ""), "--health-body-email", "dco@icb")...); code != exitUsage || !strings.Contains(errOut, "EHC_HEALTH_BODY_EMAIL") && !strings.Contains(errOut, "health-body-email") {
+		t.Errorf("a bad partner address: exit %d, %s", code, errOut)
 	}
 }

@@ -207,7 +207,7 @@ func TestUIShowsDemoCases(t *testing.T) {
 	}
 	for _, want := range []string{
 		"DEMO-1  found, already at its end",
-		"DEMO-3  found: 10 of 11 steps taken; carrying on",
+		"DEMO-3  found: 15 of 16 steps taken; carrying on",
 		"DEMO-3  final EHC plan issued (reg 13(2)), naming Hollins Park Academy: 21 days after the 20-week limit",
 		"The demonstration has run its course",
 	} {

@@ -33,9 +33,17 @@ func AdviceRequest(ctx workflow.Context, in AdviceRequestInput) (AdviceResult, e
 		f.AdviceKind, f.AdviceID, f.Deadline, f.Due = in.Kind, in.ID, statute.AdviceDue, d.Due
 		send(ctx, &sending, activities.Notification{Facts: f, Envelope: activities.Envelope{
 			Key:     fmt.Sprintf("%s/%s/%s/%s", in.CaseRef, tmpl, in.ID, subject),
-			CaseRef: in.CaseRef, Template: tmpl, On: in.Clock.today(ctx), To: adviser, Cc: cc, Caseworker: staff[0]}})
+			CaseRef: in.CaseRef, Template: tmpl, On: in.Clock.today(ctx), To: adviser, Cc: cc, Caseworker: staff[0]}}, nil)
 	}
-	tell(activities.AdviserRequest, "1", nil, activities.Facts{})
+	if in.Entered {
+		// Requested before the case was entered: the letter went then, and
+		// alarms whose moment passed are not sent as if new.
+		for al := d.alarmAt(d.Fired, policy); al.Kind != alarmNone && !al.Date.At(alarmHour).After(in.Clock.now(ctx)); al = d.alarmAt(d.Fired, policy) {
+			d.Fired++
+		}
+	} else {
+		tell(activities.AdviserRequest, "1", nil, activities.Facts{})
+	}
 
 	received := workflow.GetSignalChannel(ctx, AdviceReceivedSignal)
 	for d.MetOn.IsZero() {
@@ -86,7 +94,9 @@ func AdviceRequest(ctx workflow.Context, in AdviceRequestInput) (AdviceResult, e
 // reference and the request's kind and number.
 func adviceWorkflowID(caseRef, id string) string { return WorkflowID(caseRef) + "/advice/" + id }
 
-func (a *assessment) startAdvice(ctx workflow.Context, r *adviceRequest) workflow.ChildWorkflowFuture {
+// startAdvice starts the chaser for one request; entered says the request
+// was made before the case was entered, so its letter already went.
+func (a *assessment) startAdvice(ctx workflow.Context, r *adviceRequest, entered bool) workflow.ChildWorkflowFuture {
 	opts := workflow.ChildWorkflowOptions{
 		WorkflowID:        adviceWorkflowID(a.In.CaseRef, r.ID),
 		ParentClosePolicy: enums.PARENT_CLOSE_POLICY_REQUEST_CANCEL,
@@ -96,7 +106,7 @@ func (a *assessment) startAdvice(ctx workflow.Context, r *adviceRequest) workflo
 		CaseRef: a.In.CaseRef, ID: r.ID, Kind: r.Kind, Provider: r.Provider, Requested: r.Requested,
 		Escalation: Contact{Name: r.Provider.Name + " (escalation)", Email: r.EscalationEmail},
 		Caseworker: Contact{Name: a.In.Caseworker, Email: a.In.CaseworkerEmail}, Manager: a.In.Manager, Policy: a.Policy,
-		Clock: a.In.Clock,
+		Clock: a.In.Clock, Entered: entered,
 	})
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		var res AdviceResult

@@ -3,7 +3,10 @@
 // every advice request.
 package workflows
 
-import "github.com/ehc-send/ehc/statute"
+import (
+	"github.com/ehc-send/ehc/activities"
+	"github.com/ehc-send/ehc/statute"
+)
 
 // Names shared with the CLI and the worker.
 const (
@@ -18,6 +21,7 @@ const (
 	UpdateDecideAssess       = "decide-assess"
 	UpdateRequestAdvice      = "request-advice"
 	UpdateRecordAdvice       = "record-advice"
+	UpdateAdviceNotNeeded    = "advice-not-needed"
 	UpdateDecideIssue        = "decide-issue"
 	UpdateServeDraft         = "serve-draft"
 	UpdateRecordComments     = "record-comments"
@@ -55,12 +59,42 @@ func (s Stage) Closed() bool {
 	return false
 }
 
+// Title is where a case stands in plain English, for messages and screens
+// people read; the Stage value itself is the key scripts and filters use.
+func (s Stage) Title() string {
+	switch s {
+	case StageRequested:
+		return "deciding whether to assess"
+	case StageAssessing:
+		return "gathering advice"
+	case StageDrafting:
+		return "drafting the plan"
+	case StageDraftServed:
+		return "draft plan served"
+	case StageFinalPlanIssued:
+		return "final plan issued"
+	case StageNotAssessed:
+		return "decided not to assess"
+	case StageNoPlan:
+		return "decided not to issue a plan"
+	case StageWithdrawn:
+		return "request withdrawn"
+	}
+	return string(s)
+}
+
 // Stages lists every stage, for validating CLI filters.
 var Stages = []Stage{StageRequested, StageAssessing, StageDrafting, StageDraftServed,
 	StageFinalPlanIssued, StageNotAssessed, StageNoPlan, StageWithdrawn}
 
 // Requester is who asked for the assessment (s.36(1)).
 type Requester string
+
+// Who asked for a school to be consulted.
+const (
+	RequestedByFamily = "family"
+	RequestedByLA     = "la"
+)
 
 const (
 	RequesterParent      Requester = "parent"
@@ -100,10 +134,17 @@ type AssessmentInput struct {
 	Caseworker      string       `json:"caseworker"`       // staff ID, shown in the UI
 	CaseworkerEmail string       `json:"caseworker_email"` // where reminders go
 	Manager         Contact      `json:"manager"`          // SEND manager, for escalations
-	Policy          Policy       `json:"policy"`
+	// The partners told of the request (reg 4(2)) and of a refusal or a
+	// decision not to issue (reg 5(2), 10(3)); School is the third.
+	HealthBody Contact `json:"health_body,omitzero"`
+	SocialCare Contact `json:"social_care,omitzero"`
+	Policy     Policy  `json:"policy"`
 	// Clock is the statutory clock the case runs on: real time unless a
 	// demonstration compressed it (ehc demo).
 	Clock Clock `json:"clock,omitzero"`
+	// History is the steps already taken when a case is entered after the
+	// fact, oldest first: the case begins in its true state.
+	History []PastStep `json:"history,omitempty"`
 }
 
 // Step inputs. On is the date the step took effect (a London civil date).
@@ -128,6 +169,15 @@ type (
 		// outstanding request of Kind.
 		ID   string             `json:"id,omitzero"`
 		Kind statute.AdviceKind `json:"kind,omitzero"`
+	}
+	// AdviceNotNeededInput records that advice of one reg 6(1)(a)-(e) kind
+	// need not be sought because reg 6(4) applies: such advice was already
+	// obtained and the LA, the adviser and the family are satisfied it is
+	// sufficient. Reason says which advice and who agreed.
+	AdviceNotNeededInput struct {
+		On     statute.Date       `json:"on"`
+		Kind   statute.AdviceKind `json:"kind"`
+		Reason string             `json:"reason"`
 	}
 	DecideIssueInput struct {
 		On     statute.Date `json:"on"`
@@ -216,11 +266,14 @@ type AdviceState struct {
 
 // ConsultationState is one school consultation.
 type ConsultationState struct {
-	School   string       `json:"school"`
-	Sent     statute.Date `json:"sent"`
-	Due      statute.Date `json:"due"`
-	Answered statute.Date `json:"answered,omitzero"`
-	Agrees   bool         `json:"agrees,omitzero"`
+	School string `json:"school"`
+	// RequestedBy is who asked for the school to be considered: the
+	// family (reg 13(1)(b)) or the LA's own choice (CFA s.39(3)).
+	RequestedBy string       `json:"requested_by,omitzero"`
+	Sent        statute.Date `json:"sent"`
+	Due         statute.Date `json:"due"`
+	Answered    statute.Date `json:"answered,omitzero"`
+	Agrees      bool         `json:"agrees,omitzero"`
 }
 
 // ExceptionRecord is an exception as recorded.
@@ -238,23 +291,38 @@ type StepRecord struct {
 
 // CaseStatus is what the status query returns.
 type CaseStatus struct {
-	CaseRef               string              `json:"case_ref"`
-	Stage                 Stage               `json:"stage"`
-	Caseworker            string              `json:"caseworker"`
-	Requester             Requester           `json:"requester"`
-	Day1                  statute.Date        `json:"day1"`
-	Today                 statute.Date        `json:"today"`
-	DecisionToAssessDue   statute.Date        `json:"decision_to_assess_due"`
-	DecisionNotToIssueDue statute.Date        `json:"decision_not_to_issue_due"`
-	FinalPlanDue          statute.Date        `json:"final_plan_due"`
-	DraftCommentsEnd      statute.Date        `json:"draft_comments_end,omitzero"`
-	NextDeadline          statute.Date        `json:"next_deadline,omitzero"`
-	Overdue               bool                `json:"overdue"`
-	Deadlines             []DeadlineState     `json:"deadlines"`
-	Advice                []AdviceState       `json:"advice"`
-	Consultations         []ConsultationState `json:"consultations"`
-	Exceptions            []ExceptionRecord   `json:"exceptions"`
-	Steps                 []StepRecord        `json:"steps"`
+	CaseRef               string                 `json:"case_ref"`
+	Stage                 Stage                  `json:"stage"`
+	Caseworker            string                 `json:"caseworker"`
+	Requester             Requester              `json:"requester"`
+	Day1                  statute.Date           `json:"day1"`
+	Today                 statute.Date           `json:"today"`
+	DecisionToAssessDue   statute.Date           `json:"decision_to_assess_due"`
+	DecisionNotToIssueDue statute.Date           `json:"decision_not_to_issue_due"`
+	FinalPlanDue          statute.Date           `json:"final_plan_due"`
+	DraftCommentsEnd      statute.Date           `json:"draft_comments_end,omitzero"`
+	CommentsOn            statute.Date           `json:"comments_on,omitzero"`
+	CommentsLateDays      int                    `json:"comments_late_days,omitzero"` // days after the reg 13(1)(a) period ended
+	NamedSchool           string                 `json:"named_school,omitzero"`       // the school the final plan names
+	NextDeadline          statute.Date           `json:"next_deadline,omitzero"`
+	Overdue               bool                   `json:"overdue"`
+	Deadlines             []DeadlineState        `json:"deadlines"`
+	Advice                []AdviceState          `json:"advice"`
+	Consultations         []ConsultationState    `json:"consultations"`
+	Exceptions            []ExceptionRecord      `json:"exceptions"`
+	AdviceNotNeeded       []AdviceNotNeededInput `json:"advice_not_needed,omitempty"` // reg 6(4)
+	DeliveryProblems      []DeliveryProblem      `json:"delivery_problems,omitempty"`
+	Steps                 []StepRecord           `json:"steps"`
+}
+
+// DeliveryProblem is a notification that failed for good after its
+// retries: someone must reach its recipients another way.
+type DeliveryProblem struct {
+	Key      string              `json:"key"`
+	Template activities.Template `json:"template"`
+	To       activities.Roles    `json:"to"`
+	On       statute.Date        `json:"on"`
+	Error    string              `json:"error"`
 }
 
 // AssessmentResult is the case's outcome.
@@ -276,7 +344,8 @@ type AdviceRequestInput struct {
 	Caseworker Contact            `json:"caseworker"`
 	Manager    Contact            `json:"manager"`
 	Policy     Policy             `json:"policy"`
-	Clock      Clock              `json:"clock,omitzero"` // the case's statutory clock
+	Clock      Clock              `json:"clock,omitzero"`   // the case's statutory clock
+	Entered    bool               `json:"entered,omitzero"` // requested before the case was entered
 }
 
 // AdviceReceived is the signal a parent sends its advice child.

@@ -18,25 +18,35 @@ import (
 // assessment is one case's state. Only the workflow's own goroutines touch
 // it; update handlers change it and bump changed so the main loop re-plans.
 type assessment struct {
-	In          AssessmentInput
-	Policy      Policy
-	Stage       Stage
-	StageOn     statute.Date // the step that began this stage; later steps may not precede it
-	ClosedOn    statute.Date
-	DraftServed statute.Date
-	CommentsOn  statute.Date
-	Deadlines   []*deadline
-	Advice      []*adviceRequest
-	Consults    []*ConsultationState
-	Exceptions  []ExceptionRecord
-	Steps       []StepRecord
+	In           AssessmentInput
+	Policy       Policy
+	Stage        Stage
+	StageOn      statute.Date // the step that began this stage; later steps may not precede it
+	ClosedOn     statute.Date
+	DraftServed  statute.Date
+	CommentsOn   statute.Date
+	CommentsLate int    // days after the reg 13(1)(a) period the comments came
+	NamedSchool  string // the school the final plan names
+	Deadlines    []*deadline
+	Advice       []*adviceRequest
+	NotNeeded    []AdviceNotNeededInput // reg 6(4)
+	Consults     []*ConsultationState
+	Exceptions   []ExceptionRecord
+	Problems     []DeliveryProblem
+	Steps        []StepRecord
 
 	Recording bool // writes to the case register (see registerChange)
 	Seq       int  // case events recorded so far
 
-	changed int
-	sending int // activities scheduled and not yet settled
-	shown   searchState
+	changed  int
+	sending  int  // activities scheduled and not yet settled
+	ready    bool // the first record and letters are out: steps may run
+	entering bool // applying a history: no letters, children later
+	dryRun   bool // checking a history: nothing recorded, sent or started
+	past     map[string]pastStep
+	shown    searchState
+	taken    error // the register holds this reference for another case
+	partners bool  // reg 4(2), 5(2), 10(3) notices go (cases begun with lateEntryChange)
 }
 
 type adviceRequest struct {
@@ -57,8 +67,11 @@ func ValidateCaseRef(ref string) error {
 	return nil
 }
 
-func validateStart(in AssessmentInput, now statute.Date) error {
+// validateStart judges a start; bounded says by today's bounds, not as a
+// run begun before them was judged (see boundsChange).
+func validateStart(in AssessmentInput, now statute.Date, bounded bool) error {
 	var errs []error
+	checkEmail := startEmailRule(bounded)
 	if err := ValidateCaseRef(in.CaseRef); err != nil {
 		errs = append(errs, err)
 	}
@@ -74,36 +87,55 @@ func validateStart(in AssessmentInput, now statute.Date) error {
 	if strings.TrimSpace(in.Caseworker) == "" {
 		errs = append(errs, errors.New("a caseworker is required"))
 	}
-	if err := activities.CheckEmail(in.Family.Email); err != nil {
+	if err := checkEmail(in.Family.Email); err != nil {
 		errs = append(errs, fmt.Errorf("the family's email (they must be told their timetable): %w", err))
 	}
-	if err := activities.CheckEmail(in.CaseworkerEmail); err != nil {
+	if err := checkEmail(in.CaseworkerEmail); err != nil {
 		errs = append(errs, fmt.Errorf("the caseworker's email (reminders go there): %w", err))
 	}
 	if in.Manager.Email != "" {
-		if err := activities.CheckEmail(in.Manager.Email); err != nil {
+		if err := checkEmail(in.Manager.Email); err != nil {
 			errs = append(errs, fmt.Errorf("the SEND manager's email: %w", err))
 		}
+	}
+	if bounded {
+		errs = append(errs, checkStartBounds(in)) // nil when within bounds
 	}
 	return errors.Join(errs...)
 }
 
 // Assessment runs one EHC needs assessment from request to outcome.
 func Assessment(ctx workflow.Context, in AssessmentInput) (AssessmentResult, error) {
-	if err := validateStart(in, in.Clock.today(ctx)); err != nil {
+	bounded := workflow.GetVersion(ctx, boundsChange, workflow.DefaultVersion, 1) >= 1
+	if err := validateStart(in, in.Clock.today(ctx), bounded); err != nil {
 		return AssessmentResult{}, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidStart", nil)
 	}
-	a := &assessment{In: in, Policy: in.Policy.normalise(), Stage: StageRequested, StageOn: in.Received}
-	tt := statute.Compute(in.Received, statute.Steps{})
-	for _, l := range tt.FromDay1() {
-		a.Deadlines = append(a.Deadlines, &deadline{Key: string(l.Deadline), Name: l.Deadline, Due: l.Due, Chase: chaseLA})
-	}
+	a := newAssessment(in)
 	if err := a.register(ctx); err != nil {
 		return AssessmentResult{}, err
 	}
 	a.Recording = workflow.GetVersion(ctx, registerChange, workflow.DefaultVersion, 1) >= 1
-	a.step(ctx, StepRecord{Step: "request-received", On: in.Received})
-	a.tellFamily(ctx, activities.FamilyRequestReceived, "1", activities.Facts{Timetable: &tt})
+	if workflow.GetVersion(ctx, lateEntryChange, workflow.DefaultVersion, 1) < 1 {
+		a.ready = true
+		a.step(ctx, StepRecord{Step: "request-received", On: in.Received})
+		tt := statute.Compute(in.Received, statute.Steps{})
+		a.tellFamily(ctx, activities.FamilyRequestReceived, "1", activities.Facts{Timetable: &tt})
+	} else {
+		a.partners = true
+		if err := checkHistory(ctx, in); err != nil {
+			return AssessmentResult{}, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidStart", nil)
+		}
+		a.step(ctx, StepRecord{Step: "request-received", On: in.Received}) // awaited: the case's row comes first
+		if a.taken != nil {
+			return AssessmentResult{}, temporal.NewNonRetryableApplicationError(a.taken.Error(), activities.ReferenceTaken, nil)
+		}
+		if err := a.applyHistory(ctx); err != nil {
+			return AssessmentResult{}, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidStart", nil)
+		}
+		a.enter(ctx)
+		a.startHeldAdvice(ctx)
+		a.ready = true
+	}
 
 	for !a.Stage.Closed() {
 		a.fireDue(ctx)
@@ -138,6 +170,15 @@ func Assessment(ctx workflow.Context, in AssessmentInput) (AssessmentResult, err
 		ClosedOn:               a.ClosedOn,
 		FinalPlanWithin20Weeks: a.Stage == StageFinalPlanIssued && !final.MetOn.After(final.Due),
 	}, nil
+}
+
+func newAssessment(in AssessmentInput) *assessment {
+	a := &assessment{In: in, Policy: in.Policy.normalise(), Stage: StageRequested, StageOn: in.Received}
+	tt := statute.Compute(in.Received, statute.Steps{})
+	for _, l := range tt.FromDay1() {
+		a.Deadlines = append(a.Deadlines, &deadline{Key: string(l.Deadline), Name: l.Deadline, Due: l.Due, Chase: chaseLA})
+	}
+	return a
 }
 
 // fireDue fires every alarm now due, oldest first, one per deadline a pass.

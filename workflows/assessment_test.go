@@ -24,6 +24,7 @@ func TestPlanWithin20Weeks(t *testing.T) {
 		Provider: Contact{Name: "EP service", Email: "ep@la.example.gov.uk"}})
 	h.step("2026-02-20", UpdateRecordAdvice, RecordAdviceInput{On: date("2026-02-20"), Kind: statute.AdviceKindMedical})
 	h.step("2026-03-05", UpdateRecordAdvice, RecordAdviceInput{On: date("2026-03-05"), ID: "psychological-1"})
+	h.waive("2026-03-16", statute.AdviceKindFamilyViews, statute.AdviceKindEducational, statute.AdviceKindSocialCare)
 	h.step("2026-03-16", UpdateDecideIssue, DecideIssueInput{On: date("2026-03-16"), Issue: true})
 	h.step("2026-03-23", UpdateServeDraft, ServeDraftInput{On: date("2026-03-23")})
 	h.step("2026-03-30", UpdateRecordComments, RecordCommentsInput{On: date("2026-03-30"),
@@ -38,6 +39,7 @@ func TestPlanWithin20Weeks(t *testing.T) {
 	}
 	assertLines(t, sorted(h.rec.lines()), []string{
 		"2026-01-05 family.request_received family",
+		"2026-01-05 partner.request_received school,health_body,social_care",
 		"2026-01-26 adviser.request adviser",
 		"2026-01-26 adviser.request adviser",
 		"2026-01-26 family.advice_requested family",
@@ -62,6 +64,9 @@ func TestPlanWithin20Weeks(t *testing.T) {
 		"2026-01-26 request-advice",
 		"2026-02-20 record-advice",
 		"2026-03-05 record-advice",
+		"2026-03-16 advice-not-needed",
+		"2026-03-16 advice-not-needed",
+		"2026-03-16 advice-not-needed",
 		"2026-03-16 decide-issue",
 		"2026-03-23 serve-draft",
 		"2026-03-30 record-comments",

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/ehc-send/ehc/activities"
@@ -22,11 +23,17 @@ import (
 type recorder struct {
 	mu   sync.Mutex
 	msgs []activities.Message
+	// refuse fails every delivery of a template for good, as a mail
+	// service that will never take it does.
+	refuse activities.Template
 }
 
 func (r *recorder) Deliver(_ context.Context, m activities.Message) (activities.Delivery, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if m.Template == r.refuse {
+		return activities.Delivery{}, temporal.NewNonRetryableApplicationError("the mail service refused the message for "+activities.MaskEmail(m.To[0].Email), "Refused", nil)
+	}
 	r.msgs = append(r.msgs, m)
 	return activities.Delivery{Key: m.Key}, nil
 }
@@ -149,6 +156,8 @@ func newHarness(t *testing.T, received string) *harness {
 		Caseworker:      "cw-jones",
 		CaseworkerEmail: "jones@la.example.gov.uk",
 		Manager:         Contact{Name: "SEND manager", Email: "send.manager@la.example.gov.uk"},
+		HealthBody:      Contact{Name: "ICB DCO", Email: "dco@icb.example.nhs.uk"},
+		SocialCare:      Contact{Name: "Children's social care", Email: "send@social.example.gov.uk"},
 	}}
 }
 
@@ -178,6 +187,14 @@ func (h *harness) step(on, name string, arg any) *CaseStatus {
 		}, arg)
 	})
 	return s
+}
+
+// waive records on one date that reg 6(4) spares each kind given, so a
+// path that requests fewer kinds can still reach the decision to issue.
+func (h *harness) waive(on string, kinds ...statute.AdviceKind) {
+	for _, k := range kinds {
+		h.step(on, UpdateAdviceNotNeeded, AdviceNotNeededInput{On: date(on), Kind: k, Reason: "recent advice is enough; all agree (reg 6(4))"})
+	}
 }
 
 // reject sends an update on its date and returns a pointer to the error the

@@ -1,9 +1,12 @@
 package workflows
 
 import (
+	"errors"
 	"fmt"
+	"slices"
 	"time"
 
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/ehc-send/ehc/activities"
@@ -24,7 +27,10 @@ var activityOptions = workflow.ActivityOptions{
 // transport never delays a timer. subject makes the key unique within the
 // case and template: the same decision always yields the same key.
 func (a *assessment) send(ctx workflow.Context, tmpl activities.Template, subject string, to, cc []activities.Recipient, facts activities.Facts) {
-	send(ctx, &a.sending, activities.Notification{Facts: facts, Envelope: activities.Envelope{
+	if a.entering || a.dryRun {
+		return // a past step's letters went before the case was entered
+	}
+	n := activities.Notification{Facts: facts, Envelope: activities.Envelope{
 		Key:        fmt.Sprintf("%s/%s/%s", a.In.CaseRef, tmpl, subject),
 		CaseRef:    a.In.CaseRef,
 		Template:   tmpl,
@@ -32,16 +38,18 @@ func (a *assessment) send(ctx workflow.Context, tmpl activities.Template, subjec
 		To:         to,
 		Cc:         cc,
 		Caseworker: a.caseworker()[0],
-	}})
+	}}
+	send(ctx, &a.sending, n, a.lost(n))
 }
 
-func send(ctx workflow.Context, inFlight *int, n activities.Notification) {
-	schedule(ctx, inFlight, fmt.Sprintf("notify %s: %s", n.To[0].Role, n.Template), n.Key, acts.Notify, n)
+func send(ctx workflow.Context, inFlight *int, n activities.Notification, lost func(workflow.Context, error)) {
+	schedule(ctx, inFlight, fmt.Sprintf("notify %s: %s", n.To[0].Role, n.Template), n.Key, acts.Notify, n, lost)
 }
 
 // schedule starts an activity without waiting for it, counting it in
-// inFlight until it settles so the workflow does not close under it.
-func schedule(ctx workflow.Context, inFlight *int, summary, key string, activity, arg any) {
+// inFlight until it settles so the workflow does not close under it. failed,
+// when given, hears of an activity that failed for good.
+func schedule(ctx workflow.Context, inFlight *int, summary, key string, activity, arg any, failed func(workflow.Context, error)) {
 	opts := activityOptions
 	opts.Summary = summary
 	f := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, opts), activity, arg)
@@ -50,8 +58,42 @@ func schedule(ctx workflow.Context, inFlight *int, summary, key string, activity
 		defer func() { *inFlight-- }()
 		if err := f.Get(ctx, nil); err != nil {
 			workflow.GetLogger(ctx).Warn("activity failed for good", "summary", summary, "key", key, "error", err)
+			if failed != nil {
+				failed(ctx, err)
+			}
 		}
 	})
+}
+
+// lostNoticeChange guards what a notification lost for good now does:
+// recorded on the case, shown to managers, and the caseworker alerted.
+const lostNoticeChange = "lost-notice"
+
+// lost makes a notification that failed after its retries loud: on the
+// case (status, register, the EhcDeliveryProblem search attribute) and,
+// unless it was itself such an alert, to the caseworker and manager.
+func (a *assessment) lost(n activities.Notification) func(workflow.Context, error) {
+	return func(ctx workflow.Context, err error) {
+		if workflow.GetVersion(ctx, lostNoticeChange, workflow.DefaultVersion, 1) < 1 {
+			return
+		}
+		var to activities.Roles
+		for _, r := range n.To {
+			to = append(to, r.Role)
+		}
+		reason := "it could not be sent after a day of retries"
+		if appErr := (*temporal.ApplicationError)(nil); errors.As(err, &appErr) && appErr.Message() != "" {
+			reason = appErr.Message()
+		}
+		today := a.today(ctx)
+		a.Problems = append(a.Problems, DeliveryProblem{Key: n.Key, Template: n.Template, To: to, On: today, Error: reason})
+		a.record(ctx, register.KindDeliveryFailed, string(n.Template), today, map[string]any{"key": n.Key, "to": to.String()})
+		if n.Template != activities.StaffDeliveryFailed {
+			a.send(ctx, activities.StaffDeliveryFailed, "lost/"+n.Key, a.caseworker(), a.manager(),
+				activities.Facts{Notice: n.Template, NoticeTo: to, Reason: reason})
+		}
+		a.changed++ // the main loop republishes: the UI shows the problem
+	}
 }
 
 func (a *assessment) family() []activities.Recipient {
@@ -67,6 +109,29 @@ func (a *assessment) manager() []activities.Recipient {
 		return nil
 	}
 	return []activities.Recipient{{Role: activities.RoleManager, Name: a.In.Manager.Name, Email: a.In.Manager.Email}}
+}
+
+// partners are who reg 4(2) says hear of the request; tell picks those a
+// notice goes to. Only cases begun with partner notices (lateEntryChange)
+// send them.
+func (a *assessment) tellPartners(ctx workflow.Context, tmpl activities.Template, facts activities.Facts, roles ...activities.Role) {
+	if !a.partners {
+		return
+	}
+	all := []activities.Recipient{
+		{Role: activities.RoleSchool, Name: a.In.School.Name, Email: a.In.School.Email},
+		{Role: activities.RoleHealth, Name: a.In.HealthBody.Name, Email: a.In.HealthBody.Email},
+		{Role: activities.RoleSocialCare, Name: a.In.SocialCare.Name, Email: a.In.SocialCare.Email},
+	}
+	var to []activities.Recipient
+	for _, r := range all {
+		if r.Email != "" && slices.Contains(roles, r.Role) {
+			to = append(to, r)
+		}
+	}
+	if len(to) > 0 {
+		a.send(ctx, tmpl, "1", to, nil, facts)
+	}
 }
 
 func (a *assessment) tellFamily(ctx workflow.Context, tmpl activities.Template, subject string, facts activities.Facts) {

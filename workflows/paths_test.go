@@ -40,9 +40,11 @@ func TestRefusalToAssess(t *testing.T) {
 	}
 	assertLines(t, sorted(h.rec.lines()), []string{
 		"2026-01-05 family.request_received family",
+		"2026-01-05 partner.request_received school,health_body,social_care",
 		"2026-02-02 staff.deadline_approaching caseworker,manager",
 		"2026-02-09 staff.deadline_approaching caseworker,manager",
 		"2026-02-10 family.refusal_to_assess family",
+		"2026-02-10 partner.refusal_to_assess school,health_body",
 	})
 	wantDeadline(t, *end, "decision_to_assess_due", StatusMet, 0)
 	wantDeadline(t, *end, "decision_not_to_issue_due", StatusNotApplicable, 0)
@@ -56,6 +58,7 @@ func TestRefusalToAssess(t *testing.T) {
 func TestNoPlanAt16Weeks(t *testing.T) {
 	h := newHarness(t, "2026-01-05")
 	h.step("2026-02-16", UpdateDecideAssess, DecideAssessInput{On: date("2026-02-16"), Assess: true})
+	h.waive("2026-04-27", statute.AdviceKindFamilyViews, statute.AdviceKindEducational, statute.AdviceKindMedical, statute.AdviceKindPsychological, statute.AdviceKindSocialCare)
 	end := h.step("2026-04-27", UpdateDecideIssue, DecideIssueInput{On: date("2026-04-27"), Reason: "needs can be met by SEN support"})
 	res := h.run()
 	if res.Stage != StageNoPlan || res.FinalPlanWithin20Weeks {
@@ -63,12 +66,14 @@ func TestNoPlanAt16Weeks(t *testing.T) {
 	}
 	assertLines(t, sorted(h.rec.lines()), []string{
 		"2026-01-05 family.request_received family",
+		"2026-01-05 partner.request_received school,health_body,social_care",
 		"2026-02-02 staff.deadline_approaching caseworker,manager",
 		"2026-02-09 staff.deadline_approaching caseworker,manager",
 		"2026-02-16 family.decision_to_assess family",
 		"2026-04-13 staff.deadline_approaching caseworker,manager",
 		"2026-04-20 staff.deadline_approaching caseworker,manager",
 		"2026-04-27 family.decision_not_to_issue family",
+		"2026-04-27 partner.decision_not_to_issue school,health_body",
 	})
 	wantDeadline(t, *end, "decision_to_assess_due", StatusMet, 0)
 	wantDeadline(t, *end, "decision_not_to_issue_due", StatusMet, 0)
@@ -88,6 +93,7 @@ func TestWithdrawal(t *testing.T) {
 	}
 	assertLines(t, sorted(h.rec.lines()), []string{
 		"2026-01-05 family.request_received family",
+		"2026-01-05 partner.request_received school,health_body,social_care",
 		"2026-01-19 adviser.request adviser",
 		"2026-01-19 family.advice_requested family",
 		"2026-01-19 family.decision_to_assess family",
@@ -111,6 +117,7 @@ func TestLateAdvice(t *testing.T) {
 	late := h.snapshot("2026-03-11")
 	h.step("2026-03-12", UpdateRecordAdvice, RecordAdviceInput{On: date("2026-03-12"), Kind: statute.AdviceKindPsychological})
 	after := h.snapshot("2026-03-13")
+	h.waive("2026-03-16", statute.AdviceKindFamilyViews, statute.AdviceKindEducational, statute.AdviceKindMedical, statute.AdviceKindSocialCare)
 	h.step("2026-03-16", UpdateDecideIssue, DecideIssueInput{On: date("2026-03-16"), Issue: true})
 	h.step("2026-03-23", UpdateServeDraft, ServeDraftInput{On: date("2026-03-23")})
 	h.step("2026-04-20", UpdateIssueFinalPlan, IssueFinalPlanInput{On: date("2026-04-20")})
@@ -120,6 +127,7 @@ func TestLateAdvice(t *testing.T) {
 	}
 	assertLines(t, sorted(h.rec.lines()), []string{
 		"2026-01-05 family.request_received family",
+		"2026-01-05 partner.request_received school,health_body,social_care",
 		"2026-01-12 adviser.request adviser",
 		"2026-01-12 family.advice_requested family",
 		"2026-01-12 family.decision_to_assess family",
@@ -155,6 +163,7 @@ func TestFinalPlanLate(t *testing.T) {
 	h.step("2026-02-20", UpdateDecideAssess, DecideAssessInput{On: date("2026-02-20"), Assess: true})
 	h.step("2026-04-01", UpdateRecordException, RecordExceptionInput{On: date("2026-04-01"), Ground: statute.ExceptionPersonal,
 		Deadline: statute.FinalPlanDue, From: date("2026-03-20"), To: date("2026-04-30")})
+	h.waive("2026-04-24", statute.AdviceKindFamilyViews, statute.AdviceKindEducational, statute.AdviceKindMedical, statute.AdviceKindPsychological, statute.AdviceKindSocialCare)
 	h.step("2026-04-24", UpdateDecideIssue, DecideIssueInput{On: date("2026-04-24"), Issue: true})
 	h.step("2026-05-04", UpdateServeDraft, ServeDraftInput{On: date("2026-05-04")})
 	h.step("2026-05-08", UpdateRecordComments, RecordCommentsInput{On: date("2026-05-08"), WantsMeeting: true})
@@ -179,6 +188,7 @@ func TestFinalPlanLate(t *testing.T) {
 	}
 	assertLines(t, sorted(h.rec.lines()), []string{
 		"2026-01-05 family.request_received family",
+		"2026-01-05 partner.request_received school,health_body,social_care",
 		"2026-02-02 staff.deadline_approaching caseworker,manager",
 		"2026-02-09 staff.deadline_approaching caseworker,manager",
 		"2026-02-17 family.deadline_missed family",
@@ -200,9 +210,9 @@ func TestFinalPlanLate(t *testing.T) {
 	wantDeadline(t, *missed, "final_plan_due", StatusMissed, 7)
 	// Details are written when something happens: here the escalation of
 	// 2026-05-26, the last event before 2026-06-01.
-	for _, want := range []string{"**Stage:** draft_served · **as at** 2026-05-26", "**OVERDUE**",
-		"| final EHC plan | reg 13(2) | 2026-05-25 | **missed, 1 day overdue** (exception: reg 13(3)(c)) |",
-		"| decision whether to assess | reg 5(1) | 2026-02-16 | met 2026-02-20, 4 days late |"} {
+	for _, want := range []string{"**Stage:** draft plan served · **as at** 2026-05-26", "**OVERDUE**",
+		`| final EHC plan | reg 13\(2\) | 2026-05-25 | **missed, 1 day overdue** \(exception: reg 13\(3\)\(c\)\) |`,
+		`| decision whether to assess | reg 5\(1\) | 2026-02-16 | met 2026-02-20, 4 days late |`} {
 		if !strings.Contains(details, want) {
 			t.Errorf("the UI's current details lack %q:\n%s", want, details)
 		}

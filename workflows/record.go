@@ -1,10 +1,14 @@
 package workflows
 
 import (
+	"errors"
 	"fmt"
+
+	"go.temporal.io/sdk/temporal"
 
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/statute"
 )
@@ -32,7 +36,7 @@ func (a *assessment) record(ctx workflow.Context, kind, name string, on statute.
 	}
 	summary := fmt.Sprintf("register %s: %s", kind, name)
 	if a.Seq > 1 {
-		schedule(ctx, &a.sending, summary, e.Key, acts.RecordEvent, e)
+		schedule(ctx, &a.sending, summary, e.Key, acts.RecordEvent, e, nil)
 		return
 	}
 	// The case's row must exist before anything refers to it.
@@ -40,6 +44,9 @@ func (a *assessment) record(ctx workflow.Context, kind, name string, on statute.
 	opts.Summary = summary
 	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, opts), acts.RecordEvent, e).Get(ctx, nil); err != nil {
 		workflow.GetLogger(ctx).Warn("case not entered in the register", "key", e.Key, "error", err)
+		if appErr := (*temporal.ApplicationError)(nil); errors.As(err, &appErr) && appErr.Type() == activities.ReferenceTaken {
+			a.taken = appErr // another case holds the reference: this one must not go on
+		}
 	}
 }
 
@@ -47,7 +54,7 @@ func (a *assessment) record(ctx workflow.Context, kind, name string, on statute.
 func (a *assessment) snapshot(ctx workflow.Context) register.Snapshot {
 	s := a.status(ctx)
 	p := register.Snapshot{
-		Seq: a.Seq, Stage: string(s.Stage), Requester: string(s.Requester), Caseworker: s.Caseworker,
+		Seq: a.Seq, FirstRun: workflow.GetInfo(ctx).FirstRunID, NamedSchool: a.NamedSchool, Stage: string(s.Stage), Requester: string(s.Requester), Caseworker: s.Caseworker,
 		Day1: s.Day1, DecisionToAssessDue: s.DecisionToAssessDue, DecisionNotToIssueDue: s.DecisionNotToIssueDue,
 		FinalPlanDue: s.FinalPlanDue, DraftCommentsEnd: s.DraftCommentsEnd, DraftServedOn: a.DraftServed,
 		ClosedOn: a.ClosedOn, NextDeadline: s.NextDeadline, Overdue: s.Overdue,

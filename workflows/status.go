@@ -1,6 +1,8 @@
 package workflows
 
 import (
+	"slices"
+
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
@@ -15,6 +17,9 @@ var (
 	SearchNextDeadline = temporal.NewSearchAttributeKeyTime("EhcNextDeadline")
 	SearchOverdue      = temporal.NewSearchAttributeKeyBool("EhcOverdue")
 	SearchCaseworker   = temporal.NewSearchAttributeKeyKeyword("EhcCaseworker")
+	// SearchDeliveryProblem is set once a notification fails for good:
+	// someone must reach its recipients another way.
+	SearchDeliveryProblem = temporal.NewSearchAttributeKeyBool("EhcDeliveryProblem")
 )
 
 // searchState is what the UI was last shown, so unchanged values are not
@@ -24,6 +29,7 @@ type searchState struct {
 	stage   Stage
 	next    statute.Date
 	overdue bool
+	problem bool
 }
 
 // timetable is the case's dates so far.
@@ -51,6 +57,8 @@ func (a *assessment) status(ctx workflow.Context) CaseStatus {
 		Day1: a.In.Received, Today: a.today(ctx),
 		DecisionToAssessDue: tt.DecisionToAssessDue, DecisionNotToIssueDue: tt.DecisionNotToIssueDue,
 		FinalPlanDue: tt.FinalPlanDue, DraftCommentsEnd: tt.DraftCommentsEnd,
+		CommentsOn: a.CommentsOn, CommentsLateDays: a.CommentsLate, NamedSchool: a.NamedSchool,
+		AdviceNotNeeded: slices.Clone(a.NotNeeded), DeliveryProblems: slices.Clone(a.Problems),
 		Deadlines: []DeadlineState{}, Advice: []AdviceState{}, Consultations: []ConsultationState{},
 		Exceptions: append([]ExceptionRecord{}, a.Exceptions...), Steps: append([]StepRecord{}, a.Steps...),
 	}
@@ -80,11 +88,14 @@ func (a *assessment) status(ctx workflow.Context) CaseStatus {
 func (a *assessment) publish(ctx workflow.Context) {
 	s := a.status(ctx)
 	workflow.SetCurrentDetails(ctx, currentDetails(s))
-	now := searchState{set: true, stage: s.Stage, next: s.NextDeadline, overdue: s.Overdue}
+	now := searchState{set: true, stage: s.Stage, next: s.NextDeadline, overdue: s.Overdue, problem: len(a.Problems) > 0}
 	if now == a.shown {
 		return
 	}
 	updates := []temporal.SearchAttributeUpdate{SearchStage.ValueSet(string(s.Stage)), SearchOverdue.ValueSet(s.Overdue)}
+	if now.problem {
+		updates = append(updates, SearchDeliveryProblem.ValueSet(true)) // only ever set, so old runs' commands are unchanged
+	}
 	if !a.shown.set {
 		updates = append(updates, SearchCaseRef.ValueSet(a.In.CaseRef), SearchCaseworker.ValueSet(a.In.Caseworker))
 	}

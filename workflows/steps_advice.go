@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"go.temporal.io/sdk/workflow"
@@ -43,7 +44,9 @@ func (a *assessment) requestAdvice(ctx workflow.Context, in RequestAdviceInput) 
 	a.Deadlines = append(a.Deadlines, &deadline{Key: string(statute.AdviceDue) + "/" + id,
 		Name: statute.AdviceDue, Due: due, Chase: chaseAdvice, AdviceID: id})
 	a.step(ctx, StepRecord{Step: UpdateRequestAdvice, On: in.On, Detail: id})
-	r.child = a.startAdvice(ctx, r)
+	if !a.entering && !a.dryRun {
+		r.child = a.startAdvice(ctx, r, false)
+	}
 	a.tellFamily(ctx, activities.FamilyAdviceRequested, id, activities.Facts{AdviceKind: in.Kind, AdviceID: id, Due: due})
 }
 
@@ -110,7 +113,88 @@ func (a *assessment) recordAdvice(ctx workflow.Context, in RecordAdviceInput) {
 	r.Received = in.On
 	a.deadline(string(statute.AdviceDue) + "/" + r.ID).MetOn = in.On
 	a.step(ctx, StepRecord{Step: UpdateRecordAdvice, On: in.On, Detail: r.ID})
-	a.signalAdvice(ctx, r, in.On)
+	if r.child != nil {
+		a.signalAdvice(ctx, r, in.On)
+	}
+}
+
+// startHeldAdvice starts the chaser for each advice request a history
+// holds that is still awaited; its request letter went before the case was
+// entered, so it sends none.
+func (a *assessment) startHeldAdvice(ctx workflow.Context) {
+	if a.Stage.Closed() {
+		return
+	}
+	for _, r := range a.Advice {
+		if r.child == nil && r.Received.IsZero() {
+			r.child = a.startAdvice(ctx, r, true)
+		}
+	}
+}
+
+// adviceKindsToSeek are the kinds reg 6(1)(a)-(e) requires in every
+// assessment; (f)-(h) depend on the child.
+var adviceKindsToSeek = []statute.AdviceKind{
+	statute.AdviceKindFamilyViews, statute.AdviceKindEducational, statute.AdviceKindMedical,
+	statute.AdviceKindPsychological, statute.AdviceKindSocialCare,
+}
+
+// unsought lists the reg 6(1)(a)-(e) kinds neither requested nor recorded
+// as not needed under reg 6(4).
+func (a *assessment) unsought() []string {
+	var out []string
+	for _, k := range adviceKindsToSeek {
+		sought := false
+		for _, r := range a.Advice {
+			sought = sought || r.Kind == k
+		}
+		for _, n := range a.NotNeeded {
+			sought = sought || n.Kind == k
+		}
+		if !sought {
+			out = append(out, string(k))
+		}
+	}
+	return out
+}
+
+func (a *assessment) checkAdviceNotNeeded(ctx workflow.Context, in AdviceNotNeededInput) error {
+	if err := a.at("record advice as not needed", StageAssessing); err != nil {
+		return err
+	}
+	if !slices.Contains(adviceKindsToSeek, in.Kind) {
+		if _, err := statute.ParseAdviceKind(string(in.Kind)); err != nil {
+			return err
+		}
+		return fmt.Errorf("only the kinds reg 6(1)(a)-(e) requires (%s) need a reg 6(4) reason; %s is sought only where it applies", joinKinds(adviceKindsToSeek), in.Kind)
+	}
+	for _, r := range a.Advice {
+		if r.Kind == in.Kind {
+			return fmt.Errorf("%s advice was already requested (%s on %s): it cannot also be not needed", in.Kind, r.ID, r.Requested)
+		}
+	}
+	for _, n := range a.NotNeeded {
+		if n.Kind == in.Kind {
+			return fmt.Errorf("%s advice was already recorded as not needed on %s", in.Kind, n.On)
+		}
+	}
+	if err := required(in.Reason, "a reason reg 6(4) applies (which advice was already obtained, and that the LA, its author and the family agree it is enough)"); err != nil {
+		return err
+	}
+	return dated(ctx, a, in.On, a.StageOn, "the decision to assess")
+}
+
+func (a *assessment) adviceNotNeeded(ctx workflow.Context, in AdviceNotNeededInput) {
+	a.NotNeeded = append(a.NotNeeded, in)
+	a.step(ctx, StepRecord{Step: UpdateAdviceNotNeeded, On: in.On, Detail: string(in.Kind) + " (reg 6(4))"})
+}
+
+func joinKinds(ks []statute.AdviceKind) string {
+	out := make([]string, len(ks))
+	for i, k := range ks {
+		out[i] = string(k)
+	}
+	return strings.Join(out, ", ")
 }
 
 func (a *assessment) checkRecordComments(ctx workflow.Context, in RecordCommentsInput) error {
@@ -132,9 +216,14 @@ func (a *assessment) recordComments(ctx workflow.Context, in RecordCommentsInput
 	if in.RequestedSchool.Name != "" {
 		detail = "school requested"
 	}
+	// reg 13(1)(a): comments after the 15 days are still taken, but shown late.
+	if end := statute.CommentsEnd(a.DraftServed); in.On.After(end) {
+		a.CommentsLate = in.On.DaysSince(end)
+		detail += fmt.Sprintf("; %s after the period ended", days(a.CommentsLate))
+	}
 	a.step(ctx, StepRecord{Step: UpdateRecordComments, On: in.On, Detail: detail})
 	if in.RequestedSchool.Name != "" {
-		a.consult(in.RequestedSchool, in.On)
+		a.consult(in.RequestedSchool, in.On, RequestedByFamily)
 	}
 }
 
@@ -162,9 +251,9 @@ func (a *assessment) consultation(school string) *ConsultationState {
 	return nil
 }
 
-func (a *assessment) consult(school Contact, on statute.Date) {
+func (a *assessment) consult(school Contact, on statute.Date, by string) {
 	due := statute.ConsultDueFrom(on, a.Policy.ConsultDays)
-	a.Consults = append(a.Consults, &ConsultationState{School: school.Name, Sent: on, Due: due})
+	a.Consults = append(a.Consults, &ConsultationState{School: school.Name, RequestedBy: by, Sent: on, Due: due})
 	a.Deadlines = append(a.Deadlines, &deadline{Key: string(statute.ConsultationDue) + "/" + school.Name,
 		Name: statute.ConsultationDue, Due: due, Chase: chaseConsult, School: school.Name})
 }
@@ -183,7 +272,7 @@ func (a *assessment) checkConsultSchool(ctx workflow.Context, in ConsultSchoolIn
 }
 
 func (a *assessment) consultSchool(ctx workflow.Context, in ConsultSchoolInput) {
-	a.consult(in.School, in.On)
+	a.consult(in.School, in.On, RequestedByLA)
 	a.step(ctx, StepRecord{Step: UpdateConsultSchool, On: in.On, Detail: in.School.Name})
 }
 

@@ -22,6 +22,11 @@ type vStep struct {
 }
 
 func vOK(on, name string, arg any) vStep { return vStep{on: on, name: name, arg: arg} }
+
+// vWaive records that reg 6(4) spares one kind of advice.
+func vWaive(on string, k statute.AdviceKind) vStep {
+	return vOK(on, UpdateAdviceNotNeeded, AdviceNotNeededInput{On: date(on), Kind: k, Reason: "advice from last year's review is enough; all agree"})
+}
 func vNo(on, name string, arg any, want string) vStep {
 	return vStep{on: on, name: name, arg: arg, want: want}
 }
@@ -64,15 +69,15 @@ const (
 	// Day 1 2026-01-05 throughout: 6 weeks 2026-02-16, 16 weeks 2026-04-27,
 	// 20 weeks 2026-05-25.
 	vDay1          = "2026-01-05"
-	vNotRequested  = "case EHC-0001 is at stage requested, and this step needs stage "
-	vNotAssessing  = "case EHC-0001 is at stage assessing, and this step needs stage "
-	vNotDrafting   = "case EHC-0001 is at stage drafting, and this step needs stage "
-	vNotDraftServd = "case EHC-0001 is at stage draft_served, and this step needs stage "
+	vNotRequested  = "case EHC-0001 is at stage \"deciding whether to assess\"; this step needs "
+	vNotAssessing  = "case EHC-0001 is at stage \"gathering advice\"; this step needs "
+	vNotDrafting   = "case EHC-0001 is at stage \"drafting the plan\"; this step needs "
+	vNotDraftServd = "case EHC-0001 is at stage \"draft plan served\"; this step needs "
 	vKinds         = `reg 6(1) kinds are family_views, educational, sensory_teacher, medical, psychological, social_care, preparing_adulthood, other`
 	vGrounds       = `one of school_closure, personal, away_from_area, missed_appointment`
 	vNotExcusable  = `it applies to decision_to_assess_due, decision_not_to_issue_due, final_plan_due or advice_due`
 	vRegsCited     = "(see reg 5(4), 8(2), 10(4), 13(3))"
-	vWithdrawnMsg  = "case EHC-0001 is closed (withdrawn on 2026-01-12): no further steps can be recorded"
+	vWithdrawnMsg  = "case EHC-0001 is closed (request withdrawn on 2026-01-12): no further steps can be recorded"
 	vFinalIssued   = "case EHC-0001 is closed: the final plan was already issued on 2026-04-02"
 )
 
@@ -101,19 +106,19 @@ var vScenarios = []vScenario{
 				"a reason for the withdrawal is required"),
 			// Steps out of order.
 			vNo("2026-01-12", UpdateDecideIssue, DecideIssueInput{On: date("2026-01-12"), Issue: true},
-				"cannot decide whether to issue a plan: "+vNotRequested+"assessing"),
+				"cannot decide whether to issue a plan: "+vNotRequested+`"gathering advice"`),
 			vNo("2026-01-12", UpdateRequestAdvice, RequestAdviceInput{On: date("2026-01-12"), Kind: statute.AdviceKindMedical, Provider: vPaeds},
-				"cannot request advice: "+vNotRequested+"assessing"),
+				"cannot request advice: "+vNotRequested+`"gathering advice"`),
 			vNo("2026-01-12", UpdateServeDraft, ServeDraftInput{On: date("2026-01-12")},
-				"cannot serve the draft plan: "+vNotRequested+"drafting"),
+				"cannot serve the draft plan: "+vNotRequested+`"drafting the plan"`),
 			vNo("2026-01-12", UpdateRecordComments, RecordCommentsInput{On: date("2026-01-12")},
-				"cannot record the family's comments: "+vNotRequested+"draft_served"),
+				"cannot record the family's comments: "+vNotRequested+`"draft plan served"`),
 			vNo("2026-01-12", UpdateConsultSchool, ConsultSchoolInput{On: date("2026-01-12"), School: vElm},
-				"cannot consult a school: "+vNotRequested+"draft_served"),
+				"cannot consult a school: "+vNotRequested+`"draft plan served"`),
 			vNo("2026-01-12", UpdateRecordConsultation, RecordConsultationInput{On: date("2026-01-12"), School: "Elm Academy", Agrees: true},
-				"cannot record a school's answer: "+vNotRequested+"draft_served"),
+				"cannot record a school's answer: "+vNotRequested+`"draft plan served"`),
 			vNo("2026-01-12", UpdateIssueFinalPlan, IssueFinalPlanInput{On: date("2026-01-12")},
-				"cannot issue the final plan: "+vNotRequested+"draft_served"),
+				"cannot issue the final plan: "+vNotRequested+`"draft plan served"`),
 			vNo("2026-01-12", UpdateRecordAdvice, RecordAdviceInput{On: date("2026-01-12"), ID: "medical-1"},
 				`case EHC-0001 has no advice request "medical-1" (requests: )`),
 		},
@@ -139,9 +144,9 @@ var vScenarios = []vScenario{
 		close: vOK("2026-01-12", UpdateDecideAssess, DecideAssessInput{On: date("2026-01-12"), Reason: "needs met from the school's resources"}),
 		closed: []vStep{
 			vNo("2026-01-12", UpdateDecideAssess, DecideAssessInput{On: date("2026-01-12"), Assess: true},
-				"case EHC-0001 is closed (not_assessed on 2026-01-12): no further steps can be recorded"),
+				"case EHC-0001 is closed (decided not to assess on 2026-01-12): no further steps can be recorded"),
 			vNo("2026-01-12", UpdateWithdraw, WithdrawInput{On: date("2026-01-12"), Reason: "family withdrew"},
-				"case EHC-0001 is closed (not_assessed on 2026-01-12): no further steps can be recorded"),
+				"case EHC-0001 is closed (decided not to assess on 2026-01-12): no further steps can be recorded"),
 		},
 		stage: StageNotAssessed,
 		sent: map[activities.Template]int{
@@ -154,17 +159,29 @@ var vScenarios = []vScenario{
 		steps: []vStep{
 			vOK("2026-01-26", UpdateDecideAssess, DecideAssessInput{On: date("2026-01-26"), Assess: true}),
 			vNo("2026-01-26", UpdateDecideAssess, DecideAssessInput{On: date("2026-01-26"), Assess: true},
-				"cannot decide whether to assess: "+vNotAssessing+"requested"),
+				"cannot decide whether to assess: "+vNotAssessing+`"deciding whether to assess"`),
 			vNo("2026-01-26", UpdateServeDraft, ServeDraftInput{On: date("2026-01-26")},
-				"cannot serve the draft plan: "+vNotAssessing+"drafting"),
+				"cannot serve the draft plan: "+vNotAssessing+`"drafting the plan"`),
 			vNo("2026-01-26", UpdateIssueFinalPlan, IssueFinalPlanInput{On: date("2026-01-26")},
-				"cannot issue the final plan: "+vNotAssessing+"draft_served"),
+				"cannot issue the final plan: "+vNotAssessing+`"draft plan served"`),
 			vNo("2026-01-26", UpdateDecideIssue, DecideIssueInput{On: date("2026-01-19"), Issue: true},
 				"date 2026-01-19 is before the decision to assess on 2026-01-26"),
 			vNo("2026-01-26", UpdateDecideIssue, DecideIssueInput{On: date("2026-01-26")},
 				"a reason for not issuing a plan (the family must be told it: reg 10(3)) is required"),
 			vNo("2026-01-26", UpdateDecideIssue, DecideIssueInput{On: date("2026-01-26"), Reason: "   "},
 				"a reason for not issuing a plan (the family must be told it: reg 10(3)) is required"),
+			// reg 6(1)(a)-(e) sought, or reg 6(4) recorded for the kind.
+			vNo("2026-01-26", UpdateDecideIssue, DecideIssueInput{On: date("2026-01-26"), Issue: true},
+				"the assessment has not sought family_views, educational, medical, psychological, social_care advice (reg 6(1)): request it (ehc request-advice), or record why reg 6(4) applies (ehc advice-not-needed --kind KIND --reason TEXT)"),
+			vNo("2026-01-26", UpdateAdviceNotNeeded, AdviceNotNeededInput{On: date("2026-01-26"), Kind: statute.AdviceKindMedical},
+				"a reason reg 6(4) applies (which advice was already obtained, and that the LA, its author and the family agree it is enough) is required"),
+			vNo("2026-01-26", UpdateAdviceNotNeeded, AdviceNotNeededInput{On: date("2026-01-26"), Kind: statute.AdviceKindOther, Reason: "x"},
+				"only the kinds reg 6(1)(a)-(e) requires (family_views, educational, medical, psychological, social_care) need a reg 6(4) reason; other is sought only where it applies"),
+			vWaive("2026-01-26", statute.AdviceKindMedical),
+			vNo("2026-01-26", UpdateAdviceNotNeeded, AdviceNotNeededInput{On: date("2026-01-26"), Kind: statute.AdviceKindMedical, Reason: "x"},
+				"medical advice was already recorded as not needed on 2026-01-26"),
+			vNo("2026-01-26", UpdateDecideIssue, DecideIssueInput{On: date("2026-01-26"), Issue: true},
+				"the assessment has not sought family_views, educational, psychological, social_care advice (reg 6(1)): request it (ehc request-advice), or record why reg 6(4) applies (ehc advice-not-needed --kind KIND --reason TEXT)"),
 			// Requesting advice.
 			vNo("2026-01-26", UpdateRequestAdvice, RequestAdviceInput{On: date("2026-01-26"), Kind: "dental", Provider: vPaeds},
 				`unknown advice kind "dental": `+vKinds),
@@ -228,9 +245,9 @@ var vScenarios = []vScenario{
 		close: vOK("2026-01-29", UpdateWithdraw, WithdrawInput{On: date("2026-01-29"), Reason: "the family moved to another area"}),
 		closed: []vStep{
 			vNo("2026-01-29", UpdateRecordAdvice, RecordAdviceInput{On: date("2026-01-29"), ID: "medical-1"},
-				"case EHC-0001 is closed (withdrawn on 2026-01-29): no further steps can be recorded"),
+				"case EHC-0001 is closed (request withdrawn on 2026-01-29): no further steps can be recorded"),
 			vNo("2026-01-29", UpdateRecordException, vExc("2026-01-29", "2026-01-28", "", statute.ExceptionPersonal, statute.AdviceDue, "medical-2"),
-				"case EHC-0001 is closed (withdrawn on 2026-01-29): no further steps can be recorded"),
+				"case EHC-0001 is closed (request withdrawn on 2026-01-29): no further steps can be recorded"),
 		},
 		stage: StageWithdrawn,
 		sent: map[activities.Template]int{
@@ -244,21 +261,24 @@ var vScenarios = []vScenario{
 		day1: vDay1,
 		steps: []vStep{
 			vOK("2026-01-26", UpdateDecideAssess, DecideAssessInput{On: date("2026-01-26"), Assess: true}),
+			vWaive("2026-01-26", statute.AdviceKindFamilyViews), vWaive("2026-01-26", statute.AdviceKindEducational),
+			vWaive("2026-01-26", statute.AdviceKindMedical), vWaive("2026-01-26", statute.AdviceKindPsychological),
+			vWaive("2026-01-26", statute.AdviceKindSocialCare),
 			vOK("2026-03-16", UpdateDecideIssue, DecideIssueInput{On: date("2026-03-16"), Issue: true}),
 			vNo("2026-03-16", UpdateIssueFinalPlan, IssueFinalPlanInput{On: date("2026-03-16")},
-				"cannot issue the final plan: "+vNotDrafting+"draft_served"),
+				"cannot issue the final plan: "+vNotDrafting+`"draft plan served"`),
 			vNo("2026-03-16", UpdateRecordComments, RecordCommentsInput{On: date("2026-03-16")},
-				"cannot record the family's comments: "+vNotDrafting+"draft_served"),
+				"cannot record the family's comments: "+vNotDrafting+`"draft plan served"`),
 			vNo("2026-03-16", UpdateConsultSchool, ConsultSchoolInput{On: date("2026-03-16"), School: vElm},
-				"cannot consult a school: "+vNotDrafting+"draft_served"),
+				"cannot consult a school: "+vNotDrafting+`"draft plan served"`),
 			vNo("2026-03-16", UpdateDecideIssue, DecideIssueInput{On: date("2026-03-16"), Issue: true},
-				"cannot decide whether to issue a plan: "+vNotDrafting+"assessing"),
+				"cannot decide whether to issue a plan: "+vNotDrafting+`"gathering advice"`),
 			vNo("2026-03-16", UpdateServeDraft, ServeDraftInput{On: date("2026-03-13")},
 				"date 2026-03-13 is before the decision to issue on 2026-03-16"),
 			// Draft served 2026-03-23: the family's 15 days end 2026-04-06.
 			vOK("2026-03-23", UpdateServeDraft, ServeDraftInput{On: date("2026-03-23")}),
 			vNo("2026-03-23", UpdateServeDraft, ServeDraftInput{On: date("2026-03-23")},
-				"cannot serve the draft plan: "+vNotDraftServd+"drafting"),
+				"cannot serve the draft plan: "+vNotDraftServd+`"drafting the plan"`),
 			vNo("2026-03-23", UpdateRecordConsultation, RecordConsultationInput{On: date("2026-03-23"), School: "Birch School"},
 				`"Birch School" has not been consulted on case EHC-0001`),
 			vNo("2026-03-23", UpdateConsultSchool, ConsultSchoolInput{On: date("2026-03-23"), School: Contact{Email: vBirch.Email}},
@@ -272,6 +292,8 @@ var vScenarios = []vScenario{
 			vNo("2026-03-30", UpdateIssueFinalPlan, IssueFinalPlanInput{On: date("2026-03-30"), School: "Elm Academy"},
 				"the family's 15 days to comment on the draft run until 2026-04-06 (reg 13(1)(a)): record their comments first, or issue the final plan after that date"),
 			vOK("2026-03-30", UpdateRecordComments, RecordCommentsInput{On: date("2026-03-30"), RequestedSchool: vElm}),
+			vNo("2026-03-31", UpdateIssueFinalPlan, IssueFinalPlanInput{On: date("2026-03-31"), School: "Oak Primary"},
+				`the plan cannot name "Oak Primary": it was not consulted on the draft (CFA s.39(3)); consulted: Elm Academy. Consult it first (ehc consult-school, for the LA's own choice)`),
 			vNo("2026-03-31", UpdateRecordComments, RecordCommentsInput{On: date("2026-03-31")},
 				"the family's comments were already recorded on 2026-03-30"),
 			vNo("2026-03-31", UpdateConsultSchool, ConsultSchoolInput{On: date("2026-03-31"), School: vElm},
@@ -309,6 +331,9 @@ var vScenarios = []vScenario{
 		day1: vDay1,
 		steps: []vStep{
 			vOK("2026-01-26", UpdateDecideAssess, DecideAssessInput{On: date("2026-01-26"), Assess: true}),
+			vWaive("2026-01-26", statute.AdviceKindFamilyViews), vWaive("2026-01-26", statute.AdviceKindEducational),
+			vWaive("2026-01-26", statute.AdviceKindMedical), vWaive("2026-01-26", statute.AdviceKindPsychological),
+			vWaive("2026-01-26", statute.AdviceKindSocialCare),
 			vOK("2026-03-16", UpdateDecideIssue, DecideIssueInput{On: date("2026-03-16"), Issue: true}),
 			vOK("2026-03-23", UpdateServeDraft, ServeDraftInput{On: date("2026-03-23")}),
 			// 2026-04-06 is the 15th day beginning with 2026-03-23: still theirs.

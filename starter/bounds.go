@@ -1,0 +1,54 @@
+package main
+
+import (
+	"errors"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/ehc-send/ehc/activities"
+	"github.com/ehc-send/ehc/statute"
+	"github.com/ehc-send/ehc/workflows"
+)
+
+// The bounds on what a person types are the workflow's own (workflows.Check*
+// and workflows.Max*): the CLI applies them to each flag, naming it, so a
+// value the case would refuse is refused here, before Temporal is dialled,
+// and the two cannot drift.
+
+// bounded applies one of the workflow's checks to a flag as it will be
+// sent (trimmed).
+func bounded(name, v string, check func(what, v string) error) error {
+	if err := check("--"+name, strings.TrimSpace(v)); err != nil {
+		return &usageError{msg: err.Error()}
+	}
+	return nil
+}
+
+// requiredBounded is a required flag within its bound.
+func requiredBounded(name, v string, check func(what, v string) error) error {
+	if err := required(name, v); err != nil {
+		return err
+	}
+	return bounded(name, v, check)
+}
+
+// childAge refuses a date of birth that does not make the child 0 to
+// workflows.MaxChildAge on Day 1 (--received).
+func childAge(dob, received statute.Date) error {
+	if err := workflows.CheckChildAge("--child-dob", dob, received); err != nil {
+		return &usageError{msg: err.Error()}
+	}
+	return nil
+}
+
+// emailRefusal is what checkEmail says of an address activities.CheckEmail
+// refused (err): too long, without a real domain, or not an address at all.
+func emailRefusal(name, v string, err error) error {
+	if n := utf8.RuneCountInString(v); n > workflows.MaxEmail {
+		return usagef("--%s is %d characters; the limit is %d", name, n, workflows.MaxEmail)
+	}
+	if errors.Is(err, activities.ErrEmailDomain) {
+		return usagef("--%s %q is not an email address: the domain needs a dot and a top-level domain of 2 or more letters, like name@example.org", name, v)
+	}
+	return usagef("--%s %q is not an email address", name, v)
+}

@@ -1,0 +1,141 @@
+package workflows
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/ehc-send/ehc/activities"
+	"github.com/ehc-send/ehc/statute"
+)
+
+// lateEntryChange guards how a case now begins: the steps already taken
+// applied before any alarm, alarms whose moment passed before the case was
+// entered not sent, steps held until the case's first register write and
+// letters are out, a reference another case holds refused, and the
+// partners told (reg 4(2), 5(2), 10(3)). Runs that began before it replay
+// as they ran.
+const lateEntryChange = "late-entry"
+
+// PastStep is one step already taken before the case was entered: the
+// update it would have been and that update's input, as JSON. It goes
+// through the same validator and handler as the live step, so the same
+// rules hold, but sends no letter: the family and advisers had those from
+// whoever ran the case before.
+type PastStep struct {
+	Update string          `json:"update"`
+	Input  json.RawMessage `json:"input"`
+}
+
+// pastStep applies one past step: the same bounds and validator as the live
+// update, then its handler.
+type pastStep func(ctx workflow.Context, raw json.RawMessage) error
+
+// applyHistory takes the steps already taken, oldest first. The caller
+// has checked them on a dry run, so none fails here.
+func (a *assessment) applyHistory(ctx workflow.Context) error {
+	a.entering = true
+	defer func() { a.entering = false }()
+	for i, p := range a.In.History {
+		apply, ok := a.past[p.Update]
+		if !ok {
+			return fmt.Errorf("step %d of the history: %q is not a step (steps: decide-assess, request-advice, record-advice, ...)", i+1, p.Update)
+		}
+		if err := apply(ctx, p.Input); err != nil {
+			return fmt.Errorf("step %d of the history (%s): %w", i+1, p.Update, err)
+		}
+	}
+	return nil
+}
+
+// checkHistory runs the history on a scratch case that records nothing and
+// sends nothing, so a bad history fails the start before anything happens.
+func checkHistory(ctx workflow.Context, in AssessmentInput) error {
+	if len(in.History) == 0 {
+		return nil
+	}
+	if len(in.History) > MaxHistorySteps {
+		return fmt.Errorf("the history has %d steps; the limit is %d", len(in.History), MaxHistorySteps)
+	}
+	b := newAssessment(in)
+	b.dryRun = true
+	b.past = map[string]pastStep{}
+	b.handlers(ctx, func(name string, p pastStep) { b.past[name] = p })
+	return b.applyHistory(ctx)
+}
+
+// MaxHistorySteps bounds a history: a case has a dozen steps, an unusual
+// one a few dozen.
+const MaxHistorySteps = 200
+
+// enter settles what a case entered after the fact owes. An alarm whose
+// moment passed before the case was entered is not sent as if it were new:
+// staff get one summary of where each limit stands, and the family an
+// acknowledgement with the real dates and one letter for each limit
+// already missed (never one saying late what was done on time).
+func (a *assessment) enter(ctx workflow.Context) {
+	now, today := a.now(ctx), a.today(ctx)
+	passed := false
+	var missed []*deadline
+	for _, d := range a.Deadlines {
+		if !d.open() {
+			continue
+		}
+		for al := d.alarmAt(d.Fired, a.Policy); al.Kind != alarmNone && !al.Date.At(alarmHour).After(now); al = d.alarmAt(d.Fired, a.Policy) {
+			d.Fired++
+			passed = true
+		}
+		if today.After(d.Due) && d.statutory() {
+			missed = append(missed, d)
+		}
+	}
+	tt := statute.Compute(a.In.Received, statute.Steps{})
+	facts := activities.Facts{Timetable: &tt}
+	late := passed || len(a.In.History) > 0
+	if late {
+		facts.Limits = a.limitFacts(today)
+	}
+	a.tellFamily(ctx, activities.FamilyRequestReceived, "1", facts)
+	if !late {
+		// reg 4(2): partners hear of a request as it arrives; one entered
+		// after the fact was told of by whoever ran it then.
+		a.tellPartners(ctx, activities.PartnerRequestReceived, activities.Facts{Timetable: &tt},
+			activities.RoleSchool, activities.RoleHealth, activities.RoleSocialCare)
+		return
+	}
+	for _, d := range missed {
+		f := a.missedFacts(ctx, d)
+		if d.Chase == chaseAdvice {
+			f.AdviceKind = a.adviceByID(d.AdviceID).Kind
+			a.tellFamily(ctx, activities.FamilyAdviceOverdue, d.Key, f)
+			continue
+		}
+		a.tellFamily(ctx, activities.FamilyDeadlineMissed, d.Key, f)
+	}
+	a.send(ctx, activities.StaffCaseEntered, "1", a.caseworker(), a.manager(), facts)
+}
+
+// limitFacts is where each statutory limit stands today, for a case
+// entered after the fact: Day-1 limits and advice, in the case's order.
+func (a *assessment) limitFacts(today statute.Date) []activities.LimitFact {
+	var out []activities.LimitFact
+	for _, d := range a.Deadlines {
+		if !d.statutory() || (d.Closed && d.MetOn.IsZero()) {
+			continue
+		}
+		what := d.Name.Title()
+		if d.AdviceID != "" {
+			what = a.adviceByID(d.AdviceID).Kind.Title()
+		}
+		l := activities.LimitFact{What: what, Regulation: d.Name.Regulation(), Due: d.Due, MetOn: d.MetOn}
+		switch {
+		case !d.MetOn.IsZero() && d.MetOn.After(d.Due):
+			l.DaysLate = d.MetOn.DaysSince(d.Due)
+		case d.MetOn.IsZero() && today.After(d.Due):
+			l.DaysOverdue = today.DaysSince(d.Due)
+		}
+		out = append(out, l)
+	}
+	return out
+}
