@@ -117,7 +117,7 @@ func (n Notification) Validate() error {
 	// statutory notice that never reached someone.
 	for _, list := range [][]Recipient{n.To, n.Cc} {
 		for _, r := range list {
-			if err := CheckEmail(r.Email); err != nil {
+			if err := checkDeliverable(r.Email); err != nil {
 				return fmt.Errorf("notification %s (%s): %s recipient: %w", n.Key, n.Template, r.Role, err)
 			}
 		}
@@ -153,6 +153,19 @@ func CheckEmail(s string) error {
 	}
 	if !register.RealEmailDomain(s[strings.LastIndexByte(s, '@')+1:]) {
 		return fmt.Errorf("email address %q has %w", MaskEmail(s), ErrEmailDomain)
+	}
+	return nil
+}
+
+// checkDeliverable is the rule at delivery: a bare address. It is looser
+// than CheckEmail, which judges what a person types, so a case begun under
+// an older rule still has its letters sent.
+func checkDeliverable(s string) error {
+	if s == "" {
+		return errors.New("no email address")
+	}
+	if a, err := mail.ParseAddress(s); err != nil || a.Address != s {
+		return fmt.Errorf("email address %q is not a bare address", MaskEmail(s))
 	}
 	return nil
 }

@@ -33,8 +33,8 @@ type CaseEvent struct {
 // that a late retry of an older event never overwrites a newer state.
 type Snapshot struct {
 	Seq                   int            `json:"seq"`
-	FirstRun              string         `json:"first_run,omitzero"` // the workflow run that owns the case's row
-	NamedSchool           string         `json:"named_school,omitzero"`
+	FirstRun              string         `json:"first_run,omitzero"`    // the workflow run that owns the case's row
+	NamedSchool           string         `json:"named_school,omitzero"` // kept in case_people: the child's placement
 	Stage                 string         `json:"stage"`
 	Requester             string         `json:"requester"`
 	Caseworker            string         `json:"caseworker"`

@@ -42,7 +42,7 @@ func (s *Store) Record(ctx context.Context, e CaseEvent) (bool, error) {
 			if err := upsertCase(ctx, tx, e.CaseRef, e.Case); err != nil {
 				return err
 			}
-			if err := sameCase(ctx, tx, e.CaseRef, e.Case.FirstRun); err != nil {
+			if err := sameCase(ctx, tx, e.CaseRef, e.Case.FirstRun, e.Case.Seq); err != nil {
 				return err
 			}
 		}
@@ -52,6 +52,11 @@ func (s *Store) Record(ctx context.Context, e CaseEvent) (bool, error) {
 				values ($1, $2, $3, $4, $5, $6, $7) on conflict (case_ref) do nothing`,
 				e.CaseRef, p.ChildName, dateArg(p.ChildDOB), p.FamilyName, p.FamilyEmail, p.SchoolName, p.SchoolEmail); err != nil {
 				return fmt.Errorf("recording the people on case %s: %w", e.CaseRef, err)
+			}
+		}
+		if e.Case.NamedSchool != "" { // the child's placement: with the people, erased with them
+			if _, err := tx.Exec(ctx, `update case_people set named_school = $2 where case_ref = $1`, e.CaseRef, e.Case.NamedSchool); err != nil {
+				return fmt.Errorf("recording the named school on case %s: %w", e.CaseRef, err)
 			}
 		}
 		for _, a := range e.Case.Advice {
@@ -87,7 +92,10 @@ func (s *Store) Record(ctx context.Context, e CaseEvent) (bool, error) {
 
 // sameCase refuses an event from a run other than the one that owns the
 // case's row, or from a reference that differs from the row's only in case.
-func sameCase(ctx context.Context, tx pgx.Tx, ref, run string) error {
+// A row written before runs were kept belongs to whichever run writes to it
+// next, except a run's first event: that is a new case, and the row is not
+// its own.
+func sameCase(ctx context.Context, tx pgx.Tx, ref, run string, seq int) error {
 	var owner string
 	var ownerRun *string
 	var stage string
@@ -100,7 +108,7 @@ func sameCase(ctx context.Context, tx pgx.Tx, ref, run string) error {
 	switch {
 	case owner != ref:
 		return fmt.Errorf("%w: %s is case %s", ErrReferenceTaken, ref, owner)
-	case run != "" && ownerRun != nil && *ownerRun != run:
+	case run != "" && (ownerRun != nil && *ownerRun != run || ownerRun == nil && seq == 1):
 		how := "is open (" + stage + ")"
 		if closed != nil {
 			how = fmt.Sprintf("ended on %s (%s)", closed.Format(time.DateOnly), stage)
@@ -118,8 +126,8 @@ func upsertCase(ctx context.Context, tx pgx.Tx, ref string, c Snapshot) error {
 	_, err := tx.Exec(ctx, `insert into cases (case_ref, stage, requester, caseworker, day1,
 			decision_to_assess_due, decision_not_to_issue_due, final_plan_due, draft_comments_end,
 			decided_to_assess_on, assess, decided_to_issue_on, issue, draft_served_on, final_plan_on,
-			closed_on, next_deadline, overdue, exception_regs, has_exception, seq, first_run, named_school, updated_at)
-		values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, now())
+			closed_on, next_deadline, overdue, exception_regs, has_exception, seq, first_run, updated_at)
+		values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, now())
 		on conflict (case_ref) do update set
 			stage = excluded.stage, requester = excluded.requester, caseworker = excluded.caseworker,
 			day1 = excluded.day1, decision_to_assess_due = excluded.decision_to_assess_due,
@@ -129,14 +137,13 @@ func upsertCase(ctx context.Context, tx pgx.Tx, ref string, c Snapshot) error {
 			draft_served_on = excluded.draft_served_on, final_plan_on = excluded.final_plan_on,
 			closed_on = excluded.closed_on, next_deadline = excluded.next_deadline, overdue = excluded.overdue,
 			exception_regs = excluded.exception_regs, has_exception = excluded.has_exception,
-			seq = excluded.seq, first_run = coalesce(cases.first_run, excluded.first_run),
-			named_school = excluded.named_school, updated_at = now()
+			seq = excluded.seq, first_run = coalesce(cases.first_run, excluded.first_run), updated_at = now()
 		where cases.seq < excluded.seq
 			and (cases.first_run is null or excluded.first_run is null or cases.first_run = excluded.first_run)`,
 		ref, c.Stage, c.Requester, c.Caseworker, dateArg(c.Day1),
 		dateArg(c.DecisionToAssessDue), dateArg(c.DecisionNotToIssueDue), dateArg(c.FinalPlanDue), dateArg(c.DraftCommentsEnd),
 		dateArg(c.DecidedToAssessOn), c.Assess, dateArg(c.DecidedToIssueOn), c.Issue, dateArg(c.DraftServedOn), dateArg(c.FinalPlanOn),
-		dateArg(c.ClosedOn), dateArg(c.NextDeadline), c.Overdue, regs, c.HasException, c.Seq, textArg(c.FirstRun), textArg(c.NamedSchool))
+		dateArg(c.ClosedOn), dateArg(c.NextDeadline), c.Overdue, regs, c.HasException, c.Seq, textArg(c.FirstRun))
 	if pgErr := (*pgconn.PgError)(nil); errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == "cases_ref_ci" {
 		return fmt.Errorf("%w: %s differs only in case from a reference the register holds", ErrReferenceTaken, ref)
 	}

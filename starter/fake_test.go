@@ -110,7 +110,9 @@ func (f *fakeClient) QueryWorkflow(_ context.Context, id, runID, query string, _
 	if f.queryErr != nil {
 		return nil, f.queryErr
 	}
-	return jsonValue{f.status}, nil
+	st := f.status
+	st.Settled = st.Settled || f.started // a case started through the fake is set up at once
+	return jsonValue{st}, nil
 }
 
 func (f *fakeClient) DescribeWorkflowExecution(_ context.Context, id, runID string) (*workflowservice.DescribeWorkflowExecutionResponse, error) {

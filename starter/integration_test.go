@@ -242,7 +242,7 @@ func TestIntegrationCaseToFinalPlan(t *testing.T) {
 		"family.request_received", "partner.request_received",
 	})
 	var stage, finalOn, school string
-	if err := store.Pool.QueryRow(context.Background(), `select stage, final_plan_on::text, named_school from cases where case_ref = $1`, ref).Scan(&stage, &finalOn, &school); err != nil || stage != "final_plan_issued" || finalOn != day(0) || school != "Elm Academy" {
+	if err := store.Pool.QueryRow(context.Background(), `select stage, final_plan_on::text, named_school from cases join case_people using (case_ref) where case_ref = $1`, ref).Scan(&stage, &finalOn, &school); err != nil || stage != "final_plan_issued" || finalOn != day(0) || school != "Elm Academy" {
 		t.Errorf("register case: %s %s %q %v", stage, finalOn, school, err)
 	}
 }

@@ -48,11 +48,7 @@ func alreadyStarted(ctx context.Context, c client.Client, cfg config.Config, ref
 	qctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if st, err := queryStatus(qctx, c, cfg, ref); err == nil {
-		closed := statute.Date{}
-		if st.Stage.Closed() {
-			closed = st.Today // a closed case's status is judged at its closing date
-		}
-		return referenceUsed(ref, st.Stage, st.Day1, closed)
+		return referenceUsed(ref, st.Stage, st.Day1, st.ClosedOn)
 	}
 	return fmt.Errorf("case %s already had an assessment (see: ehc status %s); a new request for the same child needs a new reference", ref, ref)
 }
@@ -72,7 +68,11 @@ func settled(ctx context.Context, c client.Client, cfg config.Config, ref string
 		switch info.GetStatus() {
 		case enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING:
 			if d.GetPendingWorkflowTask() == nil && info.GetHistoryLength() > 3 {
-				return false, nil // its first task is done: the case is in its true state
+				// Its first task is done; the case is settled once its first
+				// record is written (a reference another case holds fails it).
+				if st, err := queryStatus(ctx, c, cfg, ref); err == nil && st.Settled {
+					return false, nil
+				}
 			}
 		case enumspb.WORKFLOW_EXECUTION_STATUS_FAILED:
 			err := run.Get(ctx, nil)

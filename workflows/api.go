@@ -297,6 +297,8 @@ type CaseStatus struct {
 	Requester             Requester              `json:"requester"`
 	Day1                  statute.Date           `json:"day1"`
 	Today                 statute.Date           `json:"today"`
+	ClosedOn              statute.Date           `json:"closed_on,omitzero"` // the date the closing step took effect
+	Settled               bool                   `json:"settled"`            // the first record and letters are out: steps are taken
 	DecisionToAssessDue   statute.Date           `json:"decision_to_assess_due"`
 	DecisionNotToIssueDue statute.Date           `json:"decision_not_to_issue_due"`
 	FinalPlanDue          statute.Date           `json:"final_plan_due"`

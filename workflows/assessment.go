@@ -129,7 +129,7 @@ func Assessment(ctx workflow.Context, in AssessmentInput) (AssessmentResult, err
 		if a.taken != nil {
 			return AssessmentResult{}, temporal.NewNonRetryableApplicationError(a.taken.Error(), activities.ReferenceTaken, nil)
 		}
-		if err := a.applyHistory(ctx); err != nil {
+		if err := a.applyHistory(ctx, false); err != nil {
 			return AssessmentResult{}, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidStart", nil)
 		}
 		a.enter(ctx)

@@ -197,7 +197,8 @@ func checkBounds(in any) error {
 // it began: no bounds, and the bare-address email rule of the time. So a
 // case already running with, say, a name longer than today's limit or an
 // address at a@b does not fail when a worker replays it. Steps need no
-// guard: Temporal does not run update validators on replay.
+// guard: Temporal does not run update validators on replay, and a history's
+// steps are judged once, in a side effect (checkHistory).
 const boundsChange = "input-bounds"
 
 // startEmailRule is the email rule a start is judged by: activities.CheckEmail,

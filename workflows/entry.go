@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"go.temporal.io/sdk/workflow"
@@ -28,13 +29,13 @@ type PastStep struct {
 	Input  json.RawMessage `json:"input"`
 }
 
-// pastStep applies one past step: the same bounds and validator as the live
-// update, then its handler.
-type pastStep func(ctx workflow.Context, raw json.RawMessage) error
+// pastStep applies one past step: with check, the same bounds and validator
+// as the live update first, then its handler.
+type pastStep func(ctx workflow.Context, raw json.RawMessage, check bool) error
 
-// applyHistory takes the steps already taken, oldest first. The caller
-// has checked them on a dry run, so none fails here.
-func (a *assessment) applyHistory(ctx workflow.Context) error {
+// applyHistory takes the steps already taken, oldest first, checking each
+// when check is set (the dry run) and trusting that verdict otherwise.
+func (a *assessment) applyHistory(ctx workflow.Context, check bool) error {
 	a.entering = true
 	defer func() { a.entering = false }()
 	for i, p := range a.In.History {
@@ -42,7 +43,7 @@ func (a *assessment) applyHistory(ctx workflow.Context) error {
 		if !ok {
 			return fmt.Errorf("step %d of the history: %q is not a step (steps: decide-assess, request-advice, record-advice, ...)", i+1, p.Update)
 		}
-		if err := apply(ctx, p.Input); err != nil {
+		if err := apply(ctx, p.Input, check); err != nil {
 			return fmt.Errorf("step %d of the history (%s): %w", i+1, p.Update, err)
 		}
 	}
@@ -51,18 +52,33 @@ func (a *assessment) applyHistory(ctx workflow.Context) error {
 
 // checkHistory runs the history on a scratch case that records nothing and
 // sends nothing, so a bad history fails the start before anything happens.
+// The verdict is recorded once (a side effect): a later change to a rule
+// must not make a case entered under the old one fail on replay.
 func checkHistory(ctx workflow.Context, in AssessmentInput) error {
 	if len(in.History) == 0 {
 		return nil
 	}
-	if len(in.History) > MaxHistorySteps {
-		return fmt.Errorf("the history has %d steps; the limit is %d", len(in.History), MaxHistorySteps)
+	var verdict string
+	enc := workflow.SideEffect(ctx, func(ctx workflow.Context) any {
+		if len(in.History) > MaxHistorySteps {
+			return fmt.Sprintf("the history has %d steps; the limit is %d", len(in.History), MaxHistorySteps)
+		}
+		b := newAssessment(in)
+		b.dryRun = true
+		b.past = map[string]pastStep{}
+		b.handlers(ctx, func(name string, p pastStep) { b.past[name] = p })
+		if err := b.applyHistory(ctx, true); err != nil {
+			return err.Error()
+		}
+		return ""
+	})
+	if err := enc.Get(&verdict); err != nil {
+		return err
 	}
-	b := newAssessment(in)
-	b.dryRun = true
-	b.past = map[string]pastStep{}
-	b.handlers(ctx, func(name string, p pastStep) { b.past[name] = p })
-	return b.applyHistory(ctx)
+	if verdict != "" {
+		return errors.New(verdict)
+	}
+	return nil
 }
 
 // MaxHistorySteps bounds a history: a case has a dozen steps, an unusual
@@ -86,7 +102,9 @@ func (a *assessment) enter(ctx workflow.Context) {
 			d.Fired++
 			passed = true
 		}
-		if today.After(d.Due) && d.statutory() {
+		// Missed, and the alarm that would have told the family has passed
+		// (before it, that alarm still fires and tells them itself).
+		if d.Fired > len(d.leads(a.Policy)) && d.statutory() {
 			missed = append(missed, d)
 		}
 	}
@@ -95,6 +113,14 @@ func (a *assessment) enter(ctx workflow.Context) {
 	late := passed || len(a.In.History) > 0
 	if late {
 		facts.Limits = a.limitFacts(today)
+	}
+	if a.Stage.Closed() {
+		// Entered already closed, for the record: nothing is owed to the
+		// family now, and staff hear where it stood, if anything is left.
+		if len(facts.Limits) > 0 {
+			a.send(ctx, activities.StaffCaseEntered, "1", a.caseworker(), a.manager(), facts)
+		}
+		return
 	}
 	a.tellFamily(ctx, activities.FamilyRequestReceived, "1", facts)
 	if !late {

@@ -180,3 +180,36 @@ func TestLostNoticeIsLoud(t *testing.T) {
 		t.Error("the EhcDeliveryProblem search attribute was never set")
 	}
 }
+
+// Entered at 08:00 the day after a limit: the alarm that tells the family
+// has not passed, so it tells them at 09:00, once; entry does not as well.
+func TestCaseEnteredBeforeTheMissedAlarm(t *testing.T) {
+	h := newHarness(t, "2026-06-01")
+	h.start = date("2026-07-14").At(8) // 6 weeks were 2026-07-13
+	h.env.SetStartTime(h.start)
+	h.step("2026-07-15", UpdateWithdraw, WithdrawInput{On: date("2026-07-15"), Reason: "family withdrew"})
+	h.run()
+	assertLines(t, sorted(h.rec.lines()), []string{
+		"2026-07-14 family.deadline_missed family",
+		"2026-07-14 family.request_received family",
+		"2026-07-14 staff.case_entered caseworker,manager",
+		"2026-07-14 staff.deadline_missed caseworker,manager",
+		"2026-07-15 family.withdrawn family",
+	})
+}
+
+// A history that ends the case (here, withdrawn) enters it for the record:
+// nothing to the family, no partner notices, and no summary when no limit
+// is left to report.
+func TestCaseEnteredClosed(t *testing.T) {
+	h := newHarness(t, "2026-06-01")
+	h.enteredOn("2026-12-01")
+	h.in.History = []PastStep{past(t, UpdateWithdraw, WithdrawInput{On: date("2026-06-20"), Reason: "family withdrew"})}
+	res := h.run()
+	if res.Stage != StageWithdrawn || len(h.rec.lines()) != 0 {
+		t.Errorf("result %+v; letters %q", res, h.rec.lines())
+	}
+	if steps := h.reg.of("step"); len(steps) != 2 || steps[1] != "2026-06-20 withdraw" {
+		t.Errorf("register: %q", steps)
+	}
+}

@@ -54,7 +54,7 @@ func (a *assessment) status(ctx workflow.Context) CaseStatus {
 	tt := a.timetable()
 	s := CaseStatus{
 		CaseRef: a.In.CaseRef, Stage: a.Stage, Caseworker: a.In.Caseworker, Requester: a.In.Requester,
-		Day1: a.In.Received, Today: a.today(ctx),
+		Day1: a.In.Received, Today: a.today(ctx), ClosedOn: a.ClosedOn, Settled: a.ready,
 		DecisionToAssessDue: tt.DecisionToAssessDue, DecisionNotToIssueDue: tt.DecisionNotToIssueDue,
 		FinalPlanDue: tt.FinalPlanDue, DraftCommentsEnd: tt.DraftCommentsEnd,
 		CommentsOn: a.CommentsOn, CommentsLateDays: a.CommentsLate, NamedSchool: a.NamedSchool,
