@@ -31,9 +31,10 @@ func AdviceRequest(ctx workflow.Context, in AdviceRequestInput) (AdviceResult, e
 	}
 	tell := func(tmpl activities.Template, subject string, cc []activities.Recipient, f activities.Facts) {
 		f.AdviceKind, f.AdviceID, f.Deadline, f.Due = in.Kind, in.ID, statute.AdviceDue, d.Due
-		send(ctx, &sending, activities.Notification{Facts: f, Envelope: activities.Envelope{
+		n := activities.Notification{Facts: f, Envelope: activities.Envelope{
 			Key:     fmt.Sprintf("%s/%s/%s/%s", in.CaseRef, tmpl, in.ID, subject),
-			CaseRef: in.CaseRef, Template: tmpl, On: in.Clock.today(ctx), To: adviser, Cc: cc, Caseworker: staff[0]}}, nil)
+			CaseRef: in.CaseRef, Template: tmpl, On: in.Clock.today(ctx), To: adviser, Cc: cc, Caseworker: staff[0]}}
+		send(ctx, &sending, n, func(ctx workflow.Context, err error) { tellCaseLost(ctx, n, err) })
 	}
 	if in.Entered {
 		// Requested before the case was entered: the letter went then, and
@@ -120,5 +121,17 @@ func (a *assessment) startAdvice(ctx workflow.Context, r *adviceRequest, entered
 func (a *assessment) signalAdvice(ctx workflow.Context, r *adviceRequest, on statute.Date) {
 	if err := r.child.SignalChildWorkflow(ctx, AdviceReceivedSignal, AdviceReceived{On: on}).Get(ctx, nil); err != nil {
 		workflow.GetLogger(ctx).Warn("advice request not told of receipt", "advice", r.ID, "error", err)
+	}
+}
+
+// tellCaseLost tells the case that one of this child's letters is lost for
+// good, so it is on the case and the staff are alerted (lostNoticeChange).
+func tellCaseLost(ctx workflow.Context, n activities.Notification, err error) {
+	parent := workflow.GetInfo(ctx).ParentWorkflowExecution
+	if parent == nil || workflow.GetVersion(ctx, lostNoticeChange, workflow.DefaultVersion, 1) < 1 {
+		return
+	}
+	if err := workflow.SignalExternalWorkflow(ctx, parent.ID, "", DeliveryFailedSignal, lostProblem(ctx, n, err)).Get(ctx, nil); err != nil {
+		workflow.GetLogger(ctx).Warn("the case was not told of a lost advice letter", "key", n.Key, "error", err)
 	}
 }

@@ -122,6 +122,7 @@ func Assessment(ctx workflow.Context, in AssessmentInput) (AssessmentResult, err
 		a.tellFamily(ctx, activities.FamilyRequestReceived, "1", activities.Facts{Timetable: &tt})
 	} else {
 		a.partners = true
+		a.hearLostAdvice(ctx)
 		if err := checkHistory(ctx, in); err != nil {
 			return AssessmentResult{}, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidStart", nil)
 		}

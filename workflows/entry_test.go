@@ -213,3 +213,23 @@ func TestCaseEnteredClosed(t *testing.T) {
 		t.Errorf("register: %q", steps)
 	}
 }
+
+// A letter an advice child loses for good is on the case too: the adviser
+// never had the request, and the caseworker is told to reach them.
+func TestLostAdviceLetterIsOnTheCase(t *testing.T) {
+	h := newHarness(t, "2026-01-05")
+	h.rec.refuse = activities.AdviserRequest
+	h.step("2026-01-12", UpdateDecideAssess, DecideAssessInput{On: date("2026-01-12"), Assess: true})
+	h.step("2026-01-12", UpdateRequestAdvice, RequestAdviceInput{On: date("2026-01-12"), Kind: statute.AdviceKindMedical,
+		Provider: Contact{Name: "Paediatrics", Email: "paeds@nhs.example.org"}})
+	after := h.snapshot("2026-01-13")
+	h.step("2026-01-14", UpdateWithdraw, WithdrawInput{On: date("2026-01-14"), Reason: "family withdrew"})
+	h.run()
+	if len(after.DeliveryProblems) != 1 || after.DeliveryProblems[0].Template != activities.AdviserRequest ||
+		after.DeliveryProblems[0].To.String() != "adviser" {
+		t.Errorf("status delivery problems: %+v", after.DeliveryProblems)
+	}
+	if alerts := h.rec.find(activities.StaffDeliveryFailed); len(alerts) != 1 || !strings.Contains(alerts[0].Subject, "request for advice, to the adviser") {
+		t.Errorf("alerts: %+v", alerts)
+	}
+}

@@ -77,23 +77,52 @@ func (a *assessment) lost(n activities.Notification) func(workflow.Context, erro
 		if workflow.GetVersion(ctx, lostNoticeChange, workflow.DefaultVersion, 1) < 1 {
 			return
 		}
-		var to activities.Roles
-		for _, r := range n.To {
-			to = append(to, r.Role)
-		}
-		reason := "it could not be sent after a day of retries"
-		if appErr := (*temporal.ApplicationError)(nil); errors.As(err, &appErr) && appErr.Message() != "" {
-			reason = appErr.Message()
-		}
-		today := a.today(ctx)
-		a.Problems = append(a.Problems, DeliveryProblem{Key: n.Key, Template: n.Template, To: to, On: today, Error: reason})
-		a.record(ctx, register.KindDeliveryFailed, string(n.Template), today, map[string]any{"key": n.Key, "to": to.String()})
-		if n.Template != activities.StaffDeliveryFailed {
-			a.send(ctx, activities.StaffDeliveryFailed, "lost/"+n.Key, a.caseworker(), a.manager(),
-				activities.Facts{Notice: n.Template, NoticeTo: to, Reason: reason})
-		}
-		a.changed++ // the main loop republishes: the UI shows the problem
+		a.problem(ctx, lostProblem(ctx, n, err))
 	}
+}
+
+// lostProblem describes a notification lost for good, dated today on clock.
+func lostProblem(ctx workflow.Context, n activities.Notification, err error) DeliveryProblem {
+	var to activities.Roles
+	for _, r := range n.To {
+		to = append(to, r.Role)
+	}
+	reason := "it could not be sent after a day of retries"
+	if appErr := (*temporal.ApplicationError)(nil); errors.As(err, &appErr) && appErr.Message() != "" {
+		reason = appErr.Message()
+	}
+	return DeliveryProblem{Key: n.Key, Template: n.Template, To: to, On: n.On, Error: reason}
+}
+
+// problem puts a lost notification on the case and alerts the staff.
+func (a *assessment) problem(ctx workflow.Context, p DeliveryProblem) {
+	today := a.today(ctx)
+	p.On = today
+	a.Problems = append(a.Problems, p)
+	a.record(ctx, register.KindDeliveryFailed, string(p.Template), today, map[string]any{"key": p.Key, "to": p.To.String()})
+	if p.Template != activities.StaffDeliveryFailed {
+		a.send(ctx, activities.StaffDeliveryFailed, "lost/"+p.Key, a.caseworker(), a.manager(),
+			activities.Facts{Notice: p.Template, NoticeTo: p.To, Reason: p.Error})
+	}
+	a.changed++ // the main loop republishes: the UI shows the problem
+}
+
+// DeliveryFailedSignal is what an advice child sends its case when one of
+// its letters is lost for good, so the case shows it as its own.
+const DeliveryFailedSignal = "delivery-failed"
+
+// hearLostAdvice takes the advice children's lost letters onto the case.
+func (a *assessment) hearLostAdvice(ctx workflow.Context) {
+	ch := workflow.GetSignalChannel(ctx, DeliveryFailedSignal)
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		for {
+			var p DeliveryProblem
+			if !ch.Receive(ctx, &p) {
+				return
+			}
+			a.problem(ctx, p)
+		}
+	})
 }
 
 func (a *assessment) family() []activities.Recipient {
