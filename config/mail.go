@@ -20,6 +20,10 @@ type Mail struct {
 	Templates      map[string]string // notification template -> SendGrid dynamic template ID
 	WebhookKey     string            // Event Webhook verification key (base64); empty: no webhook
 	WebhookAddr    string            // where the worker listens for the Event Webhook
+	// LogOnly lets a worker with no mail service write letters to the
+	// outbox and its log only ("logged"); without it such a worker refuses
+	// to start outside demonstration mode, so no letter is silently unsent.
+	LogOnly bool
 }
 
 const (
@@ -32,6 +36,7 @@ const (
 	envSendGridTemplate = "EHC_SENDGRID_TEMPLATES"
 	envWebhookKey       = "EHC_SENDGRID_WEBHOOK_KEY"
 	envWebhookAddr      = "EHC_WEBHOOK_ADDR"
+	envMailLogOnly      = "EHC_MAIL_LOG_ONLY"
 )
 
 var mailSettings = []Setting{
@@ -44,6 +49,7 @@ var mailSettings = []Setting{
 	{envSendGridTemplate, "sendgrid-templates", "", "dynamic template IDs, `template=d-id,...` (the built-in wording otherwise)"},
 	{envWebhookKey, "sendgrid-webhook-key", "", "Event Webhook verification `key` (base64); set to receive delivery events"},
 	{envWebhookAddr, "webhook-addr", "127.0.0.1:8089", "`host:port` the worker serves SendGrid's Event Webhook on (/sendgrid/events)"},
+	{envMailLogOnly, "mail-log-only", "false", "with no SENDGRID_API_KEY, write letters to the outbox and the worker's log only (`bool`); without it, such a worker refuses to start outside demo mode"},
 }
 
 func defaultMail() Mail {
@@ -62,6 +68,7 @@ func (r *resolver) mail() Mail {
 		Templates:      r.templates(envSendGridTemplate),
 		WebhookKey:     r.str(envWebhookKey),
 		WebhookAddr:    r.str(envWebhookAddr),
+		LogOnly:        r.boolean(envMailLogOnly),
 	}
 	if a, err := mail.ParseAddress(m.From); err != nil || a.Address == "" {
 		r.fail(envMailFrom, "%q is not \"Name <address>\" or an address", m.From)

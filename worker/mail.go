@@ -18,10 +18,16 @@ import (
 
 // outbox is the transport every notification goes through: a row in the
 // register first, then SendGrid when an API key is set, else the log.
-func outbox(cfg config.Mail, store *register.Store, logger *slog.Logger) (*activities.Outbox, error) {
+// Outside demonstration mode a worker with no mail service must be told to
+// log letters (EHC_MAIL_LOG_ONLY): otherwise families' letters would be
+// marked done and never sent.
+func outbox(cfg config.Mail, demo bool, store *register.Store, logger *slog.Logger) (*activities.Outbox, error) {
 	o := &activities.Outbox{Store: store, Next: &activities.LogTransport{Logger: logger}, Logger: logger}
 	if cfg.SendGridAPIKey == "" {
-		logger.Info("no SENDGRID_API_KEY: notifications go to the outbox and this log only")
+		if !cfg.LogOnly && !demo {
+			return nil, errors.New("SENDGRID_API_KEY is not set, so no letter would reach anyone: set it, or set EHC_MAIL_LOG_ONLY=true to write letters to the outbox and this log only (they show as \"logged\")")
+		}
+		logger.Warn("no SENDGRID_API_KEY: letters are LOGGED ONLY, to the outbox and this log; nobody receives them")
 		return o, nil
 	}
 	from, err := mail.ParseAddress(cfg.From)

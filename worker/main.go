@@ -66,7 +66,7 @@ func run() error {
 	defer store.Close()
 	logger.Info("case register open and migrated", "database_url", dbURL)
 
-	transport, err := outbox(cfg.Mail, store, logger)
+	transport, err := outbox(cfg.Mail, cfg.Demo.Enabled, store, logger)
 	if err != nil {
 		return err
 	}

@@ -30,6 +30,7 @@ type deadline struct {
 	ExpectedBy statute.Date
 	Chase      chase
 	Fired      int
+	FamilyTold bool // the family has had the letter that this limit was missed
 	AdviceID   string
 	School     string
 }
@@ -73,6 +74,14 @@ func (d *deadline) leads(p Policy) []int {
 		return p.ReminderLeads
 	}
 	return nil
+}
+
+// familyOwed reports whether firing al owes the family their letter that
+// the limit was missed: the first escalation carries it, and if that one
+// was superseded (the worker was down, or the case woke late) the next
+// escalation does. Superseding may drop staff alarms, never this letter.
+func (d *deadline) familyOwed(al alarm) bool {
+	return d.Chase == chaseLA && !d.FamilyTold && (al.Kind == alarmMissed || al.Kind == alarmStillMissed)
 }
 
 // open reports whether the deadline still needs watching.

@@ -137,6 +137,7 @@ func (a *assessment) enter(ctx workflow.Context) {
 			a.tellFamily(ctx, activities.FamilyAdviceOverdue, d.Key, f)
 			continue
 		}
+		d.FamilyTold = true
 		a.tellFamily(ctx, activities.FamilyDeadlineMissed, d.Key, f)
 	}
 	a.send(ctx, activities.StaffCaseEntered, "1", a.caseworker(), a.manager(), facts)

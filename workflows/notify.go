@@ -65,6 +65,10 @@ func schedule(ctx workflow.Context, inFlight *int, summary, key string, activity
 	})
 }
 
+// familyLetterChange guards the family's missed-limit letter riding on a
+// later escalation when the first was superseded.
+const familyLetterChange = "family-letter-never-superseded"
+
 // lostNoticeChange guards what a notification lost for good now does:
 // recorded on the case, shown to managers, and the caseworker alerted.
 const lostNoticeChange = "lost-notice"
@@ -208,7 +212,12 @@ func (a *assessment) fire(ctx workflow.Context, d *deadline, al alarm) {
 	switch d.Chase {
 	case chaseLA:
 		a.send(ctx, activities.StaffDeadlineMissed, occurrence, a.caseworker(), a.manager(), facts)
-		if al.Kind == alarmMissed {
+		switch {
+		case al.Kind == alarmMissed:
+			d.FamilyTold = true
+			a.tellFamily(ctx, activities.FamilyDeadlineMissed, d.Key, facts)
+		case d.familyOwed(al) && workflow.GetVersion(ctx, familyLetterChange, workflow.DefaultVersion, 1) >= 1:
+			d.FamilyTold = true // its first escalation was superseded
 			a.tellFamily(ctx, activities.FamilyDeadlineMissed, d.Key, facts)
 		}
 	case chaseConsult:
