@@ -39,9 +39,7 @@ func AdviceRequest(ctx workflow.Context, in AdviceRequestInput) (AdviceResult, e
 	if in.Entered {
 		// Requested before the case was entered: the letter went then, and
 		// alarms whose moment passed are not sent as if new.
-		for al := d.alarmAt(d.Fired, policy); al.Kind != alarmNone && !al.Date.At(alarmHour).After(in.Clock.now(ctx)); al = d.alarmAt(d.Fired, policy) {
-			d.Fired++
-		}
+		d.skipPassed(policy, in.Clock.now(ctx))
 	} else {
 		tell(activities.AdviserRequest, "1", nil, activities.Facts{})
 	}
@@ -131,7 +129,7 @@ func tellCaseLost(ctx workflow.Context, n activities.Notification, err error) {
 	if parent == nil || workflow.GetVersion(ctx, lostNoticeChange, workflow.DefaultVersion, 1) < 1 {
 		return
 	}
-	if err := workflow.SignalExternalWorkflow(ctx, parent.ID, "", DeliveryFailedSignal, lostProblem(ctx, n, err)).Get(ctx, nil); err != nil {
+	if err := workflow.SignalExternalWorkflow(ctx, parent.ID, "", DeliveryFailedSignal, lostProblem(n, err)).Get(ctx, nil); err != nil {
 		workflow.GetLogger(ctx).Warn("the case was not told of a lost advice letter", "key", n.Key, "error", err)
 	}
 }

@@ -76,6 +76,18 @@ func (d *deadline) leads(p Policy) []int {
 	return nil
 }
 
+// skipPassed marks as used every alarm whose moment is not after now,
+// without sending it, and reports whether there was any: for a case (or an
+// advice request) entered after the fact, whose past alarms are not news.
+func (d *deadline) skipPassed(p Policy, now time.Time) bool {
+	skipped := false
+	for al := d.alarmAt(d.Fired, p); al.Kind != alarmNone && !al.Date.At(alarmHour).After(now); al = d.alarmAt(d.Fired, p) {
+		d.Fired++
+		skipped = true
+	}
+	return skipped
+}
+
 // familyOwed reports whether firing al owes the family their letter that
 // the limit was missed: the first escalation carries it, and if that one
 // was superseded (the worker was down, or the case woke late) the next

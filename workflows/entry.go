@@ -98,8 +98,7 @@ func (a *assessment) enter(ctx workflow.Context) {
 		if !d.open() {
 			continue
 		}
-		for al := d.alarmAt(d.Fired, a.Policy); al.Kind != alarmNone && !al.Date.At(alarmHour).After(now); al = d.alarmAt(d.Fired, a.Policy) {
-			d.Fired++
+		if d.skipPassed(a.Policy, now) {
 			passed = true
 		}
 		// Missed, and the alarm that would have told the family has passed

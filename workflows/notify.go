@@ -81,12 +81,12 @@ func (a *assessment) lost(n activities.Notification) func(workflow.Context, erro
 		if workflow.GetVersion(ctx, lostNoticeChange, workflow.DefaultVersion, 1) < 1 {
 			return
 		}
-		a.problem(ctx, lostProblem(ctx, n, err))
+		a.problem(ctx, lostProblem(n, err))
 	}
 }
 
-// lostProblem describes a notification lost for good, dated today on clock.
-func lostProblem(ctx workflow.Context, n activities.Notification, err error) DeliveryProblem {
+// lostProblem describes a notification lost for good; the case dates it.
+func lostProblem(n activities.Notification, err error) DeliveryProblem {
 	var to activities.Roles
 	for _, r := range n.To {
 		to = append(to, r.Role)
