@@ -17,6 +17,13 @@ import (
 // the caseworker and manager until the parent signals that it arrived. It
 // is a child of the assessment, so each request shows on its own in the UI.
 func AdviceRequest(ctx workflow.Context, in AdviceRequestInput) (AdviceResult, error) {
+	// Letters go on a context the case's close cannot cancel: once owed,
+	// the adviser's letter is sent whatever becomes of the case.
+	settles := workflow.GetVersion(ctx, adviceSettlesChange, workflow.DefaultVersion, 1) >= 1
+	sendCtx := ctx
+	if settles {
+		sendCtx, _ = workflow.NewDisconnectedContext(ctx)
+	}
 	policy := in.Policy.normalise()
 	d := &deadline{Key: string(statute.AdviceDue) + "/" + in.ID, Name: statute.AdviceDue,
 		Due: statute.AdviceDueFrom(in.Requested), Chase: chaseAdviser, AdviceID: in.ID}
@@ -34,7 +41,7 @@ func AdviceRequest(ctx workflow.Context, in AdviceRequestInput) (AdviceResult, e
 		n := activities.Notification{Facts: f, Envelope: activities.Envelope{
 			Key:     fmt.Sprintf("%s/%s/%s/%s", in.CaseRef, tmpl, in.ID, subject),
 			CaseRef: in.CaseRef, Template: tmpl, On: in.Clock.today(ctx), To: adviser, Cc: cc, Caseworker: staff[0]}}
-		send(ctx, &sending, n, func(ctx workflow.Context, err error) { tellCaseLost(ctx, n, err) })
+		send(sendCtx, &sending, n, func(ctx workflow.Context, err error) { tellCaseLost(ctx, n, err) })
 	}
 	if in.Entered {
 		// Requested before the case was entered: the letter went then, and
@@ -52,6 +59,14 @@ func AdviceRequest(ctx workflow.Context, in AdviceRequestInput) (AdviceResult, e
 			break
 		}
 		al, ok := d.next(policy, in.Clock.now(ctx))
+		if !ok && settles {
+			// Nothing left to chase: wait for the advice, or for the case to close.
+			sel := workflow.NewSelector(ctx)
+			sel.AddReceive(received, func(c workflow.ReceiveChannel, _ bool) { c.Receive(ctx, &got); d.MetOn = got.On })
+			sel.AddReceive(ctx.Done(), func(workflow.ReceiveChannel, bool) {})
+			sel.Select(ctx)
+			break
+		}
 		if !ok {
 			received.Receive(ctx, &got)
 			d.MetOn = got.On
@@ -78,15 +93,47 @@ func AdviceRequest(ctx workflow.Context, in AdviceRequestInput) (AdviceResult, e
 		}
 	}
 	if err := ctx.Err(); err != nil {
-		// The case closed before the advice came: nothing more to chase.
+		// The case closed before the advice came: nothing more to chase,
+		// but what is owed already still goes.
+		if settles {
+			_ = workflow.Await(sendCtx, func() bool { return sending == 0 })
+		}
 		return AdviceResult{ID: in.ID}, err
 	}
-	_ = workflow.Await(ctx, func() bool { return sending == 0 })
+	// The case may close the moment the advice arrives: what is owed still
+	// goes, so the wait is on a context its close cannot cancel.
+	_ = workflow.Await(sendCtx, func() bool { return sending == 0 })
 	late := 0
 	if d.MetOn.After(d.Due) {
 		late = d.MetOn.DaysSince(d.Due)
 	}
 	return AdviceResult{ID: in.ID, Received: d.MetOn, DaysLate: late}, nil
+}
+
+// adviceSettlesChange guards how advice requests end when their case closes:
+// the case waits until each child has started and sent what it owes, rather
+// than cancelling it with its letter still pending.
+const adviceSettlesChange = "advice-settles"
+
+// settleAdvice ends every advice child before the case closes. Each is
+// first awaited until it has started (a child cancelled before its start
+// was sent would never be started, and its letter never written), then
+// cancelled, then awaited while it sends the letters it already owes.
+func (a *assessment) settleAdvice(ctx workflow.Context) {
+	if workflow.GetVersion(ctx, adviceSettlesChange, workflow.DefaultVersion, 1) < 1 {
+		return
+	}
+	for _, r := range a.Advice {
+		if r.child != nil {
+			_ = r.child.GetChildWorkflowExecution().Get(ctx, nil)
+		}
+	}
+	a.cancelAdvice()
+	for _, r := range a.Advice {
+		if r.child != nil {
+			_ = r.child.Get(ctx, nil) // ended: received, cancelled or failed (logged by startAdvice)
+		}
+	}
 }
 
 // adviceWorkflowID keeps the child's ID free of anything but the case
@@ -97,11 +144,14 @@ func adviceWorkflowID(caseRef, id string) string { return WorkflowID(caseRef) + 
 // was made before the case was entered, so its letter already went.
 func (a *assessment) startAdvice(ctx workflow.Context, r *adviceRequest, entered bool) workflow.ChildWorkflowFuture {
 	opts := workflow.ChildWorkflowOptions{
-		WorkflowID:        adviceWorkflowID(a.In.CaseRef, r.ID),
-		ParentClosePolicy: enums.PARENT_CLOSE_POLICY_REQUEST_CANCEL,
-		StaticSummary:     fmt.Sprintf("%s: %s requested %s, due %s (reg 8(1))", a.In.CaseRef, r.Kind, r.Requested, r.Due),
+		WorkflowID: adviceWorkflowID(a.In.CaseRef, r.ID),
+		// The case cancels its children itself and waits for them
+		// (settleAdvice); this is for a case terminated by an operator.
+		ParentClosePolicy:   enums.PARENT_CLOSE_POLICY_REQUEST_CANCEL,
+		WaitForCancellation: true,
+		StaticSummary:       fmt.Sprintf("%s: %s requested %s, due %s (reg 8(1))", a.In.CaseRef, r.Kind, r.Requested, r.Due),
 	}
-	f := workflow.ExecuteChildWorkflow(workflow.WithChildOptions(ctx, opts), AdviceRequest, AdviceRequestInput{
+	f := workflow.ExecuteChildWorkflow(workflow.WithChildOptions(a.adviceCtx, opts), AdviceRequest, AdviceRequestInput{
 		CaseRef: a.In.CaseRef, ID: r.ID, Kind: r.Kind, Provider: r.Provider, Requested: r.Requested,
 		Escalation: Contact{Name: r.Provider.Name + " (escalation)", Email: r.EscalationEmail},
 		Caseworker: Contact{Name: a.In.Caseworker, Email: a.In.CaseworkerEmail}, Manager: a.In.Manager, Policy: a.Policy,

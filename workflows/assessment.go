@@ -47,6 +47,11 @@ type assessment struct {
 	shown    searchState
 	taken    error // the register holds this reference for another case
 	partners bool  // reg 4(2), 5(2), 10(3) notices go (cases begun with lateEntryChange)
+
+	consultsNumbered bool // consultations known by number (consultNumberChange)
+
+	adviceCtx    workflow.Context // the advice children's: cancelled by settleAdvice
+	cancelAdvice workflow.CancelFunc
 }
 
 type adviceRequest struct {
@@ -111,10 +116,12 @@ func Assessment(ctx workflow.Context, in AssessmentInput) (AssessmentResult, err
 		return AssessmentResult{}, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidStart", nil)
 	}
 	a := newAssessment(in)
+	a.adviceCtx, a.cancelAdvice = workflow.WithCancel(ctx)
 	if err := a.register(ctx); err != nil {
 		return AssessmentResult{}, err
 	}
 	a.Recording = workflow.GetVersion(ctx, registerChange, workflow.DefaultVersion, 1) >= 1
+	a.consultsNumbered = workflow.GetVersion(ctx, consultNumberChange, workflow.DefaultVersion, 1) >= 1
 	if workflow.GetVersion(ctx, lateEntryChange, workflow.DefaultVersion, 1) < 1 {
 		a.ready = true
 		a.step(ctx, StepRecord{Step: "request-received", On: in.Received})
@@ -160,6 +167,10 @@ func Assessment(ctx workflow.Context, in AssessmentInput) (AssessmentResult, err
 		}
 	}
 	// Let in-flight steps and notifications finish before the case closes.
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return AssessmentResult{}, err
+	}
+	a.settleAdvice(ctx)
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && a.sending == 0 }); err != nil {
 		return AssessmentResult{}, err
 	}

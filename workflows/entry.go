@@ -85,6 +85,13 @@ func checkHistory(ctx workflow.Context, in AssessmentInput) error {
 // one a few dozen.
 const MaxHistorySteps = 200
 
+// enteredAtStartChange guards when a case counts as entered: when it was
+// started, not when a worker first ran it. Alarms that passed while no
+// worker ran (a case started during an outage) are owed and fire next, the
+// family's letter among them, and the partners are told of the request
+// (reg 4(2)); before it, such a case was taken as entered after the fact.
+const enteredAtStartChange = "entered-at-start"
+
 // enter settles what a case entered after the fact owes. An alarm whose
 // moment passed before the case was entered is not sent as if it were new:
 // staff get one summary of where each limit stands, and the family an
@@ -92,13 +99,19 @@ const MaxHistorySteps = 200
 // already missed (never one saying late what was done on time).
 func (a *assessment) enter(ctx workflow.Context) {
 	now, today := a.now(ctx), a.today(ctx)
+	entered := now
+	if workflow.GetVersion(ctx, enteredAtStartChange, workflow.DefaultVersion, 1) >= 1 {
+		if started := a.In.Clock.At(workflow.GetInfo(ctx).WorkflowStartTime); started.Before(now) {
+			entered = started
+		}
+	}
 	passed := false
 	var missed []*deadline
 	for _, d := range a.Deadlines {
 		if !d.open() {
 			continue
 		}
-		if d.skipPassed(a.Policy, now) {
+		if d.skipPassed(a.Policy, entered) {
 			passed = true
 		}
 		// Missed, and the alarm that would have told the family has passed

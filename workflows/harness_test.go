@@ -26,9 +26,19 @@ type recorder struct {
 	// refuse fails every delivery of a template for good, as a mail
 	// service that will never take it does.
 	refuse activities.Template
+	// slow holds every delivery of a template for a moment, as a mail
+	// service under load does; a delivery cancelled meanwhile is not sent.
+	slow activities.Template
 }
 
-func (r *recorder) Deliver(_ context.Context, m activities.Message) (activities.Delivery, error) {
+func (r *recorder) Deliver(ctx context.Context, m activities.Message) (activities.Delivery, error) {
+	if m.Template == r.slow {
+		select {
+		case <-ctx.Done():
+			return activities.Delivery{}, ctx.Err()
+		case <-time.After(300 * time.Millisecond):
+		}
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if m.Template == r.refuse {

@@ -19,7 +19,7 @@ var acts *activities.Activities
 // an outage must not lose a statutory notice or record, but must not hold
 // the case either.
 var activityOptions = workflow.ActivityOptions{
-	StartToCloseTimeout:    time.Minute,
+	StartToCloseTimeout:    2 * time.Minute, // above the SendGrid client's timeout, with room for its duplicate check
 	ScheduleToCloseTimeout: 24 * time.Hour,
 }
 

@@ -3,6 +3,7 @@ package workflows
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"go.temporal.io/sdk/workflow"
@@ -254,8 +255,36 @@ func (a *assessment) consultation(school string) *ConsultationState {
 func (a *assessment) consult(school Contact, on statute.Date, by string) {
 	due := statute.ConsultDueFrom(on, a.Policy.ConsultDays)
 	a.Consults = append(a.Consults, &ConsultationState{School: school.Name, RequestedBy: by, Sent: on, Due: due})
-	a.Deadlines = append(a.Deadlines, &deadline{Key: string(statute.ConsultationDue) + "/" + school.Name,
+	suffix := school.Name
+	if a.consultsNumbered {
+		suffix = strconv.Itoa(len(a.Consults))
+	}
+	a.Deadlines = append(a.Deadlines, &deadline{Key: string(statute.ConsultationDue) + "/" + suffix,
 		Name: statute.ConsultationDue, Due: due, Chase: chaseConsult, School: school.Name})
+}
+
+// consultNumberChange guards consultations known by their number, not the
+// school's name, in deadline keys, register events and letter keys: the
+// school is the child's likely placement, kept in the people record only.
+const consultNumberChange = "consultation-by-number"
+
+// consultDetail is what the register says of a consultation: the school's
+// name, or (consultNumberChange) only its number.
+func (a *assessment) consultDetail(c *ConsultationState) string {
+	if !a.consultsNumbered {
+		return c.School
+	}
+	return fmt.Sprintf("consultation %d", slices.Index(a.Consults, c)+1)
+}
+
+// consultDeadline is the deadline of the consultation with the school.
+func (a *assessment) consultDeadline(c *ConsultationState) *deadline {
+	for _, d := range a.Deadlines {
+		if d.Name == statute.ConsultationDue && d.School == c.School {
+			return d
+		}
+	}
+	return nil
 }
 
 func (a *assessment) checkConsultSchool(ctx workflow.Context, in ConsultSchoolInput) error {
@@ -273,7 +302,7 @@ func (a *assessment) checkConsultSchool(ctx workflow.Context, in ConsultSchoolIn
 
 func (a *assessment) consultSchool(ctx workflow.Context, in ConsultSchoolInput) {
 	a.consult(in.School, in.On, RequestedByLA)
-	a.step(ctx, StepRecord{Step: UpdateConsultSchool, On: in.On, Detail: in.School.Name})
+	a.step(ctx, StepRecord{Step: UpdateConsultSchool, On: in.On, Detail: a.consultDetail(a.Consults[len(a.Consults)-1])})
 }
 
 func (a *assessment) checkRecordConsultation(ctx workflow.Context, in RecordConsultationInput) error {
@@ -293,12 +322,12 @@ func (a *assessment) checkRecordConsultation(ctx workflow.Context, in RecordCons
 func (a *assessment) recordConsultation(ctx workflow.Context, in RecordConsultationInput) {
 	c := a.consultation(in.School)
 	c.Answered, c.Agrees = in.On, in.Agrees
-	a.deadline(string(statute.ConsultationDue) + "/" + c.School).MetOn = in.On
+	a.consultDeadline(c).MetOn = in.On
 	answer := "declines"
 	if in.Agrees {
 		answer = "agrees"
 	}
-	a.step(ctx, StepRecord{Step: UpdateRecordConsultation, On: in.On, Detail: c.School + " " + answer})
+	a.step(ctx, StepRecord{Step: UpdateRecordConsultation, On: in.On, Detail: a.consultDetail(c) + " " + answer})
 }
 
 func (a *assessment) checkRecordException(ctx workflow.Context, in RecordExceptionInput) error {
