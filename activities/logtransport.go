@@ -10,10 +10,12 @@ import (
 	"unicode/utf8"
 )
 
-// LogTransport is the default Transport until mail is wired: it writes each
-// message in full to the log, so a caseworker can read exactly what would
-// have been sent. Its Delivery says Logged: nothing was sent. Use it by
-// pointer.
+// LogTransport is the Transport when no mail service is configured: it
+// logs that each message would have been sent, by key, case, template and
+// masked recipients, never its subject or text, which name the child and
+// carry caseworkers' words (logs are kept and shared widely). The letter
+// itself is in the outbox, sealed: 'ehc outbox --show KEY' prints it. Its
+// Delivery says Logged: nothing was sent. Use it by pointer.
 //
 // It is safe to retry within one process: a second Deliver with the same
 // Key logs nothing and returns Duplicate. The set lives in memory, so after
@@ -42,11 +44,10 @@ func (t *LogTransport) Deliver(ctx context.Context, m Message) (Delivery, error)
 	if log == nil {
 		log = slog.Default()
 	}
-	// Addresses are personal data and logs are kept and shared widely.
+	// Addresses are personal data: masked. No subject, no text.
 	log.InfoContext(ctx, "notification",
 		"key", m.Key, "case_ref", m.CaseRef, "template", string(m.Template),
-		"message_id", id, "to", maskAll(m.To), "cc", maskAll(m.Cc),
-		"subject", m.Subject, "text", m.Text)
+		"message_id", id, "to", maskAll(m.To), "cc", maskAll(m.Cc))
 	if t.sent == nil {
 		t.sent = make(map[string]string)
 	}

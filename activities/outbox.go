@@ -27,6 +27,13 @@ type OutboxStore interface {
 	OutboxLogged(ctx context.Context, key, messageID string) error
 	OutboxError(ctx context.Context, key, reason string, final bool) error
 	OutboxEvent(ctx context.Context, key, event, reason string) (register.OutboxEntry, bool, error)
+	// register/outbox_check.go: maybe-sent letters and operators' resends.
+	OutboxHandingOver(ctx context.Context, key string, claimed *time.Time) (time.Time, error)
+	OutboxNotAccepted(ctx context.Context, key string, handedAt time.Time) error
+	OutboxMaybeSentAge(ctx context.Context, key string) (time.Duration, error)
+	OutboxResendDue(ctx context.Context, lease time.Duration, limit int) ([]register.OutboxEntry, error)
+	OutboxResendDone(ctx context.Context, key string) error
+	OutboxAdoptOrphans(ctx context.Context) (adopted, relaying int, err error)
 }
 
 // DeliveryEvents is what a mail service's event webhook calls for each
@@ -60,32 +67,71 @@ var (
 //   - Any other error keeps the row pending, with the error kept, and is
 //     returned for Temporal to retry.
 //
-// The one window in which a message can still go out twice: the mail
-// service accepted it but the sender did not learn so, or did not record
-// it. That is a request that timed out (or whose connection broke) after
-// the service had accepted it, or a worker that died, or lost the
-// database, between Next.Deliver returning and OutboxSent committing. The
-// row is then still pending, and Temporal's retry sends the message again:
-// SendGrid's mail/send takes no idempotency key, so nothing on its side
-// can refuse the second request. Deliver narrows the window (it retries
-// OutboxSent briefly, and when that still fails it reports success rather
-// than invite a resend; a delivery event for the key arriving before the
-// retry moves the row on, so the retry sends nothing) but cannot close it.
-// Each message carries its outbox key (SendGrid: in custom_args), so a
-// duplicate can be recognised in the service's activity feed and events. A
-// retry whose earlier attempt recorded no outcome is logged as a possible
-// duplicate. Two attempts racing each other are serialised within one
-// process; across processes Temporal runs one attempt of an activity at a
-// time, so only an attempt still sending after its own timeout can race
-// its retry, which is the same window.
+// Sending twice. SendGrid's mail/send takes no idempotency key, so a
+// message it accepted without the sender learning so (a request that timed
+// out or whose connection broke after it was written; a worker killed, or
+// cut from the database, between the 202 and OutboxSent) would go again on
+// retry. The Outbox closes that window as far as SendGrid lets it:
+//   - Just before handing a message over, Deliver marks the row maybe_sent
+//     (OutboxHandingOver; nothing is sent if that write fails). A definite
+//     answer clears it (sent, or OutboxNotAccepted for a refusal); a
+//     timeout or broken connection (an error wrapping ErrMaybeSent, or the
+//     activity's context ending mid-request) leaves it set, logged at WARN
+//     as a possible duplicate with the key and case. So does a killed
+//     worker. Migration 006 marked so the rows an older worker left with
+//     attempts and no outcome.
+//   - Before any resend of a maybe-sent row, Deliver asks the mail service
+//     (AcceptanceChecker; SendGrid: the Email Activity API, by the
+//     outbox_key custom arg every message carries). Found: the row is
+//     recorded sent with SendGrid's message ID and nothing is sent. While
+//     the hand-over is younger than FeedLag (the feed lags) the feed is not
+//     asked at all: a retryable NotificationUnconfirmed error with
+//     NextRetryDelay the rest of the lag, so one letter costs one query of
+//     the feed's 6 a minute. Not found after that: sent again, logged as a
+//     possible duplicate. An account without the Email
+//     Activity add-on (403/404) cannot be asked: it is said once per
+//     worker at WARN, and each such resend is logged as a possible
+//     duplicate.
+//
+// We chose the activity feed over SendGrid's other means, a batch ID with
+// a scheduled send (send_at) that can be cancelled before it goes: that
+// delays every letter by the scheduling margin, and SendGrid only
+// guarantees a cancellation made at least 10 minutes before send_at, so
+// every family's letter would wait 10 minutes or more to make the rare
+// timeout safe. The feed costs nothing on the ordinary path and one query
+// on the rare one. The feed answers 6 requests a minute: a letter it cannot
+// be asked about (down, or that budget spent) waits and asks again, for at
+// most 30 minutes (maxUnconfirmedHold), then goes again as a possible
+// duplicate. What is left is a letter SendGrid accepted that its feed does
+// not show within FeedLag, a feed unanswering for that long, or an account
+// without the feed. MailHealth counts each such resend.
+//
+// A refused key (SendGrid's 401/403, an error wrapping ErrMailRefused) is
+// a configuration fault, not the letter's: the row stays pending, the
+// error is retryable after RefusedRetryDelay and logged at ERROR on every
+// attempt, and Health says mail is refused until a send is accepted.
+// Letters an operator asks to resend (ehc outbox resend), and letters left
+// pending once their activity's day of retries is over, are sent by Relay.
+//
+// Two attempts racing each other are serialised within one process.
+// Across processes (a Notify retried in one worker, the relay in another,
+// an attempt still sending after its own timeout) the hand-over is a
+// compare-and-set on the maybe-sent mark the claim saw: the second attempt
+// to hand over sends nothing and retries, and its retry finds the row
+// maybe-sent and checks first.
 type Outbox struct {
 	Store  OutboxStore
 	Next   Transport
 	Logger *slog.Logger     // nil means slog.Default()
 	Now    func() time.Time // nil means time.Now; dates the alerts
+	Health *MailHealth      // nil: not reported
+	// FeedLag is how long a maybe-sent letter missing from the activity
+	// feed waits before it is sent again; zero means DefaultFeedLag.
+	FeedLag time.Duration
 
-	mu    sync.Mutex
-	locks map[string]*keyLock
+	mu     sync.Mutex
+	locks  map[string]*keyLock
+	noFeed sync.Once
 }
 
 type keyLock struct {
@@ -163,14 +209,41 @@ func (o *Outbox) Deliver(ctx context.Context, m Message) (Delivery, error) {
 	default:
 		return Delivery{}, fmt.Errorf("notification %s has outbox status %q, which this worker does not know", m.Key, e.Status)
 	}
-	if e.Attempts > 1 && e.LastError == "" {
-		log.Warn("notification being sent again after an attempt that recorded no outcome: if that attempt reached the mail service, this is a duplicate",
-			"attempts", e.Attempts)
+	// Rows an older worker left with attempts and no outcome were marked
+	// maybe-sent by migration 006, with no hand-over time.
+	if e.MaybeSent {
+		if d, done, err := o.confirm(ctx, m, e, log.With("attempts", e.Attempts)); done {
+			return d, err
+		}
+	}
+	handedAt, err := o.Store.OutboxHandingOver(ctx, m.Key, e.MaybeSentAt)
+	if errors.Is(err, register.ErrAnotherSender) {
+		// The retry's claim sees that attempt's hand-over and checks first.
+		log.Info("another attempt handed this letter over since this one claimed it: not sending it too")
+		return Delivery{}, retryLater(fmt.Sprintf("notification %s not sent: %s", m.Key, err), err, anotherSenderRetryDelay)
+	}
+	if err != nil {
+		return Delivery{}, fmt.Errorf("notification %s not sent: %w", m.Key, err)
 	}
 
 	d, err := o.Next.Deliver(ctx, m)
 	if err != nil {
 		reason := errorReason(err)
+		if errors.Is(err, ErrMaybeSent) || ctx.Err() != nil {
+			log.Warn("possible duplicate: the mail service gave no answer after the letter was sent, so it may have been accepted; it is checked before any resend",
+				"error", reason)
+			if rerr := o.Store.OutboxError(context.WithoutCancel(ctx), m.Key, reason, false); rerr != nil {
+				log.Error("could not record a failed attempt in the outbox", "error", rerr)
+			}
+			return Delivery{}, err
+		}
+		if rerr := o.Store.OutboxNotAccepted(ctx, m.Key, handedAt); rerr != nil {
+			log.Error("could not record that the mail service did not take the letter", "error", rerr)
+		}
+		if errors.Is(err, ErrMailRefused) {
+			o.Health.refuse(reason)
+			log.Error(reason) // on every attempt: nothing else tells an operator
+		}
 		if !isFinal(err) {
 			if rerr := o.Store.OutboxError(ctx, m.Key, reason, false); rerr != nil {
 				log.Error("could not record a failed attempt in the outbox", "error", rerr)
@@ -189,6 +262,7 @@ func (o *Outbox) Deliver(ctx context.Context, m Message) (Delivery, error) {
 		return Delivery{}, err
 	}
 	d.Key = m.Key
+	o.Health.accepted()
 	if err := o.recordSent(ctx, m.Key, d.MessageID, d.Logged); err != nil {
 		// Reporting failure would have Temporal retry and send it again;
 		// a delivery event for the key will still move the row on.
@@ -275,7 +349,15 @@ func (o *Outbox) DeliveryEvent(ctx context.Context, key, event, reason, email st
 	if event != "bounce" && event != "dropped" {
 		return nil
 	}
+	if e.Sealed {
+		// Without the addresses the family's bounce cannot be told from
+		// another's, nor the caseworker alerted: fail, so that the mail
+		// service sends the event again (for a day) once the keys are back.
+		log.Error("a bounce or drop cannot be matched to its recipient: this worker cannot open the notification", "error", e.Unreadable)
+		return fmt.Errorf("delivery event %s for notification %s: %w", event, key, register.ErrNoSealer)
+	}
 	role := recipientRole(e.Recipients, email)
+	reason = register.ScrubAddresses(reason, e.Recipients) // logged, and in the alert: bounce reasons quote addresses
 	log.Warn("notification not delivered to a recipient", "role", role, "to", MaskEmail(email), "reason", reason)
 	if role != string(RoleFamily) {
 		return nil

@@ -23,6 +23,10 @@ const (
 	keyIDKey = "encryption-key-id"
 )
 
+// MaxKeyID is the longest key ID taken, in bytes: sealed values carry it
+// in a length byte.
+const MaxKeyID = 64
+
 // Key is one AES-256 key and the ID payloads name it by.
 type Key struct {
 	ID     string
@@ -44,6 +48,9 @@ func New(keys []Key) (*Codec, error) {
 	for _, k := range keys {
 		if k.ID == "" || strings.ContainsAny(k.ID, "=, \t\n") {
 			return nil, fmt.Errorf("key ID %q must be a non-empty word", k.ID)
+		}
+		if len(k.ID) > MaxKeyID {
+			return nil, fmt.Errorf("key ID %q is %d bytes; the limit is %d", k.ID, len(k.ID), MaxKeyID)
 		}
 		if _, dup := c.aeads[k.ID]; dup {
 			return nil, fmt.Errorf("key ID %q is given twice", k.ID)

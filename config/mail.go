@@ -45,7 +45,7 @@ var mailSettings = []Setting{
 	{envSendGridBaseURL, "sendgrid-base-url", "https://api.sendgrid.com", "SendGrid API base `URL`"},
 	{envSendGridEU, "sendgrid-eu", "false", "send through SendGrid's EU data residency (`bool`)"},
 	{envSendGridSandbox, "sendgrid-sandbox", "false", "SendGrid sandbox mode: validated, never delivered (`bool`)"},
-	{envSendGridTimeout, "sendgrid-timeout", "10s", "HTTP `timeout` for each request to SendGrid"},
+	{envSendGridTimeout, "sendgrid-timeout", "30s", "HTTP `timeout` for each request to SendGrid (a request unanswered by then may have been accepted: the outbox checks before resending)"},
 	{envSendGridTemplate, "sendgrid-templates", "", "dynamic template IDs, `template=d-id,...` (the built-in wording otherwise)"},
 	{envWebhookKey, "sendgrid-webhook-key", "", "Event Webhook verification `key` (base64); set to receive delivery events"},
 	{envWebhookAddr, "webhook-addr", "127.0.0.1:8089", "`host:port` the worker serves SendGrid's Event Webhook on (/sendgrid/events)"},
@@ -54,7 +54,7 @@ var mailSettings = []Setting{
 
 func defaultMail() Mail {
 	return Mail{From: "SEND team <send-team@example.gov.uk>", BaseURL: "https://api.sendgrid.com",
-		Timeout: 10 * time.Second, Templates: map[string]string{}, WebhookAddr: "127.0.0.1:8089"}
+		Timeout: 30 * time.Second, Templates: map[string]string{}, WebhookAddr: "127.0.0.1:8089"}
 }
 
 func (r *resolver) mail() Mail {

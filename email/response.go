@@ -21,13 +21,34 @@ func (t *Transport) outcome(r *rest.Response) (string, error) {
 	h := http.Header(r.Headers)
 	status := fmt.Sprintf("%d %s", r.StatusCode, http.StatusText(r.StatusCode))
 	switch c := r.StatusCode; {
-	case c >= 200 && c < 300:
+	case c == http.StatusAccepted && h.Get("X-Message-Id") != "":
 		return h.Get("X-Message-Id"), nil
+	case c == http.StatusOK && t.sandbox:
+		// Sandbox mode validates and answers 200; nothing is ever
+		// delivered or shown in the feed, so a resend cannot duplicate it.
+		return h.Get("X-Message-Id"), nil
+	case c >= 200 && c < 300:
+		// Not SendGrid's acceptance (a 202 with its message ID): a proxy
+		// on the way, or a changed API. It may have been taken: check
+		// before sending again, never record it as sent.
+		return "", temporal.NewApplicationErrorWithCause(
+			fmt.Sprintf("email: SendGrid answered %s without its acceptance (202 and an X-Message-Id), so the message may or may not have been accepted", status),
+			MaybeSent, activities.ErrMaybeSent)
 	case c == http.StatusTooManyRequests:
 		d := resetDelay(h.Get("X-RateLimit-Reset"), time.Now())
 		return "", temporal.NewApplicationErrorWithOptions(
 			fmt.Sprintf("email: SendGrid rate limit (%s), retrying in %s", status, d), RateLimited,
 			temporal.ApplicationErrorOptions{NextRetryDelay: d})
+	case c == http.StatusUnauthorized || c == http.StatusForbidden:
+		// The key is wrong or lacks Mail Send: any letter would be refused
+		// alike, so the letter waits for the key to be fixed.
+		// SendGrid's 403 is also an unverified sender: a setting, like the key.
+		msg := fmt.Sprintf("mail refused by SendGrid (%d): the API key is wrong or lacks Mail Send permission; letters are held pending until it is fixed", c)
+		if c == http.StatusForbidden {
+			msg = "mail refused by SendGrid (403): the API key is wrong or lacks Mail Send permission, or the sender (EHC_MAIL_FROM) is not a verified Sender Identity; letters are held pending until it is fixed"
+		}
+		return "", temporal.NewApplicationErrorWithOptions(msg+t.reasons(r.Body), KeyRefused,
+			temporal.ApplicationErrorOptions{Cause: activities.ErrMailRefused, NextRetryDelay: activities.RefusedRetryDelay})
 	case c >= 400 && c < 500:
 		// Bad request, bad key, too large: sending it again changes nothing.
 		return "", temporal.NewNonRetryableApplicationError(

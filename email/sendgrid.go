@@ -6,12 +6,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sendgrid/rest"
@@ -27,6 +30,8 @@ const (
 	RateLimited = "SendGridRateLimited" // retryable, after the rate-limit reset
 	Unavailable = "SendGridUnavailable" // 5xx, timeouts, network: retryable
 	Rejected    = "SendGridRejected"    // 4xx: non-retryable, SendGrid's message says why
+	KeyRefused  = "SendGridKeyRefused"  // 401/403: the key, not the letter; retryable after activities.RefusedRetryDelay
+	MaybeSent   = "SendGridNoAnswer"    // the request was sent and no answer came: retryable, check before resending
 	Invalid     = "InvalidMessage"      // nothing to send: non-retryable
 )
 
@@ -34,6 +39,10 @@ const (
 	globalHost   = "https://api.sendgrid.com"
 	euHost       = "https://api.eu.sendgrid.com" // what sendgrid.SetDataResidency(req, "eu") sets
 	maxRateDelay = 10 * time.Minute
+	// DefaultTimeout is long enough for SendGrid's slow answers (a 202 can
+	// take well over 10s under load) and short enough that a hung request
+	// ends well inside the Notify activity's StartToClose.
+	DefaultTimeout = 30 * time.Second
 )
 
 // Address is the sender.
@@ -49,7 +58,7 @@ type Options struct {
 	// own hosts: a custom BaseURL would be silently ignored.
 	EU        bool
 	Sandbox   bool                           // mail_settings.sandbox_mode: validated, never delivered
-	Timeout   time.Duration                  // per HTTP request; default 10s
+	Timeout   time.Duration                  // per HTTP request; default DefaultTimeout
 	Templates map[activities.Template]string // optional dynamic template ID per notification
 }
 
@@ -58,9 +67,12 @@ var templateID = regexp.MustCompile(`^d-[0-9a-f]{32}$`)
 // Transport sends through SendGrid's v3 mail/send. Make one with NewTransport.
 //
 // SendGrid has no idempotency key, so a send whose 202 was lost is sent
-// again on retry; exactly-once is the Outbox's job. Within one process a
-// Key already accepted comes back as Duplicate, so a Notify retried after
-// its register write failed does not send twice.
+// again on retry; exactly-once is the Outbox's job. Deliver helps it: an
+// error after the request was written (a timeout, a broken connection)
+// wraps activities.ErrMaybeSent, and Accepted asks SendGrid's Email
+// Activity API whether a key was accepted. Within one process a Key
+// already accepted comes back as Duplicate, so a Notify retried after its
+// register write failed does not send twice.
 type Transport struct {
 	req       rest.Request // the POST, host and headers; each Deliver copies it and sets Body
 	client    *rest.Client // ours, not rest.DefaultClient: a global shared by every user of the library
@@ -68,6 +80,8 @@ type Transport struct {
 	from      *mail.Email
 	sandbox   bool
 	templates map[activities.Template]string
+
+	feed *feedLimit // activity-feed queries, activity.go
 
 	mu   sync.Mutex
 	sent map[string]string // Key -> X-Message-Id
@@ -98,7 +112,7 @@ func NewTransport(o Options) (*Transport, error) {
 	case o.Timeout < 0:
 		return nil, fmt.Errorf("email: negative timeout %s", o.Timeout)
 	case o.Timeout == 0:
-		o.Timeout = 10 * time.Second
+		o.Timeout = DefaultTimeout
 	}
 	tpl := make(map[activities.Template]string, len(o.Templates))
 	for name, id := range o.Templates {
@@ -122,7 +136,7 @@ func NewTransport(o Options) (*Transport, error) {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	return &Transport{req: req, client: &rest.Client{HTTPClient: hc}, key: o.APIKey,
-		from: mail.NewEmail(o.From.Name, o.From.Email), sandbox: o.Sandbox, templates: tpl}, nil
+		from: mail.NewEmail(o.From.Name, o.From.Email), sandbox: o.Sandbox, templates: tpl, feed: &feedLimit{n: feedPerMinute}}, nil
 }
 
 // checkBaseURL refuses plain http except to this machine: the API key
@@ -165,10 +179,25 @@ func (t *Transport) Deliver(ctx context.Context, m activities.Message) (activiti
 
 	req := t.req // a copy; the shared header map is only read
 	req.Body = mail.GetRequestBody(t.build(m))
-	resp, err := t.client.SendWithContext(ctx, req)
+	// Whether the request was written tells "not sent" (no connection)
+	// from "maybe sent" (SendGrid may have taken it and not answered).
+	var wrote atomic.Bool
+	traced := httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		WroteRequest: func(w httptrace.WroteRequestInfo) { wrote.Store(w.Err == nil) }})
+	resp, err := t.client.SendWithContext(traced, req)
 	if err != nil {
+		maybe := wrote.Load()
 		if ctx.Err() != nil {
-			return activities.Delivery{}, ctx.Err() // cancelled or timed out by Temporal: let it say so
+			if maybe {
+				// Cancelled or timed out by Temporal: let it say so.
+				return activities.Delivery{}, fmt.Errorf("%w (%w)", ctx.Err(), activities.ErrMaybeSent)
+			}
+			return activities.Delivery{}, ctx.Err()
+		}
+		if maybe {
+			return activities.Delivery{}, temporal.NewApplicationErrorWithCause(
+				"email: no answer from SendGrid after the request was sent, so it may have been accepted: "+t.clean(err.Error()),
+				MaybeSent, fmt.Errorf("%w: %w", activities.ErrMaybeSent, err))
 		}
 		return activities.Delivery{}, temporal.NewApplicationErrorWithCause(
 			"email: SendGrid unreachable: "+t.clean(err.Error()), Unavailable, err)
@@ -210,7 +239,11 @@ func (t *Transport) build(m activities.Message) *mail.SGMailV3 {
 	if id, ok := t.templates[m.Template]; ok {
 		// The template lays out our words; its subject should be {{subject}}.
 		sg.SetTemplateID(id)
-		for k, v := range map[string]string{"subject": m.Subject, "text": m.Text, "html": m.HTML,
+		html := m.HTML
+		if html == "" {
+			html = textHTML(m.Text) // a resend keeps only the text; a template given no html would show a blank letter
+		}
+		for k, v := range map[string]string{"subject": m.Subject, "text": m.Text, "html": html,
 			"case_ref": m.CaseRef, "template": string(m.Template)} {
 			p.SetDynamicTemplateData(k, v)
 		}
@@ -232,4 +265,19 @@ func (t *Transport) build(m activities.Message) *mail.SGMailV3 {
 		sg.SetMailSettings(mail.NewMailSettings().SetSandboxMode(mail.NewSetting(true)))
 	}
 	return sg
+}
+
+// textHTML is plain text as minimal HTML: escaped, a paragraph for each
+// block between blank lines, line breaks kept.
+func textHTML(text string) string {
+	var b strings.Builder
+	for _, para := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
+		if para = strings.Trim(para, "\n"); para == "" {
+			continue
+		}
+		b.WriteString("<p>")
+		b.WriteString(strings.ReplaceAll(html.EscapeString(para), "\n", "<br>\n"))
+		b.WriteString("</p>\n")
+	}
+	return b.String()
 }

@@ -160,7 +160,9 @@ func TestStatuses(t *testing.T) {
 		{"503 not JSON", reply{status: 503, body: "<html>family@example.org</html>"}, Unavailable, true, [2]time.Duration{}, "503 Service Unavailable"},
 		{"400", reply{status: 400, body: sendgridSays("Does not contain a valid address: family@example.org")}, Rejected, false, [2]time.Duration{},
 			"400 Bad Request: personalizations.0.to.0.email: Does not contain a valid address: f***@example.org"},
-		{"403", reply{status: 403, body: sendgridSays("The from address does not match a verified Sender Identity")}, Rejected, false, [2]time.Duration{}, "verified Sender Identity"},
+		// 401/403 are the key or the sender, not the letter: held, retried a minute on.
+		{"403", reply{status: 403, body: sendgridSays("The from address does not match a verified Sender Identity")}, KeyRefused, true,
+			[2]time.Duration{activities.RefusedRetryDelay, activities.RefusedRetryDelay}, "(403): the API key is wrong or lacks Mail Send permission, or the sender (EHC_MAIL_FROM) is not a verified Sender Identity; letters are held pending until it is fixed: personalizations.0.to.0.email: The from address does not match a verified Sender Identity"},
 		{"413", reply{status: 413, body: sendgridSays("too large")}, Rejected, false, [2]time.Duration{}, "413 Request Entity Too Large"},
 	}
 	for _, tc := range cases {
@@ -170,7 +172,7 @@ func TestStatuses(t *testing.T) {
 			_, err := tr.Deliver(context.Background(), render(t, activities.FamilyFinalPlan))
 			checkErr(t, err, tc.errType, tc.retryable, tc.message)
 			var ae *temporal.ApplicationError
-			if errors.As(err, &ae) && tc.errType == RateLimited {
+			if errors.As(err, &ae) && (tc.errType == RateLimited || tc.errType == KeyRefused) {
 				if d := ae.NextRetryDelay(); d < tc.delay[0] || d > tc.delay[1] {
 					t.Errorf("NextRetryDelay %s, want %s..%s", d, tc.delay[0], tc.delay[1])
 				}
@@ -196,11 +198,18 @@ func checkErr(t *testing.T, err error, errType string, retryable bool, message s
 	}
 }
 
-func TestWrongKeyIsNotRetried(t *testing.T) {
+func TestWrongKeyHoldsTheLetter(t *testing.T) {
 	f := newFake(t)
 	tr := newTransport(t, Options{BaseURL: f.srv.URL, APIKey: "SG.wrong-key"})
 	_, err := tr.Deliver(context.Background(), render(t, activities.FamilyFinalPlan))
-	checkErr(t, err, Rejected, false, "401 Unauthorized: The provided authorization grant is invalid")
+	checkErr(t, err, KeyRefused, true, "mail refused by SendGrid (401): the API key is wrong or lacks Mail Send permission; letters are held pending until it is fixed: The provided authorization grant is invalid")
+	var ae *temporal.ApplicationError
+	if errors.As(err, &ae) && ae.NextRetryDelay() != activities.RefusedRetryDelay {
+		t.Errorf("NextRetryDelay %s, want %s", ae.NextRetryDelay(), activities.RefusedRetryDelay)
+	}
+	if !errors.Is(err, activities.ErrMailRefused) {
+		t.Errorf("%v does not wrap ErrMailRefused: the Outbox would not hold the letter", err)
+	}
 }
 
 func TestHangingServerTimesOut(t *testing.T) {
@@ -211,7 +220,26 @@ func TestHangingServerTimesOut(t *testing.T) {
 	if took := time.Since(start); took > 2*time.Second {
 		t.Errorf("gave up after %s, want about 300ms", took)
 	}
-	checkErr(t, err, Unavailable, true, "Client.Timeout exceeded")
+	// SendGrid read the request and may have taken it: the Outbox must check.
+	checkErr(t, err, MaybeSent, true, "no answer from SendGrid after the request was sent, so it may have been accepted")
+	if !errors.Is(err, activities.ErrMaybeSent) {
+		t.Errorf("%v does not wrap ErrMaybeSent", err)
+	}
+}
+
+func TestUnreachableIsNotMaybeSent(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "http://" + ln.Addr().String()
+	ln.Close() // nothing listens: the request is never written
+	tr := newTransport(t, Options{BaseURL: url})
+	_, err = tr.Deliver(context.Background(), render(t, activities.FamilyFinalPlan))
+	checkErr(t, err, Unavailable, true, "SendGrid unreachable")
+	if errors.Is(err, activities.ErrMaybeSent) {
+		t.Errorf("%v: a request never written cannot have been accepted", err)
+	}
 }
 
 func TestSameKeyIsSentOnce(t *testing.T) {

@@ -23,12 +23,16 @@ var migrations embed.FS
 // Store is the register, over a connection pool.
 type Store struct {
 	Pool *pgxpool.Pool
+	// Sealer seals and opens the personal data notifications carry (see
+	// WithSealer); nil: none is written, and none is read.
+	Sealer Sealer
 }
 
 // Open connects to url, creating its database if it is missing, and
 // applies any migrations not yet applied: for the worker, ehc migrate and
-// tests, which own the schema.
-func Open(ctx context.Context, url string) (*Store, error) {
+// tests, which own the schema. Given a Sealer, it then seals what rows from
+// before sealing still hold in clear (SealLegacyOutbox).
+func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 	cfg, err := parse(url)
 	if err != nil {
 		return nil, err
@@ -40,16 +44,25 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, o := range opts {
+		o(s)
+	}
 	if err := s.Migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
+	}
+	if s.Sealer != nil {
+		if _, err := s.SealLegacyOutbox(ctx); err != nil {
+			s.Close()
+			return nil, err
+		}
 	}
 	return s, nil
 }
 
 // Connect connects to an existing, migrated register: for the CLI, which
 // reads and writes rows but does not own the schema.
-func Connect(ctx context.Context, url string) (*Store, error) {
+func Connect(ctx context.Context, url string, opts ...Option) (*Store, error) {
 	cfg, err := parse(url)
 	if err != nil {
 		return nil, err
@@ -66,6 +79,9 @@ func Connect(ctx context.Context, url string) (*Store, error) {
 	if err != nil {
 		s.Close()
 		return nil, err
+	}
+	for _, o := range opts {
+		o(s)
 	}
 	return s, nil
 }

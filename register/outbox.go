@@ -2,7 +2,6 @@ package register
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -71,7 +70,9 @@ type OutboxRecipient struct {
 // OutboxEntry is one notification in the outbox: what was sent, to whom,
 // and what became of it. Key is the notification's own (case, template,
 // subject, occurrence), so each notification has one row however often
-// its activity runs.
+// its activity runs. Recipients, Caseworker, Subject and Text name people
+// and carry caseworkers' words: the row keeps them sealed (seal.go), and
+// only the recipients' roles in clear.
 type OutboxEntry struct {
 	Key        string            `json:"key"`
 	CaseRef    string            `json:"case_ref"`
@@ -83,33 +84,47 @@ type OutboxEntry struct {
 	Caseworker OutboxRecipient `json:"caseworker,omitzero"`
 	Subject    string          `json:"subject"`
 	Text       string          `json:"text"`
-	Status     string          `json:"status"`
-	MessageID  string          `json:"message_id,omitempty"`
-	Attempts   int             `json:"attempts"`
-	LastError  string          `json:"last_error,omitempty"`
-	CreatedAt  time.Time       `json:"created_at"`
-	UpdatedAt  time.Time       `json:"updated_at"`
+	Sealed     bool            `json:"sealed,omitempty"` // read without keys: Recipients are roles only, no Subject or Text
+	// Unreadable says why a sealed row could not be opened (a retired
+	// key, a damaged value); Sealed is set with it. One such row does not
+	// stop the others being read.
+	Unreadable string    `json:"unreadable,omitempty"`
+	Status     string    `json:"status"`
+	MessageID  string    `json:"message_id,omitempty"`
+	Attempts   int       `json:"attempts"`
+	LastError  string    `json:"last_error,omitempty"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
+	// MaybeSent: an attempt handed it to the mail service at MaybeSentAt
+	// and recorded no answer (see register/outbox_check.go).
+	MaybeSent         bool       `json:"maybe_sent,omitempty"`
+	MaybeSentAt       *time.Time `json:"maybe_sent_at,omitempty"`
+	ResendRequestedAt *time.Time `json:"resend_requested_at,omitempty"` // ehc outbox resend: the worker sends it
 }
 
-const outboxColumns = `key, case_ref, template, on_date, recipients, caseworker, subject, body_text,
-	status, coalesce(message_id, ''), attempts, coalesce(last_error, ''), created_at, updated_at`
+// outboxColumns: legacy is a row's clear content from before sealing
+// (migration 007), in the sealed value's JSON, until SealLegacyOutbox runs.
+const outboxColumns = `key, case_ref, template, on_date, roles, sealed,
+	case when sealed is null and recipients is not null then convert_to(json_build_object('recipients', recipients,
+		'caseworker', caseworker, 'subject', subject, 'text', body_text)::text, 'UTF8') end,
+	status, coalesce(message_id, ''), attempts, coalesce(last_error, ''), created_at, updated_at,
+	maybe_sent, maybe_sent_at, resend_requested_at`
 
-func scanOutbox(row pgx.Row) (OutboxEntry, error) {
+// scanOutbox reads a row of outboxColumns, opening its sealed content.
+func (s *Store) scanOutbox(row pgx.Row) (OutboxEntry, error) {
 	var e OutboxEntry
 	var on time.Time
-	var recipients, caseworker []byte
-	if err := row.Scan(&e.Key, &e.CaseRef, &e.Template, &on, &recipients, &caseworker, &e.Subject, &e.Text,
-		&e.Status, &e.MessageID, &e.Attempts, &e.LastError, &e.CreatedAt, &e.UpdatedAt); err != nil {
+	var roles []string
+	var sealed, legacy []byte
+	if err := row.Scan(&e.Key, &e.CaseRef, &e.Template, &on, &roles, &sealed, &legacy,
+		&e.Status, &e.MessageID, &e.Attempts, &e.LastError, &e.CreatedAt, &e.UpdatedAt,
+		&e.MaybeSent, &e.MaybeSentAt, &e.ResendRequestedAt); err != nil {
 		return OutboxEntry{}, err
 	}
 	e.On = civil(&on)
-	if err := json.Unmarshal(recipients, &e.Recipients); err != nil {
-		return OutboxEntry{}, fmt.Errorf("notification %s: recipients: %w", e.Key, err)
-	}
-	if len(caseworker) > 0 && string(caseworker) != "null" {
-		if err := json.Unmarshal(caseworker, &e.Caseworker); err != nil {
-			return OutboxEntry{}, fmt.Errorf("notification %s: caseworker: %w", e.Key, err)
-		}
+	if err := s.open(&e, sealed, legacy, roles); err != nil {
+		e.Sealed, e.Unreadable = true, err.Error()
+		e.Recipients, e.Caseworker, e.Subject, e.Text = rolesOnly(roles), OutboxRecipient{}, "", ""
 	}
 	return e, nil
 }
@@ -129,30 +144,24 @@ func (s *Store) OutboxClaim(ctx context.Context, e OutboxEntry) (OutboxEntry, er
 		return OutboxEntry{}, fmt.Errorf("%w: %q for case %q is incomplete: key, case, template, date and a recipient are required",
 			ErrInvalidOutboxEntry, e.Key, e.CaseRef)
 	}
-	recipients, err := json.Marshal(e.Recipients)
+	// Names, addresses and the letter go in sealed, never in clear.
+	sealed, roles, err := s.seal(e)
 	if err != nil {
 		return OutboxEntry{}, err
 	}
-	var caseworker []byte // SQL null when no one was named
-	if e.Caseworker != (OutboxRecipient{}) {
-		if caseworker, err = json.Marshal(e.Caseworker); err != nil {
-			return OutboxEntry{}, err
-		}
-	}
 	var out OutboxEntry
 	err = pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `insert into notification_outbox
-				(key, case_ref, template, on_date, recipients, caseworker, subject, body_text)
-			values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (key) do nothing`,
-			e.Key, e.CaseRef, e.Template, dateArg(e.On), recipients, caseworker, e.Subject, e.Text); err != nil {
+		if _, err := tx.Exec(ctx, `insert into notification_outbox (key, case_ref, template, on_date, roles, sealed)
+			values ($1, $2, $3, $4, $5, $6) on conflict (key) do nothing`,
+			e.Key, e.CaseRef, e.Template, dateArg(e.On), roles, sealed); err != nil {
 			return err
 		}
 		row := tx.QueryRow(ctx, `update notification_outbox set attempts = attempts + 1, updated_at = now()
 			where key = $1 and status = 'pending' returning `+outboxColumns, e.Key)
 		var err error
-		out, err = scanOutbox(row)
+		out, err = s.scanOutbox(row)
 		if errors.Is(err, pgx.ErrNoRows) { // an earlier attempt got further: report it as it is
-			out, err = scanOutbox(tx.QueryRow(ctx, `select `+outboxColumns+` from notification_outbox where key = $1`, e.Key))
+			out, err = s.scanOutbox(tx.QueryRow(ctx, `select `+outboxColumns+` from notification_outbox where key = $1`, e.Key))
 		}
 		return err
 	})
@@ -202,7 +211,7 @@ func (s *Store) OutboxError(ctx context.Context, key, reason string, final bool)
 	tag, err := s.Pool.Exec(ctx, `update notification_outbox set
 			status = case when $3 then 'failed' else status end,
 			last_error = $2, updated_at = now()
-		where key = $1 and status = 'pending'`, key, reason, final)
+		where key = $1 and status = 'pending'`, key, scrubAddresses(reason, nil), final)
 	if err != nil {
 		return fmt.Errorf("recording the failure of notification %s: %w", key, err)
 	}
@@ -227,7 +236,7 @@ func (s *Store) OutboxEvent(ctx context.Context, key, event, reason string) (Out
 	var out OutboxEntry
 	var changed bool
 	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
-		e, err := scanOutbox(tx.QueryRow(ctx, `select `+outboxColumns+` from notification_outbox where key = $1 for update`, key))
+		e, err := s.scanOutbox(tx.QueryRow(ctx, `select `+outboxColumns+` from notification_outbox where key = $1 for update`, key))
 		if errors.Is(err, pgx.ErrNoRows) {
 			return unknownKey(key)
 		}
@@ -243,10 +252,10 @@ func (s *Store) OutboxEvent(ctx context.Context, key, event, reason string) (Out
 		if to != OutboxDelivered {
 			lastError = event
 			if reason != "" {
-				lastError += ": " + reason
+				lastError += ": " + scrubAddresses(reason, append(e.Recipients, e.Caseworker))
 			}
 		}
-		out, err = scanOutbox(tx.QueryRow(ctx, `update notification_outbox set status = $2, last_error = nullif($3, ''), updated_at = now()
+		out, err = s.scanOutbox(tx.QueryRow(ctx, `update notification_outbox set status = $2, last_error = nullif($3, ''), updated_at = now()
 			where key = $1 returning `+outboxColumns, key, to, lastError))
 		changed = err == nil
 		return err
@@ -281,7 +290,7 @@ func (s *Store) Outbox(ctx context.Context, caseRef string, limit int) ([]Outbox
 	defer rows.Close()
 	out := []OutboxEntry{}
 	for rows.Next() {
-		e, err := scanOutbox(rows)
+		e, err := s.scanOutbox(rows)
 		if err != nil {
 			return nil, fmt.Errorf("listing the outbox: %w", err)
 		}
@@ -291,4 +300,17 @@ func (s *Store) Outbox(ctx context.Context, caseRef string, limit int) ([]Outbox
 		return nil, fmt.Errorf("listing the outbox: %w", err)
 	}
 	return out, nil
+}
+
+// OutboxByKey is the notification with the key, opened (Sealed when the
+// Store has no keys); the error wraps ErrUnknownOutboxKey when none has it.
+func (s *Store) OutboxByKey(ctx context.Context, key string) (OutboxEntry, error) {
+	e, err := s.scanOutbox(s.Pool.QueryRow(ctx, `select `+outboxColumns+` from notification_outbox where key = $1`, key))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return OutboxEntry{}, unknownKey(key)
+	}
+	if err != nil {
+		return OutboxEntry{}, fmt.Errorf("reading notification %s: %w", key, err)
+	}
+	return e, nil
 }

@@ -62,7 +62,7 @@ func (s *Store) Record(ctx context.Context, e CaseEvent) (bool, error) {
 		for _, a := range e.Case.Advice {
 			if _, err := tx.Exec(ctx, `insert into advice_requests
 				(case_ref, advice_id, kind, provider, requested_on, due_on, received_on, has_exception)
-				values ($1, $2, $3, $4, $5, $6, $7, $8)
+				values ($1, $2, $3, `+adviceProviderSQL+`, $5, $6, $7, $8)
 				on conflict (case_ref, advice_id) do update set
 					received_on = coalesce(advice_requests.received_on, excluded.received_on),
 					has_exception = advice_requests.has_exception or excluded.has_exception`,
@@ -89,6 +89,19 @@ func (s *Store) Record(ctx context.Context, e CaseEvent) (bool, error) {
 	})
 	return inserted, err
 }
+
+// FamilyProvider is advice_requests.provider when the advice is the family's
+// own (reg 6(1)(a)): who they are is in case_people, and only there.
+const FamilyProvider = "the family"
+
+// adviceProviderSQL is the provider an advice request is recorded with
+// ($3 kind, $4 provider as asked): as asked, but for the family's own views
+// asked of anyone the directory does not list for them (the family
+// themselves, by name), FamilyProvider. It does not read case_people: the
+// worker's database role may only write there.
+const adviceProviderSQL = `case when $3 = 'family_views' and not exists (
+		select 1 from advice_providers where kind = $3 and lower(organisation) = lower($4))
+	then '` + FamilyProvider + `' else $4 end`
 
 // sameCase refuses an event from a run other than the one that owns the
 // case's row, or from a reference that differs from the row's only in case.

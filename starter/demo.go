@@ -171,7 +171,7 @@ func (d *demoDriver) intro(ui string) {
 		"bin/ehc outbox --case DEMO-3",
 	}
 	if d.workerLog != "" {
-		cmds = append(cmds, "tail -f "+d.workerLog+"     (the worker: every reminder, escalation and letter)")
+		cmds = append(cmds, "tail -f "+d.workerLog+"     (the worker: every reminder, escalation and letter, by key; bin/ehc outbox --show KEY prints one)")
 	}
 	for _, c := range cmds {
 		fmt.Fprintf(w, "  %s\n", c)
@@ -331,12 +331,12 @@ func (d *demoDriver) alarm(r *demoRun, at time.Time) {
 		case late <= 0:
 			d.line(r, at, "reminder to %s: %s due %s, in %s", who, strings.ToLower(title[:1])+title[1:], longDate(dl.Due), days(-late))
 		case late == 1 && dl.Deadline == statute.AdviceDue:
-			d.line(r, at, "%s OVERDUE (due %s): %s chased, the caseworker and SEND manager copied; the family told it holds their case up — see the worker log",
+			d.line(r, at, "%s OVERDUE (due %s): %s chased, the caseworker and SEND manager copied; the family told it holds their case up — see bin/ehc outbox",
 				title, longDate(dl.Due), who)
 		case late == 1 && dl.Deadline == statute.ConsultationDue:
 			d.line(r, at, "%s overdue (due %s, guidance): the caseworker told", title, longDate(dl.Due))
 		case late == 1:
-			d.line(r, at, "%s MISSED (due %s): escalated to the caseworker and SEND manager, the family told — see the escalation in the worker log",
+			d.line(r, at, "%s MISSED (due %s): escalated to the caseworker and SEND manager, the family told — see the escalation in bin/ehc outbox",
 				title, longDate(dl.Due))
 		case dl.Deadline == statute.AdviceDue:
 			d.line(r, at, "%s still overdue, %s: %s chased again", title, days(late), who)

@@ -108,6 +108,7 @@ func startTemporalWith(t *testing.T, ui bool) (client.Client, *register.Store, *
 		t.Fatal(err)
 	}
 	testCodec = pc
+	store.Sealer = pc // the worker seals letters with its payload keys
 	c, err := client.Dial(client.Options{HostPort: srv.FrontendHostPort(), DataConverter: pc.DataConverter(),
 		FailureConverter: temporal.NewDefaultFailureConverter(temporal.DefaultFailureConverterOptions{
 			DataConverter: pc.DataConverter(), EncodeCommonAttributes: true})})

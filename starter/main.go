@@ -51,7 +51,7 @@ func init() {
 		{"record-exception", "REF --ground G --deadline D [--advice-id ID] --from YYYY-MM-DD [--to YYYY-MM-DD] [--note TEXT] [--on YYYY-MM-DD]", "record an exception to a time limit (reg 5(4), 8(2), 10(4), 13(3))", cmdRecordException},
 		{"expect", "REF --deadline D [--advice-id ID] --by YYYY-MM-DD [--on YYYY-MM-DD]", "record when a missed or at-risk step is now expected (the family is told now if it is missed, else in the letter if it is)", cmdExpect},
 		{"withdraw", "REF --reason TEXT [--on YYYY-MM-DD]", "record the request withdrawn", cmdWithdraw},
-		{"outbox", "[--case REF] [--limit N] [--json]", "show notifications from the outbox, newest first: when, to whom, subject and delivery state", cmdOutbox},
+		{"outbox", "[--case REF] [--limit N] [--json] | --show KEY | resend --key K|--case REF|--status S", "show notifications from the outbox, newest first: when, to whom, subject and delivery state; --show prints one letter; resend has the worker send again what was not sent", cmdOutbox},
 		{"migrate", "[--database-url URL]", "create the case register's database if missing and apply its migrations", cmdMigrate},
 		{"providers", "add --kind K --organisation N --email E [--escalation-email E] [--default] | list [--kind K] [--json] | import FILE.csv", "manage the advice-provider directory: who is asked for each kind of advice", cmdProviders},
 		{"demo", "[--ui URL] [--worker-log FILE]", "demonstration mode only (EHC_DEMO=true): start fictional demo cases on a compressed statutory clock and drive them", cmdDemo},

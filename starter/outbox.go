@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/ehc-send/ehc/codec"
+	"github.com/ehc-send/ehc/config"
 	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/statute"
 )
@@ -13,14 +15,25 @@ import (
 // defaultOutboxLimit is how many notifications ehc outbox shows unless told.
 const defaultOutboxLimit = 50
 
+// maxOutboxKey bounds --show's key: the longest key a workflow makes (case,
+// template, advice or school, occurrence) is well under it.
+const maxOutboxKey = 512
+
 // cmdOutbox shows the notification outbox from the case register: what was
 // sent, when, to whom, and what became of it. It shows recipients'
-// addresses, which the caseworker may see and the logs never do.
+// addresses, which the caseworker may see and the logs never do; --show
+// prints one letter as it was sent. Both open the register's sealed copy
+// with the payload keys (EHC_CODEC_KEYS or EHC_CODEC_KEYS_FILE); without
+// them only the recipients' roles show.
 func cmdOutbox(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "resend" {
+		return cmdOutboxResend(ctx, args[1:], stdout, stderr) // starter/outbox_resend.go
+	}
 	fs := newFlagSet("outbox")
 	caseFlag := fs.String("case", "", "only this case's notifications (case `REF`)")
 	limit := fs.Int("limit", defaultOutboxLimit, "show at most `N` notifications, the newest")
 	asJSON := fs.Bool("json", false, "print JSON for scripts")
+	show := fs.String("show", "", "print the letter with this outbox `KEY` (as the listing shows it): recipients, subject and text")
 	positional, rest := splitRef(args)
 	cfg, err := parseConfig(fs, "outbox", rest, stderr)
 	if err != nil {
@@ -48,12 +61,31 @@ func cmdOutbox(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *limit < 1 {
 		return usagef("--limit %d: give a number of notifications, 1 or more", *limit)
 	}
+	if err := checkOutboxKey(*show); err != nil {
+		return err
+	}
+	if *show != "" && ref != "" {
+		return usagef("--show prints one notification, by its key: give it without a case reference")
+	}
 
 	s, err := openRegister(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	if err := withSealer(s, cfg); err != nil {
+		return err
+	}
+	if *show != "" {
+		e, err := s.OutboxByKey(ctx, *show)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return writeJSON(stdout, e)
+		}
+		return printLetter(stdout, e)
+	}
 	entries, err := s.Outbox(ctx, ref, *limit)
 	if err != nil {
 		return err
@@ -103,6 +135,9 @@ func printOutbox(w io.Writer, es []register.OutboxEntry, ref string, limit int) 
 		line("subject", e.Subject)
 		line("to", recipients(e.Recipients, false))
 		line("cc", recipients(e.Recipients, true))
+		if e.Sealed {
+			line("sealed", sealedNote)
+		}
 		attempts := "1 attempt"
 		if e.Attempts != 1 {
 			attempts = fmt.Sprintf("%d attempts", e.Attempts)
@@ -110,6 +145,14 @@ func printOutbox(w io.Writer, es []register.OutboxEntry, ref string, limit int) 
 		line("created", fmt.Sprintf("%s (%s)", e.CreatedAt.In(statute.London).Format("Mon 2 Jan 2006 15:04:05 MST"), attempts))
 		line("message", e.MessageID)
 		line("error", e.LastError)
+		if e.MaybeSent && e.Status == register.OutboxPending && e.MaybeSentAt != nil {
+			// The operator's cue not to resend by hand: the worker checks SendGrid first.
+			line("unsure", "handed to the mail service at "+e.MaybeSentAt.In(statute.London).Format("15:04:05 MST")+
+				" with no answer; the worker asks SendGrid whether it arrived before sending again")
+		}
+		if e.ResendRequestedAt != nil {
+			line("resend", "asked for at "+e.ResendRequestedAt.In(statute.London).Format("Mon 2 Jan 2006 15:04:05 MST")+"; the worker sends it")
+		}
 		line("key", e.Key)
 	}
 	if len(es) == limit {
@@ -127,6 +170,10 @@ func recipients(rs []register.OutboxRecipient, cc bool) string {
 		if r.Cc != cc {
 			continue
 		}
+		if r.Email == "" { // read without the keys: the role is all there is
+			out = append(out, r.Role)
+			continue
+		}
 		who := r.Role + ":"
 		if r.Name != "" {
 			who += " " + r.Name
@@ -134,4 +181,45 @@ func recipients(rs []register.OutboxRecipient, cc bool) string {
 		out = append(out, who+" <"+r.Email+">")
 	}
 	return strings.Join(out, ", ")
+}
+
+// sealedNote is what a notification read without the keys says of itself.
+const sealedNote = "names, addresses, subject and text are encrypted: give the payload keys (EHC_CODEC_KEYS or EHC_CODEC_KEYS_FILE) to read them"
+
+// withSealer gives s the payload keys, when they are configured, to open
+// the notifications' sealed recipients and text with.
+func withSealer(s *register.Store, cfg config.Config) error {
+	if s.Sealer != nil || len(cfg.Codec.Keys) == 0 {
+		return nil
+	}
+	pc, err := codec.New(cfg.Codec.Keys)
+	if err != nil {
+		return err
+	}
+	s.Sealer = pc
+	return nil
+}
+
+// checkOutboxKey bounds --show's key; empty is no --show.
+func checkOutboxKey(k string) error {
+	if n := len(k); n > maxOutboxKey {
+		return usagef("--show: the key is %d bytes; outbox keys are at most %d", n, maxOutboxKey)
+	}
+	if strings.ContainsFunc(k, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return usagef("--show: the key contains a control character; give it as the listing shows it")
+	}
+	return nil
+}
+
+// printLetter writes one notification whole: who it went to, its status,
+// and the letter as sent.
+func printLetter(w io.Writer, e register.OutboxEntry) error {
+	if e.Sealed {
+		return fmt.Errorf("notification %s is sealed (%s)", e.Key, sealedNote)
+	}
+	if err := printOutbox(w, []register.OutboxEntry{e}, e.CaseRef, 0); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "\nSubject: %s\n\n%s\n", e.Subject, strings.TrimRight(e.Text, "\n"))
+	return err
 }

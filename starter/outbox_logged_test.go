@@ -16,7 +16,7 @@ import (
 func TestOutboxShowsLogged(t *testing.T) {
 	stubDial(t)
 	url := registertest.URL(t)
-	st, err := register.Open(context.Background(), url)
+	st, err := register.Open(context.Background(), url, register.WithSealer(registertest.Sealer()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +32,9 @@ func TestOutboxShowsLogged(t *testing.T) {
 	if err := st.OutboxLogged(ctx, e.Key, "log-46e9f3e520f0ecaa"); err != nil {
 		t.Fatal(err)
 	}
-	openRegister = func(ctx context.Context, _ config.Config) (*register.Store, error) { return register.Connect(ctx, url) }
+	openRegister = func(ctx context.Context, _ config.Config) (*register.Store, error) {
+		return register.Connect(ctx, url, register.WithSealer(registertest.Sealer()))
+	}
 
 	code, out, errOut := runCmd("outbox", "EHC-0042")
 	if want := "EHC-0042 family.request_received on Mon 2 Mar 2026: logged (no mail service configured)\n"; code != exitOK || !strings.HasPrefix(out, want) {

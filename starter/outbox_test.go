@@ -20,7 +20,7 @@ func useOutbox(t *testing.T) {
 	t.Helper()
 	stubDial(t)
 	url := registertest.URL(t)
-	st, err := register.Open(context.Background(), url)
+	st, err := register.Open(context.Background(), url, register.WithSealer(registertest.Sealer()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,9 @@ func useOutbox(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	openRegister = func(ctx context.Context, _ config.Config) (*register.Store, error) { return register.Connect(ctx, url) }
+	openRegister = func(ctx context.Context, _ config.Config) (*register.Store, error) {
+		return register.Connect(ctx, url, register.WithSealer(registertest.Sealer()))
+	}
 }
 
 func TestOutboxCommand(t *testing.T) {

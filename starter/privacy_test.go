@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -19,10 +20,17 @@ import (
 	workflowpb "go.temporal.io/api/workflow/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/encoding/prototext"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/ehc-send/ehc/activities"
+	"github.com/ehc-send/ehc/codec"
+	"github.com/ehc-send/ehc/config"
+	"github.com/ehc-send/ehc/email/sendgridtest"
+	"github.com/ehc-send/ehc/register"
+	"github.com/ehc-send/ehc/register/registertest"
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows"
 )
@@ -34,6 +42,9 @@ const (
 	privDOB    = "2015-03-17"
 	privFamily = "Morwenna Quintrell"
 	privEmail  = "quintrell.family@example.org"
+	// privReason is a caseworker's free text, as they will write it: the
+	// child's name and a health detail, in the letter the family is sent.
+	privReason = "Zebedee's needs are met by the ketogenic diet for his epilepsy at Trevanion Clinic"
 )
 
 // privSecrets is every form the child's details could take in clear.
@@ -41,6 +52,7 @@ var privSecrets = []string{
 	privChild, "Zebedee", "Quintrell", privFamily, "Morwenna",
 	privDOB, "17/03/2015", "17-03-2015", "17 March 2015", "17 Mar 2015", "March 17, 2015", "20150317", "2015/03/17", "03/17/2015",
 	privEmail, "quintrell.family",
+	"ketogenic", "epilepsy", "Trevanion",
 }
 
 // What Temporal's operators, its visibility store and its backups see of a
@@ -152,6 +164,137 @@ func TestIntegrationPrivacyTemporalHoldsNoPersonalData(t *testing.T) {
 	}
 }
 
+// A case with the child's details, the family giving their own views, and
+// a caseworker's free-text reason naming the child and a health detail,
+// run through the real worker with each transport: the register holds
+// none of it in clear outside case_people, sealed bytes included, and the
+// worker's log none of it; opened with the keys, the letters hold it all.
+func TestIntegrationPrivacyRegisterAndLogHoldNoPersonalData(t *testing.T) {
+	for _, transport := range []string{"log", "sendgrid"} {
+		t.Run(transport, func(t *testing.T) { privacyRun(t, transport) })
+	}
+}
+
+func privacyRun(t *testing.T, transport string) {
+	logs := captureLogs(t)
+	c, store, sg := startTemporal(t)
+	if transport == "log" {
+		// No mail service: the worker's outbox hands letters to the log.
+		queue := "ehc-it-log-" + t.Name()
+		w := worker.New(c, queue, worker.Options{})
+		workflows.Register(w)
+		w.RegisterActivity(&activities.Activities{Transport: &activities.Outbox{Store: store, Next: &activities.LogTransport{}}, Register: store})
+		if err := w.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(w.Stop)
+		old := getenv
+		getenv = func(k string) string {
+			if k == "EHC_TASK_QUEUE" {
+				return queue
+			}
+			return old(k)
+		}
+		t.Cleanup(func() { getenv = old })
+	}
+	today := statute.DateOf(time.Now())
+	day := func(n int) string { return today.AddDays(n).String() }
+	ref := "IT-PRIV-2"
+
+	ehc(t, 0, "start", "--case", ref, "--received", day(-20), "--child-name", privChild, "--child-dob", privDOB,
+		"--family-name", privFamily, "--family-email", privEmail, "--requester", "parent",
+		"--school-name", "Quill Lane Primary", "--school-email", "senco@quill.example.org",
+		"--caseworker", "cw-privacy", "--caseworker-email", "privacy.cw@la.example.gov.uk", "--manager-email", "manager@la.example.gov.uk")
+	ehc(t, 0, "decide-assess", ref, "--assess", "--on", day(-18))
+	// The family's own views, asked of them by name (reg 6(1)(a)).
+	ehc(t, 0, "request-advice", ref, "--kind", "family_views", "--provider-name", privFamily, "--provider-email", privEmail,
+		"--note", privReason, "--on", day(-17))
+	for _, k := range []string{"educational", "medical", "psychological", "social_care"} {
+		ehc(t, 0, "advice-not-needed", ref, "--kind", k, "--reason", privReason, "--on", day(-16))
+	}
+	ehc(t, 0, "decide-issue", ref, "--no-plan", "--reason", privReason, "--on", day(-10))
+
+	// Every letter handed on: the decision's, the family's views asked, ...
+	ctx := context.Background()
+	var rows []register.OutboxEntry
+	for start := time.Now(); ; time.Sleep(100 * time.Millisecond) {
+		var err error
+		if rows, err = store.Outbox(ctx, ref, 0); err != nil {
+			t.Fatal(err)
+		}
+		done := slices.ContainsFunc(rows, func(e register.OutboxEntry) bool { return e.Template == string(activities.FamilyDecisionNotToIssue) }) &&
+			slices.ContainsFunc(rows, func(e register.OutboxEntry) bool { return e.Template == string(activities.AdviserRequest) }) &&
+			!slices.ContainsFunc(rows, func(e register.OutboxEntry) bool { return e.Status == register.OutboxPending })
+		if done {
+			break
+		}
+		if time.Since(start) > 30*time.Second {
+			t.Fatalf("the letters were not all handed on in 30s: %+v", rows)
+		}
+	}
+
+	// Every column of every table but the people's, read as text.
+	dump := registertest.Dump(t, store.Pool, "case_people")
+	if !strings.Contains(dump, "notification_outbox.sealed: ") || !strings.Contains(dump, "case_events.case_ref: "+ref) {
+		t.Fatalf("the dump misses the case's rows, so it proves nothing:\n%s", dump)
+	}
+	if s := hasSecret(dump); s != "" {
+		t.Errorf("the register holds %q outside case_people:\n%s", s, dump)
+	}
+	var provider string
+	if err := store.Pool.QueryRow(ctx, `select provider from advice_requests where case_ref = $1 and kind = 'family_views'`, ref).Scan(&provider); err != nil || provider != register.FamilyProvider {
+		t.Errorf("the family's views are recorded as asked of %q (%v), want %q", provider, err, register.FamilyProvider)
+	}
+
+	// The worker's log: the SDK's and the activities', each letter in it.
+	text := logs.String()
+	if !strings.Contains(text, "notification delivered") || !strings.Contains(text, ref+"/"+string(activities.FamilyDecisionNotToIssue)) {
+		t.Errorf("the worker's log was not captured:\n%s", text)
+	}
+	if transport == "log" && !strings.Contains(text, "msg=notification ") {
+		t.Errorf("the log transport logged no letter:\n%s", text)
+	}
+	if s := hasSecret(text); s != "" {
+		t.Errorf("the worker's log holds %q:\n%s", s, text)
+	}
+
+	// Opened with the keys, the letters hold what was hidden: the data is
+	// there, encrypted, and a caseworker can read it.
+	var letters strings.Builder
+	var decision register.OutboxEntry
+	for _, e := range rows {
+		letters.WriteString(e.Subject + "\n" + e.Text + "\n")
+		for _, r := range e.Recipients {
+			letters.WriteString(r.Name + " <" + r.Email + ">\n")
+		}
+		if e.Template == string(activities.FamilyDecisionNotToIssue) {
+			decision = e
+		}
+	}
+	for _, want := range []string{privReason, privFamily, privEmail} {
+		if !strings.Contains(letters.String(), want) {
+			t.Errorf("the letters opened with the keys lack %q: the checks above would miss it\n%s", want, letters.String())
+		}
+	}
+	if out := ehc(t, 0, "outbox", "--show", decision.Key); !strings.Contains(out, privReason) || !strings.Contains(out, privEmail) {
+		t.Errorf("ehc outbox --show %s does not print the letter:\n%s", decision.Key, out)
+	}
+	if transport == "sendgrid" {
+		sent := slices.ContainsFunc(sg.Mails(), func(m sendgridtest.Mail) bool { return m.Key == decision.Key && slices.Contains(m.To, privEmail) })
+		if !sent {
+			t.Errorf("SendGrid was not asked to send %s to the family: %+v", decision.Key, sg.Mails())
+		}
+	}
+
+	// Erasing the child's people row leaves nothing about them readable.
+	if _, err := store.Pool.Exec(ctx, `delete from case_people where case_ref = $1`, ref); err != nil {
+		t.Fatal(err)
+	}
+	if s := hasSecret(registertest.Dump(t, store.Pool)); s != "" {
+		t.Errorf("after erasing the people row the register holds %q", s)
+	}
+}
+
 // captureLogs collects what the test's worker logs, still printing it: the
 // SDK's default logger writes to the os.Stdout of when the client is dialled
 // (so this must come before startTemporal), the activities to slog.Default.
@@ -245,4 +388,93 @@ func hasSecret(text string) string {
 		}
 	}
 	return ""
+}
+
+// ehc outbox reads the sealed letters with the payload keys; without them
+// it shows who was written to by role only, and says why. --show prints
+// one letter whole.
+func TestOutboxSealedAndShow(t *testing.T) {
+	useOutbox(t)
+	code, out, errOut := runCmd("outbox", "--show", "EHC-0042/family.refusal_to_assess/decision")
+	if code != exitOK || errOut != "" || !strings.Contains(out, "  to        family: Sam Parent <sam@example.org>\n") ||
+		!strings.HasSuffix(out, "\nSubject: Decision: we will not carry out an EHC needs assessment (case EHC-0042)\n\n...\n") {
+		t.Errorf("--show: exit %d\n%s\nstderr: %s", code, out, errOut)
+	}
+	if code, _, errOut := runCmd("outbox", "--show", "EHC-0042/no-such-letter"); code != exitFailed || !strings.Contains(errOut, `no notification in the outbox has this key: "EHC-0042/no-such-letter"`) {
+		t.Errorf("--show of an unknown key: exit %d, %s", code, errOut)
+	}
+
+	// The same register, read without the keys.
+	url := registertest.URL(t)
+	st, err := register.Open(context.Background(), url, register.WithSealer(registertest.Sealer()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	on, _ := statute.ParseDate("2026-03-02")
+	if _, err := st.OutboxClaim(context.Background(), register.OutboxEntry{Key: "EHC-0042/family.refusal_to_assess/1", CaseRef: "EHC-0042",
+		Template: "family.refusal_to_assess", On: on, Recipients: []register.OutboxRecipient{{Role: "family", Name: "Sam Parent", Email: "sam@example.org"},
+			{Role: "manager", Email: "send.manager@la.example.gov.uk", Cc: true}}, Subject: "Decision (case EHC-0042)", Text: "Sam's reasons"}); err != nil {
+		t.Fatal(err)
+	}
+	openRegister = func(ctx context.Context, _ config.Config) (*register.Store, error) { return register.Connect(ctx, url) }
+	code, out, _ = runCmd("outbox", "EHC-0042")
+	if code != exitOK || !strings.Contains(out, "  to        family\n  cc        manager\n  sealed    names, addresses, subject and text are encrypted") ||
+		strings.Contains(out, "Sam") || strings.Contains(out, "example.org") || strings.Contains(out, "  subject ") {
+		t.Errorf("read without the keys: exit %d\n%s", code, out)
+	}
+	if code, _, errOut := runCmd("outbox", "--show", "EHC-0042/family.refusal_to_assess/1"); code != exitFailed || !strings.Contains(errOut, "is sealed (names, addresses") {
+		t.Errorf("--show without the keys: exit %d, %s", code, errOut)
+	}
+
+	wantUsage(t, []string{"outbox", "EHC-0042", "--show", "EHC-0042/x"}, "--show prints one notification, by its key: give it without a case reference")
+	wantUsage(t, []string{"outbox", "--show", strings.Repeat("k", 513)}, "--show: the key is 513 bytes; outbox keys are at most 512")
+	wantUsage(t, []string{"outbox", "--show", "EHC-1/a\nb"}, "--show: the key contains a control character; give it as the listing shows it")
+}
+
+// ehc migrate seals notifications written before the register sealed them
+// when it has the payload keys, and says how many wait when it has not.
+func TestMigrateSealsLegacyNotifications(t *testing.T) {
+	dbURL := registertest.URL(t)
+	useDatabase(t, dbURL)
+	if code, _, errOut := runCmd("migrate"); code != exitOK || errOut != "" {
+		t.Fatalf("first migrate: exit %d, %s", code, errOut)
+	}
+	ctx := context.Background()
+	st, err := register.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	// A row as schema version 6 wrote it: everything in clear.
+	if _, err := st.Pool.Exec(ctx, `insert into notification_outbox (key, case_ref, template, on_date, roles, recipients, subject, body_text)
+		values ('EHC-1/family.withdrawn/1', 'EHC-1', 'family.withdrawn', '2026-02-02', '{family}',
+			'[{"role":"family","name":"`+privFamily+`","email":"`+privEmail+`"}]', 'Withdrawn (case EHC-1)', $1)`, privReason); err != nil {
+		t.Fatal(err)
+	}
+
+	code, out, errOut := runCmd("migrate")
+	if code != exitOK || strings.Contains(out, "sealed") ||
+		!strings.Contains(errOut, "1 notifications from before schema version 7 still hold names, addresses and letters in clear") {
+		t.Errorf("migrate without keys: exit %d\n%s\nstderr: %s", code, out, errOut)
+	}
+
+	keyLine, err := codec.NewKeyLine("mig1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	getenv = func(k string) string {
+		return map[string]string{"DATABASE_URL": dbURL, "EHC_CODEC_KEYS": keyLine}[k]
+	}
+	code, out, errOut = runCmd("migrate")
+	if code != exitOK || errOut != "" || !strings.Contains(out, "sealed 1 notifications written before schema version 7") {
+		t.Errorf("migrate with keys: exit %d\n%s\nstderr: %s", code, out, errOut)
+	}
+	if s := hasSecret(registertest.Dump(t, st.Pool)); s != "" {
+		t.Errorf("after ehc migrate with the keys the register holds %q", s)
+	}
+	code, out, _ = runCmd("outbox", "--show", "EHC-1/family.withdrawn/1")
+	if code != exitOK || !strings.Contains(out, privReason) || !strings.Contains(out, privEmail) {
+		t.Errorf("the sealed letter does not open with the keys: exit %d\n%s", code, out)
+	}
 }

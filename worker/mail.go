@@ -77,3 +77,18 @@ func serveWebhook(cfg config.Mail, sink email.EventSink, logger *slog.Logger) (s
 		_ = srv.Shutdown(ctx)
 	}, nil
 }
+
+// relayEvery is how often the worker looks for letters an operator asked
+// to resend (ehc outbox resend): soon enough to watch them go.
+const relayEvery = 10 * time.Second
+
+// startRelay runs the outbox's relay until the returned stop is called.
+func startRelay(o *activities.Outbox) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		o.Relay(ctx, relayEvery)
+	}()
+	return func() { cancel(); <-done }
+}

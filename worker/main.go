@@ -38,7 +38,8 @@ func run() error {
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.SlogLevel()}))
 	// Without a payload key nothing starts: children's data never reaches
 	// Temporal in clear text.
-	if _, err := cfg.PayloadCodec(); err != nil {
+	pc, err := cfg.PayloadCodec()
+	if err != nil {
 		return err
 	}
 	wopts, err := workerOptions(cfg.Tuning)
@@ -58,7 +59,7 @@ func run() error {
 	// migration waiting for another worker's lock) stops the wait.
 	dbURL := config.RedactURL(cfg.DatabaseURL)
 	startCtx, stopStart := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	store, err := register.Open(startCtx, cfg.DatabaseURL)
+	store, err := register.Open(startCtx, cfg.DatabaseURL, register.WithSealer(pc)) // letters sealed with the payload keys
 	stopStart()
 	if err != nil {
 		return fmt.Errorf("opening the case register (DATABASE_URL or -database-url %s): %w", dbURL, err)
@@ -70,6 +71,8 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	transport.Health = metrics.Mail // a refused key shows on /metrics and /healthz
+	defer startRelay(transport)()   // sends what ehc outbox resend asks for
 	stopWebhook, err := serveWebhook(cfg.Mail, transport, logger)
 	if err != nil {
 		return err

@@ -16,14 +16,20 @@ import (
 	tallyprom "github.com/uber-go/tally/v4/prometheus"
 	"go.temporal.io/sdk/client"
 	sdktally "go.temporal.io/sdk/contrib/tally"
+
+	"github.com/ehc-send/ehc/activities"
 )
 
 // metricsReportEvery is how often tally hands what the SDK recorded to the
 // Prometheus registry; a scrape sees values at most this old.
 const metricsReportEvery = time.Second
 
-// metricsServer serves the SDK's metrics for Prometheus on /metrics.
+// metricsServer serves the SDK's metrics for Prometheus on /metrics, and
+// the mail service's health on /healthz.
 type metricsServer struct {
+	// Mail is set by the outbox (Outbox.Health): whether SendGrid is
+	// refusing this worker's key. Never nil.
+	Mail *activities.MailHealth
 	// Handler is for client.Options.MetricsHandler; nil when metrics are
 	// off, which leaves the SDK's no-op handler.
 	Handler client.MetricsHandler
@@ -45,8 +51,9 @@ type metricsServer struct {
 // The SDK's names follow Prometheus' conventions: counters end in _total,
 // timers are histograms in seconds (_seconds_bucket, _sum, _count).
 func serveMetrics(addr string, logger *slog.Logger) (*metricsServer, error) {
+	health := &activities.MailHealth{}
 	if addr == "" {
-		return &metricsServer{}, nil
+		return &metricsServer{Mail: health}, nil
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -57,6 +64,23 @@ func serveMetrics(addr string, logger *slog.Logger) (*metricsServer, error) {
 	registry.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		prom.NewGaugeFunc(prom.GaugeOpts{Name: "ehc_mail_refused",
+			Help: "1 while SendGrid refuses the worker's API key (401/403) and letters are held pending; 0 otherwise."},
+			func() float64 {
+				if health.Status().Refused {
+					return 1
+				}
+				return 0
+			}),
+		prom.NewCounterFunc(prom.CounterOpts{Name: "ehc_mail_refused_attempts_total",
+			Help: "Attempts to send a letter that SendGrid refused for the API key (401/403) since the worker started."},
+			func() float64 { return float64(health.Status().RefusedAttempts) }),
+		prom.NewCounterFunc(prom.CounterOpts{Name: "ehc_mail_possible_duplicates_total",
+			Help: "Letters sent again after an attempt that may have sent them, which SendGrid's activity feed could not confirm, since the worker started."},
+			func() float64 { return float64(health.Status().PossibleDuplicates) }),
+		prom.NewGaugeFunc(prom.GaugeOpts{Name: "ehc_mail_relaying",
+			Help: "Pending letters only the worker's relay is sending, at its last pass: operators' resends, and letters whose activity gave up after a day (a refusal or outage that long)."},
+			func() float64 { return float64(health.Status().Relaying) }),
 	)
 	reporter := tallyprom.NewReporter(tallyprom.Options{
 		Registerer:       registry,
@@ -80,6 +104,7 @@ func serveMetrics(addr string, logger *slog.Logger) (*metricsServer, error) {
 
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", reporter.HTTPHandler())
+	mux.Handle("/healthz", healthz(health))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan struct{})
 	go func() {
@@ -92,6 +117,7 @@ func serveMetrics(addr string, logger *slog.Logger) (*metricsServer, error) {
 	return &metricsServer{
 		Handler: sdktally.NewMetricsHandler(sdktally.NewPrometheusNamingScope(scope)),
 		Addr:    ln.Addr(),
+		Mail:    health,
 		srv:     srv,
 		served:  served,
 		scope:   closer,
@@ -109,4 +135,21 @@ func (m *metricsServer) Stop() {
 	defer cancel()
 	_ = m.srv.Shutdown(ctx)
 	<-m.served
+}
+
+// healthz is 503, with the reason, while SendGrid refuses the key (letters
+// are held pending: a load balancer or an operator's probe should see it),
+// and 200 otherwise. The next accepted send clears it, and so does a
+// while with no refusal (activities.MailHealth).
+func healthz(h *activities.MailHealth) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		if st := h.Status(); st.Refused {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintf(w, "mail refused since %s (%d refused attempts): %s\n", st.Since.UTC().Format(time.RFC3339), st.RefusedAttempts, st.Reason)
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	})
 }

@@ -66,10 +66,10 @@ func URL(t testing.TB) string {
 	return u.String()
 }
 
-// Store opens a fresh, migrated register for t.
+// Store opens a fresh, migrated register for t, sealing with Sealer.
 func Store(t testing.TB) *register.Store {
 	t.Helper()
-	s, err := register.Open(context.Background(), URL(t))
+	s, err := register.Open(context.Background(), URL(t), register.WithSealer(Sealer()))
 	if err != nil {
 		t.Fatal(err)
 	}
