@@ -6,7 +6,7 @@ TEMPORAL := $(CURDIR)/bin/temporal
 # The integration test starts its own dev server with this CLI.
 export EHC_TEMPORAL_CLI := $(TEMPORAL)
 
-.PHONY: run test build fmt-check clean histories bench ensure-postgres migrate fuzz
+.PHONY: run test build fmt-check clean histories bench ensure-postgres migrate fuzz chaos chaos-histories
 
 ## run: start PostgreSQL if needed and migrate the register, then the codec server, a local Temporal dev server (its UI decoding through the codec server) and the worker, and drive the demo cases on a compressed clock (EHC_DEMO_WEEK_SECONDS, default 10) in the foreground; Ctrl-C stops all of it
 # The local stack runs in demonstration mode, so EHC_DEMO_WEEK_SECONDS is
@@ -36,6 +36,14 @@ fuzz:
 ## histories: record workflow histories from the integration tests for the replay test
 histories: $(TEMPORAL) ensure-postgres
 	EHC_RECORD_HISTORIES=$(CURDIR)/workflows/testdata/histories go test ./starter -run Integration -count=1
+
+## chaos: the fault test (not part of make test; about 10 minutes): its own stack on free ports, 200 cases on a compressed clock, the worker killed at random, PostgreSQL refusing and SendGrid misbehaving; prints one table and fails when any figure is over target
+chaos: $(TEMPORAL) ensure-postgres
+	go run ./worker/chaos $(CHAOS_FLAGS)
+
+## chaos-histories: run the fault test and record a history of every path (timers, refusal, exception, retries, withdrawal, late entry, encrypted) for the replay test
+chaos-histories: $(TEMPORAL) ensure-postgres
+	go run ./worker/chaos -record $(CURDIR)/workflows/testdata/histories $(CHAOS_FLAGS)
 
 ## bench: time the manager's report and the overdue list on an England-sized register (seeded once, about a minute)
 bench: ensure-postgres

@@ -208,15 +208,19 @@ Hello,
 We have missed a time limit in your case ({{.CaseRef}}), and we are sorry.
 
 The {{.Facts.Deadline.Title}} was due by {{date .Facts.Due}} ({{.Facts.Deadline.Regulation}}).
-{{- if .Facts.DaysOverdue}} It is now {{days .Facts.DaysOverdue}} late.{{end}}
+{{- if not .Facts.MetOn.IsZero}} It was done on {{date .Facts.MetOn}}, {{days .Facts.DaysOverdue}} late, and you will have
+our letter about it. We should have told you of the delay when the time
+limit passed.
+{{- else if .Facts.DaysOverdue}} It is now {{days .Facts.DaysOverdue}} late.{{end}}
 {{- if .Facts.Exception}}
 
 We have recorded an exception to this time limit: {{.Facts.Exception}}.
-The law allows this, but it does not stop the clock or give us a set amount
-of extra time: we must still finish as soon as practicable.
+The law allows this, but it does not stop the clock
+{{- if .Facts.MetOn.IsZero}} or give us a set amount
+of extra time: we must still finish as soon as practicable{{end}}.
 {{- end}}
 
-{{if not .Facts.ExpectedBy.IsZero}}We now expect to complete it by {{date .Facts.ExpectedBy}}, and will tell you
+{{if not .Facts.MetOn.IsZero}}{{else if not .Facts.ExpectedBy.IsZero}}We now expect to complete it by {{date .Facts.ExpectedBy}}, and will tell you
 if that changes.{{else}}We will tell you the date by which we now expect to complete it.{{end}} If you are
 unhappy about the delay you can complain to us, and then to the Local
 Government and Social Care Ombudsman.

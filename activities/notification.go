@@ -83,8 +83,11 @@ type Facts struct {
 	CommentsEnd statute.Date       `json:"comments_end,omitempty"`
 	School      string             `json:"school,omitempty"`
 	ExpectedBy  statute.Date       `json:"expected_by,omitzero"` // when the LA now expects to complete a missed step
-	Notice      Template           `json:"notice,omitempty"`     // staff.delivery_failed: the notification that did not arrive
-	NoticeTo    Roles              `json:"notice_to,omitempty"`  // staff.delivery_failed: whom it did not reach
+	// MetOn is when a missed limit was met at last, for the family's notice
+	// that went only afterwards (nothing ran when it was due).
+	MetOn    statute.Date `json:"met_on,omitzero"`
+	Notice   Template     `json:"notice,omitempty"`    // staff.delivery_failed: the notification that did not arrive
+	NoticeTo Roles        `json:"notice_to,omitempty"` // staff.delivery_failed: whom it did not reach
 	// Limits is where each limit stood when a case was entered after the
 	// fact: the acknowledgement then says what was done and when, in the
 	// past tense, and the staff summary what is overdue.

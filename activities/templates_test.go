@@ -177,6 +177,22 @@ func TestDeadlineMissed(t *testing.T) {
 	wantAll(t, m.Text, "Exception recorded: reg 13(3)(c)", "as soon as practicable")
 }
 
+// A missed-limit letter that could go only after the step was done (no
+// worker ran when it was due) says when it was done, not that it is awaited.
+func TestDeadlineMissedAfterItWasMet(t *testing.T) {
+	n := full(FamilyDeadlineMissed)
+	n.Facts.MetOn, n.Facts.DaysOverdue = n.Facts.Due.AddDays(2), 2
+	n.Facts.Exception = "reg 13(3)(c): exceptional personal circumstances"
+	m := render(t, n)
+	wantAll(t, m.Text, "It was done on Wednesday 17 June 2026, 2 days late", "We should have told you of the delay",
+		"does not stop the clock.", "complain to us")
+	for _, not := range []string{"expect to complete", "as soon as practicable", "It is now"} {
+		if strings.Contains(m.Text, not) {
+			t.Errorf("the letter says %q of a step already done:\n%s", not, m.Text)
+		}
+	}
+}
+
 func TestAdviserNotices(t *testing.T) {
 	m := render(t, full(AdviserRequest))
 	wantAll(t, m.Subject, "psychological advice", "Monday 15 June 2026")

@@ -3,16 +3,19 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/worker"
 
 	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/email"
+	"github.com/ehc-send/ehc/email/sendgridtest"
 	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows"
@@ -106,6 +109,16 @@ func waitForRun(t *testing.T, c client.Client, id string) {
 // the outbox, then the real SendGrid client to the local v3 server.
 func startHeldWorker(t *testing.T, c client.Client, queue string, store *register.Store, sendgridURL string) {
 	t.Helper()
+	w := newHeldWorker(t, c, queue, store, sendgridURL)
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.Stop)
+}
+
+// newHeldWorker is the worker startHeldWorker starts, not yet started.
+func newHeldWorker(t *testing.T, c client.Client, queue string, store *register.Store, sendgridURL string) worker.Worker {
+	t.Helper()
 	mailer, err := email.NewTransport(email.Options{APIKey: "SG.test-key", BaseURL: sendgridURL,
 		From: email.Address{Name: "SEND team", Email: "send@la.example.gov.uk"}})
 	if err != nil {
@@ -114,10 +127,7 @@ func startHeldWorker(t *testing.T, c client.Client, queue string, store *registe
 	w := worker.New(c, queue, worker.Options{})
 	workflows.Register(w)
 	w.RegisterActivity(&activities.Activities{Transport: &activities.Outbox{Store: store, Next: mailer}, Register: store})
-	if err := w.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(w.Stop)
+	return w
 }
 
 // A case started while the worker is down, which stays down past a limit,
@@ -174,5 +184,149 @@ func TestIntegrationWorkerDownAcrossALimit(t *testing.T) {
 	}
 	if n := strings.Count(strings.Join(got, " "), "family.deadline_missed"); n > 1 {
 		t.Errorf("the family was told %d times that the limit was missed", n)
+	}
+}
+
+// A running case whose worker stops before a limit and stays down past it,
+// while the caseworker records the late decision: when the worker is back,
+// the decision and the alarm that tells the family the limit was missed
+// reach the case together, in either order. The family is told once.
+func TestIntegrationLateStepWhileTheWorkerIsDown(t *testing.T) {
+	c, store, sg := startTemporal(t)
+	queue := "ehc-it-held-" + t.Name()
+	start := time.Now()
+	today := statute.DateOf(start)
+	in := workflows.AssessmentInput{
+		CaseRef: "DOWN-2", Received: today.AddDays(-27), // the 6 weeks end in 15 statutory days
+		Child:           workflows.Child{Name: "Ada Example", DateOfBirth: today.AddDays(-3650)},
+		Family:          workflows.Contact{Name: "Sam Example", Email: "sam@example.org"},
+		Requester:       workflows.RequesterParent,
+		School:          workflows.Contact{Name: "Oak Primary", Email: "head@oak.example.org"},
+		Caseworker:      "cw-jones",
+		CaseworkerEmail: "jones@la.example.gov.uk",
+		Clock:           workflows.Clock{Start: start, WeekSeconds: 2},
+	}
+	w := newHeldWorker(t, c, queue, store, sg.URL)
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: workflows.WorkflowID(in.CaseRef), TaskQueue: queue},
+		workflows.AssessmentWorkflowName, in); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(3 * time.Second) // 10 statutory days: the request acknowledged, a reminder sent
+	w.Stop()
+	decided := make(chan error, 1)
+	go func() {
+		h, err := c.UpdateWorkflow(context.Background(), client.UpdateWorkflowOptions{
+			WorkflowID: workflows.WorkflowID(in.CaseRef), UpdateName: workflows.UpdateDecideAssess, WaitForStage: client.WorkflowUpdateStageCompleted,
+			Args: []any{workflows.DecideAssessInput{On: today.AddDays(17), Assess: true}}, // 2 days late
+		})
+		if err == nil {
+			err = h.Get(context.Background(), nil)
+		}
+		decided <- err
+	}()
+	time.Sleep(3 * time.Second) // 21 statutory days: the limit and its first escalation pass with no worker
+	startHeldWorker(t, c, queue, store, sg.URL)
+	select {
+	case err := <-decided:
+		if err != nil {
+			t.Fatalf("decide-assess: %v", err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("decide-assess did not finish")
+	}
+
+	var missed []sendgridtest.Mail
+	for deadline := time.Now().Add(20 * time.Second); len(missed) == 0 && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		for _, m := range sg.Mails() {
+			if m.CaseRef == in.CaseRef && m.Template == "family.deadline_missed" {
+				missed = append(missed, m)
+			}
+		}
+	}
+	time.Sleep(time.Second) // a second letter would be on its way by now
+	missed = missed[:0]
+	for _, m := range sg.Mails() {
+		if m.CaseRef == in.CaseRef && m.Template == "family.deadline_missed" {
+			missed = append(missed, m)
+		}
+	}
+	if len(missed) != 1 {
+		t.Fatalf("the family had %d letters saying the limit was missed; want 1", len(missed))
+	}
+}
+
+// A case started while the worker is down, whose caseworker records the
+// decision on time while it is still down: when the worker is back after
+// the limit, the queued decision lands before the alarms that passed, so
+// the family is never told the limit was missed.
+func TestIntegrationStepQueuedInTimeDuringAnOutage(t *testing.T) {
+	c, store, sg := startTemporal(t)
+	queue := "ehc-it-held-" + t.Name()
+	start := time.Now()
+	today := statute.DateOf(start)
+	in := workflows.AssessmentInput{
+		CaseRef: "DOWN-3", Received: today.AddDays(-27), // the 6 weeks end in 15 statutory days
+		Child:           workflows.Child{Name: "Ada Example", DateOfBirth: today.AddDays(-3650)},
+		Family:          workflows.Contact{Name: "Sam Example", Email: "sam@example.org"},
+		Requester:       workflows.RequesterParent,
+		School:          workflows.Contact{Name: "Oak Primary", Email: "head@oak.example.org"},
+		Caseworker:      "cw-jones",
+		CaseworkerEmail: "jones@la.example.gov.uk",
+		Clock:           workflows.Clock{Start: start, WeekSeconds: 2},
+	}
+	if _, err := c.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: workflows.WorkflowID(in.CaseRef), TaskQueue: queue},
+		workflows.AssessmentWorkflowName, in); err != nil {
+		t.Fatal(err)
+	}
+	// The caseworker's step, as ehc sends it: retried while the case is set up.
+	decided := make(chan error, 1)
+	go func() {
+		for {
+			h, err := c.UpdateWorkflow(context.Background(), client.UpdateWorkflowOptions{
+				WorkflowID: workflows.WorkflowID(in.CaseRef), UpdateName: workflows.UpdateDecideAssess, WaitForStage: client.WorkflowUpdateStageCompleted,
+				Args: []any{workflows.DecideAssessInput{On: today, Assess: true}}, // 15 days early
+			})
+			if err == nil {
+				err = h.Get(context.Background(), nil)
+			}
+			var appErr *temporal.ApplicationError
+			if !errors.As(err, &appErr) || appErr.Type() != workflows.CaseSettingUp {
+				decided <- err
+				return
+			}
+			time.Sleep(500 * time.Millisecond)
+		}
+	}()
+	time.Sleep(6 * time.Second) // 21 statutory days: the limit and its missed alarm pass with no worker
+	startHeldWorker(t, c, queue, store, sg.URL)
+	select {
+	case err := <-decided:
+		if err != nil {
+			t.Fatalf("decide-assess: %v", err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("decide-assess did not finish")
+	}
+	// Past the grace, any alarm of the decision's limit still owed has fired
+	// (the clock runs on: later limits pass too, and are not this test's).
+	time.Sleep(17 * time.Second)
+	var got, decision []string
+	for _, m := range sg.Mails() {
+		if m.CaseRef != in.CaseRef {
+			continue
+		}
+		got = append(got, m.Template)
+		if strings.Contains(m.Key, string(statute.DecisionToAssessDue)) {
+			decision = append(decision, m.Key)
+		}
+	}
+	if !slices.Contains(got, "family.decision_to_assess") || !slices.Contains(got, "family.request_received") {
+		t.Errorf("the family's letters are missing; sent: %q", got)
+	}
+	if len(decision) > 0 {
+		t.Errorf("the decision, made in time, was chased as late: %q", decision)
 	}
 }

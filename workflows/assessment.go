@@ -49,6 +49,8 @@ type assessment struct {
 	partners bool  // reg 4(2), 5(2), 10(3) notices go (cases begun with lateEntryChange)
 
 	consultsNumbered bool // consultations known by number (consultNumberChange)
+	tellsMetLate     bool // the family told of a limit met late that no alarm told them of (metLateChange)
+	startedLate      bool // an alarm passed between the case's start and its first task (a worker down)
 
 	adviceCtx    workflow.Context // the advice children's: cancelled by settleAdvice
 	cancelAdvice workflow.CancelFunc
@@ -122,6 +124,7 @@ func Assessment(ctx workflow.Context, in AssessmentInput) (AssessmentResult, err
 	}
 	a.Recording = workflow.GetVersion(ctx, registerChange, workflow.DefaultVersion, 1) >= 1
 	a.consultsNumbered = workflow.GetVersion(ctx, consultNumberChange, workflow.DefaultVersion, 1) >= 1
+	a.tellsMetLate = workflow.GetVersion(ctx, metLateChange, workflow.DefaultVersion, 1) >= 1
 	if workflow.GetVersion(ctx, lateEntryChange, workflow.DefaultVersion, 1) < 1 {
 		a.ready = true
 		a.step(ctx, StepRecord{Step: "request-received", On: in.Received})
@@ -143,9 +146,13 @@ func Assessment(ctx workflow.Context, in AssessmentInput) (AssessmentResult, err
 		a.enter(ctx)
 		a.startHeldAdvice(ctx)
 		a.ready = true
+		if a.startedLate && workflow.GetVersion(ctx, queuedStepsChange, workflow.DefaultVersion, 1) >= 1 {
+			_ = workflow.Sleep(ctx, queuedStepsGrace)
+		}
 	}
 
 	for !a.Stage.Closed() {
+		a.tellMetLate(ctx)
 		a.fireDue(ctx)
 		a.publish(ctx)
 		seen := a.changed
@@ -170,6 +177,7 @@ func Assessment(ctx workflow.Context, in AssessmentInput) (AssessmentResult, err
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 		return AssessmentResult{}, err
 	}
+	a.tellMetLate(ctx) // a closing step may meet a limit late
 	a.settleAdvice(ctx)
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && a.sending == 0 }); err != nil {
 		return AssessmentResult{}, err

@@ -88,6 +88,13 @@ func (d *deadline) skipPassed(p Policy, now time.Time) bool {
 	return skipped
 }
 
+// missedAlarmPassed reports whether the moment of the alarm that tells the
+// family a limit was missed has passed by now.
+func (d *deadline) missedAlarmPassed(p Policy, now time.Time) bool {
+	al := d.alarmAt(len(d.leads(p)), p)
+	return al.Kind == alarmMissed && !al.Date.At(alarmHour).After(now)
+}
+
 // familyOwed reports whether firing al owes the family their letter that
 // the limit was missed: the first escalation carries it, and if that one
 // was superseded (the worker was down, or the case woke late) the next

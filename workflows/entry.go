@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"go.temporal.io/sdk/workflow"
 
@@ -92,6 +93,16 @@ const MaxHistorySteps = 200
 // (reg 4(2)); before it, such a case was taken as entered after the fact.
 const enteredAtStartChange = "entered-at-start"
 
+// queuedStepsChange guards the wait before a case started during an outage
+// fires the alarms that passed meanwhile: the steps its caseworker sent
+// then are retrying (CaseSettingUp) and land first, so no family is told a
+// limit was missed that a queued step met in time.
+const queuedStepsChange = "queued-steps-first"
+
+// queuedStepsGrace is longer than the CLI's retries of a step refused while
+// the case was set up (at most 2 s apart).
+const queuedStepsGrace = 15 * time.Second
+
 // enter settles what a case entered after the fact owes. An alarm whose
 // moment passed before the case was entered is not sent as if it were new:
 // staff get one summary of where each limit stands, and the family an
@@ -108,6 +119,9 @@ func (a *assessment) enter(ctx workflow.Context) {
 	passed := false
 	var missed []*deadline
 	for _, d := range a.Deadlines {
+		if a.tellsMetLate && d.MetOn.After(d.Due) {
+			d.FamilyTold = true // met late before the case was entered: the acknowledgement says so
+		}
 		if !d.open() {
 			continue
 		}
@@ -118,6 +132,11 @@ func (a *assessment) enter(ctx workflow.Context) {
 		// (before it, that alarm still fires and tells them itself).
 		if d.Fired > len(d.leads(a.Policy)) && d.statutory() {
 			missed = append(missed, d)
+		}
+	}
+	for _, d := range a.Deadlines {
+		if al := d.alarmAt(d.Fired, a.Policy); d.open() && al.Kind != alarmNone && !al.Date.At(alarmHour).After(now) {
+			a.startedLate = true // an alarm passed between the start and this first task
 		}
 	}
 	tt := statute.Compute(a.In.Received, statute.Steps{})

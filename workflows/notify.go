@@ -11,6 +11,7 @@ import (
 
 	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/register"
+	"github.com/ehc-send/ehc/statute"
 )
 
 var acts *activities.Activities
@@ -63,6 +64,31 @@ func schedule(ctx workflow.Context, inFlight *int, summary, key string, activity
 			}
 		}
 	})
+}
+
+// metLateChange guards the family's letter for a limit met late whose
+// "missed" alarm never told them: nothing ran when it was due (a worker
+// down) and the late step reached the case before the alarm could fire.
+const metLateChange = "family-told-when-met-late"
+
+// tellMetLate sends the family, once, the missed-limit letter no alarm sent
+// for each limit met after its due date once that alarm's moment had
+// passed: superseding may drop a staff alarm, never the family's letter.
+// The letter says when the step was done, not that it is still awaited.
+func (a *assessment) tellMetLate(ctx workflow.Context) {
+	if !a.tellsMetLate || a.entering || a.dryRun {
+		return
+	}
+	now := a.now(ctx)
+	for _, d := range a.Deadlines {
+		if d.Chase != chaseLA || !d.statutory() || d.FamilyTold || !d.MetOn.After(d.Due) || !d.missedAlarmPassed(a.Policy, now) {
+			continue
+		}
+		d.FamilyTold = true
+		f := a.missedFacts(ctx, d)
+		f.MetOn, f.DaysOverdue, f.ExpectedBy = d.MetOn, d.MetOn.DaysSince(d.Due), statute.Date{}
+		a.tellFamily(ctx, activities.FamilyDeadlineMissed, d.Key, f)
+	}
 }
 
 // familyLetterChange guards the family's missed-limit letter riding on a

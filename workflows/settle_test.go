@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"strings"
 	"testing"
 
 	"go.temporal.io/sdk/testsuite"
@@ -53,5 +54,29 @@ func TestWithdrawnTheMomentAdviceIsRequested(t *testing.T) {
 	})
 	if len(withdrawn.Advice) != 1 || withdrawn.Advice[0].Status != StatusNotApplicable {
 		t.Errorf("advice after withdrawal = %+v; want one request, not applicable", withdrawn.Advice)
+	}
+}
+
+// The decision whether to assess, made late, reaches the case at the very
+// moment its "missed" alarm is due (as when a worker comes back after an
+// outage with the step queued). Whichever goes first, the family is told
+// once that the limit was missed: by the alarm, or, when the step went
+// first and the alarm never fired, by tellMetLate (metLateChange).
+func TestFamilyToldOnceWhenALateStepMeetsItsAlarm(t *testing.T) {
+	h := newHarness(t, "2026-06-01") // 6 weeks: 2026-07-13; its missed alarm 2026-07-14 09:00
+	at := date("2026-07-14").At(alarmHour)
+	h.env.RegisterDelayedCallback(func() {
+		h.env.UpdateWorkflow(UpdateDecideAssess, "", &testsuite.TestUpdateCallback{
+			OnReject: func(err error) { t.Errorf("rejected: %v", err) }, OnAccept: func() {},
+			OnComplete: func(_ any, err error) {
+				if err != nil {
+					t.Errorf("failed: %v", err)
+				}
+			},
+		}, DecideAssessInput{On: date("2026-07-14"), Reason: "needs met by the school"})
+	}, at.Sub(h.start))
+	h.run()
+	if missed := h.rec.find(activities.FamilyDeadlineMissed); len(missed) != 1 {
+		t.Fatalf("%d letters telling the family the limit was missed; want 1:\n%s", len(missed), strings.Join(h.rec.lines(), "\n"))
 	}
 }
