@@ -86,9 +86,11 @@ var (
 //     recorded sent with SendGrid's message ID and nothing is sent. While
 //     the hand-over is younger than FeedLag (the feed lags) the feed is not
 //     asked at all: a retryable NotificationUnconfirmed error with
-//     NextRetryDelay the rest of the lag, so one letter costs one query of
-//     the feed's 6 a minute. Not found after that: sent again, logged as a
-//     possible duplicate. An account without the Email
+//     NextRetryDelay the rest of the lag, so no query is spent too early of
+//     the feed's 6 a minute. SendGrid's Transport batches the checks of one
+//     process: those arriving within a second share a query naming up to
+//     100 keys, each letter matched by key and first addressee. Not found
+//     after the lag: sent again, logged as a possible duplicate. An account without the Email
 //     Activity add-on (403/404) cannot be asked: it is said once per
 //     worker at WARN, and each such resend is logged as a possible
 //     duplicate.

@@ -75,6 +75,10 @@ type AcceptanceQuery struct {
 	Key   string
 	To    string    // the first addressee's email
 	Since time.Time // the outbox row's creation: no send of it is older
+	// Others are the letter's other addressees (To's rest and Cc): a
+	// checker that asks about several letters at once must not confuse a
+	// copy to one of them with another letter's to the same person.
+	Others []string
 }
 
 // MailHealth is whether the mail service is taking this worker's letters,
@@ -200,8 +204,12 @@ func (o *Outbox) confirm(ctx context.Context, m Message, e register.OutboxEntry,
 		return Delivery{}, true, retryLater(fmt.Sprintf("notification %s may have been sent %s ago; the activity feed may not show it yet", m.Key, age.Round(time.Second)), nil, lag-age)
 	}
 	q := AcceptanceQuery{Key: m.Key, Since: e.CreatedAt}
-	if len(m.To) > 0 {
-		q.To = m.To[0].Email
+	for i, r := range append(append([]Recipient{}, m.To...), m.Cc...) {
+		if i == 0 && len(m.To) > 0 {
+			q.To = r.Email
+		} else {
+			q.Others = append(q.Others, r.Email)
+		}
 	}
 	id, found, err := c.Accepted(ctx, q)
 	switch {

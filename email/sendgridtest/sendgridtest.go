@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -306,11 +307,24 @@ func (s *Server) wait(r *http.Request, d time.Duration) bool {
 
 // The Email Activity query language as the Transport writes it:
 // unique_args['name']="value" finds messages by a custom arg (SendGrid's
-// docs: query={query_type}="{content}"), optionally AND last_event_time
-// BETWEEN TIMESTAMP "t1" AND TIMESTAMP "t2" (RFC 3339). Anything else is
-// answered 400, so a client writing another query fails here.
-var feedQuery = regexp.MustCompile(`^unique_args\['([A-Za-z0-9_]+)'\]="([^"]*)"` +
+// docs: query={query_type}="{content}"), or unique_args['name'] IN ("v1",
+// "v2",…) by any of several values, optionally AND last_event_time BETWEEN
+// TIMESTAMP "t1" AND TIMESTAMP "t2" (RFC 3339). Anything else is answered
+// 400, so a client writing another query fails here.
+var feedQuery = regexp.MustCompile(`^unique_args\['([A-Za-z0-9_]+)'\](?:="([^"]*)"| IN \(("[^"]*"(?:, ?"[^"]*")*)\))` +
 	`(?: AND last_event_time BETWEEN TIMESTAMP "([^"]+)" AND TIMESTAMP "([^"]+)")?$`)
+
+// feedValues are the values a matched feedQuery looks for.
+func feedValues(q []string) map[string]bool {
+	if q[3] == "" {
+		return map[string]bool{q[2]: true}
+	}
+	vs := map[string]bool{}
+	for _, v := range strings.Split(q[3], ",") {
+		vs[strings.Trim(strings.TrimSpace(v), `"`)] = true
+	}
+	return vs
+}
 
 type activity struct {
 	FromEmail     string `json:"from_email"`
@@ -323,7 +337,8 @@ type activity struct {
 	LastEventTime string `json:"last_event_time"`
 }
 
-// messages answers GET /v3/messages?query=unique_args['outbox_key']="K"&limit=N.
+// messages answers GET /v3/messages?query=unique_args['outbox_key']="K"&limit=N
+// (or IN (…), as feedQuery).
 func (s *Server) messages(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	feed, lag := s.feed, s.lag
@@ -339,10 +354,10 @@ func (s *Server) messages(w http.ResponseWriter, r *http.Request) {
 	}
 	q := feedQuery.FindStringSubmatch(r.URL.Query().Get("query"))
 	var from, to time.Time
-	if q != nil && q[3] != "" {
+	if q != nil && q[4] != "" {
 		var err1, err2 error
-		from, err1 = time.Parse(time.RFC3339, q[3])
-		to, err2 = time.Parse(time.RFC3339, q[4])
+		from, err1 = time.Parse(time.RFC3339, q[4])
+		to, err2 = time.Parse(time.RFC3339, q[5])
 		if err1 != nil || err2 != nil {
 			q = nil
 		}
@@ -352,6 +367,7 @@ func (s *Server) messages(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := []activity{}
+	values := feedValues(q)
 	now := time.Now()
 	s.mu.Lock()
 	s.queries++
@@ -374,7 +390,7 @@ func (s *Server) messages(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, m := range s.mails {
 		arg := map[string]string{"outbox_key": m.Key, "case_ref": m.CaseRef}[q[1]]
-		if arg != q[2] || now.Sub(m.At) < lag || len(out) == limit {
+		if !values[arg] || now.Sub(m.At) < lag || len(out) == limit {
 			continue
 		}
 		// Each recipient's copy is a message of its own in the feed.

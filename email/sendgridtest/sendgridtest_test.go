@@ -125,3 +125,33 @@ func TestCloseEndsAHungRequest(t *testing.T) {
 		t.Fatal("Close blocked on a hung request")
 	}
 }
+
+// The Transport asks about several keys at once, bounded by time.
+func TestFeedAnswersSeveralKeysAtOnce(t *testing.T) {
+	s := New(t, key)
+	for _, k := range []string{"k-1", "k-2", "k-3"} {
+		if c, err := post(t, s, k, time.Second); err != nil || c != http.StatusAccepted {
+			t.Fatalf("post %s: %d %v", k, c, err)
+		}
+	}
+	now := time.Now().UTC()
+	q := url.Values{"query": {`unique_args['outbox_key'] IN ("k-1","k-3","k-none") AND last_event_time BETWEEN TIMESTAMP "` +
+		now.Add(-time.Minute).Format(time.RFC3339) + `" AND TIMESTAMP "` + now.Add(time.Minute).Format(time.RFC3339) + `"`}, "limit": {"1000"}}
+	req, _ := http.NewRequest(http.MethodGet, s.URL+"/v3/messages?"+q.Encode(), nil)
+	req.Header.Set("Authorization", "Bearer "+key)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Messages []struct {
+			MsgID string `json:"msg_id"`
+		} `json:"messages"`
+	}
+	json.NewDecoder(resp.Body).Decode(&out)
+	if resp.StatusCode != http.StatusOK || len(out.Messages) != 2 ||
+		!strings.HasPrefix(out.Messages[0].MsgID, "sg-1.") || !strings.HasPrefix(out.Messages[1].MsgID, "sg-3.") {
+		t.Errorf("IN query: %d %+v, want sg-1 and sg-3", resp.StatusCode, out.Messages)
+	}
+}
