@@ -284,22 +284,22 @@ func (s *Store) Outbox(ctx context.Context, caseRef string, limit int) ([]Outbox
 		sql += fmt.Sprintf(` limit $%d`, len(args))
 	}
 	rows, err := s.Pool.Query(ctx, sql, args...)
+	out, err := s.outboxRows(rows, err)
 	if err != nil {
 		return nil, fmt.Errorf("listing the outbox: %w", err)
 	}
-	defer rows.Close()
-	out := []OutboxEntry{}
-	for rows.Next() {
-		e, err := s.scanOutbox(rows)
-		if err != nil {
-			return nil, fmt.Errorf("listing the outbox: %w", err)
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("listing the outbox: %w", err)
+	if out == nil {
+		out = []OutboxEntry{} // an empty list, not null, for --json
 	}
 	return out, nil
+}
+
+// outboxRows opens every row a query returned (err is the query's own).
+func (s *Store) outboxRows(rows pgx.Rows, err error) ([]OutboxEntry, error) {
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (OutboxEntry, error) { return s.scanOutbox(r) })
 }
 
 // OutboxByKey is the notification with the key, opened (Sealed when the

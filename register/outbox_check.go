@@ -194,19 +194,8 @@ func (s *Store) OutboxResendDue(ctx context.Context, lease time.Duration, limit 
 			where resend_requested_at <= now() and status = 'pending'
 			order by resend_requested_at limit $2 for update skip locked)
 		returning `+outboxColumns, lease.Seconds(), limit)
+	out, err := s.outboxRows(rows, err)
 	if err != nil {
-		return nil, fmt.Errorf("taking notifications to resend: %w", err)
-	}
-	defer rows.Close()
-	var out []OutboxEntry
-	for rows.Next() {
-		e, err := s.scanOutbox(rows)
-		if err != nil {
-			return nil, fmt.Errorf("taking notifications to resend: %w", err)
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("taking notifications to resend: %w", err)
 	}
 	return out, nil

@@ -140,18 +140,7 @@ func TestIntegrationWorkerDownAcrossALimit(t *testing.T) {
 	c, store, sg := startTemporal(t)
 	queue := "ehc-it-held-" + t.Name()
 	start := time.Now()
-	today := statute.DateOf(start)
-	in := workflows.AssessmentInput{
-		CaseRef: "DOWN-1", Received: today.AddDays(-27), // the 6 weeks end in 15 statutory days
-		Child:           workflows.Child{Name: "Ada Example", DateOfBirth: today.AddDays(-3650)},
-		Family:          workflows.Contact{Name: "Sam Example", Email: "sam@example.org"},
-		Requester:       workflows.RequesterParent,
-		School:          workflows.Contact{Name: "Oak Primary", Email: "head@oak.example.org"},
-		Caseworker:      "cw-jones",
-		CaseworkerEmail: "jones@la.example.gov.uk",
-		HealthBody:      workflows.Contact{Name: "ICB DCO", Email: "dco@icb.example.nhs.uk"},
-		Clock:           workflows.Clock{Start: start, WeekSeconds: 2},
-	}
+	in := outageCase("DOWN-1", start)
 	if _, err := c.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: workflows.WorkflowID(in.CaseRef), TaskQueue: queue},
 		workflows.AssessmentWorkflowName, in); err != nil {
 		t.Fatal(err)
@@ -196,16 +185,7 @@ func TestIntegrationLateStepWhileTheWorkerIsDown(t *testing.T) {
 	queue := "ehc-it-held-" + t.Name()
 	start := time.Now()
 	today := statute.DateOf(start)
-	in := workflows.AssessmentInput{
-		CaseRef: "DOWN-2", Received: today.AddDays(-27), // the 6 weeks end in 15 statutory days
-		Child:           workflows.Child{Name: "Ada Example", DateOfBirth: today.AddDays(-3650)},
-		Family:          workflows.Contact{Name: "Sam Example", Email: "sam@example.org"},
-		Requester:       workflows.RequesterParent,
-		School:          workflows.Contact{Name: "Oak Primary", Email: "head@oak.example.org"},
-		Caseworker:      "cw-jones",
-		CaseworkerEmail: "jones@la.example.gov.uk",
-		Clock:           workflows.Clock{Start: start, WeekSeconds: 2},
-	}
+	in := outageCase("DOWN-2", start)
 	w := newHeldWorker(t, c, queue, store, sg.URL)
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
@@ -267,16 +247,7 @@ func TestIntegrationStepQueuedInTimeDuringAnOutage(t *testing.T) {
 	queue := "ehc-it-held-" + t.Name()
 	start := time.Now()
 	today := statute.DateOf(start)
-	in := workflows.AssessmentInput{
-		CaseRef: "DOWN-3", Received: today.AddDays(-27), // the 6 weeks end in 15 statutory days
-		Child:           workflows.Child{Name: "Ada Example", DateOfBirth: today.AddDays(-3650)},
-		Family:          workflows.Contact{Name: "Sam Example", Email: "sam@example.org"},
-		Requester:       workflows.RequesterParent,
-		School:          workflows.Contact{Name: "Oak Primary", Email: "head@oak.example.org"},
-		Caseworker:      "cw-jones",
-		CaseworkerEmail: "jones@la.example.gov.uk",
-		Clock:           workflows.Clock{Start: start, WeekSeconds: 2},
-	}
+	in := outageCase("DOWN-3", start)
 	if _, err := c.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: workflows.WorkflowID(in.CaseRef), TaskQueue: queue},
 		workflows.AssessmentWorkflowName, in); err != nil {
 		t.Fatal(err)
@@ -328,5 +299,22 @@ func TestIntegrationStepQueuedInTimeDuringAnOutage(t *testing.T) {
 	}
 	if len(decision) > 0 {
 		t.Errorf("the decision, made in time, was chased as late: %q", decision)
+	}
+}
+
+// outageCase is a case whose request came 27 days before start (its 6 weeks
+// end 15 statutory days later), on a clock where a week lasts 2 seconds.
+func outageCase(ref string, start time.Time) workflows.AssessmentInput {
+	today := statute.DateOf(start)
+	return workflows.AssessmentInput{
+		CaseRef: ref, Received: today.AddDays(-27),
+		Child:           workflows.Child{Name: "Ada Example", DateOfBirth: today.AddDays(-3650)},
+		Family:          workflows.Contact{Name: "Sam Example", Email: "sam@example.org"},
+		Requester:       workflows.RequesterParent,
+		School:          workflows.Contact{Name: "Oak Primary", Email: "head@oak.example.org"},
+		Caseworker:      "cw-jones",
+		CaseworkerEmail: "jones@la.example.gov.uk",
+		HealthBody:      workflows.Contact{Name: "ICB DCO", Email: "dco@icb.example.nhs.uk"},
+		Clock:           workflows.Clock{Start: start, WeekSeconds: 2},
 	}
 }
