@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/temporal"
-	"go.temporal.io/sdk/testsuite"
 
 	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/email/sendgridtest"
@@ -81,22 +80,7 @@ func (f *dupFixture) row(t *testing.T, key string) register.OutboxEntry {
 // notifyTemporal runs the Notify activity as Temporal does, retries and all.
 func (f *dupFixture) notifyTemporal(t *testing.T, n activities.Notification) (sent, error) {
 	t.Helper()
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestWorkflowEnvironment()
-	env.RegisterWorkflow(notifyWorkflow)
-	env.RegisterActivity(&activities.Activities{Logger: quiet, Transport: f.box})
-	env.ExecuteWorkflow(notifyWorkflow, n)
-	if !env.IsWorkflowCompleted() {
-		t.Fatal("workflow did not complete")
-	}
-	var s sent
-	if err := env.GetWorkflowError(); err != nil {
-		return s, err
-	}
-	if err := env.GetWorkflowResult(&s); err != nil {
-		t.Fatal(err)
-	}
-	return s, nil
+	return runNotifyWith(t, f.box, n)
 }
 
 // SendGrid slow but answering: its 202 comes after the client timeout

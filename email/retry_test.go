@@ -36,11 +36,18 @@ func notifyWorkflow(ctx workflow.Context, n activities.Notification) (sent, erro
 
 func runNotify(t *testing.T, f *fakeSendGrid) (sent, error) {
 	t.Helper()
+	return runNotifyWith(t, newTransport(t, Options{BaseURL: f.srv.URL}), full(activities.FamilyDecisionToIssue))
+}
+
+// runNotifyWith runs the Notify activity on tr as Temporal does, retries
+// and all, and says what it returned.
+func runNotifyWith(t *testing.T, tr activities.Transport, n activities.Notification) (sent, error) {
+	t.Helper()
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
 	env.RegisterWorkflow(notifyWorkflow)
-	env.RegisterActivity(&activities.Activities{Transport: newTransport(t, Options{BaseURL: f.srv.URL}), Logger: quiet})
-	env.ExecuteWorkflow(notifyWorkflow, full(activities.FamilyDecisionToIssue))
+	env.RegisterActivity(&activities.Activities{Transport: tr, Logger: quiet})
+	env.ExecuteWorkflow(notifyWorkflow, n)
 	if !env.IsWorkflowCompleted() {
 		t.Fatal("workflow did not complete")
 	}

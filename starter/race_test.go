@@ -196,27 +196,11 @@ func TestIntegrationLateStepWhileTheWorkerIsDown(t *testing.T) {
 	}
 	time.Sleep(3 * time.Second) // 10 statutory days: the request acknowledged, a reminder sent
 	w.Stop()
-	decided := make(chan error, 1)
-	go func() {
-		h, err := c.UpdateWorkflow(context.Background(), client.UpdateWorkflowOptions{
-			WorkflowID: workflows.WorkflowID(in.CaseRef), UpdateName: workflows.UpdateDecideAssess, WaitForStage: client.WorkflowUpdateStageCompleted,
-			Args: []any{workflows.DecideAssessInput{On: today.AddDays(17), Assess: true}}, // 2 days late
-		})
-		if err == nil {
-			err = h.Get(context.Background(), nil)
-		}
-		decided <- err
-	}()
+	// The late decision (2 days after the limit) waits for a worker.
+	decided := decideAsync(c, in.CaseRef, today.AddDays(17))
 	time.Sleep(3 * time.Second) // 21 statutory days: the limit and its first escalation pass with no worker
 	startHeldWorker(t, c, queue, store, sg.URL)
-	select {
-	case err := <-decided:
-		if err != nil {
-			t.Fatalf("decide-assess: %v", err)
-		}
-	case <-time.After(time.Minute):
-		t.Fatal("decide-assess did not finish")
-	}
+	waitDecided(t, decided)
 
 	var missed []sendgridtest.Mail
 	for deadline := time.Now().Add(20 * time.Second); len(missed) == 0 && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
@@ -252,35 +236,11 @@ func TestIntegrationStepQueuedInTimeDuringAnOutage(t *testing.T) {
 		workflows.AssessmentWorkflowName, in); err != nil {
 		t.Fatal(err)
 	}
-	// The caseworker's step, as ehc sends it: retried while the case is set up.
-	decided := make(chan error, 1)
-	go func() {
-		for {
-			h, err := c.UpdateWorkflow(context.Background(), client.UpdateWorkflowOptions{
-				WorkflowID: workflows.WorkflowID(in.CaseRef), UpdateName: workflows.UpdateDecideAssess, WaitForStage: client.WorkflowUpdateStageCompleted,
-				Args: []any{workflows.DecideAssessInput{On: today, Assess: true}}, // 15 days early
-			})
-			if err == nil {
-				err = h.Get(context.Background(), nil)
-			}
-			var appErr *temporal.ApplicationError
-			if !errors.As(err, &appErr) || appErr.Type() != workflows.CaseSettingUp {
-				decided <- err
-				return
-			}
-			time.Sleep(500 * time.Millisecond)
-		}
-	}()
+	// The caseworker decides in time (15 days early), retried while the case is set up.
+	decided := decideAsync(c, in.CaseRef, today)
 	time.Sleep(6 * time.Second) // 21 statutory days: the limit and its missed alarm pass with no worker
 	startHeldWorker(t, c, queue, store, sg.URL)
-	select {
-	case err := <-decided:
-		if err != nil {
-			t.Fatalf("decide-assess: %v", err)
-		}
-	case <-time.After(time.Minute):
-		t.Fatal("decide-assess did not finish")
-	}
+	waitDecided(t, decided)
 	// Past the grace, any alarm of the decision's limit still owed has fired
 	// (the clock runs on: later limits pass too, and are not this test's).
 	time.Sleep(17 * time.Second)
@@ -316,5 +276,42 @@ func outageCase(ref string, start time.Time) workflows.AssessmentInput {
 		CaseworkerEmail: "jones@la.example.gov.uk",
 		HealthBody:      workflows.Contact{Name: "ICB DCO", Email: "dco@icb.example.nhs.uk"},
 		Clock:           workflows.Clock{Start: start, WeekSeconds: 2},
+	}
+}
+
+// decideAsync records the decision to assess on the date as ehc does,
+// retried while the case is set up, and reports how it ended.
+func decideAsync(c client.Client, ref string, on statute.Date) <-chan error {
+	decided := make(chan error, 1)
+	go func() {
+		for {
+			h, err := c.UpdateWorkflow(context.Background(), client.UpdateWorkflowOptions{
+				WorkflowID: workflows.WorkflowID(ref), UpdateName: workflows.UpdateDecideAssess, WaitForStage: client.WorkflowUpdateStageCompleted,
+				Args: []any{workflows.DecideAssessInput{On: on, Assess: true}},
+			})
+			if err == nil {
+				err = h.Get(context.Background(), nil)
+			}
+			var appErr *temporal.ApplicationError
+			if !errors.As(err, &appErr) || appErr.Type() != workflows.CaseSettingUp {
+				decided <- err
+				return
+			}
+			time.Sleep(500 * time.Millisecond)
+		}
+	}()
+	return decided
+}
+
+// waitDecided fails the test unless the decision was recorded within a minute.
+func waitDecided(t *testing.T, decided <-chan error) {
+	t.Helper()
+	select {
+	case err := <-decided:
+		if err != nil {
+			t.Fatalf("decide-assess: %v", err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("decide-assess did not finish")
 	}
 }
