@@ -73,6 +73,12 @@ func (a *Activities) Notify(ctx context.Context, n Notification) (Delivery, erro
 		log.Error("notification rejected", "error", err)
 		return Delivery{}, temporal.NewNonRetryableApplicationError(err.Error(), InvalidNotification, err)
 	}
+	return a.deliver(ctx, n, m)
+}
+
+// deliver sends the rendered m and records it on the case.
+func (a *Activities) deliver(ctx context.Context, n Notification, m Message) (Delivery, error) {
+	log := a.logger().With("key", n.Key, "case_ref", n.CaseRef, "template", string(n.Template))
 	if a.Transport == nil {
 		// A wiring mistake, fixed by a deploy: stay retryable so the
 		// notification goes out once the worker is fixed.

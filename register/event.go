@@ -26,7 +26,19 @@ type CaseEvent struct {
 	EffectiveOn statute.Date   `json:"effective_on"`
 	Detail      map[string]any `json:"detail,omitempty"` // no personal data
 	Case        Snapshot       `json:"case"`
-	People      *People        `json:"people,omitzero"` // on the first event only
+	// Seq is the event's place in the case when it carries no snapshot: a
+	// step's events share one, on the last (see Store.RecordStep).
+	Seq    int     `json:"seq,omitempty"`
+	People *People `json:"people,omitzero"` // on the first event only
+}
+
+// Place is the event's place in the case's own sequence (zero for a
+// notification's event, which has none).
+func (e CaseEvent) Place() int {
+	if e.Case.Seq > 0 {
+		return e.Case.Seq
+	}
+	return e.Seq
 }
 
 // Snapshot is the case's projection after the event. Seq orders snapshots so

@@ -140,9 +140,8 @@ func unknownKey(key string) error {
 // transaction. The caller sends only when the returned status is pending;
 // any other status means an earlier attempt got that far.
 func (s *Store) OutboxClaim(ctx context.Context, e OutboxEntry) (OutboxEntry, error) {
-	if strings.TrimSpace(e.Key) == "" || e.CaseRef == "" || e.Template == "" || e.On.IsZero() || len(e.Recipients) == 0 {
-		return OutboxEntry{}, fmt.Errorf("%w: %q for case %q is incomplete: key, case, template, date and a recipient are required",
-			ErrInvalidOutboxEntry, e.Key, e.CaseRef)
+	if err := e.check(); err != nil {
+		return OutboxEntry{}, err
 	}
 	// Names, addresses and the letter go in sealed, never in clear.
 	sealed, roles, err := s.seal(e)
@@ -151,9 +150,7 @@ func (s *Store) OutboxClaim(ctx context.Context, e OutboxEntry) (OutboxEntry, er
 	}
 	var out OutboxEntry
 	err = pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `insert into notification_outbox (key, case_ref, template, on_date, roles, sealed)
-			values ($1, $2, $3, $4, $5, $6) on conflict (key) do nothing`,
-			e.Key, e.CaseRef, e.Template, dateArg(e.On), roles, sealed); err != nil {
+		if err := insertOutbox(ctx, tx, e, roles, sealed); err != nil {
 			return err
 		}
 		row := tx.QueryRow(ctx, `update notification_outbox set attempts = attempts + 1, updated_at = now()
@@ -169,6 +166,23 @@ func (s *Store) OutboxClaim(ctx context.Context, e OutboxEntry) (OutboxEntry, er
 		return OutboxEntry{}, fmt.Errorf("writing notification %s to the outbox: %w", e.Key, err)
 	}
 	return out, nil
+}
+
+// check refuses an entry no sender could send.
+func (e OutboxEntry) check() error {
+	if strings.TrimSpace(e.Key) == "" || e.CaseRef == "" || e.Template == "" || e.On.IsZero() || len(e.Recipients) == 0 {
+		return fmt.Errorf("%w: %q for case %q is incomplete: key, case, template, date and a recipient are required",
+			ErrInvalidOutboxEntry, e.Key, e.CaseRef)
+	}
+	return nil
+}
+
+// insertOutbox writes a pending row for e, sealed, unless its key is held.
+func insertOutbox(ctx context.Context, tx pgx.Tx, e OutboxEntry, roles []string, sealed []byte) error {
+	_, err := tx.Exec(ctx, `insert into notification_outbox (key, case_ref, template, on_date, roles, sealed)
+		values ($1, $2, $3, $4, $5, $6) on conflict (key) do nothing`,
+		e.Key, e.CaseRef, e.Template, dateArg(e.On), roles, sealed)
+	return err
 }
 
 // OutboxSent records that the mail service accepted the notification, with

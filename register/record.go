@@ -26,9 +26,27 @@ var ErrReferenceTaken = errors.New("case reference already used")
 // activity writes nothing twice, and an older snapshot never overwrites a
 // newer one.
 func (s *Store) Record(ctx context.Context, e CaseEvent) (bool, error) {
-	if e.Key == "" || e.CaseRef == "" || e.Kind == "" || e.EffectiveOn.IsZero() {
-		return false, fmt.Errorf("%w: %q for case %q is incomplete: key, case, kind and date are required", ErrInvalidEvent, e.Key, e.CaseRef)
+	if err := e.check(); err != nil {
+		return false, err
 	}
+	var inserted bool
+	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) (err error) {
+		inserted, err = recordTx(ctx, tx, e)
+		return err
+	})
+	return inserted, err
+}
+
+// check refuses an event no retry could write.
+func (e CaseEvent) check() error {
+	if e.Key == "" || e.CaseRef == "" || e.Kind == "" || e.EffectiveOn.IsZero() {
+		return fmt.Errorf("%w: %q for case %q is incomplete: key, case, kind and date are required", ErrInvalidEvent, e.Key, e.CaseRef)
+	}
+	return nil
+}
+
+// recordTx writes e and the projection it leaves within tx.
+func recordTx(ctx context.Context, tx pgx.Tx, e CaseEvent) (bool, error) {
 	detail, err := json.Marshal(e.Detail)
 	if err != nil {
 		return false, err
@@ -36,58 +54,53 @@ func (s *Store) Record(ctx context.Context, e CaseEvent) (bool, error) {
 	if e.Detail == nil {
 		detail = []byte("{}")
 	}
-	var inserted bool
-	err = pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
-		if e.Case.Seq > 0 { // events without a snapshot (notifications) leave the projection alone
-			if err := upsertCase(ctx, tx, e.CaseRef, e.Case); err != nil {
-				return err
-			}
-			if err := sameCase(ctx, tx, e.CaseRef, e.Case.FirstRun, e.Case.Seq); err != nil {
-				return err
-			}
+	if e.Case.Seq > 0 { // events without a snapshot (notifications) leave the projection alone
+		if err := upsertCase(ctx, tx, e.CaseRef, e.Case); err != nil {
+			return false, err
 		}
-		if p := e.People; p != nil {
-			if _, err := tx.Exec(ctx, `insert into case_people
-				(case_ref, child_name, child_dob, family_name, family_email, school_name, school_email)
-				values ($1, $2, $3, $4, $5, $6, $7) on conflict (case_ref) do nothing`,
-				e.CaseRef, p.ChildName, dateArg(p.ChildDOB), p.FamilyName, p.FamilyEmail, p.SchoolName, p.SchoolEmail); err != nil {
-				return fmt.Errorf("recording the people on case %s: %w", e.CaseRef, err)
-			}
+		if err := sameCase(ctx, tx, e.CaseRef, e.Case.FirstRun, e.Case.Seq); err != nil {
+			return false, err
 		}
-		if e.Case.NamedSchool != "" { // the child's placement: with the people, erased with them
-			if _, err := tx.Exec(ctx, `update case_people set named_school = $2 where case_ref = $1`, e.CaseRef, e.Case.NamedSchool); err != nil {
-				return fmt.Errorf("recording the named school on case %s: %w", e.CaseRef, err)
-			}
+	}
+	if p := e.People; p != nil {
+		if _, err := tx.Exec(ctx, `insert into case_people
+			(case_ref, child_name, child_dob, family_name, family_email, school_name, school_email)
+			values ($1, $2, $3, $4, $5, $6, $7) on conflict (case_ref) do nothing`,
+			e.CaseRef, p.ChildName, dateArg(p.ChildDOB), p.FamilyName, p.FamilyEmail, p.SchoolName, p.SchoolEmail); err != nil {
+			return false, fmt.Errorf("recording the people on case %s: %w", e.CaseRef, err)
 		}
-		for _, a := range e.Case.Advice {
-			if _, err := tx.Exec(ctx, `insert into advice_requests
-				(case_ref, advice_id, kind, provider, requested_on, due_on, received_on, has_exception)
-				values ($1, $2, $3, `+adviceProviderSQL+`, $5, $6, $7, $8)
-				on conflict (case_ref, advice_id) do update set
-					received_on = coalesce(advice_requests.received_on, excluded.received_on),
-					has_exception = advice_requests.has_exception or excluded.has_exception`,
-				e.CaseRef, a.ID, string(a.Kind), a.Provider, dateArg(a.RequestedOn), dateArg(a.DueOn),
-				dateArg(a.ReceivedOn), a.HasException); err != nil {
-				return fmt.Errorf("recording advice %s on case %s: %w", a.ID, e.CaseRef, err)
-			}
+	}
+	if e.Case.NamedSchool != "" { // the child's placement: with the people, erased with them
+		if _, err := tx.Exec(ctx, `update case_people set named_school = $2 where case_ref = $1`, e.CaseRef, e.Case.NamedSchool); err != nil {
+			return false, fmt.Errorf("recording the named school on case %s: %w", e.CaseRef, err)
 		}
-		var seq *int
-		if e.Case.Seq > 0 {
-			seq = &e.Case.Seq
+	}
+	for _, a := range e.Case.Advice {
+		if _, err := tx.Exec(ctx, `insert into advice_requests
+			(case_ref, advice_id, kind, provider, requested_on, due_on, received_on, has_exception)
+			values ($1, $2, $3, `+adviceProviderSQL+`, $5, $6, $7, $8)
+			on conflict (case_ref, advice_id) do update set
+				received_on = coalesce(advice_requests.received_on, excluded.received_on),
+				has_exception = advice_requests.has_exception or excluded.has_exception`,
+			e.CaseRef, a.ID, string(a.Kind), a.Provider, dateArg(a.RequestedOn), dateArg(a.DueOn),
+			dateArg(a.ReceivedOn), a.HasException); err != nil {
+			return false, fmt.Errorf("recording advice %s on case %s: %w", a.ID, e.CaseRef, err)
 		}
-		// A case that began before the workflow kept a register has no row:
-		// its notifications are not recorded rather than retried for ever.
-		tag, err := tx.Exec(ctx, `insert into case_events (event_key, case_ref, kind, name, seq, effective_on, detail)
-			select $1, $2, $3, $4, $5, $6, $7 where exists (select 1 from cases where case_ref = $2)
-			on conflict (event_key) do nothing`,
-			e.Key, e.CaseRef, e.Kind, e.Name, seq, dateArg(e.EffectiveOn), detail)
-		if err != nil {
-			return fmt.Errorf("recording event %s: %w", e.Key, err)
-		}
-		inserted = tag.RowsAffected() == 1
-		return nil
-	})
-	return inserted, err
+	}
+	var seq *int
+	if n := e.Place(); n > 0 {
+		seq = &n
+	}
+	// A case that began before the workflow kept a register has no row:
+	// its notifications are not recorded rather than retried for ever.
+	tag, err := tx.Exec(ctx, `insert into case_events (event_key, case_ref, kind, name, seq, effective_on, detail)
+		select $1, $2, $3, $4, $5, $6, $7 where exists (select 1 from cases where case_ref = $2)
+		on conflict (event_key) do nothing`,
+		e.Key, e.CaseRef, e.Kind, e.Name, seq, dateArg(e.EffectiveOn), detail)
+	if err != nil {
+		return false, fmt.Errorf("recording event %s: %w", e.Key, err)
+	}
+	return tag.RowsAffected() == 1, nil
 }
 
 // FamilyProvider is advice_requests.provider when the advice is the family's

@@ -28,6 +28,10 @@ type step struct {
 
 	// then, when set, words what was done from the case as it now stands.
 	then func(workflows.CaseStatus) string
+	// complete, when set, completes the step's input from the register
+	// while Temporal is dialled (the step waits for the slower of the two,
+	// not for both), and its input is what the step sends.
+	complete func(context.Context) (any, error)
 
 	// Set by parse.
 	ref  string
@@ -73,14 +77,36 @@ func (s *step) parse(args []string, stderr io.Writer) error {
 // send runs the step as an update on the case's workflow, waits for the
 // case to accept or refuse it, and prints done and the next deadline.
 func (s *step) send(ctx context.Context, update string, input any, done string, stdout, stderr io.Writer) error {
+	type completed struct {
+		input any
+		err   error
+	}
+	ready := make(chan completed, 1)
+	if s.complete != nil {
+		go func() {
+			in, err := s.complete(ctx)
+			ready <- completed{in, err}
+		}()
+	} else {
+		ready <- completed{input, nil}
+	}
 	if h := collecting(ctx); h != nil {
-		return h.collect(s, update, input) // a line of ehc start --history
+		got := <-ready
+		if got.err != nil {
+			return got.err
+		}
+		return h.collect(s, update, got.input) // a line of ehc start --history
 	}
 	c, err := dial(ctx, s.cfg, stderr)
+	got := <-ready
 	if err != nil {
 		return err
 	}
 	defer c.Close()
+	if got.err != nil {
+		return got.err
+	}
+	input = got.input
 
 	uctx, cancel := withTimeout(ctx)
 	defer cancel()

@@ -80,13 +80,21 @@ func cmdRequestAdvice(ctx context.Context, args []string, stdout, stderr io.Writ
 		EscalationEmail: *escalationEmail,
 		Note:            strings.TrimSpace(*note),
 	}
-	fromDirectory := name == ""
-	if err := adviceProvider(ctx, s, &in, stderr); err != nil {
-		return err
-	}
 	done := k.Title() + " requested"
-	if fromDirectory {
+	if name == "" {
+		// The step cannot go without a provider: the directory is asked
+		// before Temporal is dialled.
+		if err := adviceProvider(ctx, s, &in, stderr); err != nil {
+			return err
+		}
 		done += fmt.Sprintf(" from %s <%s>, the directory's default", in.Provider.Name, in.Provider.Email)
+	} else {
+		// The escalation contact is the directory's if it has one: asked
+		// while Temporal is dialled, as the step goes on without it.
+		s.complete = func(ctx context.Context) (any, error) {
+			err := adviceProvider(ctx, s, &in, stderr)
+			return in, err
+		}
 	}
 	return s.send(ctx, workflows.UpdateRequestAdvice, in,
 		fmt.Sprintf("%s, due by %s", done, longDate(statute.AdviceDueFrom(s.date))),

@@ -42,10 +42,11 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	wopts, err := workerOptions(cfg.Tuning)
+	wopts, err := cfg.Tuning.WorkerOptions()
 	if err != nil {
 		return err
 	}
+	cfg.Tuning.ApplyProcess()
 	// The metrics port is taken first: a clash stops start-up before any
 	// migration or connection.
 	metrics, err := serveMetrics(cfg.Tuning.MetricsAddr, logger)

@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
-
-	"github.com/ehc-send/ehc/config"
 )
 
 func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -119,32 +117,4 @@ func TestMetricsStopFreesPort(t *testing.T) {
 		t.Fatalf("after Stop, %s is still taken: %v", addr, err)
 	}
 	m2.Stop()
-}
-
-func TestWorkerOptions(t *testing.T) {
-	o, err := workerOptions(config.Tuning{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if o.MaxConcurrentActivityExecutionSize != 0 || o.MaxConcurrentWorkflowTaskExecutionSize != 0 {
-		t.Errorf("no limits set: got %d activities, %d workflow tasks; want the SDK's defaults (0)",
-			o.MaxConcurrentActivityExecutionSize, o.MaxConcurrentWorkflowTaskExecutionSize)
-	}
-	if o.WorkerStopTimeout != stopTimeout || stopTimeout <= 0 {
-		t.Errorf("WorkerStopTimeout = %v, want %v", o.WorkerStopTimeout, stopTimeout)
-	}
-
-	o, err = workerOptions(config.Tuning{MaxConcurrentActivities: 20, MaxConcurrentWorkflowTasks: 8})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if o.MaxConcurrentActivityExecutionSize != 20 || o.MaxConcurrentWorkflowTaskExecutionSize != 8 {
-		t.Errorf("got %d activities, %d workflow tasks; want 20, 8",
-			o.MaxConcurrentActivityExecutionSize, o.MaxConcurrentWorkflowTaskExecutionSize)
-	}
-
-	if _, err := workerOptions(config.Tuning{MaxConcurrentWorkflowTasks: 1}); err == nil ||
-		!strings.Contains(err.Error(), "EHC_MAX_CONCURRENT_WORKFLOW_TASKS") {
-		t.Errorf("1 workflow task: got error %v, want one naming EHC_MAX_CONCURRENT_WORKFLOW_TASKS", err)
-	}
 }

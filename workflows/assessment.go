@@ -51,6 +51,8 @@ type assessment struct {
 	consultsNumbered bool // consultations known by number (consultNumberChange)
 	tellsMetLate     bool // the family told of a limit met late that no alarm told them of (metLateChange)
 	startedLate      bool // an alarm passed between the case's start and its first task (a worker down)
+	batched          bool // one activity a step (stepActivityChange)
+	pending          pendingStep
 
 	adviceCtx    workflow.Context // the advice children's: cancelled by settleAdvice
 	cancelAdvice workflow.CancelFunc
@@ -125,6 +127,7 @@ func Assessment(ctx workflow.Context, in AssessmentInput) (AssessmentResult, err
 	a.Recording = workflow.GetVersion(ctx, registerChange, workflow.DefaultVersion, 1) >= 1
 	a.consultsNumbered = workflow.GetVersion(ctx, consultNumberChange, workflow.DefaultVersion, 1) >= 1
 	a.tellsMetLate = workflow.GetVersion(ctx, metLateChange, workflow.DefaultVersion, 1) >= 1
+	a.batched = workflow.GetVersion(ctx, stepActivityChange, workflow.DefaultVersion, 1) >= 1
 	if workflow.GetVersion(ctx, lateEntryChange, workflow.DefaultVersion, 1) < 1 {
 		a.ready = true
 		a.step(ctx, StepRecord{Step: "request-received", On: in.Received})
@@ -145,6 +148,7 @@ func Assessment(ctx workflow.Context, in AssessmentInput) (AssessmentResult, err
 		}
 		a.enter(ctx)
 		a.startHeldAdvice(ctx)
+		a.flush(ctx) // the history's events and the entry's letters: one step
 		a.ready = true
 		if a.startedLate && workflow.GetVersion(ctx, queuedStepsChange, workflow.DefaultVersion, 1) >= 1 {
 			_ = workflow.Sleep(ctx, queuedStepsGrace)
@@ -154,6 +158,7 @@ func Assessment(ctx workflow.Context, in AssessmentInput) (AssessmentResult, err
 	for !a.Stage.Closed() {
 		a.tellMetLate(ctx)
 		a.fireDue(ctx)
+		a.flush(ctx)
 		a.publish(ctx)
 		seen := a.changed
 		changed := func() bool { return a.changed != seen }
@@ -178,8 +183,9 @@ func Assessment(ctx workflow.Context, in AssessmentInput) (AssessmentResult, err
 		return AssessmentResult{}, err
 	}
 	a.tellMetLate(ctx) // a closing step may meet a limit late
+	a.flush(ctx)
 	a.settleAdvice(ctx)
-	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && a.sending == 0 }); err != nil {
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && a.sending == 0 && a.pending.empty() }); err != nil {
 		return AssessmentResult{}, err
 	}
 	a.publish(ctx)

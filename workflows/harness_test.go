@@ -75,7 +75,7 @@ func (r *registry) of(kind string) []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	evs := append([]register.CaseEvent{}, r.events...)
-	sort.SliceStable(evs, func(i, j int) bool { return evs[i].Case.Seq < evs[j].Case.Seq })
+	sort.SliceStable(evs, func(i, j int) bool { return evs[i].Place() < evs[j].Place() })
 	var out []string
 	for _, e := range evs {
 		if e.Kind == kind {

@@ -40,6 +40,10 @@ func (a *assessment) send(ctx workflow.Context, tmpl activities.Template, subjec
 		Cc:         cc,
 		Caseworker: a.caseworker()[0],
 	}}
+	if a.batched {
+		a.pending.letters = append(a.pending.letters, n) // the step's CommitStep sends it
+		return
+	}
 	send(ctx, &a.sending, n, a.lost(n))
 }
 
@@ -134,6 +138,7 @@ func (a *assessment) problem(ctx workflow.Context, p DeliveryProblem) {
 		a.send(ctx, activities.StaffDeliveryFailed, "lost/"+p.Key, a.caseworker(), a.manager(),
 			activities.Facts{Notice: p.Template, NoticeTo: p.To, Reason: p.Error})
 	}
+	a.flush(ctx)
 	a.changed++ // the main loop republishes: the UI shows the problem
 }
 

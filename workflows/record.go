@@ -27,8 +27,14 @@ func (a *assessment) record(ctx workflow.Context, kind, name string, on statute.
 	a.Seq++
 	e := register.CaseEvent{
 		Key: fmt.Sprintf("%s/%d/%s", a.In.CaseRef, a.Seq, name), CaseRef: a.In.CaseRef,
-		Kind: kind, Name: name, EffectiveOn: on, Detail: detail, Case: a.snapshot(ctx),
+		Kind: kind, Name: name, EffectiveOn: on, Detail: detail,
 	}
+	if a.batched && a.Seq > 1 {
+		e.Seq = a.Seq // the step's last event carries the snapshot (takeStep)
+		a.pending.events = append(a.pending.events, e)
+		return
+	}
+	e.Case = a.snapshot(ctx)
 	if a.Seq == 1 {
 		e.People = &register.People{ChildName: a.In.Child.Name, ChildDOB: a.In.Child.DateOfBirth,
 			FamilyName: a.In.Family.Name, FamilyEmail: a.In.Family.Email,

@@ -81,6 +81,7 @@ func on[T any](a *assessment, add func(string, pastStep, func(workflow.Context) 
 		return workflow.SetUpdateHandlerWithOptions(ctx, name,
 			func(ctx workflow.Context, in T) (CaseStatus, error) {
 				apply(ctx, in)
+				a.flush(ctx) // the step's record and letters: one activity
 				a.changed++
 				return a.status(ctx), nil
 			},

@@ -29,9 +29,9 @@ type run struct {
 	started     time.Time
 	input       workflows.AssessmentInput // an assessment's
 	result      workflows.AssessmentResult
-	notify      map[string]bool  // Notify scheduled: outbox key -> settled (completed or failed for good)
+	notify      map[string]bool  // Notify or CommitStep scheduled: outbox key -> settled (completed or failed for good)
 	notifyAt    map[string]int64 // the event that first scheduled it
-	recorded    []string         // RecordEvent completed: event keys
+	recorded    []string         // RecordEvent or CommitStep completed: event keys
 	updates     map[string]int   // updates accepted, by name
 	timersFired int
 	retried     bool // an activity took more than one attempt
@@ -87,9 +87,12 @@ func readRun(ctx context.Context, c client.Client, dc converter.DataConverter, i
 		}
 		r.history.Events = append(r.history.Events, ev)
 	}
-	scheduled := map[int64]struct {
-		name, key string
-	}{}
+	type activityRun struct {
+		name    string
+		letters []string // Notify's one, or a CommitStep's
+		events  []string // RecordEvent's one, or a CommitStep's
+	}
+	scheduled := map[int64]activityRun{}
 	taskStarted := map[int64]time.Time{}
 	firstRecord := int64(0)
 	open := false // the last wake's batch is still being read
@@ -113,17 +116,14 @@ func readRun(ctx context.Context, c client.Client, dc converter.DataConverter, i
 			}
 		case enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
 			a := ev.GetActivityTaskScheduledEventAttributes()
-			s := struct{ name, key string }{name: a.ActivityType.GetName()}
+			s := activityRun{name: a.ActivityType.GetName()}
 			switch s.name {
 			case "Notify":
 				var n activities.Notification
 				if err := dc.FromPayloads(a.GetInput(), &n); err != nil {
 					return nil, fmt.Errorf("a Notify input in %s: %w", r.id, err)
 				}
-				s.key = n.Key
-				if _, ok := r.notify[n.Key]; !ok {
-					r.notify[n.Key], r.notifyAt[n.Key] = false, ev.EventId
-				}
+				s.letters = []string{n.Key}
 			case "RecordEvent":
 				if firstRecord == 0 {
 					firstRecord = ev.EventId
@@ -132,7 +132,23 @@ func readRun(ctx context.Context, c client.Client, dc converter.DataConverter, i
 				if err := dc.FromPayloads(a.GetInput(), &e); err != nil {
 					return nil, fmt.Errorf("a RecordEvent input in %s: %w", r.id, err)
 				}
-				s.key = e.Key
+				s.events = []string{e.Key}
+			case "CommitStep": // one step's events and letters (one-activity-per-step)
+				var st activities.Step
+				if err := dc.FromPayloads(a.GetInput(), &st); err != nil {
+					return nil, fmt.Errorf("a CommitStep input in %s: %w", r.id, err)
+				}
+				for _, n := range st.Letters {
+					s.letters = append(s.letters, n.Key)
+				}
+				for _, e := range st.Events {
+					s.events = append(s.events, e.Key)
+				}
+			}
+			for _, k := range s.letters {
+				if _, ok := r.notify[k]; !ok {
+					r.notify[k], r.notifyAt[k] = false, ev.EventId
+				}
 			}
 			scheduled[ev.EventId] = s
 		case enumspb.EVENT_TYPE_ACTIVITY_TASK_STARTED:
@@ -145,15 +161,13 @@ func readRun(ctx context.Context, c client.Client, dc converter.DataConverter, i
 				r.firstWrite = ev.EventTime.AsTime()
 			}
 			s := scheduled[id]
-			switch s.name {
-			case "Notify":
-				r.notify[s.key] = true
-			case "RecordEvent":
-				r.recorded = append(r.recorded, s.key)
+			for _, k := range s.letters {
+				r.notify[k] = true
 			}
+			r.recorded = append(r.recorded, s.events...)
 		case enumspb.EVENT_TYPE_ACTIVITY_TASK_FAILED:
-			if s := scheduled[ev.GetActivityTaskFailedEventAttributes().GetScheduledEventId()]; s.name == "Notify" {
-				r.notify[s.key] = true
+			for _, k := range scheduled[ev.GetActivityTaskFailedEventAttributes().GetScheduledEventId()].letters {
+				r.notify[k] = true
 			}
 		case enumspb.EVENT_TYPE_WORKFLOW_TASK_STARTED:
 			taskStarted[ev.EventId] = ev.EventTime.AsTime()

@@ -1,0 +1,169 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/ehc-send/ehc/register"
+)
+
+// Step is what one step of a case leaves, for CommitStep: the events the
+// register keeps (the last carrying the case's snapshot) and the letters
+// the step owes.
+type Step struct {
+	Events  []register.CaseEvent `json:"events,omitempty"`
+	Letters []Notification       `json:"letters,omitempty"`
+}
+
+// StepResult names the step's letters no retry can send: refused for good
+// by the mail service, or not letters at all (a template's facts missing).
+type StepResult struct {
+	Lost []LostLetter `json:"lost,omitempty"`
+}
+
+// LostLetter is one letter of a step that will never be sent, and why.
+type LostLetter struct {
+	Key    string `json:"key"`
+	Reason string `json:"reason"`
+}
+
+// StepRegister is a register that writes a step's events and its letters'
+// outbox rows in one transaction: *register.Store.
+type StepRegister interface {
+	RecordStep(ctx context.Context, events []register.CaseEvent, letters []register.OutboxEntry) error
+}
+
+var _ StepRegister = (*register.Store)(nil)
+
+// LettersUnsent is the ApplicationError type CommitStep retries with while
+// some of its letters are not yet sent. Its details are their keys, so a
+// workflow whose step ran out of retries knows which letters to call lost.
+const LettersUnsent = "LettersUnsent"
+
+// CommitStep is the one activity a step of a case runs. It writes the
+// step's events, the case's projection and a pending outbox row for each
+// letter in one transaction (when the register is the outbox's store), then
+// sends the letters at once, each through the Transport's once-only path.
+// A retry rewrites nothing and resends nothing already sent: every event
+// and letter has its own key. Letters still unsent fail the attempt
+// (LettersUnsent) so Temporal retries; letters refused for good come back
+// in StepResult.Lost for the case to show.
+func (a *Activities) CommitStep(ctx context.Context, s Step) (StepResult, error) {
+	var res StepResult
+	letters := make([]Notification, 0, len(s.Letters))
+	msgs := make([]Message, 0, len(s.Letters))
+	for _, n := range s.Letters {
+		m, err := Render(n)
+		if err != nil {
+			a.logger().Error("notification rejected", "key", n.Key, "case_ref", n.CaseRef, "template", string(n.Template), "error", err)
+			res.Lost = append(res.Lost, LostLetter{Key: n.Key, Reason: err.Error()})
+			continue
+		}
+		letters, msgs = append(letters, n), append(msgs, m)
+	}
+	if err := a.recordStep(ctx, s.Events, msgs); err != nil {
+		return StepResult{}, err
+	}
+	// Letters an earlier attempt sent are not handed to the transport
+	// again: it would find them sent, but that costs a round trip each.
+	var sent []string
+	if activity.HasHeartbeatDetails(ctx) {
+		_ = activity.GetHeartbeatDetails(ctx, &sent)
+	}
+	errs := make([]error, len(msgs))
+	var wg sync.WaitGroup
+	for i := range msgs {
+		if slices.Contains(sent, msgs[i].Key) {
+			continue
+		}
+		wg.Go(func() { _, errs[i] = a.deliver(ctx, letters[i], msgs[i]) })
+	}
+	wg.Wait()
+	var unsent []string
+	var retry error
+	var wait time.Duration
+	for i, err := range errs {
+		switch {
+		case err == nil:
+			if !slices.Contains(sent, msgs[i].Key) {
+				sent = append(sent, msgs[i].Key)
+			}
+		case isFinal(err):
+			res.Lost = append(res.Lost, LostLetter{Key: msgs[i].Key, Reason: errorReason(err)})
+		default:
+			unsent, retry = append(unsent, msgs[i].Key), errors.Join(retry, err)
+			wait = soonestRetry(wait, err, len(unsent) == 1)
+		}
+	}
+	if len(unsent) > 0 {
+		activity.RecordHeartbeat(ctx, sent) // goes with the failure: the retry starts from here
+		return StepResult{}, temporal.NewApplicationErrorWithOptions(
+			fmt.Sprintf("%d of the step's %d letters not sent yet: %s", len(unsent), len(s.Letters), strings.Join(unsent, ", ")),
+			LettersUnsent, temporal.ApplicationErrorOptions{Cause: retry, NextRetryDelay: wait, Details: []any{unsent}})
+	}
+	return res, nil
+}
+
+// soonestRetry is when the step's next attempt should come: the soonest
+// any unsent letter asked for, or Temporal's own backoff (zero) when one
+// asked for nothing in particular.
+func soonestRetry(wait time.Duration, err error, first bool) time.Duration {
+	var app *temporal.ApplicationError
+	d := time.Duration(0)
+	if errors.As(err, &app) {
+		d = app.NextRetryDelay()
+	}
+	if first || d < wait {
+		return d
+	}
+	return wait
+}
+
+// recordStep writes the step's events and, where the register is also the
+// outbox's store, its letters' pending rows, together.
+func (a *Activities) recordStep(ctx context.Context, events []register.CaseEvent, msgs []Message) error {
+	if len(events) == 0 && len(msgs) == 0 {
+		return nil
+	}
+	var err error
+	if sr, ok := a.Register.(StepRegister); ok && a.outboxIsRegister() {
+		entries := make([]register.OutboxEntry, len(msgs))
+		for i, m := range msgs {
+			entries[i] = outboxEntry(m)
+		}
+		err = sr.RecordStep(ctx, events, entries)
+	} else if len(events) > 0 {
+		if a.Register == nil {
+			return errors.New("activities: no Register configured") // a wiring mistake, fixed by a deploy: retryable
+		}
+		for _, e := range events {
+			if _, err = a.Register.Record(ctx, e); err != nil {
+				break
+			}
+		}
+	}
+	switch {
+	case errors.Is(err, register.ErrInvalidEvent):
+		return temporal.NewNonRetryableApplicationError(err.Error(), "InvalidCaseEvent", err)
+	case errors.Is(err, register.ErrReferenceTaken):
+		return temporal.NewNonRetryableApplicationError(err.Error(), ReferenceTaken, err)
+	case errors.Is(err, register.ErrInvalidOutboxEntry):
+		return temporal.NewNonRetryableApplicationError(err.Error(), InvalidNotification, err)
+	}
+	return err
+}
+
+// outboxIsRegister reports whether the letters' outbox is the register's
+// own database, so a step's rows can go in with its events.
+func (a *Activities) outboxIsRegister() bool {
+	o, ok := a.Transport.(*Outbox)
+	return ok && o.Store != nil && any(o.Store) == any(a.Register)
+}

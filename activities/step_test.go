@@ -1,0 +1,122 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/ehc-send/ehc/register"
+)
+
+func commitStep(t *testing.T, a *Activities, s Step) (StepResult, error) {
+	t.Helper()
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestActivityEnvironment()
+	env.RegisterActivity(a)
+	val, err := env.ExecuteActivity(a.CommitStep, s)
+	if err != nil {
+		return StepResult{}, err
+	}
+	var res StepResult
+	if err := val.Get(&res); err != nil {
+		t.Fatal(err)
+	}
+	return res, nil
+}
+
+// enterCase writes the case's first event, as the workflow does before
+// anything refers to the case.
+func enterCase(t *testing.T, s *register.Store, tt Notification) {
+	t.Helper()
+	tl := tt.Facts.Timetable
+	if _, err := s.Record(context.Background(), register.CaseEvent{Key: caseRef + "/1/request-received", CaseRef: caseRef,
+		Kind: register.KindStep, Name: "request-received", EffectiveOn: day1, Case: register.Snapshot{Seq: 1, Stage: "requested",
+			Requester: "parent", Caseworker: "cw-1", Day1: day1, DecisionToAssessDue: tl.DecisionToAssessDue,
+			DecisionNotToIssueDue: tl.DecisionNotToIssueDue, FinalPlanDue: tl.FinalPlanDue}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func countEvents(t *testing.T, s *register.Store, kind string) int {
+	t.Helper()
+	var n int
+	if err := s.Pool.QueryRow(context.Background(), `select count(*) from case_events where case_ref = $1 and kind = $2`, caseRef, kind).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// One step's record, projection and letters are written together before
+// any letter is handed over: a mail service that is down leaves the
+// letters pending in the outbox (the relay's to send if the step's retries
+// ever end), the step recorded once, and the retry sends each letter once.
+func TestCommitStepWritesTheStepAndItsLettersTogether(t *testing.T) {
+	f := newOutbox(t)
+	a := &Activities{Transport: f.box, Register: f.store, Logger: quiet}
+	family, partners := familyLetter(FamilyRefusalToAssess), full(PartnerRefusalToAssess)
+	partners.To = []Recipient{{Role: RoleSchool, Name: "Oak Primary", Email: "head@oak.example.org"}}
+	enterCase(t, f.store, family)
+	tl := family.Facts.Timetable
+	s := Step{
+		Events: []register.CaseEvent{{Key: caseRef + "/2/decide-assess", CaseRef: caseRef, Kind: register.KindStep, Name: "decide-assess",
+			EffectiveOn: day1.AddDays(30), Case: register.Snapshot{Seq: 2, Stage: "not_assessed", Requester: "parent", Caseworker: "cw-1",
+				Day1: day1, DecisionToAssessDue: tl.DecisionToAssessDue, DecisionNotToIssueDue: tl.DecisionNotToIssueDue,
+				FinalPlanDue: tl.FinalPlanDue, ClosedOn: day1.AddDays(30)}}},
+		Letters: []Notification{family, partners},
+	}
+	f.next.fail(partners.Key, errors.New("connection reset"))
+
+	_, err := commitStep(t, a, s)
+	var app *temporal.ApplicationError
+	if !errors.As(err, &app) || app.Type() != LettersUnsent || app.NonRetryable() || !strings.Contains(app.Message(), partners.Key) {
+		t.Fatalf("first attempt: %v; want a retryable %s naming the partners' letter", err, LettersUnsent)
+	}
+	var unsent []string
+	if err := app.Details(&unsent); err != nil || len(unsent) != 1 || unsent[0] != partners.Key {
+		t.Errorf("unsent in the details: %v (%v); want [%s]", unsent, err, partners.Key)
+	}
+	if r := f.row(t, partners.Key); r.Status != register.OutboxPending {
+		t.Errorf("the unsent letter's row is %s; want pending for the retry or the relay", r.Status)
+	}
+	if got := countEvents(t, f.store, register.KindStep); got != 2 {
+		t.Errorf("%d step events after the first attempt; want 2 (the step recorded before any letter)", got)
+	}
+
+	res, err := commitStep(t, a, s)
+	if err != nil || len(res.Lost) != 0 {
+		t.Fatalf("retry: %+v, %v", res, err)
+	}
+	if got := countEvents(t, f.store, register.KindStep); got != 2 {
+		t.Errorf("%d step events after the retry; want still 2", got)
+	}
+	for _, k := range []string{family.Key, partners.Key} {
+		if got := len(f.next.accepted(k)); got != 1 {
+			t.Errorf("%s accepted %d times; want once", k, got)
+		}
+	}
+	var stage string
+	if err := f.store.Pool.QueryRow(context.Background(), `select stage from cases where case_ref = $1`, caseRef).Scan(&stage); err != nil || stage != "not_assessed" {
+		t.Errorf("the projection says %q (%v); want not_assessed", stage, err)
+	}
+}
+
+// A letter the mail service refuses for good comes back as lost, by key
+// and reason, without failing the step: its record and other letters stand.
+func TestCommitStepReportsARefusedLetterAsLost(t *testing.T) {
+	f := newOutbox(t)
+	a := &Activities{Transport: f.box, Register: f.store, Logger: quiet}
+	family := familyLetter(FamilyRefusalToAssess)
+	enterCase(t, f.store, family)
+	f.next.fail(family.Key, temporal.NewNonRetryableApplicationError("invalid address", "Refused", nil))
+	res, err := commitStep(t, a, Step{Letters: []Notification{family}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Lost) != 1 || res.Lost[0].Key != family.Key || res.Lost[0].Reason != "invalid address" {
+		t.Errorf("lost: %+v; want the family's letter, refused for an invalid address", res.Lost)
+	}
+}

@@ -1,0 +1,147 @@
+package workflows
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/ehc-send/ehc/activities"
+	"github.com/ehc-send/ehc/register"
+)
+
+// activityCounts counts the activities a run starts, by type.
+func activityCounts(h *harness) func() map[string]int {
+	var mu sync.Mutex
+	n := map[string]int{}
+	h.env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, _ converter.EncodedValues) {
+		mu.Lock()
+		defer mu.Unlock()
+		if info.Attempt == 1 {
+			n[info.ActivityType.Name]++
+		}
+	})
+	return func() map[string]int {
+		mu.Lock()
+		defer mu.Unlock()
+		return n
+	}
+}
+
+// A refused request has three moments: the request (its record awaited, its
+// letters a step of their own), two reminders and the refusal. Each is one
+// activity where it was two or three (a record, and a Notify a letter).
+func TestOneActivityPerStep(t *testing.T) {
+	h := newHarness(t, "2026-01-05")
+	counts := activityCounts(h)
+	h.step("2026-02-10", UpdateDecideAssess, DecideAssessInput{On: date("2026-02-10"), Reason: "needs met from the school's own resources"})
+	h.run()
+	got := counts()
+	want := map[string]int{
+		"RecordEvent": 1, // the case's row first: nothing may refer to it before
+		// the request's letters; two reminders (record and letter each); the refusal (record and two letters)
+		"CommitStep": 4,
+	}
+	if len(got) != len(want) || got["RecordEvent"] != want["RecordEvent"] || got["CommitStep"] != want["CommitStep"] {
+		t.Errorf("activities started: %v; want %v", got, want)
+	}
+	// Nothing the register or the family is owed was dropped by batching.
+	assertLines(t, sorted(h.rec.lines()), []string{
+		"2026-01-05 family.request_received family",
+		"2026-01-05 partner.request_received school,health_body,social_care",
+		"2026-02-02 staff.deadline_approaching caseworker,manager",
+		"2026-02-09 staff.deadline_approaching caseworker,manager",
+		"2026-02-10 family.refusal_to_assess family",
+		"2026-02-10 partner.refusal_to_assess school,health_body",
+	})
+	var kinds []string
+	for _, e := range h.reg.events {
+		if e.Kind != register.KindNotification {
+			kinds = append(kinds, e.Kind+" "+e.Name)
+		}
+	}
+	sort.Strings(kinds)
+	if strings.Join(kinds, "|") != "reminder decision_to_assess_due|reminder decision_to_assess_due|step decide-assess|step request-received" {
+		t.Errorf("register events: %q", kinds)
+	}
+	if s := h.reg.last().Case; s.Stage != string(StageNotAssessed) {
+		t.Errorf("the register's projection ends at %q; want %q", s.Stage, StageNotAssessed)
+	}
+}
+
+// refusing fails every letter to one address for good, as a mail service
+// that rejects an address does.
+type refusing struct {
+	*recorder
+	addr  string
+	retry bool // down, not refusing: an error retrying might mend
+}
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+func (r refusing) Deliver(ctx context.Context, m activities.Message) (activities.Delivery, error) {
+	for _, p := range m.To {
+		if p.Email == r.addr && r.retry {
+			return activities.Delivery{}, errors.New("connection refused")
+		}
+		if p.Email == r.addr {
+			return activities.Delivery{}, temporal.NewNonRetryableApplicationError("the address does not exist", "Refused", errors.New("550"))
+		}
+	}
+	return r.recorder.Deliver(ctx, m)
+}
+
+// A letter refused for good in a step whose other letters went is loud on
+// the case for that letter alone: the others are not called lost.
+func TestAStepsRefusedLetterAloneIsLost(t *testing.T) {
+	h := newHarness(t, "2026-01-05")
+	h.env.RegisterActivity(&activities.Activities{Transport: refusing{h.rec, h.in.HealthBody.Email, false}, Register: h.reg, Logger: quiet})
+	h.step("2026-02-10", UpdateDecideAssess, DecideAssessInput{On: date("2026-02-10"), Reason: "needs met from the school's own resources"})
+	h.run()
+	end := h.status()
+	var lost []string
+	for _, p := range end.DeliveryProblems {
+		lost = append(lost, string(p.Template))
+	}
+	sort.Strings(lost)
+	if strings.Join(lost, ",") != "partner.refusal_to_assess,partner.request_received" {
+		t.Errorf("lost on the case: %v; want the two partner letters to the health body only", lost)
+	}
+	if got := h.rec.find(activities.FamilyRefusalToAssess); len(got) != 1 {
+		t.Errorf("the family's refusal letter went %d times; want once", len(got))
+	}
+	if got := h.rec.find(activities.StaffDeliveryFailed); len(got) != 2 {
+		t.Errorf("the caseworker was alerted %d times; want once for each lost letter", len(got))
+	}
+}
+
+// A step whose letter to one address could not be sent in a day of
+// retries names that letter alone as lost, with why: the step's record and
+// its other letters went on the first attempt.
+func TestAStepOutOfRetriesNamesItsUnsentLetters(t *testing.T) {
+	h := newHarness(t, "2026-01-05")
+	h.env.RegisterActivity(&activities.Activities{Transport: refusing{h.rec, h.in.HealthBody.Email, true}, Register: h.reg, Logger: quiet})
+	h.step("2026-02-10", UpdateDecideAssess, DecideAssessInput{On: date("2026-02-10"), Reason: "needs met from the school's own resources"})
+	h.run()
+	end := h.status()
+	var lost []string
+	for _, p := range end.DeliveryProblems {
+		lost = append(lost, string(p.Template)+": "+p.Error)
+	}
+	sort.Strings(lost)
+	want := "partner.refusal_to_assess: it could not be sent after a day of retries|partner.request_received: it could not be sent after a day of retries"
+	if strings.Join(lost, "|") != want {
+		t.Errorf("lost on the case: %q; want %q", lost, want)
+	}
+	if got := h.rec.find(activities.FamilyRefusalToAssess); len(got) != 1 {
+		t.Errorf("the family's refusal letter went %d times; want once", len(got))
+	}
+}
