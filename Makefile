@@ -6,7 +6,7 @@ TEMPORAL := $(CURDIR)/bin/temporal
 # The integration test starts its own dev server with this CLI.
 export EHC_TEMPORAL_CLI := $(TEMPORAL)
 
-.PHONY: run test build fmt-check clean histories bench ensure-postgres migrate fuzz chaos chaos-histories
+.PHONY: run test build fmt-check clean histories bench bench-register ensure-postgres migrate fuzz chaos chaos-histories
 
 ## run: start PostgreSQL if needed and migrate the register, then the codec server, a local Temporal dev server (its UI decoding through the codec server) and the worker, and drive the demo cases on a compressed clock (EHC_DEMO_WEEK_SECONDS, default 10) in the foreground; Ctrl-C stops all of it
 # The local stack runs in demonstration mode, so EHC_DEMO_WEEK_SECONDS is
@@ -45,8 +45,13 @@ chaos: $(TEMPORAL) ensure-postgres
 chaos-histories: $(TEMPORAL) ensure-postgres
 	go run ./worker/chaos -record $(CURDIR)/workflows/testdata/histories $(CHAOS_FLAGS)
 
-## bench: time the manager's report and the overdue list on an England-sized register (seeded once, about a minute)
-bench: ensure-postgres
+## bench: the load figures (not part of make test; about 30-60 minutes): on its own stack on free ports, three runs of lifecycle cases/s of the assessment against a same-shaped no-op, Update latencies, a light load, 10,000 open cases and the CLI's wall times, as one table with each target met or not (BENCH_FLAGS, e.g. -runs 1 -cases 40 -open 500); then bench-register
+bench: $(TEMPORAL) ensure-postgres
+	go run ./worker/bench $(BENCH_FLAGS)
+	$(MAKE) --no-print-directory bench-register
+
+## bench-register: time the manager's report and the overdue list on an England-sized register (seeded once, about a minute)
+bench-register: ensure-postgres
 	go test ./register -run '^$$' -bench . -benchtime 20x -v
 
 ## build: build the caseworker CLI (bin/ehc), the worker (bin/ehc-worker) and the codec server (bin/ehc-codec)

@@ -218,6 +218,7 @@ else
 		--ui-codec-endpoint "http://$CODEC_ADDR/$TOKEN" \
 		--db-filename "$DATA/temporal.db" \
 		--sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal \
+		--dynamic-config-value matching.useNewMatcher=true \
 		--search-attribute EhcCaseRef=Keyword \
 		--search-attribute EhcStage=Keyword \
 		--search-attribute EhcNextDeadline=Datetime \

@@ -67,6 +67,7 @@ func startTemporalWith(t *testing.T, ui bool) (client.Client, *register.Store, *
 		EnableUI:     ui,
 		UIPort:       uiPort,
 		LogLevel:     "error",
+		ExtraArgs:    []string{"--dynamic-config-value", "matching.useNewMatcher=true"}, // task priority (workflows.BulkPriority)
 		Stdout:       &serverLog,
 		Stderr:       &serverLog,
 		SearchAttributes: temporal.NewSearchAttributes(

@@ -4,9 +4,20 @@
 package workflows
 
 import (
+	"go.temporal.io/sdk/temporal"
+
 	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/statute"
 )
+
+// BulkPriority is the task priority of cases started in bulk (an import, a
+// load test). When the task queue is backed up Temporal's matching serves
+// priority 3 (the default, every caseworker's case) before 5, so ten
+// thousand starts do not hold up a step on a case already running. A
+// case's later tasks keep its priority. It needs the server's priority
+// matcher: on Temporal 1.29 the dynamic config matching.useNewMatcher=true
+// (make run, the tests and make bench start their dev servers with it).
+var BulkPriority = temporal.Priority{PriorityKey: 5}
 
 // Names shared with the CLI and the worker.
 const (

@@ -16,7 +16,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"log/slog"
 	"math/rand/v2"
 	"net/url"
 	"os"
@@ -28,10 +27,10 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/ehc-send/ehc/email/sendgridtest"
+	runstack "github.com/ehc-send/ehc/worker/internal/stack"
 )
 
 type options struct {
@@ -106,7 +105,7 @@ func chaos(ctx context.Context, o options) (ok bool, err error) {
 	logf := func(format string, args ...any) { fmt.Fprintf(os.Stderr, "chaos: "+format+"\n", args...) }
 
 	logf("building the worker and the CLI into %s", dir)
-	if err := build(ctx, dir); err != nil {
+	if err := runstack.Build(ctx, dir); err != nil {
 		return false, err
 	}
 	tlog, err := os.Create(filepath.Join(dir, "temporal.log"))
@@ -114,14 +113,14 @@ func chaos(ctx context.Context, o options) (ok bool, err error) {
 		return false, err
 	}
 	defer tlog.Close()
-	srv, err := startTemporal(ctx, o.cli, tlog)
+	srv, err := runstack.StartTemporal(ctx, o.cli, tlog)
 	if err != nil {
 		return false, fmt.Errorf("starting the Temporal dev server: %w (log %s)", err, tlog.Name())
 	}
 	defer func() { _ = srv.Stop() }()
 
 	st := &stack{dir: dir, address: srv.FrontendHostPort(), queue: "ehc-chaos"}
-	st.dbName, st.adminURL, err = createDatabase(ctx, o.pgBase)
+	st.dbName, st.adminURL, err = runstack.CreateDatabase(ctx, o.pgBase, "ehc_chaos")
 	if err != nil {
 		return false, err
 	}
@@ -130,7 +129,7 @@ func chaos(ctx context.Context, o options) (ok bool, err error) {
 			logf("kept database %s", st.dbName)
 			return
 		}
-		if err := dropDatabase(context.Background(), o.pgBase, st.dbName); err != nil {
+		if err := runstack.DropDatabase(context.Background(), o.pgBase, st.dbName); err != nil {
 			logf("dropping database %s: %v", st.dbName, err)
 		}
 	}()
@@ -173,7 +172,7 @@ func chaos(ctx context.Context, o options) (ok bool, err error) {
 	c, err := client.Dial(client.Options{HostPort: st.address, DataConverter: pc.DataConverter(),
 		FailureConverter: temporal.NewDefaultFailureConverter(temporal.DefaultFailureConverterOptions{
 			DataConverter: pc.DataConverter(), EncodeCommonAttributes: true}),
-		Logger: quietLogger()})
+		Logger: runstack.QuietLogger()})
 	if err != nil {
 		return false, err
 	}
@@ -269,9 +268,4 @@ func chaos(ctx context.Context, o options) (ok bool, err error) {
 		}
 	}
 	return ok, nil
-}
-
-// quietLogger is the SDK client's logger: errors only, on stderr.
-func quietLogger() log.Logger {
-	return log.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})))
 }
