@@ -67,6 +67,7 @@ func (a *Activities) logger() *slog.Logger {
 
 // Notify validates, renders and delivers one notification.
 func (a *Activities) Notify(ctx context.Context, n Notification) (Delivery, error) {
+	defer keepAlive(ctx)()
 	log := a.logger().With("key", n.Key, "case_ref", n.CaseRef, "template", string(n.Template))
 	m, err := Render(n)
 	if err != nil {

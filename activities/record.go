@@ -22,6 +22,7 @@ const ReferenceTaken = "ReferenceTaken"
 // RecordEvent writes one case event and the projection it leaves. The event
 // key makes it safe to run any number of times.
 func (a *Activities) RecordEvent(ctx context.Context, e register.CaseEvent) error {
+	defer keepAlive(ctx)()
 	if a.Register == nil {
 		// A wiring mistake, fixed by a deploy: stay retryable.
 		return errors.New("activities: no Register configured")

@@ -57,6 +57,14 @@ const LettersUnsent = "LettersUnsent"
 // (LettersUnsent) so Temporal retries; letters refused for good come back
 // in StepResult.Lost for the case to show.
 func (a *Activities) CommitStep(ctx context.Context, s Step) (StepResult, error) {
+	// Letters an earlier attempt sent are not handed to the transport
+	// again: it would find them sent, but that costs a round trip each.
+	var sent []string
+	if activity.HasHeartbeatDetails(ctx) {
+		_ = activity.GetHeartbeatDetails(ctx, &sent)
+	}
+	stop := keepAlive(ctx, sent) // the letters earlier attempts sent stay the attempt's progress
+	defer stop()
 	var res StepResult
 	letters := make([]Notification, 0, len(s.Letters))
 	msgs := make([]Message, 0, len(s.Letters))
@@ -72,12 +80,6 @@ func (a *Activities) CommitStep(ctx context.Context, s Step) (StepResult, error)
 	if err := a.recordStep(ctx, s.Events, msgs); err != nil {
 		return StepResult{}, err
 	}
-	// Letters an earlier attempt sent are not handed to the transport
-	// again: it would find them sent, but that costs a round trip each.
-	var sent []string
-	if activity.HasHeartbeatDetails(ctx) {
-		_ = activity.GetHeartbeatDetails(ctx, &sent)
-	}
 	errs := make([]error, len(msgs))
 	var wg sync.WaitGroup
 	for i := range msgs {
@@ -87,6 +89,7 @@ func (a *Activities) CommitStep(ctx context.Context, s Step) (StepResult, error)
 		wg.Go(func() { _, errs[i] = a.deliver(ctx, letters[i], msgs[i]) })
 	}
 	wg.Wait()
+	stop() // before the last heartbeat, which names what this attempt sent
 	var unsent []string
 	var retry error
 	var wait time.Duration

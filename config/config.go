@@ -145,6 +145,7 @@ func Default() Config {
 		DatabaseURL:     register.DefaultURL,
 		Mail:            defaultMail(),
 		Codec:           Codec{Addr: "127.0.0.1:8234", UIOrigins: []string{"http://127.0.0.1:8233", "http://localhost:8233"}},
+		Tuning:          Tuning{StickyCacheSize: DefaultStickyCacheSize},
 		Demo:            Demo{WeekSeconds: defaultWeekSeconds},
 	}
 }

@@ -49,6 +49,7 @@ func TestLoadDefaults(t *testing.T) {
 		DatabaseURL:     "postgres://postgres@127.0.0.1:5432/ehc?sslmode=disable",
 		Mail:            defaultMail(),
 		Codec:           Codec{Addr: "127.0.0.1:8234", UIOrigins: []string{"http://127.0.0.1:8233", "http://localhost:8233"}},
+		Tuning:          Tuning{StickyCacheSize: 2000},
 		Demo:            Demo{WeekSeconds: 10},
 	}
 	if !reflect.DeepEqual(c, want) {
@@ -121,7 +122,7 @@ func TestLoadEnvironment(t *testing.T) {
 			WebhookKey: "MFkw", WebhookAddr: "0.0.0.0:9000"},
 		Codec: Codec{Keys: []codec.Key{{ID: "k2", Secret: bytes.Repeat([]byte{7}, 32)}}, Addr: "0.0.0.0:8234", Token: "tok",
 			UIOrigins: []string{"https://temporal.oakshire.gov.uk"}},
-		Tuning: Tuning{MaxConcurrentActivities: 50, MaxConcurrentWorkflowTasks: 20, MetricsAddr: "0.0.0.0:9464"},
+		Tuning: Tuning{MaxConcurrentActivities: 50, MaxConcurrentWorkflowTasks: 20, MetricsAddr: "0.0.0.0:9464", StickyCacheSize: DefaultStickyCacheSize},
 		Demo:   Demo{WeekSeconds: 10},
 	}
 	if !reflect.DeepEqual(c, want) {

@@ -51,8 +51,8 @@ func TestTuningSettings(t *testing.T) {
 		env, value, wantErr string
 		want                Tuning
 	}{
-		{"EHC_POLLERS", "autoscale", "", Tuning{}},
-		{"EHC_POLLERS", "8", "", Tuning{Pollers: 8}},
+		{"EHC_POLLERS", "autoscale", "", Tuning{StickyCacheSize: 2000}},
+		{"EHC_POLLERS", "8", "", Tuning{Pollers: 8, StickyCacheSize: 2000}},
 		{"EHC_POLLERS", "1", "EHC_POLLERS", Tuning{}},
 		{"EHC_POLLERS", "lots", "EHC_POLLERS", Tuning{}},
 		{"EHC_STICKY_CACHE_SIZE", "2000", "", Tuning{StickyCacheSize: 2000}},

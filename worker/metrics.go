@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"time"
 
 	prom "github.com/prometheus/client_golang/prometheus"
@@ -105,6 +106,10 @@ func serveMetrics(addr string, logger *slog.Logger) (*metricsServer, error) {
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", reporter.HTTPHandler())
 	mux.Handle("/healthz", healthz(health))
+	// Go's profiler, for finding where a loaded worker spends its CPU (go
+	// tool pprof http://ADDR/debug/pprof/profile); on the same private port.
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan struct{})
 	go func() {

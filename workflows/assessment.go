@@ -52,6 +52,8 @@ type assessment struct {
 	tellsMetLate     bool // the family told of a limit met late that no alarm told them of (metLateChange)
 	startedLate      bool // an alarm passed between the case's start and its first task (a worker down)
 	batched          bool // one activity a step (stepActivityChange)
+	oneTimer         bool // one alarm timer kept across passes (oneTimerChange)
+	timer            *alarmTimer
 	pending          pendingStep
 
 	adviceCtx    workflow.Context // the advice children's: cancelled by settleAdvice
@@ -128,6 +130,7 @@ func Assessment(ctx workflow.Context, in AssessmentInput) (AssessmentResult, err
 	a.consultsNumbered = workflow.GetVersion(ctx, consultNumberChange, workflow.DefaultVersion, 1) >= 1
 	a.tellsMetLate = workflow.GetVersion(ctx, metLateChange, workflow.DefaultVersion, 1) >= 1
 	a.batched = workflow.GetVersion(ctx, stepActivityChange, workflow.DefaultVersion, 1) >= 1
+	a.oneTimer = workflow.GetVersion(ctx, oneTimerChange, workflow.DefaultVersion, 1) >= 1
 	if workflow.GetVersion(ctx, lateEntryChange, workflow.DefaultVersion, 1) < 1 {
 		a.ready = true
 		a.step(ctx, StepRecord{Step: "request-received", On: in.Received})
@@ -164,6 +167,9 @@ func Assessment(ctx workflow.Context, in AssessmentInput) (AssessmentResult, err
 		changed := func() bool { return a.changed != seen }
 		next, dl, ok := a.nextAlarm(ctx)
 		if !ok {
+			if a.oneTimer {
+				a.stopAlarm()
+			}
 			if err := workflow.Await(ctx, changed); err != nil {
 				return AssessmentResult{}, err
 			}
@@ -173,7 +179,14 @@ func Assessment(ctx workflow.Context, in AssessmentInput) (AssessmentResult, err
 		if wait <= 0 {
 			continue
 		}
-		opts := workflow.AwaitOptions{Timeout: wait, TimerOptions: workflow.TimerOptions{Summary: alarmSummary(dl, next)}}
+		summary := alarmSummary(dl, next)
+		if a.oneTimer {
+			if err := a.awaitAlarm(ctx, next.Date.String()+" "+summary, summary, wait, changed); err != nil {
+				return AssessmentResult{}, err
+			}
+			continue
+		}
+		opts := workflow.AwaitOptions{Timeout: wait, TimerOptions: workflow.TimerOptions{Summary: summary}}
 		if _, err := workflow.AwaitWithOptions(ctx, opts, changed); err != nil {
 			return AssessmentResult{}, err
 		}

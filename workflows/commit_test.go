@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/converter"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/register"
+	"github.com/ehc-send/ehc/statute"
 )
 
 // activityCounts counts the activities a run starts, by type.
@@ -143,5 +145,29 @@ func TestAStepOutOfRetriesNamesItsUnsentLetters(t *testing.T) {
 	}
 	if got := h.rec.find(activities.FamilyRefusalToAssess); len(got) != 1 {
 		t.Errorf("the family's refusal letter went %d times; want once", len(got))
+	}
+}
+
+// Steps that leave the next alarm where it was keep its timer: no timer is
+// left behind to wake the case for nothing, and the alarms still fire.
+func TestOneTimerForTheNextAlarm(t *testing.T) {
+	h := newHarness(t, "2026-01-05")
+	var mu sync.Mutex
+	scheduled, fired, cancelled := 0, 0, 0
+	h.env.SetOnTimerScheduledListener(func(string, time.Duration) { mu.Lock(); scheduled++; mu.Unlock() })
+	h.env.SetOnTimerFiredListener(func(string) { mu.Lock(); fired++; mu.Unlock() })
+	h.env.SetOnTimerCanceledListener(func(string) { mu.Lock(); cancelled++; mu.Unlock() })
+	for _, on := range []string{"2026-01-07", "2026-01-08", "2026-01-09"} {
+		h.step(on, UpdateRecordException, RecordExceptionInput{On: date(on), Ground: statute.ExceptionPersonal,
+			Deadline: statute.DecisionToAssessDue, From: date(on)})
+	}
+	h.step("2026-02-10", UpdateDecideAssess, DecideAssessInput{On: date("2026-02-10"), Reason: "needs met from the school's own resources"})
+	h.run()
+	// The 14- and 7-day reminders, then the escalation the refusal forestalled.
+	if scheduled != 3 || fired != 2 || cancelled != 0 {
+		t.Errorf("timers: %d scheduled, %d fired, %d cancelled; want 3, 2, 0 (one a distinct alarm)", scheduled, fired, cancelled)
+	}
+	if got := len(h.rec.find(activities.StaffDeadlineApproaching)); got != 2 {
+		t.Errorf("%d reminders; want 2", got)
 	}
 }

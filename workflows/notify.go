@@ -21,6 +21,7 @@ var acts *activities.Activities
 // the case either.
 var activityOptions = workflow.ActivityOptions{
 	StartToCloseTimeout:    2 * time.Minute, // above the SendGrid client's timeout, with room for its duplicate check
+	HeartbeatTimeout:       activities.HeartbeatTimeout,
 	ScheduleToCloseTimeout: 24 * time.Hour,
 }
 

@@ -47,6 +47,21 @@ type options struct {
 	pgBase           string
 	keep             bool
 	phases           map[string]bool
+	workerBin        string   // a worker built elsewhere (an older commit's), instead of this tree's
+	workerEnv        []string // extra KEY=VALUE settings for both workers (tuning experiments)
+}
+
+// settings is a repeatable KEY=VALUE flag.
+type settings []string
+
+func (s *settings) String() string { return strings.Join(*s, " ") }
+
+func (s *settings) Set(v string) error {
+	if k, _, ok := strings.Cut(v, "="); !ok || k == "" {
+		return fmt.Errorf("%q: want KEY=VALUE", v)
+	}
+	*s = append(*s, v)
+	return nil
 }
 
 func main() {
@@ -72,6 +87,8 @@ func main() {
 	flag.StringVar(&o.cli, "temporal-cli", envOr("EHC_TEMPORAL_CLI", "bin/temporal"), "the pinned Temporal CLI `path`")
 	flag.StringVar(&o.pgBase, "postgres", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable", "PostgreSQL `URL` to create each run's database on")
 	flag.BoolVar(&o.keep, "keep", false, "keep the run's directory (binaries and logs)")
+	flag.StringVar(&o.workerBin, "worker", "", "an ehc-worker `binary` to measure instead of this tree's (e.g. an older commit's, for a before figure)")
+	flag.Var((*settings)(&o.workerEnv), "worker-env", "a `KEY=VALUE` setting for both workers, e.g. EHC_STICKY_CACHE_SIZE=2000 (repeatable)")
 	phases := flag.String("phases", "lifecycle,light,cli,open", "the `phases` to run, comma-separated (the others' figures show n/a)")
 	flag.Parse()
 	o.phases = map[string]bool{}

@@ -86,8 +86,13 @@ func startStack(ctx context.Context, o options, dir string, n int) (s *runStack,
 	s.env = []string{"TEMPORAL_ADDRESS=" + s.srv.FrontendHostPort(), "EHC_CODEC_KEYS=" + keyLine, "DATABASE_URL=" + s.dbURL,
 		"SENDGRID_API_KEY=" + apiKey, "EHC_SENDGRID_BASE_URL=" + s.sg.URL,
 		"EHC_MAIL_FROM=SEND team <send-team@la.example.gov.uk>", "EHC_LOG_LEVEL=warn"}
+	s.env = append(s.env, o.workerEnv...)
+	workerBin := filepath.Join(dir, "ehc-worker")
+	if o.workerBin != "" {
+		workerBin = o.workerBin
+	}
 
-	if s.worker, err = s.startWorker(filepath.Join(dir, "ehc-worker"), nil, s.real.queue, fmt.Sprintf("worker-%d.log", n)); err != nil {
+	if s.worker, err = s.startWorker(workerBin, nil, s.real.queue, fmt.Sprintf("worker-%d.log", n)); err != nil {
 		return s, err
 	}
 	self, err := os.Executable()
