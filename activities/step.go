@@ -44,8 +44,9 @@ type StepRegister interface {
 var _ StepRegister = (*register.Store)(nil)
 
 // LettersUnsent is the ApplicationError type CommitStep retries with while
-// some of its letters are not yet sent. Its details are their keys, so a
-// workflow whose step ran out of retries knows which letters to call lost.
+// some of its letters are not yet sent. Its details are their keys and the
+// letters already lost for good ([]LostLetter), so a workflow whose step
+// ran out of retries knows which letters to call lost, and why.
 const LettersUnsent = "LettersUnsent"
 
 // CommitStep is the one activity a step of a case runs. It writes the
@@ -60,7 +61,7 @@ func (a *Activities) CommitStep(ctx context.Context, s Step) (StepResult, error)
 	// Letters an earlier attempt sent are not handed to the transport
 	// again: it would find them sent, but that costs a round trip each.
 	var sent []string
-	if activity.HasHeartbeatDetails(ctx) {
+	if activity.IsActivity(ctx) && activity.HasHeartbeatDetails(ctx) {
 		_ = activity.GetHeartbeatDetails(ctx, &sent)
 	}
 	stop := keepAlive(ctx, sent) // the letters earlier attempts sent stay the attempt's progress
@@ -78,7 +79,17 @@ func (a *Activities) CommitStep(ctx context.Context, s Step) (StepResult, error)
 		letters, msgs = append(letters, n), append(msgs, m)
 	}
 	if err := a.recordStep(ctx, s.Events, msgs); err != nil {
-		return StepResult{}, err
+		if isFinal(err) {
+			return StepResult{}, err
+		}
+		var keys []string
+		for _, m := range msgs {
+			if !slices.Contains(sent, m.Key) {
+				keys = append(keys, m.Key)
+			}
+		}
+		return StepResult{}, temporal.NewApplicationErrorWithOptions("the step could not be recorded yet: "+err.Error(),
+			LettersUnsent, temporal.ApplicationErrorOptions{Cause: err, Details: []any{keys, res.Lost}})
 	}
 	errs := make([]error, len(msgs))
 	var wg sync.WaitGroup
@@ -110,7 +121,7 @@ func (a *Activities) CommitStep(ctx context.Context, s Step) (StepResult, error)
 		activity.RecordHeartbeat(ctx, sent) // goes with the failure: the retry starts from here
 		return StepResult{}, temporal.NewApplicationErrorWithOptions(
 			fmt.Sprintf("%d of the step's %d letters not sent yet: %s", len(unsent), len(s.Letters), strings.Join(unsent, ", ")),
-			LettersUnsent, temporal.ApplicationErrorOptions{Cause: retry, NextRetryDelay: wait, Details: []any{unsent}})
+			LettersUnsent, temporal.ApplicationErrorOptions{Cause: retry, NextRetryDelay: wait, Details: []any{unsent, res.Lost}})
 	}
 	return res, nil
 }

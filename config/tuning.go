@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/worker"
+
+	"github.com/ehc-send/ehc/activities"
 )
 
 // Tuning is how hard one worker works, and where it reports.
@@ -104,6 +106,10 @@ func (t Tuning) WorkerOptions() (worker.Options, error) {
 		WorkflowTaskPollerBehavior:             pollers,
 		ActivityTaskPollerBehavior:             pollers,
 		WorkerStopTimeout:                      stopTimeout,
+		// The SDK sends at most one heartbeat in 0.8 of the timeout by
+		// default, leaving a busy server seconds of slack.
+		MaxHeartbeatThrottleInterval:     activities.HeartbeatEvery,
+		DefaultHeartbeatThrottleInterval: activities.HeartbeatEvery,
 	}, nil
 }
 

@@ -3,6 +3,7 @@ package workflows
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"go.temporal.io/sdk/temporal"
@@ -76,26 +77,33 @@ func (a *assessment) commit(ctx workflow.Context, s activities.Step) {
 }
 
 // unsentAtLast is which of a step's letters a CommitStep that ran out of
-// retries left unsent: those its last attempt named, or every letter when
-// it named none (the register was never reached). The relay still sends
+// retries left unsent, and those already lost for good: as its last attempt
+// named them; or, when the last attempt was cut short (a timeout), every
+// letter but those its heartbeats said were sent. The relay still sends
 // those whose outbox row was written.
 func unsentAtLast(s activities.Step, err error) []activities.LostLetter {
 	reason := "it could not be sent after a day of retries"
-	var keys []string
+	var keys, sent []string
+	var lost []activities.LostLetter
 	var appErr *temporal.ApplicationError
-	if errors.As(err, &appErr) && appErr.Type() == activities.LettersUnsent && appErr.HasDetails() {
-		_ = appErr.Details(&keys)
-	} else if errors.As(err, &appErr) && appErr.Message() != "" {
+	var timeout *temporal.TimeoutError
+	switch {
+	case errors.As(err, &appErr) && appErr.Type() == activities.LettersUnsent && appErr.HasDetails():
+		_ = appErr.Details(&keys, &lost)
+	case errors.As(err, &timeout) && timeout.HasLastHeartbeatDetails():
+		_ = timeout.LastHeartbeatDetails(&sent)
+	case errors.As(err, &appErr) && appErr.Message() != "":
 		reason = appErr.Message()
 	}
 	if keys == nil {
 		for _, n := range s.Letters {
-			keys = append(keys, n.Key)
+			if !slices.Contains(sent, n.Key) && !slices.ContainsFunc(lost, func(l activities.LostLetter) bool { return l.Key == n.Key }) {
+				keys = append(keys, n.Key)
+			}
 		}
 	}
-	lost := make([]activities.LostLetter, len(keys))
-	for i, k := range keys {
-		lost[i] = activities.LostLetter{Key: k, Reason: reason}
+	for _, k := range keys {
+		lost = append(lost, activities.LostLetter{Key: k, Reason: reason})
 	}
 	return lost
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
@@ -169,5 +170,65 @@ func TestOneTimerForTheNextAlarm(t *testing.T) {
 	}
 	if got := len(h.rec.find(activities.StaffDeadlineApproaching)); got != 2 {
 		t.Errorf("%d reminders; want 2", got)
+	}
+}
+
+// mixed refuses one address for good and cannot reach another.
+type mixed struct {
+	*recorder
+	refused, down string
+}
+
+func (m mixed) Deliver(ctx context.Context, msg activities.Message) (activities.Delivery, error) {
+	for _, p := range msg.To {
+		switch p.Email {
+		case m.refused:
+			return activities.Delivery{}, temporal.NewNonRetryableApplicationError("the address does not exist", "Refused", nil)
+		case m.down:
+			return activities.Delivery{}, errors.New("connection refused")
+		}
+	}
+	return m.recorder.Deliver(ctx, msg)
+}
+
+// A step with one letter refused for good and another never sent shows
+// both on the case when its retries run out, each with its own reason.
+func TestAStepOutOfRetriesKeepsItsRefusedLetter(t *testing.T) {
+	h := newHarness(t, "2026-01-05")
+	h.env.RegisterActivity(&activities.Activities{Transport: mixed{h.rec, h.in.Family.Email, h.in.HealthBody.Email}, Register: h.reg, Logger: quiet})
+	h.step("2026-02-10", UpdateDecideAssess, DecideAssessInput{On: date("2026-02-10"), Reason: "needs met from the school's own resources"})
+	h.run()
+	got := map[string]string{}
+	for _, p := range h.status().DeliveryProblems {
+		got[string(p.Template)] = p.Error
+	}
+	want := map[string]string{
+		"family.refusal_to_assess":  "the address does not exist",
+		"partner.refusal_to_assess": "it could not be sent after a day of retries",
+	}
+	for tmpl, reason := range want {
+		if got[tmpl] != reason {
+			t.Errorf("%s on the case as %q; want %q (all: %v)", tmpl, got[tmpl], reason, got)
+		}
+	}
+}
+
+// A step whose last attempt timed out calls lost only the letters its
+// heartbeats did not say were sent.
+func TestUnsentAtLastLeavesOutWhatWasSent(t *testing.T) {
+	s := activities.Step{Letters: []activities.Notification{
+		{Envelope: activities.Envelope{Key: "A"}}, {Envelope: activities.Envelope{Key: "B"}}, {Envelope: activities.Envelope{Key: "C"}}}}
+	unsent := temporal.NewApplicationErrorWithOptions("1 not sent", activities.LettersUnsent,
+		temporal.ApplicationErrorOptions{Details: []any{[]string{"B"}, []activities.LostLetter{{Key: "C", Reason: "refused"}}}})
+	got := unsentAtLast(s, unsent)
+	if len(got) != 2 || got[0] != (activities.LostLetter{Key: "C", Reason: "refused"}) || got[1].Key != "B" {
+		t.Errorf("from LettersUnsent: %+v; want C refused, then B", got)
+	}
+	timedOut := temporal.NewTimeoutError(enumspb.TIMEOUT_TYPE_HEARTBEAT, nil, []string{"A"})
+	if got := unsentAtLast(s, timedOut); len(got) != 2 || got[0].Key != "B" || got[1].Key != "C" {
+		t.Errorf("after a timeout with A sent: %+v; want B and C", got)
+	}
+	if got := unsentAtLast(s, errors.New("the register is down")); len(got) != 3 {
+		t.Errorf("with nothing known: %+v; want all three", got)
 	}
 }
