@@ -194,7 +194,7 @@ func (d *demoDriver) prepare(ctx context.Context, dc demoCase, start time.Time) 
 		in.Policy = d.cfg.Policy()
 		in.Clock = workflows.Clock{Start: start, WeekSeconds: d.cfg.Demo.WeekSeconds}
 		sctx, cancel := withTimeout(ctx)
-		_, err = d.c.ExecuteWorkflow(sctx, startOptions(in, d.cfg.TaskQueue), workflows.AssessmentWorkflowName, in)
+		_, err = d.c.ExecuteWorkflow(sctx, workflows.StartOptions(in, d.cfg.TaskQueue), workflows.AssessmentWorkflowName, in)
 		cancel()
 		var started *serviceerror.WorkflowExecutionAlreadyStarted
 		if errors.As(err, &started) {

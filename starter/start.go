@@ -7,10 +7,7 @@ import (
 	"io"
 	"strings"
 
-	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows"
@@ -132,27 +129,6 @@ func (f startFlags) input() (workflows.AssessmentInput, error) {
 	}, nil
 }
 
-// startOptions starts the case's one workflow: a second start for the same
-// case fails rather than joining or replacing the running one.
-func startOptions(in workflows.AssessmentInput, taskQueue string) client.StartWorkflowOptions {
-	return client.StartWorkflowOptions{
-		ID:                       workflows.WorkflowID(in.CaseRef),
-		TaskQueue:                taskQueue,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-		// A reference that ever had a case never starts another; a start
-		// refused for its input (InvalidStart) may be put right and retried.
-		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
-		WorkflowExecutionErrorWhenAlreadyStarted: true,
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			saCaseRef.ValueSet(in.CaseRef),
-			saStage.ValueSet(string(workflows.StageRequested)),
-			saCaseworker.ValueSet(in.Caseworker),
-		),
-		StaticSummary: fmt.Sprintf("EHC assessment %s, requested %s", in.CaseRef, in.Received),
-		StaticDetails: workflows.TimetableDetails(in.Received),
-	}
-}
-
 // startResult is what start prints with --json.
 type startResult struct {
 	CaseRef    string `json:"case_ref"`
@@ -215,7 +191,7 @@ func cmdStart(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer c.Close()
 	sctx, cancel := withTimeout(ctx)
 	defer cancel()
-	run, err := c.ExecuteWorkflow(sctx, startOptions(in, cfg.TaskQueue), workflows.AssessmentWorkflowName, in)
+	run, err := c.ExecuteWorkflow(sctx, workflows.StartOptions(in, cfg.TaskQueue), workflows.AssessmentWorkflowName, in)
 	if err != nil {
 		var started *serviceerror.WorkflowExecutionAlreadyStarted
 		if errors.As(err, &started) {

@@ -80,33 +80,33 @@ func TestOneActivityPerStep(t *testing.T) {
 	}
 }
 
-// refusing fails every letter to one address for good, as a mail service
-// that rejects an address does.
-type refusing struct {
+// mixed refuses one address for good, as a mail service that rejects an
+// address does, and cannot reach another (either may be empty).
+type mixed struct {
 	*recorder
-	addr  string
-	retry bool // down, not refusing: an error retrying might mend
+	refused, down string
+}
+
+func (m mixed) Deliver(ctx context.Context, msg activities.Message) (activities.Delivery, error) {
+	for _, p := range msg.To {
+		switch {
+		case p.Email == "":
+		case p.Email == m.refused:
+			return activities.Delivery{}, temporal.NewNonRetryableApplicationError("the address does not exist", "Refused", nil)
+		case p.Email == m.down:
+			return activities.Delivery{}, errors.New("connection refused")
+		}
+	}
+	return m.recorder.Deliver(ctx, msg)
 }
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
-
-func (r refusing) Deliver(ctx context.Context, m activities.Message) (activities.Delivery, error) {
-	for _, p := range m.To {
-		if p.Email == r.addr && r.retry {
-			return activities.Delivery{}, errors.New("connection refused")
-		}
-		if p.Email == r.addr {
-			return activities.Delivery{}, temporal.NewNonRetryableApplicationError("the address does not exist", "Refused", errors.New("550"))
-		}
-	}
-	return r.recorder.Deliver(ctx, m)
-}
 
 // A letter refused for good in a step whose other letters went is loud on
 // the case for that letter alone: the others are not called lost.
 func TestAStepsRefusedLetterAloneIsLost(t *testing.T) {
 	h := newHarness(t, "2026-01-05")
-	h.env.RegisterActivity(&activities.Activities{Transport: refusing{h.rec, h.in.HealthBody.Email, false}, Register: h.reg, Logger: quiet})
+	h.env.RegisterActivity(&activities.Activities{Transport: mixed{h.rec, h.in.HealthBody.Email, ""}, Register: h.reg, Logger: quiet})
 	h.step("2026-02-10", UpdateDecideAssess, DecideAssessInput{On: date("2026-02-10"), Reason: "needs met from the school's own resources"})
 	h.run()
 	end := h.status()
@@ -131,7 +131,7 @@ func TestAStepsRefusedLetterAloneIsLost(t *testing.T) {
 // its other letters went on the first attempt.
 func TestAStepOutOfRetriesNamesItsUnsentLetters(t *testing.T) {
 	h := newHarness(t, "2026-01-05")
-	h.env.RegisterActivity(&activities.Activities{Transport: refusing{h.rec, h.in.HealthBody.Email, true}, Register: h.reg, Logger: quiet})
+	h.env.RegisterActivity(&activities.Activities{Transport: mixed{h.rec, "", h.in.HealthBody.Email}, Register: h.reg, Logger: quiet})
 	h.step("2026-02-10", UpdateDecideAssess, DecideAssessInput{On: date("2026-02-10"), Reason: "needs met from the school's own resources"})
 	h.run()
 	end := h.status()
@@ -171,24 +171,6 @@ func TestOneTimerForTheNextAlarm(t *testing.T) {
 	if got := len(h.rec.find(activities.StaffDeadlineApproaching)); got != 2 {
 		t.Errorf("%d reminders; want 2", got)
 	}
-}
-
-// mixed refuses one address for good and cannot reach another.
-type mixed struct {
-	*recorder
-	refused, down string
-}
-
-func (m mixed) Deliver(ctx context.Context, msg activities.Message) (activities.Delivery, error) {
-	for _, p := range msg.To {
-		switch p.Email {
-		case m.refused:
-			return activities.Delivery{}, temporal.NewNonRetryableApplicationError("the address does not exist", "Refused", nil)
-		case m.down:
-			return activities.Delivery{}, errors.New("connection refused")
-		}
-	}
-	return m.recorder.Deliver(ctx, msg)
 }
 
 // A step with one letter refused for good and another never sent shows

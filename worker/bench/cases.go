@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
@@ -115,19 +114,9 @@ var defaultPriority, bulkPriority = temporal.Priority{}, workflows.BulkPriority
 func start(ctx context.Context, c client.Client, k kind, in workflows.AssessmentInput, timeout time.Duration, priority temporal.Priority) error {
 	sctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	_, err := c.ExecuteWorkflow(sctx, client.StartWorkflowOptions{
-		ID:                                       workflows.WorkflowID(in.CaseRef),
-		TaskQueue:                                k.queue,
-		WorkflowIDConflictPolicy:                 enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
-		WorkflowExecutionErrorWhenAlreadyStarted: true,
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			workflows.SearchCaseRef.ValueSet(in.CaseRef),
-			workflows.SearchStage.ValueSet(string(workflows.StageRequested)),
-			workflows.SearchCaseworker.ValueSet(in.Caseworker)),
-		StaticSummary: fmt.Sprintf("EHC assessment %s, requested %s", in.CaseRef, in.Received),
-		Priority:      priority,
-	}, k.workflow, in)
+	opts := workflows.StartOptions(in, k.queue)
+	opts.Priority = priority
+	_, err := c.ExecuteWorkflow(sctx, opts, k.workflow, in)
 	return err
 }
 

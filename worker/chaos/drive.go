@@ -14,7 +14,6 @@ import (
 	"sync"
 	"time"
 
-	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
@@ -206,18 +205,7 @@ func (d *driver) act(ctx context.Context, r *caseRun, i int) error {
 func (d *driver) start(ctx context.Context, in workflows.AssessmentInput) error {
 	sctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	_, err := d.c.ExecuteWorkflow(sctx, client.StartWorkflowOptions{
-		ID:                                       workflows.WorkflowID(in.CaseRef),
-		TaskQueue:                                d.st.queue,
-		WorkflowIDConflictPolicy:                 enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
-		WorkflowExecutionErrorWhenAlreadyStarted: true,
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			workflows.SearchCaseRef.ValueSet(in.CaseRef),
-			workflows.SearchStage.ValueSet(string(workflows.StageRequested)),
-			workflows.SearchCaseworker.ValueSet(in.Caseworker)),
-		StaticSummary: fmt.Sprintf("EHC assessment %s, requested %s", in.CaseRef, in.Received),
-	}, workflows.AssessmentWorkflowName, in)
+	_, err := d.c.ExecuteWorkflow(sctx, workflows.StartOptions(in, d.st.queue), workflows.AssessmentWorkflowName, in)
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &started) {
 		return nil // an earlier try got through
