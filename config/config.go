@@ -29,6 +29,7 @@ import (
 
 	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/deadline"
 )
 
 // Config is everything the CLI and the worker need to know at start.
@@ -107,7 +108,7 @@ const (
 	envDatabaseURL     = "DATABASE_URL"
 )
 
-// Settings lists every setting in the order the README documents them.
+// Settings lists every setting in the order docs/configuration.md documents them.
 var Settings = []Setting{
 	{envAddress, "address", DefaultTemporalAddress, "Temporal frontend `host:port`"},
 	{envNamespace, "namespace", DefaultNamespace, "Temporal `namespace`"},
@@ -356,9 +357,8 @@ func (c Config) SlogLevel() slog.Level {
 // Policy is how cases started with this configuration are chased.
 func (c Config) Policy() workflows.Policy {
 	return workflows.Policy{
-		ReminderLeads:   slices.Clone(c.ReminderLeads),
-		EscalationEvery: c.EscalationEvery,
-		ConsultDays:     c.ConsultDays,
+		Schedule:    deadline.Schedule{ReminderLeads: slices.Clone(c.ReminderLeads), EscalationEvery: c.EscalationEvery},
+		ConsultDays: c.ConsultDays,
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/deadline"
 )
 
 var (
@@ -298,7 +299,7 @@ func TestStart(t *testing.T) {
 		Caseworker:      "cw42",
 		CaseworkerEmail: "cw42@council.example.gov.uk",
 		Manager:         workflows.Contact{Email: "send@council.example.gov.uk"},
-		Policy:          workflows.Policy{ReminderLeads: []int{14, 7}, EscalationEvery: 7, ConsultDays: 10},
+		Policy:          workflows.Policy{Schedule: deadline.Schedule{ReminderLeads: []int{14, 7}, EscalationEvery: 7}, ConsultDays: 10},
 	}
 	if !reflect.DeepEqual(fc.startArgs[0], want) {
 		t.Errorf("input %#v\nwant %#v", fc.startArgs[0], want)

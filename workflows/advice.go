@@ -10,6 +10,7 @@ import (
 
 	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/statute"
+	"github.com/ehc-send/ehc/workflows/deadline"
 )
 
 // AdviceRequest chases one adviser for the advice asked of them: reminders
@@ -25,8 +26,9 @@ func AdviceRequest(ctx workflow.Context, in AdviceRequestInput) (AdviceResult, e
 		sendCtx, _ = workflow.NewDisconnectedContext(ctx)
 	}
 	policy := in.Policy.normalise()
-	d := &deadline{Key: string(statute.AdviceDue) + "/" + in.ID, Name: statute.AdviceDue,
-		Due: statute.AdviceDueFrom(in.Requested), Chase: chaseAdviser, AdviceID: in.ID}
+	// The request's ID keys its letters, as it has since the first.
+	d := &deadline.Deadline{Key: in.ID, Name: statute.AdviceDue,
+		Due: statute.AdviceDueFrom(in.Requested), Chase: deadline.ChaseAdviser, AdviceID: in.ID}
 	sending := 0
 	adviser := []activities.Recipient{{Role: activities.RoleAdviser, Name: in.Provider.Name, Email: in.Provider.Email}}
 	staff := []activities.Recipient{{Role: activities.RoleCaseworker, Name: in.Caseworker.Name, Email: in.Caseworker.Email}}
@@ -39,26 +41,38 @@ func AdviceRequest(ctx workflow.Context, in AdviceRequestInput) (AdviceResult, e
 	tell := func(tmpl activities.Template, subject string, cc []activities.Recipient, f activities.Facts) {
 		f.AdviceKind, f.AdviceID, f.Deadline, f.Due = in.Kind, in.ID, statute.AdviceDue, d.Due
 		n := activities.Notification{Facts: f, Envelope: activities.Envelope{
-			Key:     fmt.Sprintf("%s/%s/%s/%s", in.CaseRef, tmpl, in.ID, subject),
-			CaseRef: in.CaseRef, Template: tmpl, On: in.Clock.today(ctx), To: adviser, Cc: cc, Caseworker: staff[0]}}
+			Key:     deadline.LetterKey(in.CaseRef, string(tmpl), d.Key, subject),
+			CaseRef: in.CaseRef, Template: tmpl, On: in.Clock.Today(ctx), To: adviser, Cc: cc, Caseworker: staff[0]}}
 		send(sendCtx, &sending, n, func(ctx workflow.Context, err error) { tellCaseLost(ctx, n, err) })
+	}
+	fire := func(d *deadline.Deadline, al deadline.Alarm) {
+		now := in.Clock.Today(ctx)
+		if al.Kind == deadline.AlarmReminder {
+			tell(activities.AdviserReminder, deadline.Occurrence(al), nil, activities.Facts{DaysLeft: d.Due.DaysSince(now)})
+		} else {
+			tell(activities.AdviserOverdue, deadline.Occurrence(al), staff, activities.Facts{DaysOverdue: now.DaysSince(d.Due)})
+		}
 	}
 	if in.Entered {
 		// Requested before the case was entered: the letter went then, and
 		// alarms whose moment passed are not sent as if new.
-		d.skipPassed(policy, in.Clock.now(ctx))
+		d.SkipPassed(policy.Schedule, in.Clock.Now(ctx))
 	} else {
 		tell(activities.AdviserRequest, "1", nil, activities.Facts{})
 	}
 
 	received := workflow.GetSignalChannel(ctx, AdviceReceivedSignal)
+	arrived := func() bool { return received.Len() > 0 }
+	watched := deadline.Set{d}
+	var timer deadline.Timer
 	for d.MetOn.IsZero() {
 		var got AdviceReceived
 		if received.ReceiveAsync(&got) {
 			d.MetOn = got.On
 			break
 		}
-		al, ok := d.next(policy, in.Clock.now(ctx))
+		watched.FireDue(policy.Schedule, in.Clock.Now(ctx), fire)
+		al, _, ok := watched.Next(policy.Schedule, in.Clock.Now(ctx))
 		if !ok && settles {
 			// Nothing left to chase: wait for the advice, or for the case to close.
 			sel := workflow.NewSelector(ctx)
@@ -72,26 +86,14 @@ func AdviceRequest(ctx workflow.Context, in AdviceRequestInput) (AdviceResult, e
 			d.MetOn = got.On
 			break
 		}
-		if wait := in.Clock.untilAlarm(ctx, al.Date); wait > 0 {
-			sel := workflow.NewSelector(ctx)
-			timerCtx, cancel := workflow.WithCancel(ctx)
-			sel.AddFuture(workflow.NewTimerWithOptions(timerCtx, wait, workflow.TimerOptions{Summary: alarmSummary(d, al)}), func(workflow.Future) {})
-			sel.AddReceive(received, func(workflow.ReceiveChannel, bool) {})
-			sel.Select(ctx)
-			cancel()
-			if ctx.Err() != nil {
-				break
+		if wait := in.Clock.UntilAlarm(ctx, al.Date); wait > 0 {
+			summary := deadline.Summary(d, al)
+			if err := timer.Await(ctx, al.Date.String()+" "+summary, summary, wait, arrived); err != nil || ctx.Err() != nil {
+				break // the case closed
 			}
-			continue
-		}
-		d.Fired++
-		now := in.Clock.today(ctx)
-		if al.Kind == alarmReminder {
-			tell(activities.AdviserReminder, fmt.Sprintf("lead%d", al.Lead), nil, activities.Facts{DaysLeft: d.Due.DaysSince(now)})
-		} else {
-			tell(activities.AdviserOverdue, fmt.Sprint(al.N), staff, activities.Facts{DaysOverdue: now.DaysSince(d.Due)})
 		}
 	}
+	timer.Stop()
 	if err := ctx.Err(); err != nil {
 		// The case closed before the advice came: nothing more to chase,
 		// but what is owed already still goes.
@@ -161,6 +163,10 @@ func (a *assessment) startAdvice(ctx workflow.Context, r *adviceRequest, entered
 		var res AdviceResult
 		if err := f.Get(ctx, &res); err != nil && !errors.As(err, new(*temporal.CanceledError)) {
 			workflow.GetLogger(ctx).Warn("advice request ended abnormally", "advice", r.ID, "error", err)
+		}
+		r.ended = true
+		if a.awaitingChildren {
+			a.changed++ // the case may now continue as new
 		}
 	})
 	return f

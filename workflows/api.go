@@ -8,6 +8,7 @@ import (
 
 	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/statute"
+	"github.com/ehc-send/ehc/workflows/deadline"
 )
 
 // BulkPriority is the task priority of cases started in bulk (an import, a
@@ -129,10 +130,12 @@ type Child struct {
 
 // Policy is how the case is chased; it comes from config at start.
 type Policy struct {
-	ReminderLeads   []int `json:"reminder_leads_days"`   // days before a due date; default 14, 7
-	EscalationEvery int   `json:"escalation_every_days"` // repeat while missed; default 7
-	ConsultDays     int   `json:"consultation_days"`     // CoP 9.83 guidance; default 15
+	deadline.Schedule     // reminders and escalations
+	ConsultDays       int `json:"consultation_days"` // CoP 9.83 guidance; default 15
 }
+
+// Clock is a case's statutory clock (see deadline.Clock).
+type Clock = deadline.Clock
 
 // AssessmentInput starts one case.
 type AssessmentInput struct {
@@ -156,6 +159,9 @@ type AssessmentInput struct {
 	// History is the steps already taken when a case is entered after the
 	// fact, oldest first: the case begins in its true state.
 	History []PastStep `json:"history,omitempty"`
+	// Continued is the case as the run before left it, when it continued
+	// as new: set by the workflow, never by a caller.
+	Continued *State `json:"continued,omitempty"`
 }
 
 // Step inputs. On is the date the step took effect (a London civil date).
@@ -242,25 +248,15 @@ type (
 )
 
 // DeadlineState is a due date and how it stands.
-type DeadlineState struct {
-	Key         string           `json:"key"` // unique within the case
-	Deadline    statute.Deadline `json:"deadline"`
-	Regulation  string           `json:"regulation"`
-	Due         statute.Date     `json:"due"`
-	Status      string           `json:"status"` // met, met_late, pending, missed, not_applicable
-	MetOn       statute.Date     `json:"met_on,omitzero"`
-	DaysOverdue int              `json:"days_overdue,omitzero"`
-	Exception   string           `json:"exception,omitzero"`   // regulation cited, when one is recorded
-	ExpectedBy  statute.Date     `json:"expected_by,omitzero"` // when the LA now expects to complete it
-}
+type DeadlineState = deadline.State
 
 // Deadline statuses.
 const (
-	StatusMet           = "met"
-	StatusMetLate       = "met_late"
-	StatusPending       = "pending"
-	StatusMissed        = "missed"
-	StatusNotApplicable = "not_applicable"
+	StatusMet           = deadline.StatusMet
+	StatusMetLate       = deadline.StatusMetLate
+	StatusPending       = deadline.StatusPending
+	StatusMissed        = deadline.StatusMissed
+	StatusNotApplicable = deadline.StatusNotApplicable
 )
 
 // AdviceState is one advice request as the case sees it.

@@ -4,8 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
+	"time"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -13,11 +13,14 @@ import (
 	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/statute"
+	"github.com/ehc-send/ehc/workflows/deadline"
 )
 
-// assessment is one case's state. Only the workflow's own goroutines touch
-// it; update handlers change it and bump changed so the main loop re-plans.
-type assessment struct {
+// State is everything a case carries from one run to the next when it
+// continues as new: what the case is and what it has done. The runtime
+// fields of assessment (timers, activities in flight, handlers) are not in
+// it; a run rebuilds them.
+type State struct {
 	In           AssessmentInput
 	Policy       Policy
 	Stage        Stage
@@ -27,7 +30,7 @@ type assessment struct {
 	CommentsOn   statute.Date
 	CommentsLate int    // days after the reg 13(1)(a) period the comments came
 	NamedSchool  string // the school the final plan names
-	Deadlines    []*deadline
+	Deadlines    deadline.Set
 	Advice       []*adviceRequest
 	NotNeeded    []AdviceNotNeededInput // reg 6(4)
 	Consults     []*ConsultationState
@@ -37,23 +40,36 @@ type assessment struct {
 
 	Recording bool // writes to the case register (see registerChange)
 	Seq       int  // case events recorded so far
+	Runs      int  // runs before this one (continued as new)
 
-	changed  int
-	sending  int  // activities scheduled and not yet settled
-	ready    bool // the first record and letters are out: steps may run
-	entering bool // applying a history: no letters, children later
-	dryRun   bool // checking a history: nothing recorded, sent or started
-	past     map[string]pastStep
-	shown    searchState
-	taken    error // the register holds this reference for another case
-	partners bool  // reg 4(2), 5(2), 10(3) notices go (cases begun with lateEntryChange)
+	// How the run that began the case chose at each versioned change; a
+	// later run keeps those choices rather than taking today's.
+	Partners         bool // reg 4(2), 5(2), 10(3) notices go (cases begun with lateEntryChange)
+	ConsultsNumbered bool // consultations known by number (consultNumberChange)
+	TellsMetLate     bool // the family told of a limit met late that no alarm told them of (metLateChange)
+	Batched          bool // one activity a step (stepActivityChange)
+	OneTimer         bool // one alarm timer kept across passes (oneTimerChange)
+}
 
-	consultsNumbered bool // consultations known by number (consultNumberChange)
-	tellsMetLate     bool // the family told of a limit met late that no alarm told them of (metLateChange)
-	startedLate      bool // an alarm passed between the case's start and its first task (a worker down)
-	batched          bool // one activity a step (stepActivityChange)
-	oneTimer         bool // one alarm timer kept across passes (oneTimerChange)
-	timer            *alarmTimer
+// assessment is one run of a case: its State and what the run keeps while
+// it lasts. Only the workflow's own goroutines touch it; update handlers
+// change it and bump changed so the main loop re-plans.
+type assessment struct {
+	State
+
+	changed     int
+	sending     int  // activities scheduled and not yet settled
+	ready       bool // the first record and letters are out: steps may run
+	entering    bool // applying a history: no letters, children later
+	dryRun      bool // checking a history: nothing recorded, sent or started
+	past        map[string]pastStep
+	shown       searchState
+	taken       error // the register holds this reference for another case
+	startedLate bool  // an alarm passed between the case's start and its first task (a worker down)
+	// awaitingChildren: the case would continue as new but for an advice
+	// request still being chased; the request's end wakes it.
+	awaitingChildren bool
+	timer            deadline.Timer
 	pending          pendingStep
 
 	adviceCtx    workflow.Context // the advice children's: cancelled by settleAdvice
@@ -64,7 +80,8 @@ type adviceRequest struct {
 	AdviceState
 	Provider        Contact
 	EscalationEmail string
-	child           workflow.ChildWorkflowFuture
+	child           workflow.ChildWorkflowFuture // started by this run
+	ended           bool                         // its child has closed
 }
 
 var caseRefPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{1,39}$`)
@@ -115,83 +132,118 @@ func validateStart(in AssessmentInput, now statute.Date, bounded bool) error {
 	return errors.Join(errs...)
 }
 
-// Assessment runs one EHC needs assessment from request to outcome.
+// Assessment runs one EHC needs assessment from request to outcome: it
+// begins the case (or takes it over from the run before, when it continued
+// as new), runs it until it closes, then settles what is owed.
 func Assessment(ctx workflow.Context, in AssessmentInput) (AssessmentResult, error) {
+	var a *assessment
+	var err error
+	if in.Continued != nil {
+		a, err = resume(ctx, in)
+	} else {
+		a, err = begin(ctx, in)
+	}
+	if err != nil {
+		return AssessmentResult{}, err
+	}
+	if err := a.run(ctx); err != nil {
+		return AssessmentResult{}, err // continued as new, or cancelled
+	}
+	return a.finish(ctx)
+}
+
+// begin starts a case: its first record and letters, or, for a case
+// entered after the fact, its history applied and one summary.
+func begin(ctx workflow.Context, in AssessmentInput) (*assessment, error) {
 	bounded := workflow.GetVersion(ctx, boundsChange, workflow.DefaultVersion, 1) >= 1
-	if err := validateStart(in, in.Clock.today(ctx), bounded); err != nil {
-		return AssessmentResult{}, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidStart", nil)
+	if err := validateStart(in, in.Clock.Today(ctx), bounded); err != nil {
+		return nil, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidStart", nil)
 	}
 	a := newAssessment(in)
 	a.adviceCtx, a.cancelAdvice = workflow.WithCancel(ctx)
 	if err := a.register(ctx); err != nil {
-		return AssessmentResult{}, err
+		return nil, err
 	}
 	a.Recording = workflow.GetVersion(ctx, registerChange, workflow.DefaultVersion, 1) >= 1
-	a.consultsNumbered = workflow.GetVersion(ctx, consultNumberChange, workflow.DefaultVersion, 1) >= 1
-	a.tellsMetLate = workflow.GetVersion(ctx, metLateChange, workflow.DefaultVersion, 1) >= 1
-	a.batched = workflow.GetVersion(ctx, stepActivityChange, workflow.DefaultVersion, 1) >= 1
-	a.oneTimer = workflow.GetVersion(ctx, oneTimerChange, workflow.DefaultVersion, 1) >= 1
+	a.ConsultsNumbered = workflow.GetVersion(ctx, consultNumberChange, workflow.DefaultVersion, 1) >= 1
+	a.TellsMetLate = workflow.GetVersion(ctx, metLateChange, workflow.DefaultVersion, 1) >= 1
+	a.Batched = workflow.GetVersion(ctx, stepActivityChange, workflow.DefaultVersion, 1) >= 1
+	a.OneTimer = workflow.GetVersion(ctx, oneTimerChange, workflow.DefaultVersion, 1) >= 1
 	if workflow.GetVersion(ctx, lateEntryChange, workflow.DefaultVersion, 1) < 1 {
 		a.ready = true
 		a.step(ctx, StepRecord{Step: "request-received", On: in.Received})
 		tt := statute.Compute(in.Received, statute.Steps{})
 		a.tellFamily(ctx, activities.FamilyRequestReceived, "1", activities.Facts{Timetable: &tt})
-	} else {
-		a.partners = true
-		a.hearLostAdvice(ctx)
-		if err := checkHistory(ctx, in); err != nil {
-			return AssessmentResult{}, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidStart", nil)
-		}
-		a.step(ctx, StepRecord{Step: "request-received", On: in.Received}) // awaited: the case's row comes first
-		if a.taken != nil {
-			return AssessmentResult{}, temporal.NewNonRetryableApplicationError(a.taken.Error(), activities.ReferenceTaken, nil)
-		}
-		if err := a.applyHistory(ctx, false); err != nil {
-			return AssessmentResult{}, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidStart", nil)
-		}
-		a.enter(ctx)
-		a.startHeldAdvice(ctx)
-		a.flush(ctx) // the history's events and the entry's letters: one step
-		a.ready = true
-		if a.startedLate && workflow.GetVersion(ctx, queuedStepsChange, workflow.DefaultVersion, 1) >= 1 {
-			_ = workflow.Sleep(ctx, queuedStepsGrace)
-		}
+		return a, nil
 	}
+	a.Partners = true
+	a.hearLostAdvice(ctx)
+	if err := checkHistory(ctx, in); err != nil {
+		return nil, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidStart", nil)
+	}
+	a.step(ctx, StepRecord{Step: "request-received", On: in.Received}) // awaited: the case's row comes first
+	if a.taken != nil {
+		return nil, temporal.NewNonRetryableApplicationError(a.taken.Error(), activities.ReferenceTaken, nil)
+	}
+	if err := a.applyHistory(ctx, false); err != nil {
+		return nil, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidStart", nil)
+	}
+	a.enter(ctx)
+	a.startHeldAdvice(ctx)
+	a.flush(ctx) // the history's events and the entry's letters: one step
+	a.ready = true
+	if a.startedLate && workflow.GetVersion(ctx, queuedStepsChange, workflow.DefaultVersion, 1) >= 1 {
+		_ = workflow.Sleep(ctx, queuedStepsGrace)
+	}
+	return a, nil
+}
 
+// run keeps the case's deadlines until it closes: each pass fires what is
+// due, commits it, shows the case in the UI and waits for the next alarm or
+// step. It returns a ContinueAsNewError when the case continues as new.
+func (a *assessment) run(ctx workflow.Context) error {
 	for !a.Stage.Closed() {
 		a.tellMetLate(ctx)
 		a.fireDue(ctx)
 		a.flush(ctx)
 		a.publish(ctx)
+		if a.continuing(ctx) {
+			return a.continueAsNew(ctx)
+		}
 		seen := a.changed
 		changed := func() bool { return a.changed != seen }
-		next, dl, ok := a.nextAlarm(ctx)
+		next, dl, ok := a.Deadlines.Next(a.Policy.Schedule, a.now(ctx))
 		if !ok {
-			if a.oneTimer {
-				a.stopAlarm()
+			if a.OneTimer {
+				a.timer.Stop()
 			}
 			if err := workflow.Await(ctx, changed); err != nil {
-				return AssessmentResult{}, err
+				return err
 			}
 			continue
 		}
-		wait := a.In.Clock.untilAlarm(ctx, next.Date)
+		wait := a.In.Clock.UntilAlarm(ctx, next.Date)
 		if wait <= 0 {
 			continue
 		}
-		summary := alarmSummary(dl, next)
-		if a.oneTimer {
-			if err := a.awaitAlarm(ctx, next.Date.String()+" "+summary, summary, wait, changed); err != nil {
-				return AssessmentResult{}, err
+		summary := deadline.Summary(dl, next)
+		if a.OneTimer {
+			if err := a.timer.Await(ctx, next.Date.String()+" "+summary, summary, wait, changed); err != nil {
+				return err
 			}
 			continue
 		}
 		opts := workflow.AwaitOptions{Timeout: wait, TimerOptions: workflow.TimerOptions{Summary: summary}}
 		if _, err := workflow.AwaitWithOptions(ctx, opts, changed); err != nil {
-			return AssessmentResult{}, err
+			return err
 		}
 	}
-	// Let in-flight steps and notifications finish before the case closes.
+	return nil
+}
+
+// finish lets in-flight steps and letters settle, ends the advice
+// requests, and reports how the case closed.
+func (a *assessment) finish(ctx workflow.Context) (AssessmentResult, error) {
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 		return AssessmentResult{}, err
 	}
@@ -202,9 +254,9 @@ func Assessment(ctx workflow.Context, in AssessmentInput) (AssessmentResult, err
 		return AssessmentResult{}, err
 	}
 	a.publish(ctx)
-	final := a.deadline(string(statute.FinalPlanDue))
+	final := a.Deadlines.Find(string(statute.FinalPlanDue))
 	return AssessmentResult{
-		CaseRef:                in.CaseRef,
+		CaseRef:                a.In.CaseRef,
 		Stage:                  a.Stage,
 		ClosedOn:               a.ClosedOn,
 		FinalPlanWithin20Weeks: a.Stage == StageFinalPlanIssued && !final.MetOn.After(final.Due),
@@ -212,59 +264,17 @@ func Assessment(ctx workflow.Context, in AssessmentInput) (AssessmentResult, err
 }
 
 func newAssessment(in AssessmentInput) *assessment {
-	a := &assessment{In: in, Policy: in.Policy.normalise(), Stage: StageRequested, StageOn: in.Received}
+	a := &assessment{State: State{In: in, Policy: in.Policy.normalise(), Stage: StageRequested, StageOn: in.Received}}
 	tt := statute.Compute(in.Received, statute.Steps{})
 	for _, l := range tt.FromDay1() {
-		a.Deadlines = append(a.Deadlines, &deadline{Key: string(l.Deadline), Name: l.Deadline, Due: l.Due, Chase: chaseLA})
+		a.Deadlines = append(a.Deadlines, &deadline.Deadline{Key: string(l.Deadline), Name: l.Deadline, Due: l.Due, Chase: deadline.ChaseLA})
 	}
 	return a
 }
 
-// fireDue fires every alarm now due, oldest first, one per deadline a pass.
+// fireDue fires every alarm now due, oldest first, one per deadline a round.
 func (a *assessment) fireDue(ctx workflow.Context) {
-	for {
-		now := a.now(ctx)
-		type due struct {
-			al alarm
-			dl *deadline
-		}
-		var firing []due
-		for _, d := range a.Deadlines {
-			if al, ok := d.next(a.Policy, now); ok && !al.Date.At(alarmHour).After(now) {
-				firing = append(firing, due{al, d})
-			}
-		}
-		if len(firing) == 0 {
-			return
-		}
-		sort.SliceStable(firing, func(i, j int) bool { return firing[i].al.Date.Before(firing[j].al.Date) })
-		for _, f := range firing {
-			f.dl.Fired++
-			a.fire(ctx, f.dl, f.al)
-		}
-	}
-}
-
-// nextAlarm is the earliest alarm not yet due, first in deadline order on ties.
-func (a *assessment) nextAlarm(ctx workflow.Context) (alarm, *deadline, bool) {
-	now := a.now(ctx)
-	var best alarm
-	var bestDl *deadline
-	for _, d := range a.Deadlines {
-		if al, ok := d.next(a.Policy, now); ok && (bestDl == nil || al.Date.Before(best.Date)) {
-			best, bestDl = al, d
-		}
-	}
-	return best, bestDl, bestDl != nil
-}
-
-func (a *assessment) deadline(key string) *deadline {
-	for _, d := range a.Deadlines {
-		if d.Key == key {
-			return d
-		}
-	}
-	return nil
+	a.Deadlines.FireDue(a.Policy.Schedule, a.now(ctx), func(d *deadline.Deadline, al deadline.Alarm) { a.fire(ctx, d, al) })
 }
 
 // step adds a step to the case's history and the register.
@@ -291,10 +301,8 @@ func (a *assessment) asOf(ctx workflow.Context) statute.Date {
 	return a.today(ctx)
 }
 
-func alarmSummary(d *deadline, al alarm) string {
-	what := "escalation"
-	if al.Kind == alarmReminder {
-		what = fmt.Sprintf("reminder %d days before", al.Lead)
-	}
-	return fmt.Sprintf("%s %s due %s: %s", d.Name.Regulation(), d.Name.Title(), d.Due, what)
-}
+// today is the case's statutory date.
+func (a *assessment) today(ctx workflow.Context) statute.Date { return a.In.Clock.Today(ctx) }
+
+// now is the case's statutory time.
+func (a *assessment) now(ctx workflow.Context) time.Time { return a.In.Clock.Now(ctx) }

@@ -35,7 +35,7 @@ func (p *pendingStep) empty() bool { return len(p.events) == 0 && len(p.letters)
 // the coroutine that produced the step, as a Notify was before, so a replay
 // schedules it at the same point in the same workflow task.
 func (a *assessment) flush(ctx workflow.Context) {
-	if a.batched && !a.pending.empty() {
+	if a.Batched && !a.pending.empty() {
 		a.commit(ctx, a.takeStep(ctx))
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/statute"
+	"github.com/ehc-send/ehc/workflows/deadline"
 )
 
 // lateEntryChange guards how a case now begins: the steps already taken
@@ -117,25 +118,25 @@ func (a *assessment) enter(ctx workflow.Context) {
 		}
 	}
 	passed := false
-	var missed []*deadline
+	var missed deadline.Set
 	for _, d := range a.Deadlines {
-		if a.tellsMetLate && d.MetOn.After(d.Due) {
+		if a.TellsMetLate && d.MetOn.After(d.Due) {
 			d.FamilyTold = true // met late before the case was entered: the acknowledgement says so
 		}
-		if !d.open() {
+		if !d.Open() {
 			continue
 		}
-		if d.skipPassed(a.Policy, entered) {
+		if d.SkipPassed(a.Policy.Schedule, entered) {
 			passed = true
 		}
 		// Missed, and the alarm that would have told the family has passed
 		// (before it, that alarm still fires and tells them itself).
-		if d.Fired > len(d.leads(a.Policy)) && d.statutory() {
+		if d.Fired > len(d.Leads(a.Policy.Schedule)) && statutory(d) {
 			missed = append(missed, d)
 		}
 	}
 	for _, d := range a.Deadlines {
-		if al := d.alarmAt(d.Fired, a.Policy); d.open() && al.Kind != alarmNone && !al.Date.At(alarmHour).After(now) {
+		if al := d.AlarmAt(d.Fired, a.Policy.Schedule); d.Open() && al.Kind != deadline.AlarmNone && !al.At().After(now) {
 			a.startedLate = true // an alarm passed between the start and this first task
 		}
 	}
@@ -163,7 +164,7 @@ func (a *assessment) enter(ctx workflow.Context) {
 	}
 	for _, d := range missed {
 		f := a.missedFacts(ctx, d)
-		if d.Chase == chaseAdvice {
+		if d.Chase == deadline.ChaseAdvice {
 			f.AdviceKind = a.adviceByID(d.AdviceID).Kind
 			a.tellFamily(ctx, activities.FamilyAdviceOverdue, d.Key, f)
 			continue
@@ -179,7 +180,7 @@ func (a *assessment) enter(ctx workflow.Context) {
 func (a *assessment) limitFacts(today statute.Date) []activities.LimitFact {
 	var out []activities.LimitFact
 	for _, d := range a.Deadlines {
-		if !d.statutory() || (d.Closed && d.MetOn.IsZero()) {
+		if !statutory(d) || (d.Closed && d.MetOn.IsZero()) {
 			continue
 		}
 		what := d.Name.Title()

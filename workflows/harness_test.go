@@ -147,14 +147,19 @@ type harness struct {
 
 func newHarness(t *testing.T, received string) *harness {
 	t.Helper()
+	day1 := date(received)
+	return newHarnessAt(t, day1.At(10), &recorder{}, &registry{}, day1)
+}
+
+// newHarnessAt is a harness whose environment starts at start and sends
+// and records into rec and reg, which a run continued as new shares.
+func newHarnessAt(t *testing.T, start time.Time, rec *recorder, reg *registry, day1 statute.Date) *harness {
+	t.Helper()
 	var suite testsuite.WorkflowTestSuite
 	suite.SetLogger(testLogger{})
 	env := suite.NewTestWorkflowEnvironment()
-	day1 := date(received)
-	start := day1.At(10)
 	env.SetStartTime(start)
 	Register(env)
-	rec, reg := &recorder{}, &registry{}
 	env.RegisterActivity(&activities.Activities{Transport: rec, Register: reg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	return &harness{t: t, env: env, rec: rec, reg: reg, start: start, in: AssessmentInput{
 		CaseRef:         "EHC-0001",

@@ -12,6 +12,7 @@ import (
 	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/statute"
+	"github.com/ehc-send/ehc/workflows/deadline"
 )
 
 var acts *activities.Activities
@@ -33,7 +34,7 @@ func (a *assessment) send(ctx workflow.Context, tmpl activities.Template, subjec
 		return // a past step's letters went before the case was entered
 	}
 	n := activities.Notification{Facts: facts, Envelope: activities.Envelope{
-		Key:        fmt.Sprintf("%s/%s/%s", a.In.CaseRef, tmpl, subject),
+		Key:        deadline.LetterKey(a.In.CaseRef, string(tmpl), subject),
 		CaseRef:    a.In.CaseRef,
 		Template:   tmpl,
 		On:         a.today(ctx),
@@ -41,7 +42,7 @@ func (a *assessment) send(ctx workflow.Context, tmpl activities.Template, subjec
 		Cc:         cc,
 		Caseworker: a.caseworker()[0],
 	}}
-	if a.batched {
+	if a.Batched {
 		a.pending.letters = append(a.pending.letters, n) // the step's CommitStep sends it
 		return
 	}
@@ -81,12 +82,12 @@ const metLateChange = "family-told-when-met-late"
 // passed: superseding may drop a staff alarm, never the family's letter.
 // The letter says when the step was done, not that it is still awaited.
 func (a *assessment) tellMetLate(ctx workflow.Context) {
-	if !a.tellsMetLate || a.entering || a.dryRun {
+	if !a.TellsMetLate || a.entering || a.dryRun {
 		return
 	}
 	now := a.now(ctx)
 	for _, d := range a.Deadlines {
-		if d.Chase != chaseLA || !d.statutory() || d.FamilyTold || !d.MetOn.After(d.Due) || !d.missedAlarmPassed(a.Policy, now) {
+		if d.Chase != deadline.ChaseLA || !statutory(d) || d.FamilyTold || !d.MetOn.After(d.Due) || !d.MissedAlarmPassed(a.Policy.Schedule, now) {
 			continue
 		}
 		d.FamilyTold = true
@@ -180,7 +181,7 @@ func (a *assessment) manager() []activities.Recipient {
 // notice goes to. Only cases begun with partner notices (lateEntryChange)
 // send them.
 func (a *assessment) tellPartners(ctx workflow.Context, tmpl activities.Template, facts activities.Facts, roles ...activities.Role) {
-	if !a.partners {
+	if !a.Partners {
 		return
 	}
 	all := []activities.Recipient{
@@ -204,7 +205,7 @@ func (a *assessment) tellFamily(ctx workflow.Context, tmpl activities.Template, 
 }
 
 // exceptionText names a recorded exception as the family is told it.
-func (a *assessment) exceptionText(d *deadline) string {
+func (a *assessment) exceptionText(d *deadline.Deadline) string {
 	for i := len(a.Exceptions) - 1; i >= 0; i-- {
 		e := a.Exceptions[i]
 		if e.Deadline == d.Name && e.AdviceID == d.AdviceID {
@@ -216,7 +217,7 @@ func (a *assessment) exceptionText(d *deadline) string {
 
 // missedFacts is what a letter about d says: which limit, by when, how late,
 // any exception and the new expected date.
-func (a *assessment) missedFacts(ctx workflow.Context, d *deadline) activities.Facts {
+func (a *assessment) missedFacts(ctx workflow.Context, d *deadline.Deadline) activities.Facts {
 	f := activities.Facts{Deadline: d.Name, Due: d.Due, Exception: a.exceptionText(d), AdviceID: d.AdviceID,
 		School: d.School, ExpectedBy: d.ExpectedBy}
 	if now := a.today(ctx); now.After(d.Due) {
@@ -226,35 +227,35 @@ func (a *assessment) missedFacts(ctx workflow.Context, d *deadline) activities.F
 }
 
 // fire sends what one alarm calls for, and records it.
-func (a *assessment) fire(ctx workflow.Context, d *deadline, al alarm) {
+func (a *assessment) fire(ctx workflow.Context, d *deadline.Deadline, al deadline.Alarm) {
 	now := a.today(ctx)
 	kind, detail := register.KindEscalation, map[string]any{"due": d.Due.String(), "days_overdue": now.DaysSince(d.Due), "n": al.N}
-	if al.Kind == alarmReminder {
+	if al.Kind == deadline.AlarmReminder {
 		kind, detail = register.KindReminder, map[string]any{"due": d.Due.String(), "days_left": d.Due.DaysSince(now)}
 	}
 	a.record(ctx, kind, d.Key, now, detail)
 	facts := a.missedFacts(ctx, d)
-	occurrence := fmt.Sprintf("%s/%d", d.Key, al.N)
+	occurrence := d.Key + "/" + deadline.Occurrence(al)
 	switch al.Kind {
-	case alarmReminder:
+	case deadline.AlarmReminder:
 		facts.DaysLeft, facts.DaysOverdue = d.Due.DaysSince(now), 0
-		a.send(ctx, activities.StaffDeadlineApproaching, fmt.Sprintf("%s/lead%d", d.Key, al.Lead), a.caseworker(), a.manager(), facts)
+		a.send(ctx, activities.StaffDeadlineApproaching, occurrence, a.caseworker(), a.manager(), facts)
 		return
 	}
 	switch d.Chase {
-	case chaseLA:
+	case deadline.ChaseLA:
 		a.send(ctx, activities.StaffDeadlineMissed, occurrence, a.caseworker(), a.manager(), facts)
 		switch {
-		case al.Kind == alarmMissed:
+		case al.Kind == deadline.AlarmMissed:
 			d.FamilyTold = true
 			a.tellFamily(ctx, activities.FamilyDeadlineMissed, d.Key, facts)
-		case d.familyOwed(al) && workflow.GetVersion(ctx, familyLetterChange, workflow.DefaultVersion, 1) >= 1:
+		case d.FamilyOwed(al) && workflow.GetVersion(ctx, familyLetterChange, workflow.DefaultVersion, 1) >= 1:
 			d.FamilyTold = true // its first escalation was superseded
 			a.tellFamily(ctx, activities.FamilyDeadlineMissed, d.Key, facts)
 		}
-	case chaseConsult:
+	case deadline.ChaseConsult:
 		a.send(ctx, activities.StaffDeadlineMissed, occurrence, a.caseworker(), a.manager(), facts)
-	case chaseAdvice:
+	case deadline.ChaseAdvice:
 		facts.AdviceKind = a.adviceByID(d.AdviceID).Kind
 		a.tellFamily(ctx, activities.FamilyAdviceOverdue, d.Key, facts)
 	}

@@ -29,7 +29,7 @@ func (a *assessment) record(ctx workflow.Context, kind, name string, on statute.
 		Key: fmt.Sprintf("%s/%d/%s", a.In.CaseRef, a.Seq, name), CaseRef: a.In.CaseRef,
 		Kind: kind, Name: name, EffectiveOn: on, Detail: detail,
 	}
-	if a.batched && a.Seq > 1 {
+	if a.Batched && a.Seq > 1 {
 		e.Seq = a.Seq // the step's last event carries the snapshot (takeStep)
 		a.pending.events = append(a.pending.events, e)
 		return

@@ -32,7 +32,7 @@ func TestReplayRecordedHistories(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(files) == 0 {
-		t.Fatal("no recorded histories in testdata/histories: record them with make histories and make chaos-histories (see README)")
+		t.Fatal("no recorded histories in testdata/histories: record them with make histories and make chaos-histories (see docs/developing.md)")
 	}
 	keys, err := codec.LoadKeys("", "", testKeyFile, "the replay test's key file")
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/statute"
+	"github.com/ehc-send/ehc/workflows/deadline"
 )
 
 // A case withdrawn the moment advice is requested still sends the adviser
@@ -64,7 +65,7 @@ func TestWithdrawnTheMomentAdviceIsRequested(t *testing.T) {
 // first and the alarm never fired, by tellMetLate (metLateChange).
 func TestFamilyToldOnceWhenALateStepMeetsItsAlarm(t *testing.T) {
 	h := newHarness(t, "2026-06-01") // 6 weeks: 2026-07-13; its missed alarm 2026-07-14 09:00
-	at := date("2026-07-14").At(alarmHour)
+	at := date("2026-07-14").At(deadline.AlarmHour)
 	h.env.RegisterDelayedCallback(func() {
 		h.env.UpdateWorkflow(UpdateDecideAssess, "", &testsuite.TestUpdateCallback{
 			OnReject: func(err error) { t.Errorf("rejected: %v", err) }, OnAccept: func() {},

@@ -22,6 +22,12 @@ var (
 	SearchDeliveryProblem = temporal.NewSearchAttributeKeyBool("EhcDeliveryProblem")
 )
 
+// SearchAttributes is every search attribute the workflows set: what a
+// namespace (or the local dev server) must have registered.
+func SearchAttributes() []temporal.SearchAttributeKey {
+	return []temporal.SearchAttributeKey{SearchCaseRef, SearchStage, SearchNextDeadline, SearchOverdue, SearchCaseworker, SearchDeliveryProblem}
+}
+
 // searchState is what the UI was last shown, so unchanged values are not
 // written to history again.
 type searchState struct {
@@ -45,10 +51,6 @@ func (a *assessment) timetable() *statute.Timetable {
 	return &t
 }
 
-// statutory reports whether a missed deadline makes the case overdue: the
-// school consultation period is guidance, not law.
-func (d *deadline) statutory() bool { return d.Name != statute.ConsultationDue }
-
 func (a *assessment) status(ctx workflow.Context) CaseStatus {
 	asOf := a.asOf(ctx)
 	tt := a.timetable()
@@ -63,12 +65,12 @@ func (a *assessment) status(ctx workflow.Context) CaseStatus {
 		Exceptions: append([]ExceptionRecord{}, a.Exceptions...), Steps: append([]StepRecord{}, a.Steps...),
 	}
 	for _, d := range a.Deadlines {
-		ds := d.state(asOf)
+		ds := d.State(asOf)
 		s.Deadlines = append(s.Deadlines, ds)
-		if ds.Status == StatusMissed && d.statutory() && !a.Stage.Closed() {
+		if ds.Status == StatusMissed && statutory(d) && !a.Stage.Closed() {
 			s.Overdue = true
 		}
-		if d.open() && (s.NextDeadline.IsZero() || d.Due.Before(s.NextDeadline)) {
+		if d.Open() && (s.NextDeadline.IsZero() || d.Due.Before(s.NextDeadline)) {
 			s.NextDeadline = d.Due
 		}
 		if d.AdviceID != "" {

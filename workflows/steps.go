@@ -158,7 +158,7 @@ func (a *assessment) checkDecideAssess(ctx workflow.Context, in DecideAssessInpu
 }
 
 func (a *assessment) decideAssess(ctx workflow.Context, in DecideAssessInput) {
-	a.deadline(string(statute.DecisionToAssessDue)).MetOn = in.On
+	a.Deadlines.Find(string(statute.DecisionToAssessDue)).MetOn = in.On
 	if in.Assess {
 		a.Stage, a.StageOn = StageAssessing, in.On
 		a.step(ctx, StepRecord{Step: UpdateDecideAssess, On: in.On, Detail: "assess"})
@@ -192,7 +192,7 @@ func (a *assessment) checkDecideIssue(ctx workflow.Context, in DecideIssueInput)
 }
 
 func (a *assessment) decideIssue(ctx workflow.Context, in DecideIssueInput) {
-	a.deadline(string(statute.DecisionNotToIssueDue)).MetOn = in.On
+	a.Deadlines.Find(string(statute.DecisionNotToIssueDue)).MetOn = in.On
 	if in.Issue {
 		a.Stage, a.StageOn = StageDrafting, in.On
 		a.step(ctx, StepRecord{Step: UpdateDecideIssue, On: in.On, Detail: "issue"})
@@ -215,7 +215,7 @@ func (a *assessment) checkServeDraft(ctx workflow.Context, in ServeDraftInput) e
 func (a *assessment) serveDraft(ctx workflow.Context, in ServeDraftInput) {
 	a.Stage, a.StageOn, a.DraftServed = StageDraftServed, in.On, in.On
 	a.step(ctx, StepRecord{Step: UpdateServeDraft, On: in.On})
-	a.tellFamily(ctx, activities.FamilyDraftServed, "1", activities.Facts{CommentsEnd: statute.CommentsEnd(in.On), Due: a.deadline(string(statute.FinalPlanDue)).Due})
+	a.tellFamily(ctx, activities.FamilyDraftServed, "1", activities.Facts{CommentsEnd: statute.CommentsEnd(in.On), Due: a.Deadlines.Find(string(statute.FinalPlanDue)).Due})
 }
 
 func (a *assessment) checkIssueFinalPlan(ctx workflow.Context, in IssueFinalPlanInput) error {
@@ -246,7 +246,7 @@ func (a *assessment) checkIssueFinalPlan(ctx workflow.Context, in IssueFinalPlan
 }
 
 func (a *assessment) issueFinalPlan(ctx workflow.Context, in IssueFinalPlanInput) {
-	d := a.deadline(string(statute.FinalPlanDue))
+	d := a.Deadlines.Find(string(statute.FinalPlanDue))
 	d.MetOn = in.On
 	school := in.School
 	if c := a.consultation(in.School); c != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/statute"
+	"github.com/ehc-send/ehc/workflows/deadline"
 )
 
 func (a *assessment) checkRequestAdvice(ctx workflow.Context, in RequestAdviceInput) error {
@@ -42,8 +43,8 @@ func (a *assessment) requestAdvice(ctx workflow.Context, in RequestAdviceInput) 
 	r := &adviceRequest{AdviceState: AdviceState{ID: id, Kind: in.Kind, Provider: in.Provider.Name,
 		Requested: in.On, Due: due}, Provider: in.Provider, EscalationEmail: in.EscalationEmail}
 	a.Advice = append(a.Advice, r)
-	a.Deadlines = append(a.Deadlines, &deadline{Key: string(statute.AdviceDue) + "/" + id,
-		Name: statute.AdviceDue, Due: due, Chase: chaseAdvice, AdviceID: id})
+	a.Deadlines = append(a.Deadlines, &deadline.Deadline{Key: string(statute.AdviceDue) + "/" + id,
+		Name: statute.AdviceDue, Due: due, Chase: deadline.ChaseAdvice, AdviceID: id})
 	a.step(ctx, StepRecord{Step: UpdateRequestAdvice, On: in.On, Detail: id})
 	if !a.entering && !a.dryRun {
 		r.child = a.startAdvice(ctx, r, false)
@@ -112,7 +113,7 @@ func (a *assessment) checkRecordAdvice(ctx workflow.Context, in RecordAdviceInpu
 func (a *assessment) recordAdvice(ctx workflow.Context, in RecordAdviceInput) {
 	r, _ := a.findAdvice(in.ID, in.Kind)
 	r.Received = in.On
-	a.deadline(string(statute.AdviceDue) + "/" + r.ID).MetOn = in.On
+	a.Deadlines.Find(string(statute.AdviceDue) + "/" + r.ID).MetOn = in.On
 	a.step(ctx, StepRecord{Step: UpdateRecordAdvice, On: in.On, Detail: r.ID})
 	if r.child != nil {
 		a.signalAdvice(ctx, r, in.On)
@@ -256,11 +257,11 @@ func (a *assessment) consult(school Contact, on statute.Date, by string) {
 	due := statute.ConsultDueFrom(on, a.Policy.ConsultDays)
 	a.Consults = append(a.Consults, &ConsultationState{School: school.Name, RequestedBy: by, Sent: on, Due: due})
 	suffix := school.Name
-	if a.consultsNumbered {
+	if a.ConsultsNumbered {
 		suffix = strconv.Itoa(len(a.Consults))
 	}
-	a.Deadlines = append(a.Deadlines, &deadline{Key: string(statute.ConsultationDue) + "/" + suffix,
-		Name: statute.ConsultationDue, Due: due, Chase: chaseConsult, School: school.Name})
+	a.Deadlines = append(a.Deadlines, &deadline.Deadline{Key: string(statute.ConsultationDue) + "/" + suffix,
+		Name: statute.ConsultationDue, Due: due, Chase: deadline.ChaseConsult, School: school.Name})
 }
 
 // consultNumberChange guards consultations known by their number, not the
@@ -271,14 +272,14 @@ const consultNumberChange = "consultation-by-number"
 // consultDetail is what the register says of a consultation: the school's
 // name, or (consultNumberChange) only its number.
 func (a *assessment) consultDetail(c *ConsultationState) string {
-	if !a.consultsNumbered {
+	if !a.ConsultsNumbered {
 		return c.School
 	}
 	return fmt.Sprintf("consultation %d", slices.Index(a.Consults, c)+1)
 }
 
 // consultDeadline is the deadline of the consultation with the school.
-func (a *assessment) consultDeadline(c *ConsultationState) *deadline {
+func (a *assessment) consultDeadline(c *ConsultationState) *deadline.Deadline {
 	for _, d := range a.Deadlines {
 		if d.Name == statute.ConsultationDue && d.School == c.School {
 			return d
@@ -345,7 +346,7 @@ func (a *assessment) checkRecordException(ctx workflow.Context, in RecordExcepti
 	if !g.AppliesTo(in.Deadline) {
 		return fmt.Errorf("the ground %s does not apply to the %s limit (see reg 5(4), 8(2), 10(4), 13(3))", g, in.Deadline.Title())
 	}
-	if s := d.state(a.asOf(ctx)); s.Status == StatusMet || s.Status == StatusNotApplicable {
+	if s := d.State(a.asOf(ctx)); s.Status == StatusMet || s.Status == StatusNotApplicable {
 		return fmt.Errorf("the %s limit is %s: an exception cannot apply", d.Name.Title(), strings.ReplaceAll(s.Status, "_", " "))
 	}
 	if err := dated(ctx, a, in.From, a.In.Received, "Day 1"); err != nil {

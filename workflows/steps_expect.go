@@ -7,12 +7,13 @@ import (
 
 	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/statute"
+	"github.com/ehc-send/ehc/workflows/deadline"
 )
 
 // limit finds the statutory limit a caseworker names: one of the Day-1
 // limits, or an advice request's. what says what is being attached to it,
 // for the message.
-func (a *assessment) limit(name statute.Deadline, adviceID, what string) (*deadline, error) {
+func (a *assessment) limit(name statute.Deadline, adviceID, what string) (*deadline.Deadline, error) {
 	key := string(name)
 	switch name {
 	case statute.DecisionToAssessDue, statute.DecisionNotToIssueDue, statute.FinalPlanDue:
@@ -32,7 +33,7 @@ func (a *assessment) limit(name statute.Deadline, adviceID, what string) (*deadl
 		return nil, fmt.Errorf("%s cannot apply to %q: it applies to %s, %s, %s or %s", what, name,
 			statute.DecisionToAssessDue, statute.DecisionNotToIssueDue, statute.FinalPlanDue, statute.AdviceDue)
 	}
-	return a.deadline(key), nil
+	return a.Deadlines.Find(key), nil
 }
 
 func (a *assessment) checkExpect(ctx workflow.Context, in ExpectInput) error {
@@ -43,7 +44,7 @@ func (a *assessment) checkExpect(ctx workflow.Context, in ExpectInput) error {
 	if err != nil {
 		return err
 	}
-	if s := d.state(a.asOf(ctx)); s.Status != StatusPending && s.Status != StatusMissed {
+	if s := d.State(a.asOf(ctx)); s.Status != StatusPending && s.Status != StatusMissed {
 		return fmt.Errorf("the %s limit is %s: there is nothing left to expect", d.Name.Title(), s.Status)
 	}
 	if err := dated(ctx, a, in.On, a.In.Received, "Day 1"); err != nil {
@@ -61,7 +62,7 @@ func (a *assessment) expect(ctx workflow.Context, in ExpectInput) {
 	d, _ := a.limit(in.Deadline, in.AdviceID, "")
 	d.ExpectedBy = in.By
 	a.step(ctx, StepRecord{Step: UpdateExpect, On: in.On, Detail: d.Key + " by " + in.By.String()})
-	if d.state(a.today(ctx)).Status == StatusMissed {
+	if d.State(a.today(ctx)).Status == StatusMissed {
 		facts := a.missedFacts(ctx, d)
 		a.tellFamily(ctx, activities.FamilyDeadlineMissed, d.Key+"/expected-"+in.By.String(), facts)
 	}

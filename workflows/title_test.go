@@ -25,7 +25,7 @@ func TestStageTitles(t *testing.T) {
 
 // A refusal names stages by their titles, not their keys.
 func TestRefusalNamesStageTitles(t *testing.T) {
-	a := &assessment{In: AssessmentInput{CaseRef: "EHC-1"}, Stage: StageAssessing}
+	a := &assessment{State: State{In: AssessmentInput{CaseRef: "EHC-1"}, Stage: StageAssessing}}
 	err := a.at("serve the draft plan", StageDrafting)
 	want := `cannot serve the draft plan: case EHC-1 is at stage "gathering advice"; this step needs "drafting the plan"`
 	if err == nil || err.Error() != want {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/deadline"
 )
 
 // The dates. Every case runs on the real clock (the zero Clock, as in
@@ -93,7 +94,7 @@ func input(ref string) workflows.AssessmentInput {
 		CaseworkerEmail: "cw-bench@la.example.gov.uk",
 		Manager:         workflows.Contact{Name: "SEND manager", Email: "send.manager@la.example.gov.uk"},
 		HealthBody:      workflows.Contact{Name: "Health body (SEND)", Email: "dco@icb.example.org"},
-		Policy:          workflows.Policy{ReminderLeads: []int{14, 7}, EscalationEvery: 7, ConsultDays: statute.ConsultationDays},
+		Policy:          workflows.Policy{Schedule: deadline.Schedule{ReminderLeads: []int{14, 7}, EscalationEvery: 7}, ConsultDays: statute.ConsultationDays},
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/deadline"
 )
 
 // A case on a 7-second week (a statutory day a second) whose decision to
@@ -18,7 +19,7 @@ func alarmCase(t *testing.T) (*caseRun, workflows.CaseStatus, *run, time.Time) {
 	day1 := statute.DateOf(start)
 	clock := workflows.Clock{Start: start, WeekSeconds: 7}
 	in := workflows.AssessmentInput{CaseRef: "AL-1", Received: day1, Clock: clock,
-		Policy: workflows.Policy{ReminderLeads: []int{14, 7}, EscalationEvery: 7}}
+		Policy: workflows.Policy{Schedule: deadline.Schedule{ReminderLeads: []int{14, 7}, EscalationEvery: 7}}}
 	due := day1.AddDays(42)
 	st := workflows.CaseStatus{Stage: workflows.StageWithdrawn, ClosedOn: day1.AddDays(52), Deadlines: []workflows.DeadlineState{
 		{Key: string(statute.DecisionToAssessDue), Deadline: statute.DecisionToAssessDue, Due: due, Status: workflows.StatusMissed}}}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/deadline"
 )
 
 // Caseworkers drive compressed-clock cases through the Temporal client and
@@ -119,7 +120,7 @@ func (d *driver) input(r *caseRun, i int, at time.Time) workflows.AssessmentInpu
 		CaseworkerEmail: r.caseworker + "@la.example.gov.uk",
 		Manager:         workflows.Contact{Name: "SEND manager", Email: "send.manager@la.example.gov.uk"},
 		HealthBody:      workflows.Contact{Name: "Health body (SEND)", Email: "dco@icb.example.org"},
-		Policy:          workflows.Policy{ReminderLeads: []int{14, 7}, EscalationEvery: 7, ConsultDays: statute.ConsultationDays},
+		Policy:          workflows.Policy{Schedule: deadline.Schedule{ReminderLeads: []int{14, 7}, EscalationEvery: 7}, ConsultDays: statute.ConsultationDays},
 		Clock:           workflows.Clock{Start: at, WeekSeconds: d.week},
 	}
 }

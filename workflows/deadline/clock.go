@@ -1,4 +1,4 @@
-package workflows
+package deadline
 
 import (
 	"fmt"
@@ -11,9 +11,9 @@ import (
 	"github.com/ehc-send/ehc/statute"
 )
 
-// alarmHour is the London hour at which a dated alarm fires, so that nobody
+// AlarmHour is the London hour at which a dated alarm fires, so that nobody
 // is written to at midnight.
-const alarmHour = 9
+const AlarmHour = 9
 
 // statutoryWeekSeconds is one real week: a Clock that runs at this speed
 // keeps real time.
@@ -64,19 +64,19 @@ func (c Clock) RealAt(s time.Time) time.Time {
 	return c.Start.Add(scale(s.Sub(c.Start), int64(c.WeekSeconds), statutoryWeekSeconds, true))
 }
 
-// now is the workflow's statutory time.
-func (c Clock) now(ctx workflow.Context) time.Time { return c.At(workflow.Now(ctx)) }
+// Now is the workflow's statutory time.
+func (c Clock) Now(ctx workflow.Context) time.Time { return c.At(workflow.Now(ctx)) }
 
-// today is the workflow's statutory civil date in London.
-func (c Clock) today(ctx workflow.Context) statute.Date { return statute.DateOf(c.now(ctx)) }
+// Today is the workflow's statutory civil date in London.
+func (c Clock) Today(ctx workflow.Context) statute.Date { return statute.DateOf(c.Now(ctx)) }
 
-// untilAlarm is how long, in real time, to wait before an alarm dated d is
+// UntilAlarm is how long, in real time, to wait before an alarm dated d is
 // due; zero or less means it is due now.
-func (c Clock) untilAlarm(ctx workflow.Context, d statute.Date) time.Duration {
+func (c Clock) UntilAlarm(ctx workflow.Context, d statute.Date) time.Duration {
 	if c.IsZero() || c.Check() != nil {
-		return d.At(alarmHour).Sub(workflow.Now(ctx))
+		return d.At(AlarmHour).Sub(workflow.Now(ctx))
 	}
-	return c.RealAt(d.At(alarmHour)).Sub(workflow.Now(ctx))
+	return c.RealAt(d.At(AlarmHour)).Sub(workflow.Now(ctx))
 }
 
 // scale is d × num / den, rounded towards minus infinity or, with up, plus
@@ -98,9 +98,3 @@ func scale(d time.Duration, num, den int64, up bool) time.Duration {
 		return math.MinInt64
 	}
 }
-
-// today is the case's statutory date.
-func (a *assessment) today(ctx workflow.Context) statute.Date { return a.In.Clock.today(ctx) }
-
-// now is the case's statutory time.
-func (a *assessment) now(ctx workflow.Context) time.Time { return a.In.Clock.now(ctx) }
