@@ -28,7 +28,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/ehc-send/ehc/register"
-	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
 	"github.com/ehc-send/ehc/workflows/deadline"
 )
 
@@ -355,8 +355,8 @@ func (c Config) SlogLevel() slog.Level {
 }
 
 // Policy is how cases started with this configuration are chased.
-func (c Config) Policy() workflows.Policy {
-	return workflows.Policy{
+func (c Config) Policy() assessment.Policy {
+	return assessment.Policy{
 		Schedule:    deadline.Schedule{ReminderLeads: slices.Clone(c.ReminderLeads), EscalationEvery: c.EscalationEvery},
 		ConsultDays: c.ConsultDays,
 	}

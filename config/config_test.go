@@ -22,7 +22,7 @@ import (
 	"time"
 
 	"github.com/ehc-send/ehc/codec"
-	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
 	"github.com/ehc-send/ehc/workflows/deadline"
 )
 
@@ -321,7 +321,7 @@ func TestLoadAccepts(t *testing.T) {
 func TestPolicy(t *testing.T) {
 	c := Default()
 	p := c.Policy()
-	want := workflows.Policy{Schedule: deadline.Schedule{ReminderLeads: []int{14, 7}, EscalationEvery: 7}, ConsultDays: 15}
+	want := assessment.Policy{Schedule: deadline.Schedule{ReminderLeads: []int{14, 7}, EscalationEvery: 7}, ConsultDays: 15}
 	if !reflect.DeepEqual(p, want) {
 		t.Errorf("Policy() = %+v, want %+v", p, want)
 	}

@@ -6,14 +6,14 @@ import (
 
 	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/register"
-	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
 )
 
 // The directory's limits are the workflow's, so a provider it holds is
 // never refused when a case asks it for advice.
 func TestProviderBoundsAreTheWorkflows(t *testing.T) {
-	if register.MaxOrganisation != workflows.MaxProviderName {
-		t.Errorf("MaxOrganisation %d, workflows.MaxProviderName %d", register.MaxOrganisation, workflows.MaxProviderName)
+	if register.MaxOrganisation != assessment.MaxProviderName {
+		t.Errorf("MaxOrganisation %d, assessment.MaxProviderName %d", register.MaxOrganisation, assessment.MaxProviderName)
 	}
 	if register.MaxEmailForTest != activities.MaxEmail {
 		t.Errorf("the register's email limit %d, activities.MaxEmail %d", register.MaxEmailForTest, activities.MaxEmail)
@@ -58,7 +58,7 @@ func FuzzProviderBounds(f *testing.F) {
 		p := register.Provider{Kind: "medical", Organisation: organisation, Email: email}
 		err := register.NormaliseProvider(&p)
 		org, addr := strings.TrimSpace(organisation), strings.TrimSpace(email)
-		want := org != "" && workflows.CheckProviderName("the adviser's name", org) == nil && activities.CheckEmail(addr) == nil
+		want := org != "" && assessment.CheckProviderName("the adviser's name", org) == nil && activities.CheckEmail(addr) == nil
 		if (err == nil) != want {
 			t.Errorf("organisation %q, email %q: the directory says %v; the workflow would accept: %v", organisation, email, err, want)
 		}

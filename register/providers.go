@@ -56,7 +56,7 @@ const providersLock = 0x65686370 // "ehcp"
 var providerColumns = []string{"kind", "organisation", "email", "escalation_email", "default"}
 
 // MaxOrganisation is the longest organisation name the directory takes, in
-// characters; workflows.MaxProviderName is this, so a provider the
+// characters; assessment.MaxProviderName is this, so a provider the
 // directory holds is never refused when a case asks it for advice.
 const MaxOrganisation = 200
 
@@ -128,7 +128,7 @@ func (p *Provider) normalise() error {
 	if !utf8.ValidString(p.Organisation) {
 		return errors.New("organisation is not valid UTF-8 text")
 	}
-	// As workflows.CheckLine: no C0 or C1 control, no line or paragraph separator.
+	// As assessment.CheckLine: no C0 or C1 control, no line or paragraph separator.
 	if strings.ContainsFunc(p.Organisation, func(r rune) bool { return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' }) {
 		return fmt.Errorf("organisation %q has a control character", p.Organisation)
 	}

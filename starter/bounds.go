@@ -7,11 +7,11 @@ import (
 
 	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/statute"
-	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
 )
 
-// The bounds on what a person types are the workflow's own (workflows.Check*
-// and workflows.Max*): the CLI applies them to each flag, naming it, so a
+// The bounds on what a person types are the workflow's own (assessment.Check*
+// and assessment.Max*): the CLI applies them to each flag, naming it, so a
 // value the case would refuse is refused here, before Temporal is dialled,
 // and the two cannot drift.
 
@@ -33,9 +33,9 @@ func requiredBounded(name, v string, check func(what, v string) error) error {
 }
 
 // childAge refuses a date of birth that does not make the child 0 to
-// workflows.MaxChildAge on Day 1 (--received).
+// assessment.MaxChildAge on Day 1 (--received).
 func childAge(dob, received statute.Date) error {
-	if err := workflows.CheckChildAge("--child-dob", dob, received); err != nil {
+	if err := assessment.CheckChildAge("--child-dob", dob, received); err != nil {
 		return &usageError{msg: err.Error()}
 	}
 	return nil
@@ -44,8 +44,8 @@ func childAge(dob, received statute.Date) error {
 // emailRefusal is what checkEmail says of an address activities.CheckEmail
 // refused (err): too long, without a real domain, or not an address at all.
 func emailRefusal(name, v string, err error) error {
-	if n := utf8.RuneCountInString(v); n > workflows.MaxEmail {
-		return usagef("--%s is %d characters; the limit is %d", name, n, workflows.MaxEmail)
+	if n := utf8.RuneCountInString(v); n > assessment.MaxEmail {
+		return usagef("--%s is %d characters; the limit is %d", name, n, assessment.MaxEmail)
 	}
 	if errors.Is(err, activities.ErrEmailDomain) {
 		return usagef("--%s %q is not an email address: the domain needs a dot and a top-level domain of 2 or more letters, like name@example.org", name, v)

@@ -12,7 +12,7 @@ import (
 	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/config"
 	"github.com/ehc-send/ehc/register"
-	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
 )
 
 // Every bound is refused before Temporal is dialled, naming the flag and
@@ -106,18 +106,18 @@ func FuzzStartFlags(f *testing.F) {
 			}
 			return
 		}
-		if len(in.Caseworker) > workflows.SearchAttributeMaxBytes {
-			t.Errorf("caseworker ID of %d bytes accepted: a search attribute takes %d", len(in.Caseworker), workflows.SearchAttributeMaxBytes)
+		if len(in.Caseworker) > assessment.SearchAttributeMaxBytes {
+			t.Errorf("caseworker ID of %d bytes accepted: a search attribute takes %d", len(in.Caseworker), assessment.SearchAttributeMaxBytes)
 		}
 		for what, v := range map[string]string{"caseworker": in.Caseworker, "child-name": in.Child.Name} {
 			if strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || (r >= 0x7f && r < 0xa0) || r == '\u2028' || r == '\u2029' }) || !utf8.ValidString(v) {
 				t.Errorf("--%s %q accepted", what, v)
 			}
 		}
-		if n := utf8.RuneCountInString(in.Caseworker); n > workflows.MaxCaseworker {
+		if n := utf8.RuneCountInString(in.Caseworker); n > assessment.MaxCaseworker {
 			t.Errorf("caseworker ID of %d characters accepted", n)
 		}
-		if n := utf8.RuneCountInString(in.Child.Name); n > workflows.MaxName {
+		if n := utf8.RuneCountInString(in.Child.Name); n > assessment.MaxName {
 			t.Errorf("child's name of %d characters accepted", n)
 		}
 		// The caseworker's cell keeps the row one line, as ehc list prints it.
@@ -130,7 +130,7 @@ func FuzzStartFlags(f *testing.F) {
 		if lines := strings.Count(buf.String(), "\n"); lines != 1 {
 			t.Errorf("caseworker ID %q makes a table row of %d lines", in.Caseworker, lines)
 		}
-		if age := workflows.ChildAge(in.Child.DateOfBirth, in.Received); age < 0 || age > workflows.MaxChildAge {
+		if age := assessment.ChildAge(in.Child.DateOfBirth, in.Received); age < 0 || age > assessment.MaxChildAge {
 			t.Errorf("date of birth %s accepted: the child is %d on Day 1", in.Child.DateOfBirth, age)
 		}
 		if err := activities.CheckEmail(in.Family.Email); err != nil {
@@ -172,12 +172,12 @@ func FuzzStepFlags(f *testing.F) {
 			}
 			var err error
 			switch in := fc.updates[0].Args[0].(type) {
-			case workflows.DecideAssessInput:
-				err = workflows.CheckReason("reason", in.Reason)
-			case workflows.RequestAdviceInput:
-				err = errors.Join(workflows.CheckProviderName("provider", in.Provider.Name), workflows.CheckNote("note", in.Note))
-			case workflows.RecordConsultationInput:
-				err = errors.Join(workflows.CheckSchoolName("school", in.School), workflows.CheckNote("note", in.Note))
+			case assessment.DecideAssessInput:
+				err = assessment.CheckReason("reason", in.Reason)
+			case assessment.RequestAdviceInput:
+				err = errors.Join(assessment.CheckProviderName("provider", in.Provider.Name), assessment.CheckNote("note", in.Note))
+			case assessment.RecordConsultationInput:
+				err = errors.Join(assessment.CheckSchoolName("school", in.School), assessment.CheckNote("note", in.Note))
 			default:
 				t.Fatalf("%s sent a %T", args[0], in)
 			}

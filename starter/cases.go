@@ -8,7 +8,7 @@ import (
 
 	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/statute"
-	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
 )
 
 // cmdCases is the caseworker's daily list from the case register: overdue
@@ -28,7 +28,7 @@ func cmdCases(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := checkStage(f.Stage); err != nil {
 		return err
 	}
-	if err := bounded("caseworker", f.Caseworker, workflows.CheckCaseworker); err != nil {
+	if err := bounded("caseworker", f.Caseworker, assessment.CheckCaseworker); err != nil {
 		return err
 	}
 	s, err := openRegister(ctx, cfg)

@@ -19,7 +19,7 @@ import (
 	"github.com/ehc-send/ehc/config"
 	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/statute"
-	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
 )
 
 // Seams for tests: the clock, the environment, the Temporal client and the
@@ -97,7 +97,7 @@ func noArgs(fs *flag.FlagSet) error {
 
 // checkCaseRef applies the workflow's own rule before anything is sent.
 func checkCaseRef(ref string) error {
-	if err := workflows.ValidateCaseRef(ref); err != nil {
+	if err := assessment.ValidateCaseRef(ref); err != nil {
 		return usagef("%v", err)
 	}
 	return nil
@@ -226,7 +226,7 @@ func caseError(ctx context.Context, c client.Client, cfg config.Config, ref stri
 		// that has completed; only the second has a description.
 		dctx, cancel := withTimeout(ctx)
 		defer cancel()
-		d, derr := c.DescribeWorkflowExecution(dctx, workflows.WorkflowID(ref), "")
+		d, derr := c.DescribeWorkflowExecution(dctx, assessment.WorkflowID(ref), "")
 		if derr == nil && d.GetWorkflowExecutionInfo() != nil {
 			return fmt.Errorf("the assessment for case %s has ended; no further steps can be taken (see: ehc status %s)", ref, ref)
 		}
@@ -253,16 +253,16 @@ func timedOutOrCanceled(err error) bool {
 }
 
 // queryStatus asks the case where it stands.
-func queryStatus(ctx context.Context, c client.Client, cfg config.Config, ref string) (workflows.CaseStatus, error) {
+func queryStatus(ctx context.Context, c client.Client, cfg config.Config, ref string) (assessment.CaseStatus, error) {
 	qctx, cancel := withTimeout(ctx)
 	defer cancel()
-	var st workflows.CaseStatus
-	v, err := c.QueryWorkflow(qctx, workflows.WorkflowID(ref), "", workflows.StatusQuery)
+	var st assessment.CaseStatus
+	v, err := c.QueryWorkflow(qctx, assessment.WorkflowID(ref), "", assessment.StatusQuery)
 	if err == nil {
 		err = v.Get(&st)
 	}
 	if err != nil {
-		return workflows.CaseStatus{}, caseError(ctx, c, cfg, ref, err)
+		return assessment.CaseStatus{}, caseError(ctx, c, cfg, ref, err)
 	}
 	return st, nil
 }

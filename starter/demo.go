@@ -17,7 +17,7 @@ import (
 
 	"github.com/ehc-send/ehc/config"
 	"github.com/ehc-send/ehc/statute"
-	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
 )
 
 // The demonstration: four fictional cases on a compressed statutory clock,
@@ -78,12 +78,12 @@ type demoDriver struct {
 // demoRun is one demo case as the driver follows it.
 type demoRun struct {
 	demoCase
-	in       workflows.AssessmentInput // as started: Day 1, policy and clock
-	st       workflows.CaseStatus      // as of the driver's last step or query
-	next     int                       // the next step of the script
-	reported time.Time                 // statutory instant up to which alarms are reported
-	left     string                    // why the driver no longer drives it
-	retryAt  time.Time                 // real time to retry a step that did not get through
+	in       assessment.AssessmentInput // as started: Day 1, policy and clock
+	st       assessment.CaseStatus      // as of the driver's last step or query
+	next     int                        // the next step of the script
+	reported time.Time                  // statutory instant up to which alarms are reported
+	left     string                     // why the driver no longer drives it
+	retryAt  time.Time                  // real time to retry a step that did not get through
 }
 
 func (r *demoRun) done() bool { return r.left != "" || r.st.Stage.Closed() || r.next >= len(r.steps) }
@@ -192,9 +192,9 @@ func (d *demoDriver) prepare(ctx context.Context, dc demoCase, start time.Time) 
 		in.Received = statute.DateOf(start)
 		in.Manager = demoManager
 		in.Policy = d.cfg.Policy()
-		in.Clock = workflows.Clock{Start: start, WeekSeconds: d.cfg.Demo.WeekSeconds}
+		in.Clock = assessment.Clock{Start: start, WeekSeconds: d.cfg.Demo.WeekSeconds}
 		sctx, cancel := withTimeout(ctx)
-		_, err = d.c.ExecuteWorkflow(sctx, workflows.StartOptions(in, d.cfg.TaskQueue), workflows.AssessmentWorkflowName, in)
+		_, err = d.c.ExecuteWorkflow(sctx, assessment.StartOptions(in, d.cfg.TaskQueue), assessment.AssessmentWorkflowName, in)
 		cancel()
 		var started *serviceerror.WorkflowExecutionAlreadyStarted
 		if errors.As(err, &started) {
@@ -246,11 +246,11 @@ func (d *demoDriver) prepare(ctx context.Context, dc demoCase, start time.Time) 
 
 // startedInput is the input a case's workflow was started with: its clock,
 // Day 1 and policy. It is read from the start of its history.
-func startedInput(ctx context.Context, c client.Client, dc converter.DataConverter, ref string) (workflows.AssessmentInput, error) {
+func startedInput(ctx context.Context, c client.Client, dc converter.DataConverter, ref string) (assessment.AssessmentInput, error) {
 	hctx, cancel := withTimeout(ctx)
 	defer cancel()
-	var in workflows.AssessmentInput
-	it := c.GetWorkflowHistory(hctx, workflows.WorkflowID(ref), "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	var in assessment.AssessmentInput
+	it := c.GetWorkflowHistory(hctx, assessment.WorkflowID(ref), "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	if !it.HasNext() {
 		return in, serviceerror.NewNotFound("no history for " + ref)
 	}
@@ -294,8 +294,8 @@ func (d *demoDriver) nextEvent() (run *demoRun, at time.Time, step, ok bool) {
 
 // alarmAfter is a deadline's first alarm after t, on the workflow's own
 // schedule.
-func (r *demoRun) alarmAfter(d workflows.DeadlineState, t time.Time) (time.Time, bool) {
-	return workflows.NextAlarm(d, r.in.Policy, t)
+func (r *demoRun) alarmAfter(d assessment.DeadlineState, t time.Time) (time.Time, bool) {
+	return assessment.NextAlarm(d, r.in.Policy, t)
 }
 
 // nextAlarm is the case's next alarm after what was last reported.
@@ -358,12 +358,12 @@ func (d *demoDriver) step(ctx context.Context, r *demoRun) {
 	defer cancel()
 	h, err := d.c.UpdateWorkflow(uctx, client.UpdateWorkflowOptions{
 		UpdateID:     fmt.Sprintf("demo/%s/%d/%s", r.ref, r.next+1, s.update),
-		WorkflowID:   workflows.WorkflowID(r.ref),
+		WorkflowID:   assessment.WorkflowID(r.ref),
 		UpdateName:   s.update,
 		Args:         []any{s.input(on, r.day1())},
 		WaitForStage: client.WorkflowUpdateStageCompleted,
 	})
-	var st workflows.CaseStatus
+	var st assessment.CaseStatus
 	if err == nil {
 		err = h.Get(uctx, &st)
 	}
@@ -412,11 +412,11 @@ func (d *demoDriver) finish(ctx context.Context) error {
 	return err
 }
 
-func demoOutcome(st workflows.CaseStatus) string {
+func demoOutcome(st assessment.CaseStatus) string {
 	switch {
-	case st.Stage == workflows.StageFinalPlanIssued:
+	case st.Stage == assessment.StageFinalPlanIssued:
 		for _, dl := range st.Deadlines {
-			if dl.Deadline == statute.FinalPlanDue && dl.Status == workflows.StatusMetLate {
+			if dl.Deadline == statute.FinalPlanDue && dl.Status == assessment.StatusMetLate {
 				return fmt.Sprintf("plan %s late", days(dl.DaysOverdue))
 			}
 		}

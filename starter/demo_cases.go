@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/ehc-send/ehc/statute"
-	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
 )
 
 // demoStep is one step a demo case's caseworker takes, Day days after Day 1.
@@ -13,48 +13,48 @@ type demoStep struct {
 	day    int
 	update string
 	input  func(on, day1 statute.Date) any
-	say    func(on statute.Date, st workflows.CaseStatus) string
+	say    func(on statute.Date, st assessment.CaseStatus) string
 }
 
 // demoCase is one fictional case and its script.
 type demoCase struct {
 	ref   string
 	story string
-	in    workflows.AssessmentInput // without Received, Policy or Clock
+	in    assessment.AssessmentInput // without Received, Policy or Clock
 	steps []demoStep
 }
 
 // Fictional providers, schools and staff. Every address is in a domain
 // reserved for examples.
 var (
-	demoManager = workflows.Contact{Name: "SEND manager", Email: "send.manager@la.example.gov.uk"}
-	demoEP      = workflows.Contact{Name: "Educational Psychology Service", Email: "ep@la.example.gov.uk"}
-	demoPaeds   = workflows.Contact{Name: "Community Paediatrics", Email: "paediatrics@nhs.example.org"}
-	demoElm     = workflows.Contact{Name: "Elm Academy", Email: "office@elm.example.org"}
+	demoManager = assessment.Contact{Name: "SEND manager", Email: "send.manager@la.example.gov.uk"}
+	demoEP      = assessment.Contact{Name: "Educational Psychology Service", Email: "ep@la.example.gov.uk"}
+	demoPaeds   = assessment.Contact{Name: "Community Paediatrics", Email: "paediatrics@nhs.example.org"}
+	demoElm     = assessment.Contact{Name: "Elm Academy", Email: "office@elm.example.org"}
 )
 
 func decideAssess(day int) demoStep {
-	return demoStep{day, workflows.UpdateDecideAssess,
-		func(on, _ statute.Date) any { return workflows.DecideAssessInput{On: on, Assess: true} },
-		func(on statute.Date, st workflows.CaseStatus) string {
+	return demoStep{day, assessment.UpdateDecideAssess,
+		func(on, _ statute.Date) any { return assessment.DecideAssessInput{On: on, Assess: true} },
+		func(on statute.Date, st assessment.CaseStatus) string {
 			return "decided to assess (reg 5(1))" + lateness(on, st.DecisionToAssessDue) + "; the family is told"
 		}}
 }
 
-func requestAdvice(day int, kind statute.AdviceKind, p workflows.Contact) demoStep {
-	return demoStep{day, workflows.UpdateRequestAdvice,
+func requestAdvice(day int, kind statute.AdviceKind, p assessment.Contact) demoStep {
+	return demoStep{day, assessment.UpdateRequestAdvice,
 		func(on, _ statute.Date) any {
-			return workflows.RequestAdviceInput{On: on, Kind: kind, Provider: p, EscalationEmail: "lead." + p.Email}
+			return assessment.RequestAdviceInput{On: on, Kind: kind, Provider: p, EscalationEmail: "lead." + p.Email}
 		},
-		func(on statute.Date, _ workflows.CaseStatus) string {
+		func(on statute.Date, _ assessment.CaseStatus) string {
 			return fmt.Sprintf("asked %s for %s, due %s (reg 8(1))", p.Name, kind.Title(), longDate(statute.AdviceDueFrom(on)))
 		}}
 }
 
 func recordAdvice(day int, kind statute.AdviceKind) demoStep {
-	return demoStep{day, workflows.UpdateRecordAdvice,
-		func(on, _ statute.Date) any { return workflows.RecordAdviceInput{On: on, Kind: kind} },
-		func(on statute.Date, st workflows.CaseStatus) string {
+	return demoStep{day, assessment.UpdateRecordAdvice,
+		func(on, _ statute.Date) any { return assessment.RecordAdviceInput{On: on, Kind: kind} },
+		func(on statute.Date, st assessment.CaseStatus) string {
 			for _, a := range st.Advice {
 				if a.Kind == kind && a.Received == on {
 					return fmt.Sprintf("%s received from %s%s", sentence(kind.Title()), a.Provider, lateness(on, a.Due))
@@ -66,42 +66,42 @@ func recordAdvice(day int, kind statute.AdviceKind) demoStep {
 
 // adviceNotNeeded records that reg 6(4) spares one reg 6(1)(a)-(e) kind.
 func adviceNotNeeded(day int, kind statute.AdviceKind, why string) demoStep {
-	return demoStep{day, workflows.UpdateAdviceNotNeeded,
-		func(on, _ statute.Date) any { return workflows.AdviceNotNeededInput{On: on, Kind: kind, Reason: why} },
-		func(statute.Date, workflows.CaseStatus) string {
+	return demoStep{day, assessment.UpdateAdviceNotNeeded,
+		func(on, _ statute.Date) any { return assessment.AdviceNotNeededInput{On: on, Kind: kind, Reason: why} },
+		func(statute.Date, assessment.CaseStatus) string {
 			return fmt.Sprintf("%s not sought again: %s (reg 6(4))", kind.Title(), why)
 		}}
 }
 
 // consultSchool consults the LA's own choice of school on the draft.
-func consultSchool(day int, school workflows.Contact) demoStep {
-	return demoStep{day, workflows.UpdateConsultSchool,
-		func(on, _ statute.Date) any { return workflows.ConsultSchoolInput{On: on, School: school} },
-		func(on statute.Date, _ workflows.CaseStatus) string {
+func consultSchool(day int, school assessment.Contact) demoStep {
+	return demoStep{day, assessment.UpdateConsultSchool,
+		func(on, _ statute.Date) any { return assessment.ConsultSchoolInput{On: on, School: school} },
+		func(on statute.Date, _ assessment.CaseStatus) string {
 			return school.Name + " consulted on the draft, the LA's own choice (CFA s.39(3))"
 		}}
 }
 
 func schoolAgrees(day int, school string) demoStep {
-	return demoStep{day, workflows.UpdateRecordConsultation,
+	return demoStep{day, assessment.UpdateRecordConsultation,
 		func(on, _ statute.Date) any {
-			return workflows.RecordConsultationInput{On: on, School: school, Agrees: true}
+			return assessment.RecordConsultationInput{On: on, School: school, Agrees: true}
 		},
-		func(statute.Date, workflows.CaseStatus) string { return school + " agrees to be named in the plan" }}
+		func(statute.Date, assessment.CaseStatus) string { return school + " agrees to be named in the plan" }}
 }
 
 func decideIssue(day int) demoStep {
-	return demoStep{day, workflows.UpdateDecideIssue,
-		func(on, _ statute.Date) any { return workflows.DecideIssueInput{On: on, Issue: true} },
-		func(on statute.Date, st workflows.CaseStatus) string {
+	return demoStep{day, assessment.UpdateDecideIssue,
+		func(on, _ statute.Date) any { return assessment.DecideIssueInput{On: on, Issue: true} },
+		func(on statute.Date, st assessment.CaseStatus) string {
 			return "decided to issue a plan (reg 10)" + lateness(on, st.DecisionNotToIssueDue) + "; the draft is being written"
 		}}
 }
 
 func serveDraft(day int) demoStep {
-	return demoStep{day, workflows.UpdateServeDraft,
-		func(on, _ statute.Date) any { return workflows.ServeDraftInput{On: on} },
-		func(on statute.Date, st workflows.CaseStatus) string {
+	return demoStep{day, assessment.UpdateServeDraft,
+		func(on, _ statute.Date) any { return assessment.ServeDraftInput{On: on} },
+		func(on statute.Date, st assessment.CaseStatus) string {
 			s := fmt.Sprintf("draft plan served; the family may comment until %s (reg 13(1))", longDate(statute.CommentsEnd(on)))
 			switch room := st.FinalPlanDue.DaysSince(statute.CommentsEnd(on)); {
 			case room <= 0:
@@ -113,12 +113,12 @@ func serveDraft(day int) demoStep {
 		}}
 }
 
-func recordComments(day int, school workflows.Contact, meeting bool) demoStep {
-	return demoStep{day, workflows.UpdateRecordComments,
+func recordComments(day int, school assessment.Contact, meeting bool) demoStep {
+	return demoStep{day, assessment.UpdateRecordComments,
 		func(on, _ statute.Date) any {
-			return workflows.RecordCommentsInput{On: on, RequestedSchool: school, WantsMeeting: meeting}
+			return assessment.RecordCommentsInput{On: on, RequestedSchool: school, WantsMeeting: meeting}
 		},
-		func(statute.Date, workflows.CaseStatus) string {
+		func(statute.Date, assessment.CaseStatus) string {
 			s := "the family's comments on the draft recorded"
 			if school.Name != "" {
 				s += "; they ask for " + school.Name + ", which is consulted"
@@ -131,9 +131,9 @@ func recordComments(day int, school workflows.Contact, meeting bool) demoStep {
 }
 
 func issueFinalPlan(day int, school string) demoStep {
-	return demoStep{day, workflows.UpdateIssueFinalPlan,
-		func(on, _ statute.Date) any { return workflows.IssueFinalPlanInput{On: on, School: school} },
-		func(on statute.Date, st workflows.CaseStatus) string {
+	return demoStep{day, assessment.UpdateIssueFinalPlan,
+		func(on, _ statute.Date) any { return assessment.IssueFinalPlanInput{On: on, School: school} },
+		func(on statute.Date, st assessment.CaseStatus) string {
 			s := "final EHC plan issued (reg 13(2))"
 			if school != "" {
 				s += ", naming " + school
@@ -159,11 +159,11 @@ var demoCases = []demoCase{
 	{
 		ref:   "DEMO-1",
 		story: "every step on time: the final plan in week 17",
-		in: workflows.AssessmentInput{
-			Child:      workflows.Child{Name: "Amara Okafor", DateOfBirth: statute.NewDate(2017, time.March, 14)},
-			Family:     workflows.Contact{Name: "Grace Okafor", Email: "grace.okafor@example.org"},
-			Requester:  workflows.RequesterParent,
-			School:     workflows.Contact{Name: "Oakfield Primary", Email: "senco@oakfield.example.org"},
+		in: assessment.AssessmentInput{
+			Child:      assessment.Child{Name: "Amara Okafor", DateOfBirth: statute.NewDate(2017, time.March, 14)},
+			Family:     assessment.Contact{Name: "Grace Okafor", Email: "grace.okafor@example.org"},
+			Requester:  assessment.RequesterParent,
+			School:     assessment.Contact{Name: "Oakfield Primary", Email: "senco@oakfield.example.org"},
 			Caseworker: "cw-rahman", CaseworkerEmail: "rahman@la.example.gov.uk",
 		},
 		steps: []demoStep{
@@ -185,17 +185,17 @@ var demoCases = []demoCase{
 	{
 		ref:   "DEMO-2",
 		story: "psychological advice two weeks late; the plan still on time",
-		in: workflows.AssessmentInput{
-			Child:      workflows.Child{Name: "Leo Fitzgerald", DateOfBirth: statute.NewDate(2015, time.September, 2)},
-			Family:     workflows.Contact{Name: "Niamh Fitzgerald", Email: "niamh.fitzgerald@example.org"},
-			Requester:  workflows.RequesterSchool,
-			School:     workflows.Contact{Name: "Brookside Primary", Email: "office@brookside.example.org"},
+		in: assessment.AssessmentInput{
+			Child:      assessment.Child{Name: "Leo Fitzgerald", DateOfBirth: statute.NewDate(2015, time.September, 2)},
+			Family:     assessment.Contact{Name: "Niamh Fitzgerald", Email: "niamh.fitzgerald@example.org"},
+			Requester:  assessment.RequesterSchool,
+			School:     assessment.Contact{Name: "Brookside Primary", Email: "office@brookside.example.org"},
 			Caseworker: "cw-rahman", CaseworkerEmail: "rahman@la.example.gov.uk",
 		},
 		steps: []demoStep{
 			decideAssess(21),
 			requestAdvice(21, statute.AdviceKindPsychological, demoEP),
-			requestAdvice(21, statute.AdviceKindEducational, workflows.Contact{Name: "Brookside Primary", Email: "office@brookside.example.org"}),
+			requestAdvice(21, statute.AdviceKindEducational, assessment.Contact{Name: "Brookside Primary", Email: "office@brookside.example.org"}),
 			recordAdvice(56, statute.AdviceKindEducational),
 			recordAdvice(77, statute.AdviceKindPsychological), // due day 63: two weeks late
 			adviceNotNeeded(78, statute.AdviceKindFamilyViews, "the family's views were given with the request"),
@@ -203,8 +203,8 @@ var demoCases = []demoCase{
 			adviceNotNeeded(78, statute.AdviceKindSocialCare, "social care know the family and have nothing to add"),
 			decideIssue(84),
 			serveDraft(91),
-			consultSchool(92, workflows.Contact{Name: "Brookside Primary", Email: "office@brookside.example.org"}),
-			recordComments(98, workflows.Contact{}, true),
+			consultSchool(92, assessment.Contact{Name: "Brookside Primary", Email: "office@brookside.example.org"}),
+			recordComments(98, assessment.Contact{}, true),
 			schoolAgrees(104, "Brookside Primary"),
 			issueFinalPlan(126, "Brookside Primary"),
 		},
@@ -212,11 +212,11 @@ var demoCases = []demoCase{
 	{
 		ref:   "DEMO-3",
 		story: "the decision late and the 20-week limit missed: an exception recorded, a new date given, the plan in week 23",
-		in: workflows.AssessmentInput{
-			Child:      workflows.Child{Name: "Priya Shah", DateOfBirth: statute.NewDate(2012, time.November, 20)},
-			Family:     workflows.Contact{Name: "Anil Shah", Email: "anil.shah@example.org"},
-			Requester:  workflows.RequesterParent,
-			School:     workflows.Contact{Name: "Hollins Park Academy", Email: "senco@hollinspark.example.org"},
+		in: assessment.AssessmentInput{
+			Child:      assessment.Child{Name: "Priya Shah", DateOfBirth: statute.NewDate(2012, time.November, 20)},
+			Family:     assessment.Contact{Name: "Anil Shah", Email: "anil.shah@example.org"},
+			Requester:  assessment.RequesterParent,
+			School:     assessment.Contact{Name: "Hollins Park Academy", Email: "senco@hollinspark.example.org"},
 			Caseworker: "cw-walker", CaseworkerEmail: "walker@la.example.gov.uk",
 		},
 		steps: []demoStep{
@@ -230,23 +230,23 @@ var demoCases = []demoCase{
 			adviceNotNeeded(92, statute.AdviceKindSocialCare, "social care know the family and have nothing to add"),
 			decideIssue(105),
 			serveDraft(126),
-			consultSchool(127, workflows.Contact{Name: "Hollins Park Academy", Email: "senco@hollinspark.example.org"}),
-			recordComments(137, workflows.Contact{}, true),
+			consultSchool(127, assessment.Contact{Name: "Hollins Park Academy", Email: "senco@hollinspark.example.org"}),
+			recordComments(137, assessment.Contact{}, true),
 			schoolAgrees(140, "Hollins Park Academy"),
-			{143, workflows.UpdateRecordException,
+			{143, assessment.UpdateRecordException,
 				func(on, day1 statute.Date) any {
-					return workflows.RecordExceptionInput{On: on, Ground: statute.ExceptionPersonal, Deadline: statute.FinalPlanDue,
+					return assessment.RecordExceptionInput{On: on, Ground: statute.ExceptionPersonal, Deadline: statute.FinalPlanDue,
 						From: day1.AddDays(133), Note: "the family asked to move the meeting about the draft"}
 				},
-				func(statute.Date, workflows.CaseStatus) string {
+				func(statute.Date, assessment.CaseStatus) string {
 					return "exception recorded: " + statute.ExceptionPersonal.Title() + " (" + statute.ExceptionPersonal.Regulation(statute.FinalPlanDue) +
 						"); the clock does not stop, the case stays overdue"
 				}},
-			{143, workflows.UpdateExpect,
+			{143, assessment.UpdateExpect,
 				func(on, day1 statute.Date) any {
-					return workflows.ExpectInput{On: on, Deadline: statute.FinalPlanDue, By: day1.AddDays(161)}
+					return assessment.ExpectInput{On: on, Deadline: statute.FinalPlanDue, By: day1.AddDays(161)}
 				},
-				func(_ statute.Date, st workflows.CaseStatus) string {
+				func(_ statute.Date, st assessment.CaseStatus) string {
 					return "final plan now expected by " + longDate(st.Day1.AddDays(161)) + "; the family is told the new date"
 				}},
 			issueFinalPlan(161, "Hollins Park Academy"), // the date expected
@@ -255,20 +255,20 @@ var demoCases = []demoCase{
 	{
 		ref:   "DEMO-4",
 		story: "the request refused in week 5",
-		in: workflows.AssessmentInput{
-			Child:      workflows.Child{Name: "Tom Hughes", DateOfBirth: statute.NewDate(2019, time.June, 5)},
-			Family:     workflows.Contact{Name: "Beth Hughes", Email: "beth.hughes@example.org"},
-			Requester:  workflows.RequesterParent,
-			School:     workflows.Contact{Name: "Little Acorns Nursery", Email: "manager@littleacorns.example.org"},
+		in: assessment.AssessmentInput{
+			Child:      assessment.Child{Name: "Tom Hughes", DateOfBirth: statute.NewDate(2019, time.June, 5)},
+			Family:     assessment.Contact{Name: "Beth Hughes", Email: "beth.hughes@example.org"},
+			Requester:  assessment.RequesterParent,
+			School:     assessment.Contact{Name: "Little Acorns Nursery", Email: "manager@littleacorns.example.org"},
 			Caseworker: "cw-walker", CaseworkerEmail: "walker@la.example.gov.uk",
 		},
 		steps: []demoStep{
-			{35, workflows.UpdateDecideAssess,
+			{35, assessment.UpdateDecideAssess,
 				func(on, _ statute.Date) any {
-					return workflows.DecideAssessInput{On: on, Assess: false,
+					return assessment.DecideAssessInput{On: on, Assess: false,
 						Reason: "the setting's evidence shows needs met from its own resources (SEN support)"}
 				},
-				func(statute.Date, workflows.CaseStatus) string {
+				func(statute.Date, assessment.CaseStatus) string {
 					return "refused to assess (reg 5(3)): the family is told why, and of their right to appeal and to mediation"
 				}},
 		},

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/ehc-send/ehc/statute"
-	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
 )
 
 // ehc demo runs only in demonstration mode, and says how to get there;
@@ -31,13 +31,13 @@ func TestDemoRefusedOutsideDemoMode(t *testing.T) {
 func TestDemoScripts(t *testing.T) {
 	stories := map[string]func(steps []demoStep) bool{
 		"DEMO-1": func(s []demoStep) bool {
-			return s[len(s)-1].update == workflows.UpdateIssueFinalPlan && s[len(s)-1].day <= 140
+			return s[len(s)-1].update == assessment.UpdateIssueFinalPlan && s[len(s)-1].day <= 140
 		},
 		"DEMO-2": func(s []demoStep) bool {
-			return s[len(s)-1].update == workflows.UpdateIssueFinalPlan && s[len(s)-1].day <= 140
+			return s[len(s)-1].update == assessment.UpdateIssueFinalPlan && s[len(s)-1].day <= 140
 		},
 		"DEMO-3": func(s []demoStep) bool {
-			return s[0].day > 42 && s[len(s)-1].update == workflows.UpdateIssueFinalPlan && s[len(s)-1].day == 161
+			return s[0].day > 42 && s[len(s)-1].update == assessment.UpdateIssueFinalPlan && s[len(s)-1].day == 161
 		},
 		"DEMO-4": func(s []demoStep) bool { return len(s) == 1 && s[0].day == 35 },
 	}
@@ -52,7 +52,7 @@ func TestDemoScripts(t *testing.T) {
 		}
 		in := c.in
 		in.CaseRef, in.Received, in.Manager = c.ref, statute.NewDate(2026, time.January, 5), demoManager
-		if err := workflows.ValidateCaseRef(in.CaseRef); err != nil || in.Child.DateOfBirth.After(in.Received) || in.Caseworker == "" {
+		if err := assessment.ValidateCaseRef(in.CaseRef); err != nil || in.Child.DateOfBirth.After(in.Received) || in.Caseworker == "" {
 			t.Errorf("%s: input %+v", c.ref, in)
 		}
 	}
@@ -64,7 +64,7 @@ func TestDemoScripts(t *testing.T) {
 func TestDemoAlarmSchedule(t *testing.T) {
 	r := &demoRun{}
 	due := statute.NewDate(2026, time.February, 16)
-	d := workflows.DeadlineState{Key: "decision_to_assess_due", Deadline: statute.DecisionToAssessDue, Due: due, Status: workflows.StatusPending}
+	d := assessment.DeadlineState{Key: "decision_to_assess_due", Deadline: statute.DecisionToAssessDue, Due: due, Status: assessment.StatusPending}
 	at := statute.NewDate(2026, time.January, 5).At(10)
 	var got []string
 	for range 5 {
@@ -89,12 +89,12 @@ func TestDemoAlarmSchedule(t *testing.T) {
 	if next, ok := r.alarmAfter(d, due.AddDays(7000).At(10)); !ok || next.Sub(due.AddDays(7000).At(10)) > 7*24*time.Hour {
 		t.Errorf("after 7000 days: %s", next)
 	}
-	d.Status, d.MetOn = workflows.StatusMet, due
+	d.Status, d.MetOn = assessment.StatusMet, due
 	if next, ok := r.alarmAfter(d, statute.NewDate(2026, time.January, 5).At(10)); ok {
 		t.Errorf("a met deadline has an alarm at %s", next)
 	}
 	// Advice has its reminders; a school's answer only its escalations.
-	d = workflows.DeadlineState{Key: "consultation_due/Elm", Deadline: statute.ConsultationDue, Due: due, Status: workflows.StatusPending}
+	d = assessment.DeadlineState{Key: "consultation_due/Elm", Deadline: statute.ConsultationDue, Due: due, Status: assessment.StatusPending}
 	if next, _ := r.alarmAfter(d, statute.NewDate(2026, time.January, 5).At(10)); !next.Equal(due.AddDays(1).At(9)) {
 		t.Errorf("consultation's first alarm %s, want the day after it is due", next)
 	}

@@ -18,7 +18,7 @@ import (
 	"github.com/ehc-send/ehc/config"
 	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/register/registertest"
-	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
 )
 
 // testNow is 10 March 2026, noon in London (GMT).
@@ -73,7 +73,7 @@ type fakeClient struct {
 	updates    []client.UpdateWorkflowOptions
 	updateErr  error // returned by the update handle, as a refusal is
 	callErr    error // returned by UpdateWorkflow itself, as NotFound is
-	status     workflows.CaseStatus
+	status     assessment.CaseStatus
 	queryErr   error
 	queries    int
 	describeOK bool // the workflow exists (for NotFound on a closed case)
@@ -104,7 +104,7 @@ func (f *fakeClient) UpdateWorkflow(_ context.Context, opts client.UpdateWorkflo
 
 func (f *fakeClient) QueryWorkflow(_ context.Context, id, runID, query string, _ ...any) (converter.EncodedValue, error) {
 	f.queries++
-	if query != workflows.StatusQuery {
+	if query != assessment.StatusQuery {
 		return nil, errors.New("unexpected query " + query)
 	}
 	if f.queryErr != nil {
@@ -146,7 +146,7 @@ func (r fakeRun) GetRunID() string { return r.runID }
 type fakeHandle struct {
 	client.WorkflowUpdateHandle
 	err    error
-	status workflows.CaseStatus
+	status assessment.CaseStatus
 }
 
 // Get answers as the update does: the case's status, through JSON.

@@ -13,7 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ehc-send/ehc/statute"
-	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
 )
 
 // longDate is a date as a person reads it: "Mon 2 Mar 2026"; "" when zero.
@@ -78,7 +78,7 @@ func writeJSON(w io.Writer, v any) error {
 
 // stageTitle says in words where a case stands: "gathering advice",
 // "closed: final plan issued".
-func stageTitle(s workflows.Stage) string {
+func stageTitle(s assessment.Stage) string {
 	if s.Closed() {
 		return "closed: " + s.Title()
 	}
@@ -89,13 +89,13 @@ func stageTitle(s workflows.Stage) string {
 // shows it: its title (an unknown key shows as it is). --json keeps the key,
 // which is also what --stage takes.
 func stageCell(key string) string {
-	return workflows.Stage(key).Title()
+	return assessment.Stage(key).Title()
 }
 
 // deadlineTitle names a deadline the case reports, telling apart the many
 // advice and consultation deadlines by what their key adds to the name
 // (advice_due/psychological-1 is "Advice (psychological-1)").
-func deadlineTitle(d workflows.DeadlineState) string {
+func deadlineTitle(d assessment.DeadlineState) string {
 	title := sentence(d.Deadline.Title())
 	which := strings.TrimLeft(strings.TrimPrefix(d.Key, string(d.Deadline)), "/:")
 	if which != "" {
@@ -106,15 +106,15 @@ func deadlineTitle(d workflows.DeadlineState) string {
 
 // nextDeadline is the earliest deadline still open (pending or missed),
 // preferring the one the case names as next.
-func nextDeadline(st workflows.CaseStatus) (workflows.DeadlineState, bool) {
-	var open []workflows.DeadlineState
+func nextDeadline(st assessment.CaseStatus) (assessment.DeadlineState, bool) {
+	var open []assessment.DeadlineState
 	for _, d := range st.Deadlines {
-		if d.Status == workflows.StatusPending || d.Status == workflows.StatusMissed {
+		if d.Status == assessment.StatusPending || d.Status == assessment.StatusMissed {
 			open = append(open, d)
 		}
 	}
 	if len(open) == 0 {
-		return workflows.DeadlineState{}, false
+		return assessment.DeadlineState{}, false
 	}
 	sort.SliceStable(open, func(i, j int) bool { return open[i].Due.Before(open[j].Due) })
 	if !st.NextDeadline.IsZero() {
@@ -128,7 +128,7 @@ func nextDeadline(st workflows.CaseStatus) (workflows.DeadlineState, bool) {
 }
 
 // nextDeadlineLine is the line a step prints after it is recorded.
-func nextDeadlineLine(st workflows.CaseStatus) string {
+func nextDeadlineLine(st assessment.CaseStatus) string {
 	if st.Stage.Closed() {
 		return "Case closed: " + strings.TrimPrefix(stageTitle(st.Stage), "closed: ") + "."
 	}
@@ -140,7 +140,7 @@ func nextDeadlineLine(st workflows.CaseStatus) string {
 		return "No deadline is pending."
 	}
 	line := fmt.Sprintf("Next deadline: %s, %s (%s)", deadlineTitle(d), longDate(d.Due), d.Regulation)
-	if d.Status == workflows.StatusMissed {
+	if d.Status == assessment.StatusMissed {
 		line += fmt.Sprintf(", missed: %s overdue", days(d.DaysOverdue))
 	}
 	if d.Exception != "" {

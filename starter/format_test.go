@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/ehc-send/ehc/statute"
-	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
 )
 
 func TestFormatting(t *testing.T) {
@@ -21,13 +21,13 @@ func TestFormatting(t *testing.T) {
 		}
 	}
 	for _, c := range []struct {
-		d    workflows.DeadlineState
+		d    assessment.DeadlineState
 		want string
 	}{
-		{workflows.DeadlineState{Key: "final_plan_due", Deadline: statute.FinalPlanDue}, "Final EHC plan"},
-		{workflows.DeadlineState{Key: "advice_due/medical-1", Deadline: statute.AdviceDue}, "Advice (medical-1)"},
-		{workflows.DeadlineState{Key: "consultation_due/Oak Academy", Deadline: statute.ConsultationDue}, "School's answer to consultation (Oak Academy)"},
-		{workflows.DeadlineState{Key: "something-else", Deadline: statute.AdviceDue}, "Advice (something-else)"},
+		{assessment.DeadlineState{Key: "final_plan_due", Deadline: statute.FinalPlanDue}, "Final EHC plan"},
+		{assessment.DeadlineState{Key: "advice_due/medical-1", Deadline: statute.AdviceDue}, "Advice (medical-1)"},
+		{assessment.DeadlineState{Key: "consultation_due/Oak Academy", Deadline: statute.ConsultationDue}, "School's answer to consultation (Oak Academy)"},
+		{assessment.DeadlineState{Key: "something-else", Deadline: statute.AdviceDue}, "Advice (something-else)"},
 	} {
 		if got := deadlineTitle(c.d); got != c.want {
 			t.Errorf("deadlineTitle(%s) = %q, want %q", c.d.Key, got, c.want)
@@ -39,10 +39,10 @@ func TestFormatting(t *testing.T) {
 		late   int
 		want   string
 	}{
-		{workflows.StatusMetLate, statute.NewDate(2026, 4, 10), 4, "met Fri 10 Apr 2026\n4 days late"},
-		{workflows.StatusMet, statute.NewDate(2026, 4, 10), 0, "met Fri 10 Apr 2026"},
-		{workflows.StatusMissed, statute.Date{}, 1, "missed, 1 day overdue"},
-		{workflows.StatusNotApplicable, statute.Date{}, 0, "not applicable"},
+		{assessment.StatusMetLate, statute.NewDate(2026, 4, 10), 4, "met Fri 10 Apr 2026\n4 days late"},
+		{assessment.StatusMet, statute.NewDate(2026, 4, 10), 0, "met Fri 10 Apr 2026"},
+		{assessment.StatusMissed, statute.Date{}, 1, "missed, 1 day overdue"},
+		{assessment.StatusNotApplicable, statute.Date{}, 0, "not applicable"},
 	} {
 		if got := standing(c.status, "met", c.on, c.late); got != c.want {
 			t.Errorf("standing(%s) = %q, want %q", c.status, got, c.want)

@@ -5,13 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/ehc-send/ehc/workflows/assessment"
 	"io"
 	"os"
 	"strings"
 
 	"github.com/google/shlex"
-
-	"github.com/ehc-send/ehc/workflows"
 )
 
 // A history is the steps a case has already taken, for entering a case
@@ -32,7 +31,7 @@ import (
 type historyKey struct{}
 
 type collected struct {
-	steps []workflows.PastStep
+	steps []assessment.PastStep
 }
 
 // collecting is the history being read, if the command runs as one line
@@ -43,7 +42,7 @@ func collecting(ctx context.Context) *collected {
 }
 
 // readHistory parses a history file for case ref.
-func readHistory(ctx context.Context, path, ref string) ([]workflows.PastStep, error) {
+func readHistory(ctx context.Context, path, ref string) ([]assessment.PastStep, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, usagef("--history: %v", err)
@@ -52,7 +51,7 @@ func readHistory(ctx context.Context, path, ref string) ([]workflows.PastStep, e
 	return parseHistory(ctx, f, path, ref)
 }
 
-func parseHistory(ctx context.Context, r io.Reader, name, ref string) ([]workflows.PastStep, error) {
+func parseHistory(ctx context.Context, r io.Reader, name, ref string) ([]assessment.PastStep, error) {
 	c := &collected{}
 	ctx = context.WithValue(ctx, historyKey{}, c)
 	sc := bufio.NewScanner(r)
@@ -77,8 +76,8 @@ func parseHistory(ctx context.Context, r io.Reader, name, ref string) ([]workflo
 		if len(c.steps) != before+1 {
 			return nil, usagef("%s:%d: %s recorded no step", name, n, cmd.name)
 		}
-		if len(c.steps) > workflows.MaxHistorySteps {
-			return nil, usagef("%s: more than %d steps", name, workflows.MaxHistorySteps)
+		if len(c.steps) > assessment.MaxHistorySteps {
+			return nil, usagef("%s: more than %d steps", name, assessment.MaxHistorySteps)
 		}
 	}
 	if err := sc.Err(); err != nil {
@@ -90,10 +89,10 @@ func parseHistory(ctx context.Context, r io.Reader, name, ref string) ([]workflo
 // historySteps are the commands a history may hold: the steps, not the
 // reports or the directory.
 var historySteps = []string{
-	workflows.UpdateDecideAssess, workflows.UpdateRequestAdvice, workflows.UpdateRecordAdvice,
-	workflows.UpdateAdviceNotNeeded, workflows.UpdateDecideIssue, workflows.UpdateServeDraft,
-	workflows.UpdateRecordComments, workflows.UpdateConsultSchool, workflows.UpdateRecordConsultation,
-	workflows.UpdateIssueFinalPlan, workflows.UpdateRecordException, workflows.UpdateExpect, workflows.UpdateWithdraw,
+	assessment.UpdateDecideAssess, assessment.UpdateRequestAdvice, assessment.UpdateRecordAdvice,
+	assessment.UpdateAdviceNotNeeded, assessment.UpdateDecideIssue, assessment.UpdateServeDraft,
+	assessment.UpdateRecordComments, assessment.UpdateConsultSchool, assessment.UpdateRecordConsultation,
+	assessment.UpdateIssueFinalPlan, assessment.UpdateRecordException, assessment.UpdateExpect, assessment.UpdateWithdraw,
 }
 
 func isStep(name string) bool {
@@ -115,6 +114,6 @@ func (c *collected) collect(s *step, update string, input any) error {
 	if err != nil {
 		return fmt.Errorf("encoding %s: %w", update, err)
 	}
-	c.steps = append(c.steps, workflows.PastStep{Update: update, Input: raw})
+	c.steps = append(c.steps, assessment.PastStep{Update: update, Input: raw})
 	return nil
 }

@@ -32,6 +32,8 @@ import (
 	"github.com/ehc-send/ehc/register/registertest"
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
+	"github.com/ehc-send/ehc/workflows/search"
 )
 
 // startTemporal starts the pinned Temporal CLI's dev server (EHC_TEMPORAL_CLI,
@@ -67,13 +69,13 @@ func startTemporalWith(t *testing.T, ui bool) (client.Client, *register.Store, *
 		EnableUI:     ui,
 		UIPort:       uiPort,
 		LogLevel:     "error",
-		ExtraArgs:    []string{"--dynamic-config-value", "matching.useNewMatcher=true"}, // task priority (workflows.BulkPriority)
+		ExtraArgs:    []string{"--dynamic-config-value", "matching.useNewMatcher=true"}, // task priority (assessment.BulkPriority)
 		Stdout:       &serverLog,
 		Stderr:       &serverLog,
 		SearchAttributes: temporal.NewSearchAttributes(
-			workflows.SearchCaseRef.ValueSet(""), workflows.SearchStage.ValueSet(""),
-			workflows.SearchNextDeadline.ValueSet(time.Time{}), workflows.SearchOverdue.ValueSet(false),
-			workflows.SearchCaseworker.ValueSet(""), workflows.SearchDeliveryProblem.ValueSet(false)),
+			search.CaseRef.ValueSet(""), search.Stage.ValueSet(""),
+			search.NextDeadline.ValueSet(time.Time{}), search.Overdue.ValueSet(false),
+			search.Caseworker.ValueSet(""), search.DeliveryProblem.ValueSet(false)),
 	})
 	if err != nil {
 		t.Fatalf("starting the Temporal dev server: %v\n%s", err, serverLog.String())
@@ -195,14 +197,14 @@ func TestIntegrationCaseToFinalPlan(t *testing.T) {
 	ehc(t, 0, "record-comments", ref, "--school-name", "Elm Academy", "--school-email", "office@elm.example.org", "--on", day(-3))
 	ehc(t, 0, "record-consultation", ref, "--school", "Elm Academy", "--agrees", "--on", day(-1))
 
-	var st workflows.CaseStatus
+	var st assessment.CaseStatus
 	if err := json.Unmarshal([]byte(ehc(t, 0, "status", ref, "--json")), &st); err != nil {
 		t.Fatal(err)
 	}
-	if st.Stage != workflows.StageDraftServed || st.FinalPlanDue.String() != day(-20+140) || st.DecisionToAssessDue.String() != day(-20+42) {
+	if st.Stage != assessment.StageDraftServed || st.FinalPlanDue.String() != day(-20+140) || st.DecisionToAssessDue.String() != day(-20+42) {
 		t.Errorf("status: stage %s, final plan due %s, decision due %s", st.Stage, st.FinalPlanDue, st.DecisionToAssessDue)
 	}
-	if len(st.Advice) != 2 || st.Advice[0].Status != workflows.StatusMet || st.Advice[0].Due.String() != day(-18+42) {
+	if len(st.Advice) != 2 || st.Advice[0].Status != assessment.StatusMet || st.Advice[0].Due.String() != day(-18+42) {
 		t.Errorf("advice: %+v", st.Advice)
 	}
 	if out := ehc(t, 1, "issue-final-plan", ref, "--school", "Oak Primary", "--on", day(0)); !strings.Contains(out, `the plan cannot name "Oak Primary": it was not consulted`) {
@@ -260,11 +262,11 @@ func TestIntegrationOverdueListed(t *testing.T) {
 		"--school-name", "Ash Infants", "--school-email", "senco@ash.example.org",
 		"--caseworker", "cw-patel", "--caseworker-email", "patel@la.example.gov.uk")
 	waitListed(t, ref, "--overdue", "--caseworker", "cw-patel")
-	var st workflows.CaseStatus
+	var st assessment.CaseStatus
 	if err := json.Unmarshal([]byte(ehc(t, 0, "status", ref, "--json")), &st); err != nil {
 		t.Fatal(err)
 	}
-	if !st.Overdue || st.Deadlines[0].Status != workflows.StatusMissed || st.Deadlines[0].DaysOverdue != 7 {
+	if !st.Overdue || st.Deadlines[0].Status != assessment.StatusMissed || st.Deadlines[0].DaysOverdue != 7 {
 		t.Errorf("status: overdue %v, %+v", st.Overdue, st.Deadlines[0])
 	}
 	ehc(t, 0, "withdraw", ref, "--reason", "family moved away", "--on", today.String())
@@ -293,7 +295,7 @@ func recordHistories(t *testing.T, c client.Client, ref string) {
 	t.Helper()
 	ctx := context.Background()
 	resp, err := c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
-		Query: fmt.Sprintf("WorkflowId STARTS_WITH '%s'", workflows.WorkflowID(ref)),
+		Query: fmt.Sprintf("WorkflowId STARTS_WITH '%s'", assessment.WorkflowID(ref)),
 	})
 	if err != nil {
 		t.Fatal(err)

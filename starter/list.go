@@ -18,7 +18,7 @@ import (
 
 	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/statute"
-	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
 )
 
 // filterFlags registers the flags list and cases narrow cases by; zero
@@ -34,7 +34,7 @@ func filterFlags(fs *flag.FlagSet, stageHelp string) *register.CaseFilter {
 // checkStage rejects a stage the workflow does not have, so a typo is an
 // error rather than an empty list.
 func checkStage(stage string) error {
-	if stage != "" && !slices.Contains(workflows.Stages, workflows.Stage(stage)) {
+	if stage != "" && !slices.Contains(assessment.Stages, assessment.Stage(stage)) {
 		return usagef("unknown --stage %q: one of %s", stage, stageNames())
 	}
 	return nil
@@ -45,10 +45,10 @@ func listQuery(f register.CaseFilter) (string, error) {
 	if err := checkStage(f.Stage); err != nil {
 		return "", err
 	}
-	if err := bounded("caseworker", f.Caseworker, workflows.CheckCaseworker); err != nil {
+	if err := bounded("caseworker", f.Caseworker, assessment.CheckCaseworker); err != nil {
 		return "", err
 	}
-	clauses := []string{fmt.Sprintf("WorkflowType = %s", quote(workflows.AssessmentWorkflowName))}
+	clauses := []string{fmt.Sprintf("WorkflowType = %s", quote(assessment.AssessmentWorkflowName))}
 	if f.Stage != "" {
 		clauses = append(clauses, fmt.Sprintf("%s = %s", saStage.GetName(), quote(f.Stage)))
 	}
@@ -145,8 +145,8 @@ func cmdList(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 func stageNames() string {
-	names := make([]string, len(workflows.Stages))
-	for i, s := range workflows.Stages {
+	names := make([]string, len(assessment.Stages))
+	for i, s := range assessment.Stages {
 		names[i] = string(s)
 	}
 	return strings.Join(names, ", ")
@@ -162,7 +162,7 @@ func rowOf(e *workflowpb.WorkflowExecutionInfo) caseRow {
 	}
 	decodeSA(sa, saCaseRef.GetName(), &r.CaseRef)
 	if r.CaseRef == "" {
-		r.CaseRef = strings.TrimPrefix(r.WorkflowID, workflows.WorkflowID(""))
+		r.CaseRef = strings.TrimPrefix(r.WorkflowID, assessment.WorkflowID(""))
 	}
 	decodeSA(sa, saStage.GetName(), &r.Stage)
 	decodeSA(sa, saCaseworker.GetName(), &r.Caseworker)

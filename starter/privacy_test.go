@@ -33,6 +33,7 @@ import (
 	"github.com/ehc-send/ehc/register/registertest"
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
 )
 
 // The child and family of the privacy test: distinctive enough that any
@@ -90,7 +91,7 @@ func TestIntegrationPrivacyTemporalHoldsNoPersonalData(t *testing.T) {
 	// Visibility is eventually consistent: wait for the case and its advice
 	// child, the child closed (its advice recorded).
 	var execs []*workflowpb.WorkflowExecutionInfo
-	query := fmt.Sprintf("WorkflowId STARTS_WITH '%s'", workflows.WorkflowID(ref))
+	query := fmt.Sprintf("WorkflowId STARTS_WITH '%s'", assessment.WorkflowID(ref))
 	for start := time.Now(); ; time.Sleep(200 * time.Millisecond) {
 		resp, err := raw.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: query})
 		if err != nil {
@@ -99,7 +100,7 @@ func TestIntegrationPrivacyTemporalHoldsNoPersonalData(t *testing.T) {
 		execs = resp.Executions
 		closedChild := false
 		for _, e := range execs {
-			if e.Execution.WorkflowId != workflows.WorkflowID(ref) && e.Status != enums.WORKFLOW_EXECUTION_STATUS_RUNNING {
+			if e.Execution.WorkflowId != assessment.WorkflowID(ref) && e.Status != enums.WORKFLOW_EXECUTION_STATUS_RUNNING {
 				closedChild = true
 			}
 		}
@@ -139,7 +140,7 @@ func TestIntegrationPrivacyTemporalHoldsNoPersonalData(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		if id == workflows.WorkflowID(ref) {
+		if id == assessment.WorkflowID(ref) {
 			sawAssessment = true
 			text := clearText(t, decoded)
 			for _, want := range []string{privChild, privDOB, privFamily, privEmail} {
@@ -150,13 +151,13 @@ func TestIntegrationPrivacyTemporalHoldsNoPersonalData(t *testing.T) {
 		}
 	}
 	if !sawAssessment {
-		t.Errorf("visibility never listed %s", workflows.WorkflowID(ref))
+		t.Errorf("visibility never listed %s", assessment.WorkflowID(ref))
 	}
 
 	// The worker's log: the SDK's (workflow and activity tasks) and the
 	// activities' (each notification sent).
 	text := logs.String()
-	if !strings.Contains(text, "notification delivered") || !strings.Contains(text, workflows.WorkflowID(ref)) {
+	if !strings.Contains(text, "notification delivered") || !strings.Contains(text, assessment.WorkflowID(ref)) {
 		t.Errorf("the worker's log was not captured:\n%s", text)
 	}
 	if s := hasSecret(text); s != "" {

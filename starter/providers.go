@@ -12,7 +12,7 @@ import (
 	"github.com/ehc-send/ehc/config"
 	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/statute"
-	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
 )
 
 // providersSub is one of ehc providers' own subcommands.
@@ -133,7 +133,7 @@ func cmdProvidersAdd(ctx context.Context, args []string, stdout, stderr io.Write
 	if err != nil {
 		return err
 	}
-	if err := requiredBounded("organisation", *organisation, workflows.CheckProviderName); err != nil {
+	if err := requiredBounded("organisation", *organisation, assessment.CheckProviderName); err != nil {
 		return err
 	}
 	if err := checkEmail("email", *email); err != nil {

@@ -14,7 +14,7 @@ import (
 	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/register/registertest"
 	"github.com/ehc-send/ehc/statute"
-	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
 )
 
 // useProviderDirectory points the openRegister seam at a fresh register
@@ -215,26 +215,26 @@ func TestRequestAdviceFromProviderDirectory(t *testing.T) {
 	next := "\nNext deadline: Advice (adv-1), Tue 7 Apr 2026 (reg 8(1)).\n"
 	for _, c := range []struct {
 		args []string
-		in   workflows.RequestAdviceInput
+		in   assessment.RequestAdviceInput
 		out  string
 	}{
 		{[]string{"--kind", "psychological"},
-			workflows.RequestAdviceInput{On: mar10, Kind: statute.AdviceKindPsychological,
-				Provider: workflows.Contact{Name: "EP service", Email: "ep@la.example.gov.uk"}, EscalationEmail: "ep-lead@la.example.gov.uk"},
+			assessment.RequestAdviceInput{On: mar10, Kind: statute.AdviceKindPsychological,
+				Provider: assessment.Contact{Name: "EP service", Email: "ep@la.example.gov.uk"}, EscalationEmail: "ep-lead@la.example.gov.uk"},
 			"psychological advice requested from EP service <ep@la.example.gov.uk>, the directory's default, due by Tue 21 Apr 2026."},
 		{[]string{"--kind", "psychological", "--escalation-email", "head@la.example.gov.uk", "--note", "urgent"},
-			workflows.RequestAdviceInput{On: mar10, Kind: statute.AdviceKindPsychological,
-				Provider: workflows.Contact{Name: "EP service", Email: "ep@la.example.gov.uk"}, EscalationEmail: "head@la.example.gov.uk", Note: "urgent"},
+			assessment.RequestAdviceInput{On: mar10, Kind: statute.AdviceKindPsychological,
+				Provider: assessment.Contact{Name: "EP service", Email: "ep@la.example.gov.uk"}, EscalationEmail: "head@la.example.gov.uk", Note: "urgent"},
 			"psychological advice requested from EP service <ep@la.example.gov.uk>, the directory's default, due by Tue 21 Apr 2026."},
 		// Named for the case: the directory's escalation contact for it.
 		{[]string{"--kind", "medical", "--provider-name", "Paediatrics", "--provider-email", "dr.khan@nhs.example.org"},
-			workflows.RequestAdviceInput{On: mar10, Kind: statute.AdviceKindMedical,
-				Provider: workflows.Contact{Name: "Paediatrics", Email: "dr.khan@nhs.example.org"}, EscalationEmail: "cd@nhs.example.org"},
+			assessment.RequestAdviceInput{On: mar10, Kind: statute.AdviceKindMedical,
+				Provider: assessment.Contact{Name: "Paediatrics", Email: "dr.khan@nhs.example.org"}, EscalationEmail: "cd@nhs.example.org"},
 			"medical advice requested, due by Tue 21 Apr 2026."},
 		// Named for the case and not in the directory: no escalation contact.
 		{[]string{"--kind", "psychological", "--provider-name", "Private EP", "--provider-email", "private@example.org"},
-			workflows.RequestAdviceInput{On: mar10, Kind: statute.AdviceKindPsychological,
-				Provider: workflows.Contact{Name: "Private EP", Email: "private@example.org"}},
+			assessment.RequestAdviceInput{On: mar10, Kind: statute.AdviceKindPsychological,
+				Provider: assessment.Contact{Name: "Private EP", Email: "private@example.org"}},
 			"psychological advice requested, due by Tue 21 Apr 2026."},
 	} {
 		fc.updates = nil
@@ -244,7 +244,7 @@ func TestRequestAdviceFromProviderDirectory(t *testing.T) {
 			t.Errorf("%v: exit %d, stderr %s", c.args, code, errOut)
 			continue
 		}
-		if len(fc.updates) != 1 || fc.updates[0].UpdateName != workflows.UpdateRequestAdvice {
+		if len(fc.updates) != 1 || fc.updates[0].UpdateName != assessment.UpdateRequestAdvice {
 			t.Fatalf("%v: updates %+v", c.args, fc.updates)
 		}
 		if got := fc.updates[0].Args; len(got) != 1 || !reflect.DeepEqual(got[0], c.in) {
@@ -281,7 +281,7 @@ func TestRequestAdviceRegisterUnreachable(t *testing.T) {
 	if code != exitOK || len(fc.updates) != 1 || !strings.Contains(errOut, "no escalation contact copied: the provider directory cannot be read") {
 		t.Fatalf("named provider: exit %d, %d updates, stderr %q", code, len(fc.updates), errOut)
 	}
-	want := workflows.RequestAdviceInput{On: mar10, Kind: statute.AdviceKindPsychological, Provider: workflows.Contact{Name: "EP service", Email: "ep@example.org"}}
+	want := assessment.RequestAdviceInput{On: mar10, Kind: statute.AdviceKindPsychological, Provider: assessment.Contact{Name: "EP service", Email: "ep@example.org"}}
 	if got := fc.updates[0].Args[0]; !reflect.DeepEqual(got, want) {
 		t.Errorf("sent %#v", got)
 	}
@@ -289,7 +289,7 @@ func TestRequestAdviceRegisterUnreachable(t *testing.T) {
 	// With the escalation contact given too, the register is not asked.
 	fc.updates = nil
 	code, _, errOut = runCmd("request-advice", "EHC-1", "--kind", "psychological", "--provider-name", "EP service", "--provider-email", "ep@example.org", "--escalation-email", "lead@example.org")
-	if code != exitOK || errOut != "" || len(fc.updates) != 1 || fc.updates[0].Args[0].(workflows.RequestAdviceInput).EscalationEmail != "lead@example.org" {
+	if code != exitOK || errOut != "" || len(fc.updates) != 1 || fc.updates[0].Args[0].(assessment.RequestAdviceInput).EscalationEmail != "lead@example.org" {
 		t.Errorf("all given: exit %d, stderr %q, %+v", code, errOut, fc.updates)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
 )
 
 // A step a caseworker sends while no worker is running reaches the case
@@ -58,7 +59,7 @@ func TestIntegrationStepQueuedBeforeTheFirstTask(t *testing.T) {
 		return ch
 	}
 	started := runAsync(startFlagsFor("RACE-1", day(-3), "sam@example.org")...)
-	waitForRun(t, c, workflows.WorkflowID("RACE-1"))
+	waitForRun(t, c, assessment.WorkflowID("RACE-1"))
 	decided := runAsync("decide-assess", "RACE-1", "--assess", "--on", day(-1))
 	time.Sleep(2 * time.Second) // the step is with the server, waiting for the case's first task
 
@@ -141,8 +142,8 @@ func TestIntegrationWorkerDownAcrossALimit(t *testing.T) {
 	queue := "ehc-it-held-" + t.Name()
 	start := time.Now()
 	in := outageCase("DOWN-1", start)
-	if _, err := c.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: workflows.WorkflowID(in.CaseRef), TaskQueue: queue},
-		workflows.AssessmentWorkflowName, in); err != nil {
+	if _, err := c.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: assessment.WorkflowID(in.CaseRef), TaskQueue: queue},
+		assessment.AssessmentWorkflowName, in); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(6 * time.Second) // 21 statutory days: both reminders, the limit and its first escalation pass
@@ -190,8 +191,8 @@ func TestIntegrationLateStepWhileTheWorkerIsDown(t *testing.T) {
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: workflows.WorkflowID(in.CaseRef), TaskQueue: queue},
-		workflows.AssessmentWorkflowName, in); err != nil {
+	if _, err := c.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: assessment.WorkflowID(in.CaseRef), TaskQueue: queue},
+		assessment.AssessmentWorkflowName, in); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(3 * time.Second) // 10 statutory days: the request acknowledged, a reminder sent
@@ -232,8 +233,8 @@ func TestIntegrationStepQueuedInTimeDuringAnOutage(t *testing.T) {
 	start := time.Now()
 	today := statute.DateOf(start)
 	in := outageCase("DOWN-3", start)
-	if _, err := c.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: workflows.WorkflowID(in.CaseRef), TaskQueue: queue},
-		workflows.AssessmentWorkflowName, in); err != nil {
+	if _, err := c.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: assessment.WorkflowID(in.CaseRef), TaskQueue: queue},
+		assessment.AssessmentWorkflowName, in); err != nil {
 		t.Fatal(err)
 	}
 	// The caseworker decides in time (15 days early), retried while the case is set up.
@@ -264,18 +265,18 @@ func TestIntegrationStepQueuedInTimeDuringAnOutage(t *testing.T) {
 
 // outageCase is a case whose request came 27 days before start (its 6 weeks
 // end 15 statutory days later), on a clock where a week lasts 2 seconds.
-func outageCase(ref string, start time.Time) workflows.AssessmentInput {
+func outageCase(ref string, start time.Time) assessment.AssessmentInput {
 	today := statute.DateOf(start)
-	return workflows.AssessmentInput{
+	return assessment.AssessmentInput{
 		CaseRef: ref, Received: today.AddDays(-27),
-		Child:           workflows.Child{Name: "Ada Example", DateOfBirth: today.AddDays(-3650)},
-		Family:          workflows.Contact{Name: "Sam Example", Email: "sam@example.org"},
-		Requester:       workflows.RequesterParent,
-		School:          workflows.Contact{Name: "Oak Primary", Email: "head@oak.example.org"},
+		Child:           assessment.Child{Name: "Ada Example", DateOfBirth: today.AddDays(-3650)},
+		Family:          assessment.Contact{Name: "Sam Example", Email: "sam@example.org"},
+		Requester:       assessment.RequesterParent,
+		School:          assessment.Contact{Name: "Oak Primary", Email: "head@oak.example.org"},
 		Caseworker:      "cw-jones",
 		CaseworkerEmail: "jones@la.example.gov.uk",
-		HealthBody:      workflows.Contact{Name: "ICB DCO", Email: "dco@icb.example.nhs.uk"},
-		Clock:           workflows.Clock{Start: start, WeekSeconds: 2},
+		HealthBody:      assessment.Contact{Name: "ICB DCO", Email: "dco@icb.example.nhs.uk"},
+		Clock:           assessment.Clock{Start: start, WeekSeconds: 2},
 	}
 }
 
@@ -286,14 +287,14 @@ func decideAsync(c client.Client, ref string, on statute.Date) <-chan error {
 	go func() {
 		for {
 			h, err := c.UpdateWorkflow(context.Background(), client.UpdateWorkflowOptions{
-				WorkflowID: workflows.WorkflowID(ref), UpdateName: workflows.UpdateDecideAssess, WaitForStage: client.WorkflowUpdateStageCompleted,
-				Args: []any{workflows.DecideAssessInput{On: on, Assess: true}},
+				WorkflowID: assessment.WorkflowID(ref), UpdateName: assessment.UpdateDecideAssess, WaitForStage: client.WorkflowUpdateStageCompleted,
+				Args: []any{assessment.DecideAssessInput{On: on, Assess: true}},
 			})
 			if err == nil {
 				err = h.Get(context.Background(), nil)
 			}
 			var appErr *temporal.ApplicationError
-			if !errors.As(err, &appErr) || appErr.Type() != workflows.CaseSettingUp {
+			if !errors.As(err, &appErr) || appErr.Type() != assessment.CaseSettingUp {
 				decided <- err
 				return
 			}

@@ -12,7 +12,7 @@ import (
 
 	"github.com/ehc-send/ehc/config"
 	"github.com/ehc-send/ehc/statute"
-	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
 )
 
 // notHeld refuses a reference the register already holds. The register,
@@ -31,11 +31,11 @@ func notHeld(ctx context.Context, cfg config.Config, ref string) error {
 	case !held:
 		return nil
 	}
-	return referenceUsed(h.CaseRef, workflows.Stage(h.Stage), h.Day1, h.ClosedOn)
+	return referenceUsed(h.CaseRef, assessment.Stage(h.Stage), h.Day1, h.ClosedOn)
 }
 
 // referenceUsed says how the case under a reference stands, and what to do.
-func referenceUsed(ref string, stage workflows.Stage, day1, closedOn statute.Date) error {
+func referenceUsed(ref string, stage assessment.Stage, day1, closedOn statute.Date) error {
 	if closedOn.IsZero() {
 		return fmt.Errorf("case %s already has an assessment running (Day 1 %s, %s); see: ehc status %s", ref, day1, stage.Title(), ref)
 	}

@@ -10,27 +10,28 @@ import (
 	"go.temporal.io/api/serviceerror"
 
 	"github.com/ehc-send/ehc/statute"
-	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
+	"github.com/ehc-send/ehc/workflows/search"
 )
 
-// Search attributes: the workflow's keys (workflows.Search*), named here as
+// Search attributes: the workflow's keys (assessment.Search*), named here as
 // start and list use them. Start sets the case reference, its first stage
 // and the caseworker's staff ID, nothing about the child or family, so the
 // case is listed before its first workflow task; the workflow keeps EhcStage,
 // EhcNextDeadline and EhcOverdue up to date.
 var (
-	saCaseRef      = workflows.SearchCaseRef
-	saStage        = workflows.SearchStage
-	saCaseworker   = workflows.SearchCaseworker
-	saNextDeadline = workflows.SearchNextDeadline
-	saOverdue      = workflows.SearchOverdue
+	saCaseRef      = search.CaseRef
+	saStage        = search.Stage
+	saCaseworker   = search.Caseworker
+	saNextDeadline = search.NextDeadline
+	saOverdue      = search.Overdue
 )
 
-var requesters = []workflows.Requester{
-	workflows.RequesterParent, workflows.RequesterYoungPerson, workflows.RequesterSchool, workflows.RequesterOther,
+var requesters = []assessment.Requester{
+	assessment.RequesterParent, assessment.RequesterYoungPerson, assessment.RequesterSchool, assessment.RequesterOther,
 }
 
-func parseRequester(s string) (workflows.Requester, error) {
+func parseRequester(s string) (assessment.Requester, error) {
 	names := make([]string, len(requesters))
 	for i, r := range requesters {
 		if string(r) == s {
@@ -59,73 +60,73 @@ type startFlags struct {
 
 // input checks every flag, in the order given in usage, and builds the
 // workflow's input; Policy is left for the caller to fill from config.
-func (f startFlags) input() (workflows.AssessmentInput, error) {
+func (f startFlags) input() (assessment.AssessmentInput, error) {
 	if err := required("case", f.caseRef); err != nil {
-		return workflows.AssessmentInput{}, err
+		return assessment.AssessmentInput{}, err
 	}
 	if err := checkCaseRef(f.caseRef); err != nil {
-		return workflows.AssessmentInput{}, err
+		return assessment.AssessmentInput{}, err
 	}
 	received, err := parseDateFlag("received", f.received)
 	if err != nil {
-		return workflows.AssessmentInput{}, err
+		return assessment.AssessmentInput{}, err
 	}
 	if err := notFuture("received", received); err != nil {
-		return workflows.AssessmentInput{}, err
+		return assessment.AssessmentInput{}, err
 	}
-	if err := requiredBounded("child-name", f.childName, workflows.CheckName); err != nil {
-		return workflows.AssessmentInput{}, err
+	if err := requiredBounded("child-name", f.childName, assessment.CheckName); err != nil {
+		return assessment.AssessmentInput{}, err
 	}
 	dob, err := parseDateFlag("child-dob", f.childDOB)
 	if err != nil {
-		return workflows.AssessmentInput{}, err
+		return assessment.AssessmentInput{}, err
 	}
 	if err := notFuture("child-dob", dob); err != nil {
-		return workflows.AssessmentInput{}, err
+		return assessment.AssessmentInput{}, err
 	}
 	if dob.After(received) {
-		return workflows.AssessmentInput{}, usagef("--child-dob %s is after the request was received (--received %s)", dob, received)
+		return assessment.AssessmentInput{}, usagef("--child-dob %s is after the request was received (--received %s)", dob, received)
 	}
 	if err := childAge(dob, received); err != nil {
-		return workflows.AssessmentInput{}, err
+		return assessment.AssessmentInput{}, err
 	}
-	if err := requiredBounded("family-name", f.familyName, workflows.CheckName); err != nil {
-		return workflows.AssessmentInput{}, err
+	if err := requiredBounded("family-name", f.familyName, assessment.CheckName); err != nil {
+		return assessment.AssessmentInput{}, err
 	}
 	if err := checkEmail("family-email", f.familyEmail); err != nil {
-		return workflows.AssessmentInput{}, err
+		return assessment.AssessmentInput{}, err
 	}
 	requester, err := parseRequester(f.requester)
 	if err != nil {
-		return workflows.AssessmentInput{}, err
+		return assessment.AssessmentInput{}, err
 	}
-	if err := requiredBounded("school-name", f.schoolName, workflows.CheckSchoolName); err != nil {
-		return workflows.AssessmentInput{}, err
+	if err := requiredBounded("school-name", f.schoolName, assessment.CheckSchoolName); err != nil {
+		return assessment.AssessmentInput{}, err
 	}
 	if err := checkEmail("school-email", f.schoolEmail); err != nil {
-		return workflows.AssessmentInput{}, err
+		return assessment.AssessmentInput{}, err
 	}
-	if err := requiredBounded("caseworker", f.caseworker, workflows.CheckCaseworker); err != nil {
-		return workflows.AssessmentInput{}, err
+	if err := requiredBounded("caseworker", f.caseworker, assessment.CheckCaseworker); err != nil {
+		return assessment.AssessmentInput{}, err
 	}
 	if err := checkEmail("caseworker-email", f.caseworkerEmail); err != nil {
-		return workflows.AssessmentInput{}, err
+		return assessment.AssessmentInput{}, err
 	}
 	if f.managerEmail != "" {
 		if err := checkEmail("manager-email", f.managerEmail); err != nil {
-			return workflows.AssessmentInput{}, err
+			return assessment.AssessmentInput{}, err
 		}
 	}
-	return workflows.AssessmentInput{
+	return assessment.AssessmentInput{
 		CaseRef:         strings.ToUpper(f.caseRef), // one case per reference, whatever its case
 		Received:        received,
-		Child:           workflows.Child{Name: strings.TrimSpace(f.childName), DateOfBirth: dob},
-		Family:          workflows.Contact{Name: strings.TrimSpace(f.familyName), Email: f.familyEmail},
+		Child:           assessment.Child{Name: strings.TrimSpace(f.childName), DateOfBirth: dob},
+		Family:          assessment.Contact{Name: strings.TrimSpace(f.familyName), Email: f.familyEmail},
 		Requester:       requester,
-		School:          workflows.Contact{Name: strings.TrimSpace(f.schoolName), Email: f.schoolEmail},
+		School:          assessment.Contact{Name: strings.TrimSpace(f.schoolName), Email: f.schoolEmail},
 		Caseworker:      strings.TrimSpace(f.caseworker),
 		CaseworkerEmail: f.caseworkerEmail,
-		Manager:         workflows.Contact{Email: f.managerEmail},
+		Manager:         assessment.Contact{Email: f.managerEmail},
 	}, nil
 }
 
@@ -170,10 +171,10 @@ func cmdStart(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// reg 4(2): the LA's partners, or the case's own given as
 	// --health-body-email and --social-care-email on this command.
 	if cfg.HealthBodyEmail != "" {
-		in.HealthBody = workflows.Contact{Name: "Health body (SEND)", Email: cfg.HealthBodyEmail}
+		in.HealthBody = assessment.Contact{Name: "Health body (SEND)", Email: cfg.HealthBodyEmail}
 	}
 	if cfg.SocialCareEmail != "" {
-		in.SocialCare = workflows.Contact{Name: "Social care (SEND)", Email: cfg.SocialCareEmail}
+		in.SocialCare = assessment.Contact{Name: "Social care (SEND)", Email: cfg.SocialCareEmail}
 	}
 	if f.history != "" {
 		if in.History, err = readHistory(ctx, f.history, in.CaseRef); err != nil {
@@ -191,7 +192,7 @@ func cmdStart(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer c.Close()
 	sctx, cancel := withTimeout(ctx)
 	defer cancel()
-	run, err := c.ExecuteWorkflow(sctx, workflows.StartOptions(in, cfg.TaskQueue), workflows.AssessmentWorkflowName, in)
+	run, err := c.ExecuteWorkflow(sctx, assessment.StartOptions(in, cfg.TaskQueue), assessment.AssessmentWorkflowName, in)
 	if err != nil {
 		var started *serviceerror.WorkflowExecutionAlreadyStarted
 		if errors.As(err, &started) {

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/ehc-send/ehc/statute"
-	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
 )
 
 // cmdStatus shows where one case stands.
@@ -43,7 +43,7 @@ func cmdStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 // printStatus writes a case's status for a person to read, every line
 // within screenWidth: long names wrap within their columns.
-func printStatus(w io.Writer, st workflows.CaseStatus) error {
+func printStatus(w io.Writer, st assessment.CaseStatus) error {
 	if err := writeWrapped(w, "Case "+st.CaseRef, screenWidth, "  "); err != nil {
 		return err
 	}
@@ -106,7 +106,7 @@ func printStatus(w io.Writer, st workflows.CaseStatus) error {
 
 // deadlinesTable is every limit the case is held to, with the end of the
 // family's 15 days on the draft (reg 13(1)(a)), soonest first.
-func deadlinesTable(st workflows.CaseStatus) *fitted {
+func deadlinesTable(st assessment.CaseStatus) *fitted {
 	type row struct {
 		due   statute.Date
 		cells []string
@@ -141,7 +141,7 @@ func deadlinesTable(st workflows.CaseStatus) *fitted {
 }
 
 // commentsStatus is how the family's 15 days on the draft stand.
-func commentsStatus(st workflows.CaseStatus) string {
+func commentsStatus(st assessment.CaseStatus) string {
 	switch {
 	case !st.CommentsOn.IsZero() && st.CommentsLateDays > 0:
 		return fmt.Sprintf("comments recorded\n%s\n%s late", longDate(st.CommentsOn), days(st.CommentsLateDays))
@@ -155,7 +155,7 @@ func commentsStatus(st workflows.CaseStatus) string {
 
 // commentsLine is when the family's comments on the draft were recorded,
 // for the head of the status.
-func commentsLine(st workflows.CaseStatus) string {
+func commentsLine(st assessment.CaseStatus) string {
 	if st.CommentsOn.IsZero() {
 		return ""
 	}
@@ -166,7 +166,7 @@ func commentsLine(st workflows.CaseStatus) string {
 	return line + ", within the 15 days"
 }
 
-func adviceTable(st workflows.CaseStatus) *fitted {
+func adviceTable(st assessment.CaseStatus) *fitted {
 	if len(st.Advice) == 0 {
 		return nil
 	}
@@ -184,7 +184,7 @@ func adviceTable(st workflows.CaseStatus) *fitted {
 	return t
 }
 
-func consultationsTable(st workflows.CaseStatus) *fitted {
+func consultationsTable(st assessment.CaseStatus) *fitted {
 	if len(st.Consultations) == 0 {
 		return nil
 	}
@@ -203,7 +203,7 @@ func consultationsTable(st workflows.CaseStatus) *fitted {
 	return t
 }
 
-func exceptionsTable(st workflows.CaseStatus) *fitted {
+func exceptionsTable(st assessment.CaseStatus) *fitted {
 	if len(st.Exceptions) == 0 {
 		return nil
 	}
@@ -224,7 +224,7 @@ func exceptionsTable(st workflows.CaseStatus) *fitted {
 	return t
 }
 
-func notNeededTable(st workflows.CaseStatus) *fitted {
+func notNeededTable(st assessment.CaseStatus) *fitted {
 	if len(st.AdviceNotNeeded) == 0 {
 		return nil
 	}
@@ -236,7 +236,7 @@ func notNeededTable(st workflows.CaseStatus) *fitted {
 	return t
 }
 
-func problemsTable(st workflows.CaseStatus) *fitted {
+func problemsTable(st assessment.CaseStatus) *fitted {
 	if len(st.DeliveryProblems) == 0 {
 		return nil
 	}
@@ -250,7 +250,7 @@ func problemsTable(st workflows.CaseStatus) *fitted {
 
 // stepsTable is every step taken, by the date it took effect; steps of
 // the same day keep the order they were recorded in.
-func stepsTable(st workflows.CaseStatus) *fitted {
+func stepsTable(st assessment.CaseStatus) *fitted {
 	if len(st.Steps) == 0 {
 		return nil
 	}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/statute"
-	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
 )
 
 // longName is a school or provider name of n runes, in words.
@@ -26,11 +26,11 @@ func longName(prefix string, n int) string {
 // busyStatus is a case at its most crowded: a dozen advice requests, long
 // school and provider names, consultations, exceptions on every deadline,
 // late comments and many steps out of date order.
-func busyStatus() workflows.CaseStatus {
+func busyStatus() assessment.CaseStatus {
 	st := assessing()
-	st.Stage = workflows.StageFinalPlanIssued
+	st.Stage = assessment.StageFinalPlanIssued
 	st.Caseworker = longName("caseworker-with-a-long-staff-identifier", 64)
-	st.Requester = workflows.RequesterYoungPerson
+	st.Requester = assessment.RequesterYoungPerson
 	st.NamedSchool = longName("St Mary's Church of England | Voluntary Aided Primary School", 200)
 	st.DraftCommentsEnd = statute.NewDate(2026, 4, 13)
 	st.CommentsOn = statute.NewDate(2026, 4, 16)
@@ -40,42 +40,42 @@ func busyStatus() workflows.CaseStatus {
 	for i, k := range statute.AdviceKinds {
 		for n := 1; n <= 2; n++ {
 			id := fmt.Sprintf("%s-%d", k, n)
-			a := workflows.AdviceState{ID: id, Kind: k, Provider: longName("Provider "+id, 200),
-				Requested: d(2, 1+i), Due: d(3, 15+i), Status: workflows.StatusMissed, DaysOverdue: 30 + i}
+			a := assessment.AdviceState{ID: id, Kind: k, Provider: longName("Provider "+id, 200),
+				Requested: d(2, 1+i), Due: d(3, 15+i), Status: assessment.StatusMissed, DaysOverdue: 30 + i}
 			if n == 2 {
-				a.Received, a.Status, a.DaysOverdue = d(4, 1+i), workflows.StatusMetLate, 17
+				a.Received, a.Status, a.DaysOverdue = d(4, 1+i), assessment.StatusMetLate, 17
 			}
 			st.Advice = append(st.Advice, a)
-			st.Deadlines = append(st.Deadlines, workflows.DeadlineState{Key: "advice_due/" + id, Deadline: statute.AdviceDue,
+			st.Deadlines = append(st.Deadlines, assessment.DeadlineState{Key: "advice_due/" + id, Deadline: statute.AdviceDue,
 				Regulation: "reg 8(1)", Due: a.Due, Status: a.Status, MetOn: a.Received, DaysOverdue: a.DaysOverdue,
 				Exception: "reg 8(2)(c)", ExpectedBy: d(5, 1)})
-			st.Exceptions = append(st.Exceptions, workflows.ExceptionRecord{Regulation: "reg 8(2)(c)",
-				RecordExceptionInput: workflows.RecordExceptionInput{On: d(3, 20), Ground: statute.ExceptionAwayFromArea,
+			st.Exceptions = append(st.Exceptions, assessment.ExceptionRecord{Regulation: "reg 8(2)(c)",
+				RecordExceptionInput: assessment.RecordExceptionInput{On: d(3, 20), Ground: statute.ExceptionAwayFromArea,
 					Deadline: statute.AdviceDue, AdviceID: id, From: d(3, 1), To: d(4, 1)}})
 		}
 	}
 	for i := range 6 {
 		school := longName(fmt.Sprintf("School %d Academy", i), 40+32*i) // up to 200 runes
-		st.Consultations = append(st.Consultations, workflows.ConsultationState{School: school,
+		st.Consultations = append(st.Consultations, assessment.ConsultationState{School: school,
 			Sent: d(4, 1), Due: d(4, 15), Answered: d(4, 10), Agrees: i%2 == 0})
-		st.Deadlines = append(st.Deadlines, workflows.DeadlineState{Key: "consultation_due/" + school, Deadline: statute.ConsultationDue,
-			Regulation: "CoP 9.83", Due: d(4, 15), Status: workflows.StatusMet, MetOn: d(4, 10)})
-		st.Steps = append(st.Steps, workflows.StepRecord{Step: "consult-school", On: d(4, 1), Detail: school})
+		st.Deadlines = append(st.Deadlines, assessment.DeadlineState{Key: "consultation_due/" + school, Deadline: statute.ConsultationDue,
+			Regulation: "CoP 9.83", Due: d(4, 15), Status: assessment.StatusMet, MetOn: d(4, 10)})
+		st.Steps = append(st.Steps, assessment.StepRecord{Step: "consult-school", On: d(4, 1), Detail: school})
 	}
-	st.Deadlines[3].Status, st.Deadlines[3].MetOn, st.Deadlines[3].DaysOverdue = workflows.StatusMetLate, d(6, 30), 22
+	st.Deadlines[3].Status, st.Deadlines[3].MetOn, st.Deadlines[3].DaysOverdue = assessment.StatusMetLate, d(6, 30), 22
 	for _, g := range []statute.ExceptionGround{statute.ExceptionSchoolClosure, statute.ExceptionPersonal, statute.ExceptionAwayFromArea} {
-		st.Exceptions = append(st.Exceptions, workflows.ExceptionRecord{Regulation: g.Regulation(statute.FinalPlanDue),
-			RecordExceptionInput: workflows.RecordExceptionInput{On: d(5, 1), Ground: g, Deadline: statute.FinalPlanDue, From: d(4, 20)}})
+		st.Exceptions = append(st.Exceptions, assessment.ExceptionRecord{Regulation: g.Regulation(statute.FinalPlanDue),
+			RecordExceptionInput: assessment.RecordExceptionInput{On: d(5, 1), Ground: g, Deadline: statute.FinalPlanDue, From: d(4, 20)}})
 	}
 	st.Steps = append(st.Steps,
-		workflows.StepRecord{Step: "record-exception", On: d(3, 20), Detail: "reg 13(3)(c) final_plan_due"},
-		workflows.StepRecord{Step: "expect", On: d(3, 20), Detail: "advice_due/medical-1 by 2026-05-01"},
-		workflows.StepRecord{Step: "record-comments", On: d(4, 16), Detail: "school requested; 3 days after the period ended"},
-		workflows.StepRecord{Step: "issue-final-plan", On: d(6, 30), Detail: st.NamedSchool},
+		assessment.StepRecord{Step: "record-exception", On: d(3, 20), Detail: "reg 13(3)(c) final_plan_due"},
+		assessment.StepRecord{Step: "expect", On: d(3, 20), Detail: "advice_due/medical-1 by 2026-05-01"},
+		assessment.StepRecord{Step: "record-comments", On: d(4, 16), Detail: "school requested; 3 days after the period ended"},
+		assessment.StepRecord{Step: "issue-final-plan", On: d(6, 30), Detail: st.NamedSchool},
 	)
-	st.AdviceNotNeeded = []workflows.AdviceNotNeededInput{{On: d(2, 2), Kind: statute.AdviceKindSocialCare,
+	st.AdviceNotNeeded = []assessment.AdviceNotNeededInput{{On: d(2, 2), Kind: statute.AdviceKindSocialCare,
 		Reason: longName("social care assessed the family last term and all agree it is enough", 300)}}
-	st.DeliveryProblems = []workflows.DeliveryProblem{{Key: "EHC-1/family.decision_to_assess/1", Template: "family.decision_to_assess",
+	st.DeliveryProblems = []assessment.DeliveryProblem{{Key: "EHC-1/family.decision_to_assess/1", Template: "family.decision_to_assess",
 		To: activities.Roles{activities.RoleFamily}, On: d(2, 3), Error: "the mail service refused the message for s***@example.org"}}
 	return st
 }
@@ -147,11 +147,11 @@ func TestStatusFitsTheScreen(t *testing.T) {
 // as long as it may be: the next-deadline line wraps too.
 func TestStatusNextDeadlineWraps(t *testing.T) {
 	st := busyStatus()
-	st.Stage = workflows.StageDraftServed
+	st.Stage = assessment.StageDraftServed
 	school := longName("Longest Named School", 200)
 	due := statute.NewDate(2026, 3, 12)
-	st.Deadlines = append(st.Deadlines, workflows.DeadlineState{Key: "consultation_due/" + school, Deadline: statute.ConsultationDue,
-		Regulation: "CoP 9.83", Due: due, Status: workflows.StatusPending})
+	st.Deadlines = append(st.Deadlines, assessment.DeadlineState{Key: "consultation_due/" + school, Deadline: statute.ConsultationDue,
+		Regulation: "CoP 9.83", Due: due, Status: assessment.StatusPending})
 	st.NextDeadline = due
 	var out bytes.Buffer
 	if err := printStatus(&out, st); err != nil {
@@ -173,7 +173,7 @@ func TestStatusNextDeadlineWraps(t *testing.T) {
 // the order they were recorded in.
 func TestStatusStepsByDate(t *testing.T) {
 	st := assessing()
-	st.Steps = []workflows.StepRecord{
+	st.Steps = []assessment.StepRecord{
 		{Step: "decide-assess", On: statute.NewDate(2026, 2, 27), Detail: "assess"},
 		{Step: "request-advice", On: statute.NewDate(2026, 2, 24), Detail: "psychological-1"},
 		{Step: "request-advice", On: statute.NewDate(2026, 2, 27), Detail: "medical-1"},
@@ -200,15 +200,15 @@ func TestStatusStepsByDate(t *testing.T) {
 func TestStatusCommentsPeriod(t *testing.T) {
 	for _, c := range []struct {
 		name string
-		edit func(*workflows.CaseStatus)
+		edit func(*assessment.CaseStatus)
 		want string
 	}{
-		{"open", func(st *workflows.CaseStatus) {}, "open; no comments yet"},
-		{"ended", func(st *workflows.CaseStatus) { st.Today = statute.NewDate(2026, 4, 1) }, "ended; no comments recorded"},
-		{"in time", func(st *workflows.CaseStatus) { st.CommentsOn = statute.NewDate(2026, 3, 20) }, "comments recorded"},
+		{"open", func(st *assessment.CaseStatus) {}, "open; no comments yet"},
+		{"ended", func(st *assessment.CaseStatus) { st.Today = statute.NewDate(2026, 4, 1) }, "ended; no comments recorded"},
+		{"in time", func(st *assessment.CaseStatus) { st.CommentsOn = statute.NewDate(2026, 3, 20) }, "comments recorded"},
 	} {
 		st := assessing()
-		st.Stage = workflows.StageDraftServed
+		st.Stage = assessment.StageDraftServed
 		st.DraftCommentsEnd = statute.NewDate(2026, 3, 24)
 		c.edit(&st)
 		var out bytes.Buffer

@@ -14,7 +14,7 @@ import (
 
 	"github.com/ehc-send/ehc/config"
 	"github.com/ehc-send/ehc/statute"
-	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
 )
 
 // step is what every caseworker step shares: the case reference (first
@@ -27,7 +27,7 @@ type step struct {
 	asJSON   *bool
 
 	// then, when set, words what was done from the case as it now stands.
-	then func(workflows.CaseStatus) string
+	then func(assessment.CaseStatus) string
 	// complete, when set, completes the step's input from the register
 	// while Temporal is dialled (the step waits for the slower of the two,
 	// not for both), and its input is what the step sends.
@@ -110,11 +110,11 @@ func (s *step) send(ctx context.Context, update string, input any, done string, 
 
 	uctx, cancel := withTimeout(ctx)
 	defer cancel()
-	var st workflows.CaseStatus
+	var st assessment.CaseStatus
 	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
 		var h client.WorkflowUpdateHandle
 		h, err = c.UpdateWorkflow(uctx, client.UpdateWorkflowOptions{
-			WorkflowID:   workflows.WorkflowID(s.ref),
+			WorkflowID:   assessment.WorkflowID(s.ref),
 			UpdateName:   update,
 			Args:         []any{input},
 			WaitForStage: client.WorkflowUpdateStageCompleted,
@@ -124,7 +124,7 @@ func (s *step) send(ctx context.Context, update string, input any, done string, 
 		}
 		// A case just started takes its first step before any other.
 		var appErr *temporal.ApplicationError
-		if !errors.As(err, &appErr) || appErr.Type() != workflows.CaseSettingUp {
+		if !errors.As(err, &appErr) || appErr.Type() != assessment.CaseSettingUp {
 			break
 		}
 		select {

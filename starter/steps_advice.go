@@ -10,7 +10,7 @@ import (
 
 	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/statute"
-	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
 )
 
 func adviceKindsList() string {
@@ -58,7 +58,7 @@ func cmdRequestAdvice(ctx context.Context, args []string, stdout, stderr io.Writ
 	case name != "" && *providerEmail == "":
 		return usagef("--provider-name needs --provider-email: give both to name the adviser, or neither to ask the directory's default %s provider", k)
 	case name != "":
-		if err := bounded("provider-name", name, workflows.CheckProviderName); err != nil {
+		if err := bounded("provider-name", name, assessment.CheckProviderName); err != nil {
 			return err
 		}
 		if err := checkEmail("provider-email", *providerEmail); err != nil {
@@ -70,13 +70,13 @@ func cmdRequestAdvice(ctx context.Context, args []string, stdout, stderr io.Writ
 			return err
 		}
 	}
-	if err := bounded("note", *note, workflows.CheckNote); err != nil {
+	if err := bounded("note", *note, assessment.CheckNote); err != nil {
 		return err
 	}
-	in := workflows.RequestAdviceInput{
+	in := assessment.RequestAdviceInput{
 		On:              s.date,
 		Kind:            k,
-		Provider:        workflows.Contact{Name: name, Email: *providerEmail},
+		Provider:        assessment.Contact{Name: name, Email: *providerEmail},
 		EscalationEmail: *escalationEmail,
 		Note:            strings.TrimSpace(*note),
 	}
@@ -96,7 +96,7 @@ func cmdRequestAdvice(ctx context.Context, args []string, stdout, stderr io.Writ
 			return in, err
 		}
 	}
-	return s.send(ctx, workflows.UpdateRequestAdvice, in,
+	return s.send(ctx, assessment.UpdateRequestAdvice, in,
 		fmt.Sprintf("%s, due by %s", done, longDate(statute.AdviceDueFrom(s.date))),
 		stdout, stderr)
 }
@@ -109,7 +109,7 @@ const directoryTimeout = 10 * time.Second
 // left out: the provider itself, when none is named, which the step cannot
 // do without; otherwise the named provider's escalation contact, if the
 // directory has one and none was given.
-func adviceProvider(ctx context.Context, s *step, in *workflows.RequestAdviceInput, stderr io.Writer) error {
+func adviceProvider(ctx context.Context, s *step, in *assessment.RequestAdviceInput, stderr io.Writer) error {
 	if in.Provider.Name == "" {
 		st, err := openRegister(ctx, s.cfg)
 		if err != nil {
@@ -120,7 +120,7 @@ func adviceProvider(ctx context.Context, s *step, in *workflows.RequestAdviceInp
 		if err != nil {
 			return err
 		}
-		in.Provider = workflows.Contact{Name: p.Organisation, Email: p.Email}
+		in.Provider = assessment.Contact{Name: p.Organisation, Email: p.Email}
 		if in.EscalationEmail == "" {
 			in.EscalationEmail = p.EscalationEmail
 		}
@@ -163,10 +163,10 @@ func cmdRecordAdvice(ctx context.Context, args []string, stdout, stderr io.Write
 	if err := exactlyOne("id", *id != "", "kind", *kind != ""); err != nil {
 		return err
 	}
-	if err := bounded("id", *id, workflows.CheckAdviceID); err != nil {
+	if err := bounded("id", *id, assessment.CheckAdviceID); err != nil {
 		return err
 	}
-	in := workflows.RecordAdviceInput{On: s.date, ID: strings.TrimSpace(*id)}
+	in := assessment.RecordAdviceInput{On: s.date, ID: strings.TrimSpace(*id)}
 	done := "advice " + in.ID + " received"
 	if *kind != "" {
 		k, err := parseKind(*kind)
@@ -176,7 +176,7 @@ func cmdRecordAdvice(ctx context.Context, args []string, stdout, stderr io.Write
 		in.Kind = k
 		done = k.Title() + " received"
 	}
-	return s.send(ctx, workflows.UpdateRecordAdvice, in, done, stdout, stderr)
+	return s.send(ctx, assessment.UpdateRecordAdvice, in, done, stdout, stderr)
 }
 
 // cmdAdviceNotNeeded records that one reg 6(1)(a)-(e) kind of advice need
@@ -192,10 +192,10 @@ func cmdAdviceNotNeeded(ctx context.Context, args []string, stdout, stderr io.Wr
 	if err != nil {
 		return err
 	}
-	if err := requiredBounded("reason", *reason, workflows.CheckReason); err != nil {
+	if err := requiredBounded("reason", *reason, assessment.CheckReason); err != nil {
 		return err
 	}
-	return s.send(ctx, workflows.UpdateAdviceNotNeeded,
-		workflows.AdviceNotNeededInput{On: s.date, Kind: k, Reason: strings.TrimSpace(*reason)},
+	return s.send(ctx, assessment.UpdateAdviceNotNeeded,
+		assessment.AdviceNotNeededInput{On: s.date, Kind: k, Reason: strings.TrimSpace(*reason)},
 		string(k)+" advice recorded as not needed (reg 6(4))", stdout, stderr)
 }

@@ -2,10 +2,9 @@ package main
 
 import (
 	"context"
+	"github.com/ehc-send/ehc/workflows/assessment"
 	"io"
 	"strings"
-
-	"github.com/ehc-send/ehc/workflows"
 )
 
 // cmdDecideAssess records the decision whether to assess (reg 5(1)).
@@ -25,15 +24,15 @@ func cmdDecideAssess(ctx context.Context, args []string, stdout, stderr io.Write
 			return err
 		}
 	}
-	if err := bounded("reason", *reason, workflows.CheckReason); err != nil {
+	if err := bounded("reason", *reason, assessment.CheckReason); err != nil {
 		return err
 	}
 	done := "decision to assess recorded"
 	if *refuse {
 		done = "refusal to assess recorded"
 	}
-	return s.send(ctx, workflows.UpdateDecideAssess,
-		workflows.DecideAssessInput{On: s.date, Assess: *assess, Reason: strings.TrimSpace(*reason)},
+	return s.send(ctx, assessment.UpdateDecideAssess,
+		assessment.DecideAssessInput{On: s.date, Assess: *assess, Reason: strings.TrimSpace(*reason)},
 		done, stdout, stderr)
 }
 
@@ -54,15 +53,15 @@ func cmdDecideIssue(ctx context.Context, args []string, stdout, stderr io.Writer
 			return err
 		}
 	}
-	if err := bounded("reason", *reason, workflows.CheckReason); err != nil {
+	if err := bounded("reason", *reason, assessment.CheckReason); err != nil {
 		return err
 	}
 	done := "decision to issue a plan recorded"
 	if *noPlan {
 		done = "decision not to issue a plan recorded"
 	}
-	return s.send(ctx, workflows.UpdateDecideIssue,
-		workflows.DecideIssueInput{On: s.date, Issue: *issue, Reason: strings.TrimSpace(*reason)},
+	return s.send(ctx, assessment.UpdateDecideIssue,
+		assessment.DecideIssueInput{On: s.date, Issue: *issue, Reason: strings.TrimSpace(*reason)},
 		done, stdout, stderr)
 }
 
@@ -73,10 +72,10 @@ func cmdWithdraw(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err := s.parse(args, stderr); err != nil {
 		return err
 	}
-	if err := requiredBounded("reason", *reason, workflows.CheckReason); err != nil {
+	if err := requiredBounded("reason", *reason, assessment.CheckReason); err != nil {
 		return err
 	}
-	return s.send(ctx, workflows.UpdateWithdraw,
-		workflows.WithdrawInput{On: s.date, Reason: strings.TrimSpace(*reason)},
+	return s.send(ctx, assessment.UpdateWithdraw,
+		assessment.WithdrawInput{On: s.date, Reason: strings.TrimSpace(*reason)},
 		"request withdrawn", stdout, stderr)
 }

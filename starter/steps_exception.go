@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/ehc-send/ehc/statute"
-	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
 )
 
 // exceptionDeadlines are the limits an exception can excuse.
@@ -38,7 +38,7 @@ func checkAdviceID(d statute.Deadline, id string) error {
 	case d != statute.AdviceDue && id != "":
 		return usagef("--advice-id goes only with --deadline %s", statute.AdviceDue)
 	}
-	return bounded("advice-id", id, workflows.CheckAdviceID)
+	return bounded("advice-id", id, assessment.CheckAdviceID)
 }
 
 func groundNames() string {
@@ -79,10 +79,10 @@ func cmdRecordException(ctx context.Context, args []string, stdout, stderr io.Wr
 	if err := checkAdviceID(d, *adviceID); err != nil {
 		return err
 	}
-	if err := bounded("note", *note, workflows.CheckNote); err != nil {
+	if err := bounded("note", *note, assessment.CheckNote); err != nil {
 		return err
 	}
-	in := workflows.RecordExceptionInput{
+	in := assessment.RecordExceptionInput{
 		On: s.date, Ground: g, Deadline: d, AdviceID: strings.TrimSpace(*adviceID), Note: strings.TrimSpace(*note),
 	}
 	if in.From, err = parseDateFlag("from", *from); err != nil {
@@ -96,7 +96,7 @@ func cmdRecordException(ctx context.Context, args []string, stdout, stderr io.Wr
 			return usagef("--to %s is before --from %s", in.To, in.From)
 		}
 	}
-	return s.send(ctx, workflows.UpdateRecordException, in,
+	return s.send(ctx, assessment.UpdateRecordException, in,
 		fmt.Sprintf("exception recorded under %s: %s", g.Regulation(d), g.Title()),
 		stdout, stderr)
 }

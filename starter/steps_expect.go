@@ -3,10 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/ehc-send/ehc/workflows/assessment"
 	"io"
 	"strings"
-
-	"github.com/ehc-send/ehc/workflows"
 )
 
 // cmdExpect records when the LA now expects to complete a step whose limit
@@ -26,20 +25,20 @@ func cmdExpect(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := checkAdviceID(d, *adviceID); err != nil {
 		return err
 	}
-	in := workflows.ExpectInput{On: s.date, Deadline: d, AdviceID: strings.TrimSpace(*adviceID)}
+	in := assessment.ExpectInput{On: s.date, Deadline: d, AdviceID: strings.TrimSpace(*adviceID)}
 	if in.By, err = parseDateFlag("by", *by); err != nil {
 		return err
 	}
 	if in.By.Before(in.On) {
 		return usagef("--by %s is before --on %s", in.By, in.On)
 	}
-	s.then = func(st workflows.CaseStatus) string {
+	s.then = func(st assessment.CaseStatus) string {
 		for _, ds := range st.Deadlines {
-			if ds.Deadline == d && (in.AdviceID == "" || strings.HasSuffix(ds.Key, "/"+in.AdviceID)) && ds.Status == workflows.StatusMissed {
+			if ds.Deadline == d && (in.AdviceID == "" || strings.HasSuffix(ds.Key, "/"+in.AdviceID)) && ds.Status == assessment.StatusMissed {
 				return fmt.Sprintf("%s now expected by %s; the limit is missed, so the family is told now", d.Title(), longDate(in.By))
 			}
 		}
 		return fmt.Sprintf("%s now expected by %s; the limit is not yet missed, so the family is not told now: if it is missed, their letter gives this date", d.Title(), longDate(in.By))
 	}
-	return s.send(ctx, workflows.UpdateExpect, in, "", stdout, stderr)
+	return s.send(ctx, assessment.UpdateExpect, in, "", stdout, stderr)
 }

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/ehc-send/ehc/statute"
-	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
 )
 
 // cmdServeDraft records the draft plan served on the family (reg 13(1)).
@@ -15,8 +15,8 @@ func cmdServeDraft(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err := s.parse(args, stderr); err != nil {
 		return err
 	}
-	return s.send(ctx, workflows.UpdateServeDraft,
-		workflows.ServeDraftInput{On: s.date},
+	return s.send(ctx, assessment.UpdateServeDraft,
+		assessment.ServeDraftInput{On: s.date},
 		"draft plan served; the family may comment until "+longDate(statute.CommentsEnd(s.date)),
 		stdout, stderr)
 }
@@ -32,10 +32,10 @@ func cmdRecordComments(ctx context.Context, args []string, stdout, stderr io.Wri
 	if err := s.parse(args, stderr); err != nil {
 		return err
 	}
-	if err := bounded("note", *note, workflows.CheckNote); err != nil {
+	if err := bounded("note", *note, assessment.CheckNote); err != nil {
 		return err
 	}
-	in := workflows.RecordCommentsInput{On: s.date, WantsMeeting: *meeting, Note: strings.TrimSpace(*note)}
+	in := assessment.RecordCommentsInput{On: s.date, WantsMeeting: *meeting, Note: strings.TrimSpace(*note)}
 	if *schoolName != "" || *schoolEmail != "" {
 		if err := required("school-name", *schoolName); err != nil {
 			return usagef("--school-email needs --school-name: give both to name a requested school")
@@ -43,13 +43,13 @@ func cmdRecordComments(ctx context.Context, args []string, stdout, stderr io.Wri
 		if *schoolEmail == "" {
 			return usagef("--school-name needs --school-email: give both to name a requested school")
 		}
-		if err := bounded("school-name", *schoolName, workflows.CheckSchoolName); err != nil {
+		if err := bounded("school-name", *schoolName, assessment.CheckSchoolName); err != nil {
 			return err
 		}
 		if err := checkEmail("school-email", *schoolEmail); err != nil {
 			return err
 		}
-		in.RequestedSchool = workflows.Contact{Name: strings.TrimSpace(*schoolName), Email: *schoolEmail}
+		in.RequestedSchool = assessment.Contact{Name: strings.TrimSpace(*schoolName), Email: *schoolEmail}
 	}
 	done := "family's comments recorded"
 	if in.RequestedSchool.Name != "" {
@@ -58,7 +58,7 @@ func cmdRecordComments(ctx context.Context, args []string, stdout, stderr io.Wri
 	if in.WantsMeeting {
 		done += "; meeting requested"
 	}
-	return s.send(ctx, workflows.UpdateRecordComments, in, done, stdout, stderr)
+	return s.send(ctx, assessment.UpdateRecordComments, in, done, stdout, stderr)
 }
 
 // cmdConsultSchool records consulting a school on the draft (CFA s.39(3)).
@@ -69,15 +69,15 @@ func cmdConsultSchool(ctx context.Context, args []string, stdout, stderr io.Writ
 	if err := s.parse(args, stderr); err != nil {
 		return err
 	}
-	if err := requiredBounded("school-name", *schoolName, workflows.CheckSchoolName); err != nil {
+	if err := requiredBounded("school-name", *schoolName, assessment.CheckSchoolName); err != nil {
 		return err
 	}
 	if err := checkEmail("school-email", *schoolEmail); err != nil {
 		return err
 	}
 	name := strings.TrimSpace(*schoolName)
-	return s.send(ctx, workflows.UpdateConsultSchool,
-		workflows.ConsultSchoolInput{On: s.date, School: workflows.Contact{Name: name, Email: *schoolEmail}},
+	return s.send(ctx, assessment.UpdateConsultSchool,
+		assessment.ConsultSchoolInput{On: s.date, School: assessment.Contact{Name: name, Email: *schoolEmail}},
 		name+" consulted; answer expected by "+longDate(statute.ConsultDueFrom(s.date, s.cfg.ConsultDays)),
 		stdout, stderr)
 }
@@ -92,13 +92,13 @@ func cmdRecordConsultation(ctx context.Context, args []string, stdout, stderr io
 	if err := s.parse(args, stderr); err != nil {
 		return err
 	}
-	if err := requiredBounded("school", *school, workflows.CheckSchoolName); err != nil {
+	if err := requiredBounded("school", *school, assessment.CheckSchoolName); err != nil {
 		return err
 	}
 	if err := exactlyOne("agrees", *agrees, "declines", *declines); err != nil {
 		return err
 	}
-	if err := bounded("note", *note, workflows.CheckNote); err != nil {
+	if err := bounded("note", *note, assessment.CheckNote); err != nil {
 		return err
 	}
 	name := strings.TrimSpace(*school)
@@ -106,8 +106,8 @@ func cmdRecordConsultation(ctx context.Context, args []string, stdout, stderr io
 	if *declines {
 		done = name + " declines"
 	}
-	return s.send(ctx, workflows.UpdateRecordConsultation,
-		workflows.RecordConsultationInput{On: s.date, School: name, Agrees: *agrees, Note: strings.TrimSpace(*note)},
+	return s.send(ctx, assessment.UpdateRecordConsultation,
+		assessment.RecordConsultationInput{On: s.date, School: name, Agrees: *agrees, Note: strings.TrimSpace(*note)},
 		done, stdout, stderr)
 }
 
@@ -119,10 +119,10 @@ func cmdIssueFinalPlan(ctx context.Context, args []string, stdout, stderr io.Wri
 	if err := s.parse(args, stderr); err != nil {
 		return err
 	}
-	if err := bounded("school", *school, workflows.CheckSchoolName); err != nil {
+	if err := bounded("school", *school, assessment.CheckSchoolName); err != nil {
 		return err
 	}
-	return s.send(ctx, workflows.UpdateIssueFinalPlan,
-		workflows.IssueFinalPlanInput{On: s.date, School: strings.TrimSpace(*school)},
+	return s.send(ctx, assessment.UpdateIssueFinalPlan,
+		assessment.IssueFinalPlanInput{On: s.date, School: strings.TrimSpace(*school)},
 		"final EHC plan issued", stdout, stderr)
 }

@@ -16,7 +16,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/ehc-send/ehc/statute"
-	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
 	"github.com/ehc-send/ehc/workflows/deadline"
 )
 
@@ -26,32 +26,32 @@ var (
 )
 
 // assessing is a case in assessment with one advice request out.
-func assessing() workflows.CaseStatus {
+func assessing() assessment.CaseStatus {
 	day1 := statute.NewDate(2026, 1, 19)
-	return workflows.CaseStatus{
+	return assessment.CaseStatus{
 		CaseRef:               "EHC-1",
-		Stage:                 workflows.StageAssessing,
+		Stage:                 assessment.StageAssessing,
 		Caseworker:            "cw42",
-		Requester:             workflows.RequesterParent,
+		Requester:             assessment.RequesterParent,
 		Day1:                  day1,
 		Today:                 mar10,
 		DecisionToAssessDue:   statute.NewDate(2026, 3, 2),
 		DecisionNotToIssueDue: statute.NewDate(2026, 5, 11),
 		FinalPlanDue:          statute.NewDate(2026, 6, 8),
 		NextDeadline:          statute.NewDate(2026, 4, 7),
-		Deadlines: []workflows.DeadlineState{
-			{Key: "decision_to_assess_due", Deadline: statute.DecisionToAssessDue, Regulation: "reg 5(1)", Due: statute.NewDate(2026, 3, 2), Status: workflows.StatusMet, MetOn: statute.NewDate(2026, 2, 27)},
-			{Key: "advice_due/adv-1", Deadline: statute.AdviceDue, Regulation: "reg 8(1)", Due: statute.NewDate(2026, 4, 7), Status: workflows.StatusPending},
-			{Key: "decision_not_to_issue_due", Deadline: statute.DecisionNotToIssueDue, Regulation: "reg 10(1)", Due: statute.NewDate(2026, 5, 11), Status: workflows.StatusPending},
-			{Key: "final_plan_due", Deadline: statute.FinalPlanDue, Regulation: "reg 13(2)", Due: statute.NewDate(2026, 6, 8), Status: workflows.StatusPending, Exception: "reg 13(3)(c)", ExpectedBy: statute.NewDate(2026, 6, 19)},
+		Deadlines: []assessment.DeadlineState{
+			{Key: "decision_to_assess_due", Deadline: statute.DecisionToAssessDue, Regulation: "reg 5(1)", Due: statute.NewDate(2026, 3, 2), Status: assessment.StatusMet, MetOn: statute.NewDate(2026, 2, 27)},
+			{Key: "advice_due/adv-1", Deadline: statute.AdviceDue, Regulation: "reg 8(1)", Due: statute.NewDate(2026, 4, 7), Status: assessment.StatusPending},
+			{Key: "decision_not_to_issue_due", Deadline: statute.DecisionNotToIssueDue, Regulation: "reg 10(1)", Due: statute.NewDate(2026, 5, 11), Status: assessment.StatusPending},
+			{Key: "final_plan_due", Deadline: statute.FinalPlanDue, Regulation: "reg 13(2)", Due: statute.NewDate(2026, 6, 8), Status: assessment.StatusPending, Exception: "reg 13(3)(c)", ExpectedBy: statute.NewDate(2026, 6, 19)},
 		},
-		Advice: []workflows.AdviceState{
-			{ID: "adv-1", Kind: statute.AdviceKindPsychological, Provider: "EP service", Requested: statute.NewDate(2026, 2, 24), Due: statute.NewDate(2026, 4, 7), Status: workflows.StatusPending},
+		Advice: []assessment.AdviceState{
+			{ID: "adv-1", Kind: statute.AdviceKindPsychological, Provider: "EP service", Requested: statute.NewDate(2026, 2, 24), Due: statute.NewDate(2026, 4, 7), Status: assessment.StatusPending},
 		},
-		Exceptions: []workflows.ExceptionRecord{
-			{RecordExceptionInput: workflows.RecordExceptionInput{On: mar1, Ground: statute.ExceptionPersonal, Deadline: statute.FinalPlanDue, From: statute.NewDate(2026, 2, 20)}, Regulation: "reg 13(3)(c)"},
+		Exceptions: []assessment.ExceptionRecord{
+			{RecordExceptionInput: assessment.RecordExceptionInput{On: mar1, Ground: statute.ExceptionPersonal, Deadline: statute.FinalPlanDue, From: statute.NewDate(2026, 2, 20)}, Regulation: "reg 13(3)(c)"},
 		},
-		Steps: []workflows.StepRecord{
+		Steps: []assessment.StepRecord{
 			{Step: "decide-assess", On: statute.NewDate(2026, 2, 27), Detail: "assess"},
 			{Step: "request-advice", On: statute.NewDate(2026, 2, 24), Detail: "psychological"},
 			{Step: "record-advice", On: mar1},
@@ -66,41 +66,41 @@ func TestStepsSendTheirUpdates(t *testing.T) {
 		input  any
 		done   string
 	}{
-		{[]string{"decide-assess", "EHC-1", "--assess", "--reason", " meets s.36(8) "}, workflows.UpdateDecideAssess,
-			workflows.DecideAssessInput{On: mar10, Assess: true, Reason: "meets s.36(8)"}, "decision to assess recorded"},
-		{[]string{"decide-assess", "--refuse", "--reason", "r", "--on", "2026-03-01", "EHC-1"}, workflows.UpdateDecideAssess,
-			workflows.DecideAssessInput{On: mar1, Assess: false, Reason: "r"}, "refusal to assess recorded"},
-		{[]string{"request-advice", "EHC-1", "--kind", "psychological", "--provider-name", "EP service", "--provider-email", "ep@example.org", "--note", "n"}, workflows.UpdateRequestAdvice,
-			workflows.RequestAdviceInput{On: mar10, Kind: statute.AdviceKindPsychological, Provider: workflows.Contact{Name: "EP service", Email: "ep@example.org"}, Note: "n"},
+		{[]string{"decide-assess", "EHC-1", "--assess", "--reason", " meets s.36(8) "}, assessment.UpdateDecideAssess,
+			assessment.DecideAssessInput{On: mar10, Assess: true, Reason: "meets s.36(8)"}, "decision to assess recorded"},
+		{[]string{"decide-assess", "--refuse", "--reason", "r", "--on", "2026-03-01", "EHC-1"}, assessment.UpdateDecideAssess,
+			assessment.DecideAssessInput{On: mar1, Assess: false, Reason: "r"}, "refusal to assess recorded"},
+		{[]string{"request-advice", "EHC-1", "--kind", "psychological", "--provider-name", "EP service", "--provider-email", "ep@example.org", "--note", "n"}, assessment.UpdateRequestAdvice,
+			assessment.RequestAdviceInput{On: mar10, Kind: statute.AdviceKindPsychological, Provider: assessment.Contact{Name: "EP service", Email: "ep@example.org"}, Note: "n"},
 			"psychological advice requested, due by Tue 21 Apr 2026"},
-		{[]string{"record-advice", "--case", "EHC-1", "--id", "adv-1"}, workflows.UpdateRecordAdvice,
-			workflows.RecordAdviceInput{On: mar10, ID: "adv-1"}, "advice adv-1 received"},
-		{[]string{"record-advice", "EHC-1", "--kind", "medical"}, workflows.UpdateRecordAdvice,
-			workflows.RecordAdviceInput{On: mar10, Kind: statute.AdviceKindMedical}, "medical advice received"},
-		{[]string{"decide-issue", "EHC-1", "--no-plan", "--reason", "r"}, workflows.UpdateDecideIssue,
-			workflows.DecideIssueInput{On: mar10, Issue: false, Reason: "r"}, "decision not to issue a plan recorded"},
-		{[]string{"decide-issue", "EHC-1", "--issue", "--reason", "r"}, workflows.UpdateDecideIssue,
-			workflows.DecideIssueInput{On: mar10, Issue: true, Reason: "r"}, "decision to issue a plan recorded"},
-		{[]string{"serve-draft", "EHC-1", "--on", "2026-03-01"}, workflows.UpdateServeDraft,
-			workflows.ServeDraftInput{On: mar1}, "draft plan served; the family may comment until Sun 15 Mar 2026"},
-		{[]string{"record-comments", "EHC-1", "--school-name", "Hill Primary", "--school-email", "senco@hill.example.sch.uk", "--meeting"}, workflows.UpdateRecordComments,
-			workflows.RecordCommentsInput{On: mar10, RequestedSchool: workflows.Contact{Name: "Hill Primary", Email: "senco@hill.example.sch.uk"}, WantsMeeting: true},
+		{[]string{"record-advice", "--case", "EHC-1", "--id", "adv-1"}, assessment.UpdateRecordAdvice,
+			assessment.RecordAdviceInput{On: mar10, ID: "adv-1"}, "advice adv-1 received"},
+		{[]string{"record-advice", "EHC-1", "--kind", "medical"}, assessment.UpdateRecordAdvice,
+			assessment.RecordAdviceInput{On: mar10, Kind: statute.AdviceKindMedical}, "medical advice received"},
+		{[]string{"decide-issue", "EHC-1", "--no-plan", "--reason", "r"}, assessment.UpdateDecideIssue,
+			assessment.DecideIssueInput{On: mar10, Issue: false, Reason: "r"}, "decision not to issue a plan recorded"},
+		{[]string{"decide-issue", "EHC-1", "--issue", "--reason", "r"}, assessment.UpdateDecideIssue,
+			assessment.DecideIssueInput{On: mar10, Issue: true, Reason: "r"}, "decision to issue a plan recorded"},
+		{[]string{"serve-draft", "EHC-1", "--on", "2026-03-01"}, assessment.UpdateServeDraft,
+			assessment.ServeDraftInput{On: mar1}, "draft plan served; the family may comment until Sun 15 Mar 2026"},
+		{[]string{"record-comments", "EHC-1", "--school-name", "Hill Primary", "--school-email", "senco@hill.example.sch.uk", "--meeting"}, assessment.UpdateRecordComments,
+			assessment.RecordCommentsInput{On: mar10, RequestedSchool: assessment.Contact{Name: "Hill Primary", Email: "senco@hill.example.sch.uk"}, WantsMeeting: true},
 			"family's comments recorded; Hill Primary requested and consulted; meeting requested"},
-		{[]string{"consult-school", "EHC-1", "--school-name", "Hill Primary", "--school-email", "senco@hill.example.sch.uk", "--consultation-days", "10"}, workflows.UpdateConsultSchool,
-			workflows.ConsultSchoolInput{On: mar10, School: workflows.Contact{Name: "Hill Primary", Email: "senco@hill.example.sch.uk"}},
+		{[]string{"consult-school", "EHC-1", "--school-name", "Hill Primary", "--school-email", "senco@hill.example.sch.uk", "--consultation-days", "10"}, assessment.UpdateConsultSchool,
+			assessment.ConsultSchoolInput{On: mar10, School: assessment.Contact{Name: "Hill Primary", Email: "senco@hill.example.sch.uk"}},
 			"Hill Primary consulted; answer expected by Fri 20 Mar 2026"},
-		{[]string{"record-consultation", "EHC-1", "--school", "Hill Primary", "--agrees"}, workflows.UpdateRecordConsultation,
-			workflows.RecordConsultationInput{On: mar10, School: "Hill Primary", Agrees: true}, "Hill Primary agrees to be named"},
-		{[]string{"issue-final-plan", "EHC-1", "--school", "Hill Primary"}, workflows.UpdateIssueFinalPlan,
-			workflows.IssueFinalPlanInput{On: mar10, School: "Hill Primary"}, "final EHC plan issued"},
-		{[]string{"record-exception", "EHC-1", "--ground", "personal", "--deadline", "advice_due", "--advice-id", "adv-1", "--from", "2026-02-20", "--note", "in hospital"}, workflows.UpdateRecordException,
-			workflows.RecordExceptionInput{On: mar10, Ground: statute.ExceptionPersonal, Deadline: statute.AdviceDue, AdviceID: "adv-1", From: statute.NewDate(2026, 2, 20), Note: "in hospital"},
+		{[]string{"record-consultation", "EHC-1", "--school", "Hill Primary", "--agrees"}, assessment.UpdateRecordConsultation,
+			assessment.RecordConsultationInput{On: mar10, School: "Hill Primary", Agrees: true}, "Hill Primary agrees to be named"},
+		{[]string{"issue-final-plan", "EHC-1", "--school", "Hill Primary"}, assessment.UpdateIssueFinalPlan,
+			assessment.IssueFinalPlanInput{On: mar10, School: "Hill Primary"}, "final EHC plan issued"},
+		{[]string{"record-exception", "EHC-1", "--ground", "personal", "--deadline", "advice_due", "--advice-id", "adv-1", "--from", "2026-02-20", "--note", "in hospital"}, assessment.UpdateRecordException,
+			assessment.RecordExceptionInput{On: mar10, Ground: statute.ExceptionPersonal, Deadline: statute.AdviceDue, AdviceID: "adv-1", From: statute.NewDate(2026, 2, 20), Note: "in hospital"},
 			"exception recorded under reg 8(2)(a): exceptional personal circumstances"},
-		{[]string{"expect", "EHC-1", "--deadline", "final_plan_due", "--by", "2026-03-20"}, workflows.UpdateExpect,
-			workflows.ExpectInput{On: mar10, Deadline: statute.FinalPlanDue, By: statute.NewDate(2026, 3, 20)},
+		{[]string{"expect", "EHC-1", "--deadline", "final_plan_due", "--by", "2026-03-20"}, assessment.UpdateExpect,
+			assessment.ExpectInput{On: mar10, Deadline: statute.FinalPlanDue, By: statute.NewDate(2026, 3, 20)},
 			"final EHC plan now expected by Fri 20 Mar 2026; the limit is not yet missed, so the family is not told now: if it is missed, their letter gives this date"},
-		{[]string{"withdraw", "EHC-1", "--reason", "moved away"}, workflows.UpdateWithdraw,
-			workflows.WithdrawInput{On: mar10, Reason: "moved away"}, "request withdrawn"},
+		{[]string{"withdraw", "EHC-1", "--reason", "moved away"}, assessment.UpdateWithdraw,
+			assessment.WithdrawInput{On: mar10, Reason: "moved away"}, "request withdrawn"},
 	}
 	for _, c := range cases {
 		fc := &fakeClient{status: assessing()}
@@ -138,7 +138,7 @@ func TestStepJSON(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	var st workflows.CaseStatus
+	var st assessment.CaseStatus
 	if err := json.Unmarshal([]byte(out), &st); err != nil || st.CaseRef != "EHC-1" {
 		t.Errorf("%v: %s", err, out)
 	}
@@ -244,12 +244,12 @@ Steps
 
 func TestNextDeadlineLine(t *testing.T) {
 	st := assessing()
-	st.Deadlines[1].Status = workflows.StatusMissed
+	st.Deadlines[1].Status = assessment.StatusMissed
 	st.Deadlines[1].DaysOverdue = 3
 	if got, want := nextDeadlineLine(st), "Next deadline: Advice (adv-1), Tue 7 Apr 2026 (reg 8(1)), missed: 3 days overdue."; got != want {
 		t.Errorf("got %q\nwant %q", got, want)
 	}
-	st.Stage = workflows.StageNoPlan
+	st.Stage = assessment.StageNoPlan
 	if got, want := nextDeadlineLine(st), "Case closed: decided not to issue a plan."; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
@@ -286,20 +286,20 @@ func TestStart(t *testing.T) {
 	if n := o.TypedSearchAttributes.Size(); n != 3 {
 		t.Errorf("%d search attributes, want 3", n)
 	}
-	if fc.startType != workflows.AssessmentWorkflowName || len(fc.startArgs) != 1 {
+	if fc.startType != assessment.AssessmentWorkflowName || len(fc.startArgs) != 1 {
 		t.Fatalf("started %v with %v", fc.startType, fc.startArgs)
 	}
-	want := workflows.AssessmentInput{
+	want := assessment.AssessmentInput{
 		CaseRef:         "EHC-2026-0042",
 		Received:        statute.NewDate(2026, 1, 19),
-		Child:           workflows.Child{Name: "Sam Smith", DateOfBirth: statute.NewDate(2015, 6, 1)},
-		Family:          workflows.Contact{Name: "Alex Smith", Email: "alex@example.org"},
-		Requester:       workflows.RequesterParent,
-		School:          workflows.Contact{Name: "Hill Primary", Email: "senco@hill.example.sch.uk"},
+		Child:           assessment.Child{Name: "Sam Smith", DateOfBirth: statute.NewDate(2015, 6, 1)},
+		Family:          assessment.Contact{Name: "Alex Smith", Email: "alex@example.org"},
+		Requester:       assessment.RequesterParent,
+		School:          assessment.Contact{Name: "Hill Primary", Email: "senco@hill.example.sch.uk"},
 		Caseworker:      "cw42",
 		CaseworkerEmail: "cw42@council.example.gov.uk",
-		Manager:         workflows.Contact{Email: "send@council.example.gov.uk"},
-		Policy:          workflows.Policy{Schedule: deadline.Schedule{ReminderLeads: []int{14, 7}, EscalationEvery: 7}, ConsultDays: 10},
+		Manager:         assessment.Contact{Email: "send@council.example.gov.uk"},
+		Policy:          assessment.Policy{Schedule: deadline.Schedule{ReminderLeads: []int{14, 7}, EscalationEvery: 7}, ConsultDays: 10},
 	}
 	if !reflect.DeepEqual(fc.startArgs[0], want) {
 		t.Errorf("input %#v\nwant %#v", fc.startArgs[0], want)
@@ -335,7 +335,7 @@ func TestStartJSON(t *testing.T) {
 func TestStartAlreadyRunning(t *testing.T) {
 	fc := &fakeClient{startErr: serviceerror.NewWorkflowExecutionAlreadyStarted("already started", "req", "run-0")}
 	useFake(t, fc)
-	fc.status = workflows.CaseStatus{CaseRef: "EHC-2026-0042", Stage: workflows.StageAssessing, Day1: statute.NewDate(2026, 1, 19)}
+	fc.status = assessment.CaseStatus{CaseRef: "EHC-2026-0042", Stage: assessment.StageAssessing, Day1: statute.NewDate(2026, 1, 19)}
 	code, _, errOut := runCmd(startArgs("", "")...)
 	if want := "ehc start: case EHC-2026-0042 already has an assessment running (Day 1 2026-01-19, gathering advice); see: ehc status EHC-2026-0042\n"; code != exitFailed || errOut != want {
 		t.Errorf("exit %d, stderr %q\nwant %q", code, errOut, want)
@@ -351,7 +351,7 @@ func TestStartNamesThePartners(t *testing.T) {
 	if code, _, errOut := runCmd(args...); code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	in := fc.startArgs[0].(workflows.AssessmentInput)
+	in := fc.startArgs[0].(assessment.AssessmentInput)
 	if in.HealthBody.Email != "dco@icb.example.nhs.uk" || in.SocialCare.Email != "send@social.example.gov.uk" {
 		t.Errorf("partners: %+v %+v", in.HealthBody, in.SocialCare)
 	}

@@ -23,7 +23,8 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/ehc-send/ehc/statute"
-	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
+	"github.com/ehc-send/ehc/workflows/search"
 )
 
 // freePort is a TCP port free on 127.0.0.1 a moment ago.
@@ -67,7 +68,7 @@ func TestUIShowsDemoCases(t *testing.T) {
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, []string{"demo", "--ui", ui}, &out, &errOut) }()
 	for {
-		if st, err := caseStatus(c, "DEMO-3"); err == nil && hasStep(st, workflows.UpdateExpect) {
+		if st, err := caseStatus(c, "DEMO-3"); err == nil && hasStep(st, assessment.UpdateExpect) {
 			break
 		}
 		select {
@@ -109,7 +110,7 @@ func TestUIShowsDemoCases(t *testing.T) {
 	}
 
 	refs := []string{"DEMO-1", "DEMO-2", "DEMO-3", "DEMO-4"}
-	statuses := map[string]workflows.CaseStatus{}
+	statuses := map[string]assessment.CaseStatus{}
 	var late []string
 	for _, ref := range refs {
 		st, err := caseStatus(c, ref)
@@ -118,10 +119,10 @@ func TestUIShowsDemoCases(t *testing.T) {
 		}
 		statuses[ref] = st
 		if st.Overdue {
-			late = append(late, workflows.WorkflowID(ref))
+			late = append(late, assessment.WorkflowID(ref))
 		}
 	}
-	if !slices.Contains(late, workflows.WorkflowID("DEMO-3")) {
+	if !slices.Contains(late, assessment.WorkflowID("DEMO-3")) {
 		t.Fatalf("DEMO-3 is not overdue in its status: %+v", statuses["DEMO-3"])
 	}
 
@@ -144,7 +145,7 @@ func TestUIShowsDemoCases(t *testing.T) {
 	// The summary, encrypted as every payload is, as the case page fetches it.
 	for _, ref := range refs {
 		var desc workflowservice.DescribeWorkflowExecutionResponse
-		uiGet(t, api+"/"+url.PathEscape(workflows.WorkflowID(ref)), &desc)
+		uiGet(t, api+"/"+url.PathEscape(assessment.WorkflowID(ref)), &desc)
 		p := desc.GetExecutionConfig().GetUserMetadata().GetSummary()
 		if enc := string(p.GetMetadata()["encoding"]); enc != "binary/encrypted" {
 			t.Errorf("%s: summary encoding %q, want binary/encrypted", ref, enc)
@@ -225,18 +226,18 @@ func TestUIShowsDemoCases(t *testing.T) {
 }
 
 // caseStatus queries a case as ehc status does.
-func caseStatus(c client.Client, ref string) (workflows.CaseStatus, error) {
+func caseStatus(c client.Client, ref string) (assessment.CaseStatus, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	var st workflows.CaseStatus
-	v, err := c.QueryWorkflow(ctx, workflows.WorkflowID(ref), "", workflows.StatusQuery)
+	var st assessment.CaseStatus
+	v, err := c.QueryWorkflow(ctx, assessment.WorkflowID(ref), "", assessment.StatusQuery)
 	if err == nil {
 		err = v.Get(&st)
 	}
 	return st, err
 }
 
-func hasStep(st workflows.CaseStatus, name string) bool {
+func hasStep(st assessment.CaseStatus, name string) bool {
 	for _, s := range st.Steps {
 		if s.Step == name {
 			return true
@@ -267,7 +268,7 @@ func uiGet(t *testing.T, u string, m proto.Message) {
 
 // checkListed compares the listed cases' search attributes with their
 // statuses, and says what differs.
-func checkListed(listed []*workflowpb.WorkflowExecutionInfo, statuses map[string]workflows.CaseStatus) []string {
+func checkListed(listed []*workflowpb.WorkflowExecutionInfo, statuses map[string]assessment.CaseStatus) []string {
 	var problems []string
 	seen := map[string]bool{}
 	for _, e := range listed {
@@ -275,23 +276,23 @@ func checkListed(listed []*workflowpb.WorkflowExecutionInfo, statuses map[string
 		var ref, stage, caseworker string
 		var overdue bool
 		var next time.Time
-		decodeSA(sa, workflows.SearchCaseRef.GetName(), &ref)
+		decodeSA(sa, search.CaseRef.GetName(), &ref)
 		st, ok := statuses[ref]
-		if !ok || workflows.WorkflowID(ref) != e.GetExecution().GetWorkflowId() {
+		if !ok || assessment.WorkflowID(ref) != e.GetExecution().GetWorkflowId() {
 			problems = append(problems, fmt.Sprintf("%s listed with EhcCaseRef %q", e.GetExecution().GetWorkflowId(), ref))
 			continue
 		}
 		seen[ref] = true
-		if !decodeSA(sa, workflows.SearchStage.GetName(), &stage) || stage != string(st.Stage) {
+		if !decodeSA(sa, search.Stage.GetName(), &stage) || stage != string(st.Stage) {
 			problems = append(problems, fmt.Sprintf("%s: EhcStage %q, status %q", ref, stage, st.Stage))
 		}
-		if !decodeSA(sa, workflows.SearchCaseworker.GetName(), &caseworker) || caseworker != st.Caseworker {
+		if !decodeSA(sa, search.Caseworker.GetName(), &caseworker) || caseworker != st.Caseworker {
 			problems = append(problems, fmt.Sprintf("%s: EhcCaseworker %q, status %q", ref, caseworker, st.Caseworker))
 		}
-		if !decodeSA(sa, workflows.SearchOverdue.GetName(), &overdue) || overdue != st.Overdue {
+		if !decodeSA(sa, search.Overdue.GetName(), &overdue) || overdue != st.Overdue {
 			problems = append(problems, fmt.Sprintf("%s: EhcOverdue %v, status %v", ref, overdue, st.Overdue))
 		}
-		hasNext := decodeSA(sa, workflows.SearchNextDeadline.GetName(), &next)
+		hasNext := decodeSA(sa, search.NextDeadline.GetName(), &next)
 		switch {
 		case st.NextDeadline.IsZero() && hasNext:
 			problems = append(problems, fmt.Sprintf("%s: EhcNextDeadline %s, status none", ref, next))

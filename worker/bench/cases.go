@@ -10,7 +10,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/ehc-send/ehc/statute"
-	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
 	"github.com/ehc-send/ehc/workflows/deadline"
 )
 
@@ -29,10 +29,10 @@ import (
 func today() statute.Date { return statute.DateOf(time.Now()) }
 
 var (
-	ep    = workflows.Contact{Name: "Educational Psychology Service", Email: "ep@la.example.gov.uk"}
-	paeds = workflows.Contact{Name: "Community Paediatrics", Email: "paediatrics@nhs.example.org"}
-	elm   = workflows.Contact{Name: "Elm Academy", Email: "office@elm.example.org"}
-	oak   = workflows.Contact{Name: "Oak Primary", Email: "office@oak.example.org"}
+	ep    = assessment.Contact{Name: "Educational Psychology Service", Email: "ep@la.example.gov.uk"}
+	paeds = assessment.Contact{Name: "Community Paediatrics", Email: "paediatrics@nhs.example.org"}
+	elm   = assessment.Contact{Name: "Elm Academy", Email: "office@elm.example.org"}
+	oak   = assessment.Contact{Name: "Oak Primary", Email: "office@oak.example.org"}
 )
 
 // planStep is one Update a caseworker sends, dated on.
@@ -47,54 +47,54 @@ type planStep struct {
 // (reg 6(4)), decide to issue, serve the draft, record the family's comments
 // naming a school, which consults it, record its answer, issue the plan).
 var plan = []planStep{
-	{workflows.UpdateDecideAssess, func(on statute.Date) any { return workflows.DecideAssessInput{On: on, Assess: true} }},
-	{workflows.UpdateRequestAdvice, func(on statute.Date) any {
-		return workflows.RequestAdviceInput{On: on, Kind: statute.AdviceKindPsychological, Provider: ep, EscalationEmail: "lead." + ep.Email}
+	{assessment.UpdateDecideAssess, func(on statute.Date) any { return assessment.DecideAssessInput{On: on, Assess: true} }},
+	{assessment.UpdateRequestAdvice, func(on statute.Date) any {
+		return assessment.RequestAdviceInput{On: on, Kind: statute.AdviceKindPsychological, Provider: ep, EscalationEmail: "lead." + ep.Email}
 	}},
-	{workflows.UpdateRequestAdvice, func(on statute.Date) any {
-		return workflows.RequestAdviceInput{On: on, Kind: statute.AdviceKindMedical, Provider: paeds, EscalationEmail: "lead." + paeds.Email}
+	{assessment.UpdateRequestAdvice, func(on statute.Date) any {
+		return assessment.RequestAdviceInput{On: on, Kind: statute.AdviceKindMedical, Provider: paeds, EscalationEmail: "lead." + paeds.Email}
 	}},
-	{workflows.UpdateRecordAdvice, func(on statute.Date) any {
-		return workflows.RecordAdviceInput{On: on, Kind: statute.AdviceKindMedical}
+	{assessment.UpdateRecordAdvice, func(on statute.Date) any {
+		return assessment.RecordAdviceInput{On: on, Kind: statute.AdviceKindMedical}
 	}},
-	{workflows.UpdateRecordAdvice, func(on statute.Date) any {
-		return workflows.RecordAdviceInput{On: on, Kind: statute.AdviceKindPsychological}
+	{assessment.UpdateRecordAdvice, func(on statute.Date) any {
+		return assessment.RecordAdviceInput{On: on, Kind: statute.AdviceKindPsychological}
 	}},
 	notNeeded(statute.AdviceKindFamilyViews),
 	notNeeded(statute.AdviceKindEducational),
 	notNeeded(statute.AdviceKindSocialCare),
-	{workflows.UpdateDecideIssue, func(on statute.Date) any { return workflows.DecideIssueInput{On: on, Issue: true} }},
-	{workflows.UpdateServeDraft, func(on statute.Date) any { return workflows.ServeDraftInput{On: on} }},
-	{workflows.UpdateRecordComments, func(on statute.Date) any {
-		return workflows.RecordCommentsInput{On: on, RequestedSchool: elm}
+	{assessment.UpdateDecideIssue, func(on statute.Date) any { return assessment.DecideIssueInput{On: on, Issue: true} }},
+	{assessment.UpdateServeDraft, func(on statute.Date) any { return assessment.ServeDraftInput{On: on} }},
+	{assessment.UpdateRecordComments, func(on statute.Date) any {
+		return assessment.RecordCommentsInput{On: on, RequestedSchool: elm}
 	}},
-	{workflows.UpdateRecordConsultation, func(on statute.Date) any {
-		return workflows.RecordConsultationInput{On: on, School: elm.Name, Agrees: true}
+	{assessment.UpdateRecordConsultation, func(on statute.Date) any {
+		return assessment.RecordConsultationInput{On: on, School: elm.Name, Agrees: true}
 	}},
-	{workflows.UpdateIssueFinalPlan, func(on statute.Date) any { return workflows.IssueFinalPlanInput{On: on, School: elm.Name} }},
+	{assessment.UpdateIssueFinalPlan, func(on statute.Date) any { return assessment.IssueFinalPlanInput{On: on, School: elm.Name} }},
 }
 
 func notNeeded(k statute.AdviceKind) planStep {
-	return planStep{workflows.UpdateAdviceNotNeeded, func(on statute.Date) any {
-		return workflows.AdviceNotNeededInput{On: on, Kind: k, Reason: "last term's advice is enough; all agree"}
+	return planStep{assessment.UpdateAdviceNotNeeded, func(on statute.Date) any {
+		return assessment.AdviceNotNeededInput{On: on, Kind: k, Reason: "last term's advice is enough; all agree"}
 	}}
 }
 
 // input is a case's start. Its people are fictional and the same for
 // every case: the reference is all that tells cases apart.
-func input(ref string) workflows.AssessmentInput {
-	return workflows.AssessmentInput{
+func input(ref string) assessment.AssessmentInput {
+	return assessment.AssessmentInput{
 		CaseRef:         ref,
 		Received:        today(),
-		Child:           workflows.Child{Name: "Bench Child", DateOfBirth: statute.NewDate(2015, time.March, 1)},
-		Family:          workflows.Contact{Name: "Bench Family", Email: "family@example.org"},
-		Requester:       workflows.RequesterParent,
+		Child:           assessment.Child{Name: "Bench Child", DateOfBirth: statute.NewDate(2015, time.March, 1)},
+		Family:          assessment.Contact{Name: "Bench Family", Email: "family@example.org"},
+		Requester:       assessment.RequesterParent,
 		School:          oak,
 		Caseworker:      "cw-bench",
 		CaseworkerEmail: "cw-bench@la.example.gov.uk",
-		Manager:         workflows.Contact{Name: "SEND manager", Email: "send.manager@la.example.gov.uk"},
-		HealthBody:      workflows.Contact{Name: "Health body (SEND)", Email: "dco@icb.example.org"},
-		Policy:          workflows.Policy{Schedule: deadline.Schedule{ReminderLeads: []int{14, 7}, EscalationEvery: 7}, ConsultDays: statute.ConsultationDays},
+		Manager:         assessment.Contact{Name: "SEND manager", Email: "send.manager@la.example.gov.uk"},
+		HealthBody:      assessment.Contact{Name: "Health body (SEND)", Email: "dco@icb.example.org"},
+		Policy:          assessment.Policy{Schedule: deadline.Schedule{ReminderLeads: []int{14, 7}, EscalationEvery: 7}, ConsultDays: statute.ConsultationDays},
 	}
 }
 
@@ -107,15 +107,15 @@ type kind struct {
 }
 
 // defaultPriority is a caseworker's case; bulkPriority a bulk start's.
-var defaultPriority, bulkPriority = temporal.Priority{}, workflows.BulkPriority
+var defaultPriority, bulkPriority = temporal.Priority{}, assessment.BulkPriority
 
 // start starts a case as ehc start does: the same ID, policies and search
 // attributes; priority is the case's task priority (zero: the default, a
-// caseworker's; workflows.BulkPriority for a bulk start).
-func start(ctx context.Context, c client.Client, k kind, in workflows.AssessmentInput, timeout time.Duration, priority temporal.Priority) error {
+// caseworker's; assessment.BulkPriority for a bulk start).
+func start(ctx context.Context, c client.Client, k kind, in assessment.AssessmentInput, timeout time.Duration, priority temporal.Priority) error {
 	sctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	opts := workflows.StartOptions(in, k.queue)
+	opts := assessment.StartOptions(in, k.queue)
 	opts.Priority = priority
 	_, err := c.ExecuteWorkflow(sctx, opts, k.workflow, in)
 	return err
@@ -124,13 +124,13 @@ func start(ctx context.Context, c client.Client, k kind, in workflows.Assessment
 // step sends one Update and waits for its answer, the case's status, as
 // ehc does: a case still setting up is asked again, 100 ms then doubling
 // to 2 s apart, within the one timeout.
-func step(ctx context.Context, c client.Client, ref string, s planStep, on statute.Date, timeout time.Duration) (workflows.CaseStatus, error) {
+func step(ctx context.Context, c client.Client, ref string, s planStep, on statute.Date, timeout time.Duration) (assessment.CaseStatus, error) {
 	uctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	var st workflows.CaseStatus
+	var st assessment.CaseStatus
 	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
 		h, err := c.UpdateWorkflow(uctx, client.UpdateWorkflowOptions{
-			WorkflowID:   workflows.WorkflowID(ref),
+			WorkflowID:   assessment.WorkflowID(ref),
 			UpdateName:   s.update,
 			Args:         []any{s.input(on)},
 			WaitForStage: client.WorkflowUpdateStageCompleted,
@@ -139,7 +139,7 @@ func step(ctx context.Context, c client.Client, ref string, s planStep, on statu
 			err = h.Get(uctx, &st)
 		}
 		var appErr *temporal.ApplicationError
-		if !errors.As(err, &appErr) || appErr.Type() != workflows.CaseSettingUp {
+		if !errors.As(err, &appErr) || appErr.Type() != assessment.CaseSettingUp {
 			if err != nil {
 				return st, fmt.Errorf("%s on %s: %w", s.update, ref, err)
 			}
@@ -154,11 +154,11 @@ func step(ctx context.Context, c client.Client, ref string, s planStep, on statu
 }
 
 // status asks a case for its status, as ehc status does.
-func status(ctx context.Context, c client.Client, ref string, timeout time.Duration) (workflows.CaseStatus, error) {
+func status(ctx context.Context, c client.Client, ref string, timeout time.Duration) (assessment.CaseStatus, error) {
 	qctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	var st workflows.CaseStatus
-	v, err := c.QueryWorkflow(qctx, workflows.WorkflowID(ref), "", workflows.StatusQuery)
+	var st assessment.CaseStatus
+	v, err := c.QueryWorkflow(qctx, assessment.WorkflowID(ref), "", assessment.StatusQuery)
 	if err == nil {
 		err = v.Get(&st)
 	}

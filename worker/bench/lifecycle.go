@@ -3,13 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/ehc-send/ehc/workflows/assessment"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"go.temporal.io/sdk/client"
-
-	"github.com/ehc-send/ehc/workflows"
 )
 
 // lifecycleResult is one kind's whole-case figures in one run.
@@ -80,11 +79,11 @@ func (r *lifecycleResult) oneCase(ctx context.Context, c client.Client, k kind, 
 	}
 	wctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	var res workflows.AssessmentResult
-	if err := c.GetWorkflow(wctx, workflows.WorkflowID(ref), "").Get(wctx, &res); err != nil {
+	var res assessment.AssessmentResult
+	if err := c.GetWorkflow(wctx, assessment.WorkflowID(ref), "").Get(wctx, &res); err != nil {
 		return fmt.Errorf("%s did not close: %w", ref, err)
 	}
-	if res.Stage != workflows.StageFinalPlanIssued {
+	if res.Stage != assessment.StageFinalPlanIssued {
 		return fmt.Errorf("%s closed at %s, not with its final plan", ref, res.Stage)
 	}
 	return nil

@@ -15,14 +15,14 @@ import (
 
 	"github.com/ehc-send/ehc/config"
 	"github.com/ehc-send/ehc/statute"
-	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
 )
 
 // The no-op is the yardstick the assessment is measured against: what a
 // case would cost Temporal and the worker if it did nothing of its own. It
-// takes the same input (workflows.AssessmentInput), answers the same
-// status query (workflows.StatusQuery) and the same Updates by the same
-// names taking the same input types, each returning a workflows.CaseStatus
+// takes the same input (assessment.AssessmentInput), answers the same
+// status query (assessment.StatusQuery) and the same Updates by the same
+// names taking the same input types, each returning a assessment.CaseStatus
 // of much the same size (the case's deadlines, advice and steps so far),
 // behind a validator as the assessment's are. Each step schedules one
 // trivial activity without waiting for it (as the assessment schedules its
@@ -41,13 +41,13 @@ var noopActivityOptions = workflow.ActivityOptions{StartToCloseTimeout: 2 * time
 
 // noopCase is the no-op's state.
 type noopCase struct {
-	st      workflows.CaseStatus
+	st      assessment.CaseStatus
 	pending int // activities scheduled and not finished
 }
 
-func noopAssessment(ctx workflow.Context, in workflows.AssessmentInput) (workflows.AssessmentResult, error) {
-	n := &noopCase{st: workflows.CaseStatus{
-		CaseRef: in.CaseRef, Stage: workflows.StageRequested, Caseworker: in.Caseworker, Requester: in.Requester,
+func noopAssessment(ctx workflow.Context, in assessment.AssessmentInput) (assessment.AssessmentResult, error) {
+	n := &noopCase{st: assessment.CaseStatus{
+		CaseRef: in.CaseRef, Stage: assessment.StageRequested, Caseworker: in.Caseworker, Requester: in.Requester,
 		Day1: in.Received, Today: in.Received, Settled: true,
 		DecisionToAssessDue:   in.Received.AddWeeks(6),
 		DecisionNotToIssueDue: in.Received.AddWeeks(16),
@@ -58,51 +58,51 @@ func noopAssessment(ctx workflow.Context, in workflows.AssessmentInput) (workflo
 		name statute.Deadline
 		due  statute.Date
 	}{{statute.DecisionToAssessDue, n.st.DecisionToAssessDue}, {statute.DecisionNotToIssueDue, n.st.DecisionNotToIssueDue}, {statute.FinalPlanDue, n.st.FinalPlanDue}} {
-		n.st.Deadlines = append(n.st.Deadlines, workflows.DeadlineState{Key: string(d.name), Deadline: d.name,
-			Regulation: d.name.Regulation(), Due: d.due, Status: workflows.StatusPending})
+		n.st.Deadlines = append(n.st.Deadlines, assessment.DeadlineState{Key: string(d.name), Deadline: d.name,
+			Regulation: d.name.Regulation(), Due: d.due, Status: assessment.StatusPending})
 	}
-	if err := workflow.SetQueryHandler(ctx, workflows.StatusQuery, func() (workflows.CaseStatus, error) { return n.st, nil }); err != nil {
-		return workflows.AssessmentResult{}, err
+	if err := workflow.SetQueryHandler(ctx, assessment.StatusQuery, func() (assessment.CaseStatus, error) { return n.st, nil }); err != nil {
+		return assessment.AssessmentResult{}, err
 	}
 	err := joinErrs(
-		noopStep(ctx, n, workflows.UpdateDecideAssess, func(in workflows.DecideAssessInput) statute.Date { return in.On }, workflows.StageAssessing),
-		noopStep(ctx, n, workflows.UpdateRequestAdvice, func(in workflows.RequestAdviceInput) statute.Date {
-			n.st.Advice = append(n.st.Advice, workflows.AdviceState{ID: fmt.Sprintf("%s-%d", in.Kind, len(n.st.Advice)+1), Kind: in.Kind,
-				Provider: in.Provider.Name, Requested: in.On, Due: in.On.AddWeeks(6), Status: workflows.StatusPending})
+		noopStep(ctx, n, assessment.UpdateDecideAssess, func(in assessment.DecideAssessInput) statute.Date { return in.On }, assessment.StageAssessing),
+		noopStep(ctx, n, assessment.UpdateRequestAdvice, func(in assessment.RequestAdviceInput) statute.Date {
+			n.st.Advice = append(n.st.Advice, assessment.AdviceState{ID: fmt.Sprintf("%s-%d", in.Kind, len(n.st.Advice)+1), Kind: in.Kind,
+				Provider: in.Provider.Name, Requested: in.On, Due: in.On.AddWeeks(6), Status: assessment.StatusPending})
 			return in.On
 		}, ""),
-		noopStep(ctx, n, workflows.UpdateRecordAdvice, func(in workflows.RecordAdviceInput) statute.Date { return in.On }, ""),
-		noopStep(ctx, n, workflows.UpdateAdviceNotNeeded, func(in workflows.AdviceNotNeededInput) statute.Date {
+		noopStep(ctx, n, assessment.UpdateRecordAdvice, func(in assessment.RecordAdviceInput) statute.Date { return in.On }, ""),
+		noopStep(ctx, n, assessment.UpdateAdviceNotNeeded, func(in assessment.AdviceNotNeededInput) statute.Date {
 			n.st.AdviceNotNeeded = append(n.st.AdviceNotNeeded, in)
 			return in.On
 		}, ""),
-		noopStep(ctx, n, workflows.UpdateDecideIssue, func(in workflows.DecideIssueInput) statute.Date { return in.On }, workflows.StageDrafting),
-		noopStep(ctx, n, workflows.UpdateServeDraft, func(in workflows.ServeDraftInput) statute.Date { return in.On }, workflows.StageDraftServed),
-		noopStep(ctx, n, workflows.UpdateRecordComments, func(in workflows.RecordCommentsInput) statute.Date { return in.On }, ""),
-		noopStep(ctx, n, workflows.UpdateConsultSchool, func(in workflows.ConsultSchoolInput) statute.Date { return in.On }, ""),
-		noopStep(ctx, n, workflows.UpdateRecordConsultation, func(in workflows.RecordConsultationInput) statute.Date { return in.On }, ""),
-		noopStep(ctx, n, workflows.UpdateIssueFinalPlan, func(in workflows.IssueFinalPlanInput) statute.Date { return in.On }, workflows.StageFinalPlanIssued),
-		noopStep(ctx, n, workflows.UpdateRecordException, func(in workflows.RecordExceptionInput) statute.Date { return in.On }, ""),
-		noopStep(ctx, n, workflows.UpdateWithdraw, func(in workflows.WithdrawInput) statute.Date { return in.On }, workflows.StageWithdrawn),
-		noopStep(ctx, n, workflows.UpdateExpect, func(in workflows.ExpectInput) statute.Date { return in.On }, ""),
+		noopStep(ctx, n, assessment.UpdateDecideIssue, func(in assessment.DecideIssueInput) statute.Date { return in.On }, assessment.StageDrafting),
+		noopStep(ctx, n, assessment.UpdateServeDraft, func(in assessment.ServeDraftInput) statute.Date { return in.On }, assessment.StageDraftServed),
+		noopStep(ctx, n, assessment.UpdateRecordComments, func(in assessment.RecordCommentsInput) statute.Date { return in.On }, ""),
+		noopStep(ctx, n, assessment.UpdateConsultSchool, func(in assessment.ConsultSchoolInput) statute.Date { return in.On }, ""),
+		noopStep(ctx, n, assessment.UpdateRecordConsultation, func(in assessment.RecordConsultationInput) statute.Date { return in.On }, ""),
+		noopStep(ctx, n, assessment.UpdateIssueFinalPlan, func(in assessment.IssueFinalPlanInput) statute.Date { return in.On }, assessment.StageFinalPlanIssued),
+		noopStep(ctx, n, assessment.UpdateRecordException, func(in assessment.RecordExceptionInput) statute.Date { return in.On }, ""),
+		noopStep(ctx, n, assessment.UpdateWithdraw, func(in assessment.WithdrawInput) statute.Date { return in.On }, assessment.StageWithdrawn),
+		noopStep(ctx, n, assessment.UpdateExpect, func(in assessment.ExpectInput) statute.Date { return in.On }, ""),
 	)
 	if err != nil {
-		return workflows.AssessmentResult{}, err
+		return assessment.AssessmentResult{}, err
 	}
 	n.schedule(ctx, "request-received") // as the assessment records the request
 	if err := workflow.Await(ctx, func() bool {
 		return n.st.Stage.Closed() && workflow.AllHandlersFinished(ctx) && n.pending == 0
 	}); err != nil {
-		return workflows.AssessmentResult{}, err
+		return assessment.AssessmentResult{}, err
 	}
-	return workflows.AssessmentResult{CaseRef: in.CaseRef, Stage: n.st.Stage, ClosedOn: n.st.ClosedOn}, nil
+	return assessment.AssessmentResult{CaseRef: in.CaseRef, Stage: n.st.Stage, ClosedOn: n.st.ClosedOn}, nil
 }
 
 // noopStep installs one Update: it records the step, moves the stage to
 // next (unless empty), schedules its one activity and returns the status.
-func noopStep[T any](ctx workflow.Context, n *noopCase, name string, on func(T) statute.Date, next workflows.Stage) error {
+func noopStep[T any](ctx workflow.Context, n *noopCase, name string, on func(T) statute.Date, next assessment.Stage) error {
 	return workflow.SetUpdateHandlerWithOptions(ctx, name,
-		func(ctx workflow.Context, in T) (workflows.CaseStatus, error) {
+		func(ctx workflow.Context, in T) (assessment.CaseStatus, error) {
 			d := on(in)
 			if next != "" {
 				n.st.Stage = next
@@ -110,7 +110,7 @@ func noopStep[T any](ctx workflow.Context, n *noopCase, name string, on func(T) 
 					n.st.ClosedOn = d
 				}
 			}
-			n.st.Steps = append(n.st.Steps, workflows.StepRecord{Step: name, On: d})
+			n.st.Steps = append(n.st.Steps, assessment.StepRecord{Step: name, On: d})
 			n.schedule(ctx, name)
 			return n.st, nil
 		},

@@ -20,7 +20,7 @@ import (
 	"github.com/ehc-send/ehc/config"
 	"github.com/ehc-send/ehc/email/sendgridtest"
 	"github.com/ehc-send/ehc/worker/internal/stack"
-	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
 )
 
 // runStack is one run's stack, on free ports, started fresh for each run
@@ -50,7 +50,7 @@ const apiKey = "SG.bench-fake-key"
 // startStack starts run n's stack; close it with close, even on error.
 func startStack(ctx context.Context, o options, dir string, n int) (s *runStack, err error) {
 	s = &runStack{dir: dir, pgBase: o.pgBase,
-		real: kind{name: "assessment", workflow: workflows.AssessmentWorkflowName, queue: "ehc-bench"},
+		real: kind{name: "assessment", workflow: assessment.AssessmentWorkflowName, queue: "ehc-bench"},
 		nop:  kind{name: "no-op", workflow: noopWorkflowName, queue: "ehc-bench-noop"}}
 	tlog, err := os.Create(filepath.Join(dir, fmt.Sprintf("temporal-%d.log", n)))
 	if err != nil {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/statute"
-	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
 )
 
 // alarmHour is the statutory hour alarms fire (workflows/clock.go).
@@ -53,7 +53,7 @@ type owed struct {
 // The family's letter that a limit was missed is owed once the first
 // escalation is due, superseded or not, and for a case entered after the
 // limit passed unmet, once it is entered.
-func missedAlarms(r *caseRun, st workflows.CaseStatus, hist *run, advice func(id string) *run, cutoff time.Time) (missed []string, checked int) {
+func missedAlarms(r *caseRun, st assessment.CaseStatus, hist *run, advice func(id string) *run, cutoff time.Time) (missed []string, checked int) {
 	clock := r.in.Clock
 	realAt := func(d statute.Date) time.Time { return clock.RealAt(d.At(alarmHour)) }
 	started := clock.At(hist.started) // statutory instant of entry
@@ -66,7 +66,7 @@ func missedAlarms(r *caseRun, st workflows.CaseStatus, hist *run, advice func(id
 			}
 		}
 	}
-	due := func(dl workflows.DeadlineState, o owed) bool {
+	due := func(dl assessment.DeadlineState, o owed) bool {
 		d := o.date
 		return d.At(alarmHour).After(clock.At(o.h.started)) &&
 			(dl.MetOn.IsZero() || dl.MetOn.After(d)) &&
@@ -172,27 +172,27 @@ func (r *run) saw(w wake, names []string) bool {
 // case closing (its closing step; a cancel request for an advice request).
 func meets(key string, child bool, closer string) []string {
 	if child {
-		return []string{workflows.AdviceReceivedSignal, "cancel"}
+		return []string{assessment.AdviceReceivedSignal, "cancel"}
 	}
 	names := []string{closer}
 	switch {
 	case key == string(statute.DecisionToAssessDue):
-		names = append(names, workflows.UpdateDecideAssess)
+		names = append(names, assessment.UpdateDecideAssess)
 	case key == string(statute.DecisionNotToIssueDue):
-		names = append(names, workflows.UpdateDecideIssue)
+		names = append(names, assessment.UpdateDecideIssue)
 	case key == string(statute.FinalPlanDue):
-		names = append(names, workflows.UpdateIssueFinalPlan)
+		names = append(names, assessment.UpdateIssueFinalPlan)
 	case strings.HasPrefix(key, string(statute.AdviceDue)+"/"):
-		names = append(names, workflows.UpdateRecordAdvice)
+		names = append(names, assessment.UpdateRecordAdvice)
 	case strings.HasPrefix(key, string(statute.ConsultationDue)+"/"):
-		names = append(names, workflows.UpdateRecordConsultation)
+		names = append(names, assessment.UpdateRecordConsultation)
 	}
 	return names
 }
 
 // check is the alarms of one deadline's sequence that were due and are in
 // no history, less those superseded (see missedAlarms).
-func check(dl workflows.DeadlineState, seq []owed, due func(workflows.DeadlineState, owed) bool, closer string) (missed []string, checked int) {
+func check(dl assessment.DeadlineState, seq []owed, due func(assessment.DeadlineState, owed) bool, closer string) (missed []string, checked int) {
 	for i, o := range seq {
 		if !due(dl, o) {
 			continue

@@ -6,23 +6,23 @@ import (
 	"time"
 
 	"github.com/ehc-send/ehc/statute"
-	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
 	"github.com/ehc-send/ehc/workflows/deadline"
 )
 
 // A case on a 7-second week (a statutory day a second) whose decision to
 // assess (due day 42) was never taken: its reminders on days 28 and 35 and
 // escalations from day 43 are due; the family's letter rides on day 43's.
-func alarmCase(t *testing.T) (*caseRun, workflows.CaseStatus, *run, time.Time) {
+func alarmCase(t *testing.T) (*caseRun, assessment.CaseStatus, *run, time.Time) {
 	t.Helper()
 	start := time.Date(2027, time.January, 4, 0, 0, 0, 0, time.UTC)
 	day1 := statute.DateOf(start)
-	clock := workflows.Clock{Start: start, WeekSeconds: 7}
-	in := workflows.AssessmentInput{CaseRef: "AL-1", Received: day1, Clock: clock,
-		Policy: workflows.Policy{Schedule: deadline.Schedule{ReminderLeads: []int{14, 7}, EscalationEvery: 7}}}
+	clock := assessment.Clock{Start: start, WeekSeconds: 7}
+	in := assessment.AssessmentInput{CaseRef: "AL-1", Received: day1, Clock: clock,
+		Policy: assessment.Policy{Schedule: deadline.Schedule{ReminderLeads: []int{14, 7}, EscalationEvery: 7}}}
 	due := day1.AddDays(42)
-	st := workflows.CaseStatus{Stage: workflows.StageWithdrawn, ClosedOn: day1.AddDays(52), Deadlines: []workflows.DeadlineState{
-		{Key: string(statute.DecisionToAssessDue), Deadline: statute.DecisionToAssessDue, Due: due, Status: workflows.StatusMissed}}}
+	st := assessment.CaseStatus{Stage: assessment.StageWithdrawn, ClosedOn: day1.AddDays(52), Deadlines: []assessment.DeadlineState{
+		{Key: string(statute.DecisionToAssessDue), Deadline: statute.DecisionToAssessDue, Due: due, Status: assessment.StatusMissed}}}
 	h := &run{id: "ehc-AL-1", started: start, notify: map[string]bool{}, updates: map[string]int{}}
 	// The workflow ran every half second.
 	for at := start; at.Before(start.Add(time.Minute)); at = at.Add(500 * time.Millisecond) {
@@ -77,7 +77,7 @@ func TestSupersededStaffAlarmsAreNotMissedButTheFamilyLetterIs(t *testing.T) {
 func TestAlarmOvertakenByItsStepIsNotMissed(t *testing.T) {
 	r, st, h, cutoff := alarmCase(t)
 	st.Deadlines[0].MetOn = st.Deadlines[0].Due.AddDays(-6) // decided on day 36
-	st.Stage, st.ClosedOn = workflows.StageAssessing, statute.Date{}
+	st.Stage, st.ClosedOn = assessment.StageAssessing, statute.Date{}
 	h.notify["AL-1/staff.deadline_approaching/decision_to_assess_due/lead14"] = true
 	// Down from day 34.5 to 37; the decision arrived meanwhile.
 	var kept []wake
@@ -93,7 +93,7 @@ func TestAlarmOvertakenByItsStepIsNotMissed(t *testing.T) {
 	}
 	for _, w := range h.wakes {
 		if w.at.Sub(r.in.Clock.Start) >= 37*time.Second {
-			h.seen = append(h.seen, arrival{workflows.UpdateDecideAssess, w.lastID})
+			h.seen = append(h.seen, arrival{assessment.UpdateDecideAssess, w.lastID})
 			break
 		}
 	}

@@ -19,7 +19,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/ehc-send/ehc/statute"
-	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
 	"github.com/ehc-send/ehc/workflows/deadline"
 )
 
@@ -42,7 +42,7 @@ type caseRun struct {
 	path       *path
 	caseworker string
 	startAt    time.Time // real time the caseworker starts it
-	in         workflows.AssessmentInput
+	in         assessment.AssessmentInput
 	started    time.Time // when the start got through
 	next       int       // the next step of the script
 	withdrawAt time.Time // entered-late: when the CLI withdraws it
@@ -107,21 +107,21 @@ func cases(rng *rand.Rand, n, caseworkers int, stagger time.Duration, start time
 }
 
 // input is a compressed-clock case's start, its people fictional.
-func (d *driver) input(r *caseRun, i int, at time.Time) workflows.AssessmentInput {
-	return workflows.AssessmentInput{
+func (d *driver) input(r *caseRun, i int, at time.Time) assessment.AssessmentInput {
+	return assessment.AssessmentInput{
 		CaseRef:  r.ref,
 		Received: statute.DateOf(at),
-		Child: workflows.Child{Name: firstNames[i%len(firstNames)] + " " + lastNames[i%len(lastNames)],
+		Child: assessment.Child{Name: firstNames[i%len(firstNames)] + " " + lastNames[i%len(lastNames)],
 			DateOfBirth: statute.NewDate(2014, time.January, 1).AddDays(i * 5)},
-		Family:          workflows.Contact{Name: "Parent " + lastNames[i%len(lastNames)], Email: "family." + strings.ToLower(r.ref) + "@example.org"},
-		Requester:       []workflows.Requester{workflows.RequesterParent, workflows.RequesterSchool, workflows.RequesterYoungPerson}[i%3],
+		Family:          assessment.Contact{Name: "Parent " + lastNames[i%len(lastNames)], Email: "family." + strings.ToLower(r.ref) + "@example.org"},
+		Requester:       []assessment.Requester{assessment.RequesterParent, assessment.RequesterSchool, assessment.RequesterYoungPerson}[i%3],
 		School:          oak,
 		Caseworker:      r.caseworker,
 		CaseworkerEmail: r.caseworker + "@la.example.gov.uk",
-		Manager:         workflows.Contact{Name: "SEND manager", Email: "send.manager@la.example.gov.uk"},
-		HealthBody:      workflows.Contact{Name: "Health body (SEND)", Email: "dco@icb.example.org"},
-		Policy:          workflows.Policy{Schedule: deadline.Schedule{ReminderLeads: []int{14, 7}, EscalationEvery: 7}, ConsultDays: statute.ConsultationDays},
-		Clock:           workflows.Clock{Start: at, WeekSeconds: d.week},
+		Manager:         assessment.Contact{Name: "SEND manager", Email: "send.manager@la.example.gov.uk"},
+		HealthBody:      assessment.Contact{Name: "Health body (SEND)", Email: "dco@icb.example.org"},
+		Policy:          assessment.Policy{Schedule: deadline.Schedule{ReminderLeads: []int{14, 7}, EscalationEvery: 7}, ConsultDays: statute.ConsultationDays},
+		Clock:           assessment.Clock{Start: at, WeekSeconds: d.week},
 	}
 }
 
@@ -180,7 +180,7 @@ func (d *driver) act(ctx context.Context, r *caseRun, i int) error {
 	h, err := d.c.UpdateWorkflow(uctx, client.UpdateWorkflowOptions{
 		// The ID makes a step sent again (no answer heard) count once.
 		UpdateID:     fmt.Sprintf("chaos/%s/%d/%s", r.ref, r.next+1, s.update),
-		WorkflowID:   workflows.WorkflowID(r.ref),
+		WorkflowID:   assessment.WorkflowID(r.ref),
 		UpdateName:   s.update,
 		Args:         []any{s.input(on, r.in.Received)},
 		WaitForStage: client.WorkflowUpdateStageCompleted,
@@ -190,7 +190,7 @@ func (d *driver) act(ctx context.Context, r *caseRun, i int) error {
 	}
 	var appErr *temporal.ApplicationError
 	switch {
-	case errors.As(err, &appErr) && appErr.Type() == workflows.CaseSettingUp:
+	case errors.As(err, &appErr) && appErr.Type() == assessment.CaseSettingUp:
 		return err
 	case errors.As(err, &appErr):
 		r.refusals = append(r.refusals, fmt.Sprintf("%s on %s: %s", s.update, on, appErr.Message()))
@@ -203,10 +203,10 @@ func (d *driver) act(ctx context.Context, r *caseRun, i int) error {
 
 // start starts a case as ehc start does (the same ID, policies and search
 // attributes), on the run's compressed clock, which only the API takes.
-func (d *driver) start(ctx context.Context, in workflows.AssessmentInput) error {
+func (d *driver) start(ctx context.Context, in assessment.AssessmentInput) error {
 	sctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	_, err := d.c.ExecuteWorkflow(sctx, workflows.StartOptions(in, d.st.queue), workflows.AssessmentWorkflowName, in)
+	_, err := d.c.ExecuteWorkflow(sctx, assessment.StartOptions(in, d.st.queue), assessment.AssessmentWorkflowName, in)
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &started) {
 		return nil // an earlier try got through
@@ -231,7 +231,7 @@ func (d *driver) actCLI(ctx context.Context, r *caseRun, i int) error {
 		if err != nil && !strings.Contains(out, "already has an assessment running") {
 			return err
 		}
-		in.Received, in.Clock = day1, workflows.Clock{}
+		in.Received, in.Clock = day1, assessment.Clock{}
 		r.in, r.started = in, time.Now()
 		r.withdrawAt = r.started.Add(20*time.Second + time.Duration(i%40)*time.Second)
 		return nil

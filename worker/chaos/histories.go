@@ -15,7 +15,7 @@ import (
 
 	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/register"
-	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
 )
 
 // run is one workflow execution as its history tells it.
@@ -27,8 +27,8 @@ type run struct {
 	history   *historypb.History
 
 	started     time.Time
-	input       workflows.AssessmentInput // an assessment's
-	result      workflows.AssessmentResult
+	input       assessment.AssessmentInput // an assessment's
+	result      assessment.AssessmentResult
 	notify      map[string]bool  // Notify or CommitStep scheduled: outbox key -> settled (completed or failed for good)
 	notifyAt    map[string]int64 // the event that first scheduled it
 	recorded    []string         // RecordEvent or CommitStep completed: event keys
@@ -105,13 +105,13 @@ func readRun(ctx context.Context, c client.Client, dc converter.DataConverter, i
 		switch ev.EventType {
 		case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
 			r.started = ev.EventTime.AsTime()
-			if r.typ == workflows.AssessmentWorkflowName {
+			if r.typ == assessment.AssessmentWorkflowName {
 				if err := dc.FromPayloads(ev.GetWorkflowExecutionStartedEventAttributes().GetInput(), &r.input); err != nil {
 					return nil, fmt.Errorf("input of %s: %w", r.id, err)
 				}
 			}
 		case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
-			if r.typ == workflows.AssessmentWorkflowName {
+			if r.typ == assessment.AssessmentWorkflowName {
 				_ = dc.FromPayloads(ev.GetWorkflowExecutionCompletedEventAttributes().GetResult(), &r.result)
 			}
 		case enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:

@@ -6,7 +6,7 @@ import (
 
 	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/statute"
-	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
 )
 
 // A path is one way a case goes, as a caseworker's script of steps dated
@@ -16,7 +16,7 @@ import (
 type path struct {
 	name  string
 	share int // cases of this path in every 200
-	end   workflows.Stage
+	end   assessment.Stage
 	steps []step
 	// entered: the case is entered after the fact with the real CLI
 	// (ehc start --history) on the real clock, then withdrawn with it.
@@ -30,16 +30,16 @@ type step struct {
 }
 
 var (
-	ep     = workflows.Contact{Name: "Educational Psychology Service", Email: "ep@la.example.gov.uk"}
-	paeds  = workflows.Contact{Name: "Community Paediatrics", Email: "paediatrics@nhs.example.org"}
-	elm    = workflows.Contact{Name: "Elm Academy", Email: "office@elm.example.org"}
-	oak    = workflows.Contact{Name: "Oak Primary", Email: "office@oak.example.org"}
+	ep     = assessment.Contact{Name: "Educational Psychology Service", Email: "ep@la.example.gov.uk"}
+	paeds  = assessment.Contact{Name: "Community Paediatrics", Email: "paediatrics@nhs.example.org"}
+	elm    = assessment.Contact{Name: "Elm Academy", Email: "office@elm.example.org"}
+	oak    = assessment.Contact{Name: "Oak Primary", Email: "office@oak.example.org"}
 	reason = "the family's evidence shows needs met from the setting's own resources"
 )
 
 func decideAssess(day int, assess bool) step {
-	return step{day, workflows.UpdateDecideAssess, func(on, _ statute.Date) any {
-		in := workflows.DecideAssessInput{On: on, Assess: assess}
+	return step{day, assessment.UpdateDecideAssess, func(on, _ statute.Date) any {
+		in := assessment.DecideAssessInput{On: on, Assess: assess}
 		if !assess {
 			in.Reason = reason // reg 5(3): the family is told why
 		}
@@ -47,15 +47,15 @@ func decideAssess(day int, assess bool) step {
 	}}
 }
 
-func requestAdvice(day int, kind statute.AdviceKind, p workflows.Contact) step {
-	return step{day, workflows.UpdateRequestAdvice, func(on, _ statute.Date) any {
-		return workflows.RequestAdviceInput{On: on, Kind: kind, Provider: p, EscalationEmail: "lead." + p.Email}
+func requestAdvice(day int, kind statute.AdviceKind, p assessment.Contact) step {
+	return step{day, assessment.UpdateRequestAdvice, func(on, _ statute.Date) any {
+		return assessment.RequestAdviceInput{On: on, Kind: kind, Provider: p, EscalationEmail: "lead." + p.Email}
 	}}
 }
 
 func recordAdvice(day int, kind statute.AdviceKind) step {
-	return step{day, workflows.UpdateRecordAdvice, func(on, _ statute.Date) any {
-		return workflows.RecordAdviceInput{On: on, Kind: kind}
+	return step{day, assessment.UpdateRecordAdvice, func(on, _ statute.Date) any {
+		return assessment.RecordAdviceInput{On: on, Kind: kind}
 	}}
 }
 
@@ -63,16 +63,16 @@ func recordAdvice(day int, kind statute.AdviceKind) step {
 func notNeeded(day int, kinds ...statute.AdviceKind) []step {
 	var s []step
 	for _, k := range kinds {
-		s = append(s, step{day, workflows.UpdateAdviceNotNeeded, func(on, _ statute.Date) any {
-			return workflows.AdviceNotNeededInput{On: on, Kind: k, Reason: "last term's advice is enough; all agree"}
+		s = append(s, step{day, assessment.UpdateAdviceNotNeeded, func(on, _ statute.Date) any {
+			return assessment.AdviceNotNeededInput{On: on, Kind: k, Reason: "last term's advice is enough; all agree"}
 		}})
 	}
 	return s
 }
 
 func decideIssue(day int, issue bool) step {
-	return step{day, workflows.UpdateDecideIssue, func(on, _ statute.Date) any {
-		in := workflows.DecideIssueInput{On: on, Issue: issue}
+	return step{day, assessment.UpdateDecideIssue, func(on, _ statute.Date) any {
+		in := assessment.DecideIssueInput{On: on, Issue: issue}
 		if !issue {
 			in.Reason = reason // reg 10(3)
 		}
@@ -81,36 +81,36 @@ func decideIssue(day int, issue bool) step {
 }
 
 func serveDraft(day int) step {
-	return step{day, workflows.UpdateServeDraft, func(on, _ statute.Date) any { return workflows.ServeDraftInput{On: on} }}
+	return step{day, assessment.UpdateServeDraft, func(on, _ statute.Date) any { return assessment.ServeDraftInput{On: on} }}
 }
 
-func recordComments(day int, school workflows.Contact) step {
-	return step{day, workflows.UpdateRecordComments, func(on, _ statute.Date) any {
-		return workflows.RecordCommentsInput{On: on, RequestedSchool: school}
+func recordComments(day int, school assessment.Contact) step {
+	return step{day, assessment.UpdateRecordComments, func(on, _ statute.Date) any {
+		return assessment.RecordCommentsInput{On: on, RequestedSchool: school}
 	}}
 }
 
-func consultSchool(day int, school workflows.Contact) step {
-	return step{day, workflows.UpdateConsultSchool, func(on, _ statute.Date) any {
-		return workflows.ConsultSchoolInput{On: on, School: school}
+func consultSchool(day int, school assessment.Contact) step {
+	return step{day, assessment.UpdateConsultSchool, func(on, _ statute.Date) any {
+		return assessment.ConsultSchoolInput{On: on, School: school}
 	}}
 }
 
 func schoolAgrees(day int, school string) step {
-	return step{day, workflows.UpdateRecordConsultation, func(on, _ statute.Date) any {
-		return workflows.RecordConsultationInput{On: on, School: school, Agrees: true}
+	return step{day, assessment.UpdateRecordConsultation, func(on, _ statute.Date) any {
+		return assessment.RecordConsultationInput{On: on, School: school, Agrees: true}
 	}}
 }
 
 func issueFinalPlan(day int, school string) step {
-	return step{day, workflows.UpdateIssueFinalPlan, func(on, _ statute.Date) any {
-		return workflows.IssueFinalPlanInput{On: on, School: school}
+	return step{day, assessment.UpdateIssueFinalPlan, func(on, _ statute.Date) any {
+		return assessment.IssueFinalPlanInput{On: on, School: school}
 	}}
 }
 
 func withdraw(day int) step {
-	return step{day, workflows.UpdateWithdraw, func(on, _ statute.Date) any {
-		return workflows.WithdrawInput{On: on, Reason: "the family moved out of the area"}
+	return step{day, assessment.UpdateWithdraw, func(on, _ statute.Date) any {
+		return assessment.WithdrawInput{On: on, Reason: "the family moved out of the area"}
 	}}
 }
 
@@ -132,48 +132,48 @@ var (
 
 // paths: the shares add up to 200.
 var paths = []path{
-	{name: "on-time", share: 40, end: workflows.StageFinalPlanIssued, steps: join(
+	{name: "on-time", share: 40, end: assessment.StageFinalPlanIssued, steps: join(
 		[]step{decideAssess(14, true), requestAdvice(14, kPsych, ep), requestAdvice(14, kMed, paeds),
 			recordAdvice(45, kMed), recordAdvice(52, kPsych)},
 		notNeeded(53, kFamily, kEdu, kSocial),
 		[]step{decideIssue(77, true), serveDraft(84), recordComments(91, elm), schoolAgrees(100, elm.Name), issueFinalPlan(119, elm.Name)})},
 	// Advice two weeks late (due day 63): the family told it holds the case up.
-	{name: "late-advice", share: 30, end: workflows.StageFinalPlanIssued, steps: join(
+	{name: "late-advice", share: 30, end: assessment.StageFinalPlanIssued, steps: join(
 		[]step{decideAssess(21, true), requestAdvice(21, kPsych, ep), requestAdvice(21, kEdu, oak),
 			recordAdvice(56, kEdu), recordAdvice(77, kPsych)},
 		notNeeded(78, kFamily, kMed, kSocial),
-		[]step{decideIssue(84, true), serveDraft(91), consultSchool(92, oak), recordComments(98, workflows.Contact{}),
+		[]step{decideIssue(84, true), serveDraft(91), consultSchool(92, oak), recordComments(98, assessment.Contact{}),
 			schoolAgrees(104, oak.Name), issueFinalPlan(126, oak.Name)})},
 	// The decision late (due day 42) and the 20-week limit missed: alarms
 	// and escalations fire, an exception is recorded (reg 13(3)(c)) and a
 	// new date given.
-	{name: "late-plan", share: 30, end: workflows.StageFinalPlanIssued, steps: join(
+	{name: "late-plan", share: 30, end: assessment.StageFinalPlanIssued, steps: join(
 		[]step{decideAssess(49, true), requestAdvice(49, kPsych, ep), requestAdvice(49, kMed, paeds),
 			recordAdvice(84, kMed), recordAdvice(91, kPsych)},
 		notNeeded(92, kFamily, kEdu, kSocial),
-		[]step{decideIssue(105, true), serveDraft(126), consultSchool(127, oak), recordComments(137, workflows.Contact{}),
+		[]step{decideIssue(105, true), serveDraft(126), consultSchool(127, oak), recordComments(137, assessment.Contact{}),
 			schoolAgrees(140, oak.Name),
-			{143, workflows.UpdateRecordException, func(on, day1 statute.Date) any {
-				return workflows.RecordExceptionInput{On: on, Ground: statute.ExceptionPersonal, Deadline: statute.FinalPlanDue,
+			{143, assessment.UpdateRecordException, func(on, day1 statute.Date) any {
+				return assessment.RecordExceptionInput{On: on, Ground: statute.ExceptionPersonal, Deadline: statute.FinalPlanDue,
 					From: day1.AddDays(133), Note: "the family asked to move the meeting about the draft"}
 			}},
-			{143, workflows.UpdateExpect, func(on, day1 statute.Date) any {
-				return workflows.ExpectInput{On: on, Deadline: statute.FinalPlanDue, By: day1.AddDays(161)}
+			{143, assessment.UpdateExpect, func(on, day1 statute.Date) any {
+				return assessment.ExpectInput{On: on, Deadline: statute.FinalPlanDue, By: day1.AddDays(161)}
 			}},
 			issueFinalPlan(161, oak.Name)})},
 	// Refused in week 5 (reg 5(3)).
-	{name: "refused", share: 25, end: workflows.StageNotAssessed, steps: []step{decideAssess(35, false)}},
-	{name: "no-plan", share: 20, end: workflows.StageNoPlan, steps: join(
+	{name: "refused", share: 25, end: assessment.StageNotAssessed, steps: []step{decideAssess(35, false)}},
+	{name: "no-plan", share: 20, end: assessment.StageNoPlan, steps: join(
 		[]step{decideAssess(14, true), requestAdvice(14, kPsych, ep), recordAdvice(50, kPsych)},
 		notNeeded(51, kFamily, kEdu, kMed, kSocial),
 		[]step{decideIssue(70, false)})},
-	{name: "withdrawn", share: 20, end: workflows.StageWithdrawn, steps: []step{
+	{name: "withdrawn", share: 20, end: assessment.StageWithdrawn, steps: []step{
 		decideAssess(14, true), requestAdvice(14, kPsych, ep), requestAdvice(15, kMed, paeds), withdraw(40)}},
 	// Withdrawn the moment advice is requested: the adviser's letter is
 	// still owed.
-	{name: "withdrawn-at-advice", share: 15, end: workflows.StageWithdrawn, steps: []step{
+	{name: "withdrawn-at-advice", share: 15, end: assessment.StageWithdrawn, steps: []step{
 		decideAssess(10, true), requestAdvice(10, kPsych, ep), withdraw(10)}},
-	{name: "entered-late", share: 20, end: workflows.StageWithdrawn, entered: true},
+	{name: "entered-late", share: 20, end: assessment.StageWithdrawn, entered: true},
 }
 
 // enteredHistory is an entered-late case's history file for ehc start
@@ -211,28 +211,28 @@ func (p path) owes() map[activities.Template]int {
 	n[activities.PartnerRequestReceived]++ // reg 4(2)
 	for _, s := range p.steps {
 		switch in := s.input(statute.Date{}, statute.Date{}).(type) {
-		case workflows.DecideAssessInput:
+		case assessment.DecideAssessInput:
 			if in.Assess {
 				n[activities.FamilyDecisionToAssess]++
 			} else {
 				n[activities.FamilyRefusalToAssess]++
 				n[activities.PartnerRefusalToAssess]++ // reg 5(2)
 			}
-		case workflows.RequestAdviceInput:
+		case assessment.RequestAdviceInput:
 			n[activities.FamilyAdviceRequested]++
 			n[activities.AdviserRequest]++ // reg 8(1)
-		case workflows.DecideIssueInput:
+		case assessment.DecideIssueInput:
 			if in.Issue {
 				n[activities.FamilyDecisionToIssue]++
 			} else {
 				n[activities.FamilyDecisionNotToIssue]++
 				n[activities.PartnerDecisionNotToIssue]++ // reg 10(3)
 			}
-		case workflows.ServeDraftInput:
+		case assessment.ServeDraftInput:
 			n[activities.FamilyDraftServed]++
-		case workflows.IssueFinalPlanInput:
+		case assessment.IssueFinalPlanInput:
 			n[activities.FamilyFinalPlan]++
-		case workflows.WithdrawInput:
+		case assessment.WithdrawInput:
 			n[activities.FamilyWithdrawn]++
 		}
 	}

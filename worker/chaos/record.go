@@ -20,6 +20,7 @@ import (
 
 	"github.com/ehc-send/ehc/codec"
 	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
 )
 
 // testKeyFile is the committed test-only key the chaos run encrypts with
@@ -35,13 +36,13 @@ type fixture struct {
 var fixtures = []fixture{
 	{"timers", func(d *caseRun, r *run) bool { return d != nil && d.path.name == "late-plan" && r.timersFired > 0 }},
 	{"refusal", func(d *caseRun, r *run) bool { return d != nil && d.path.name == "refused" }},
-	{"exception", func(d *caseRun, r *run) bool { return r.updates[workflows.UpdateRecordException] > 0 }},
+	{"exception", func(d *caseRun, r *run) bool { return r.updates[assessment.UpdateRecordException] > 0 }},
 	{"retried", func(d *caseRun, r *run) bool { return d != nil && r.retried }},
 	{"withdrawal", func(d *caseRun, r *run) bool { return d != nil && d.path.name == "withdrawn-at-advice" }},
 	{"entered-late", func(d *caseRun, r *run) bool { return d != nil && d.path.entered }},
 	{"no-plan", func(d *caseRun, r *run) bool { return d != nil && d.path.name == "no-plan" }},
 	{"advice-timers", func(d *caseRun, r *run) bool {
-		return r.typ == workflows.AdviceRequestWorkflowName && r.timersFired > 0
+		return r.typ == assessment.AdviceRequestWorkflowName && r.timersFired > 0
 	}},
 	{"encrypted", func(d *caseRun, r *run) bool { return d != nil && d.path.name == "on-time" }},
 }
@@ -54,7 +55,7 @@ var fixtures = []fixture{
 func record(ctx context.Context, dir string, pc *codec.Codec, driven []*caseRun, runs []*run, log io.Writer) error {
 	byRef := map[string]*caseRun{}
 	for _, d := range driven {
-		byRef[workflows.WorkflowID(d.ref)] = d
+		byRef[assessment.WorkflowID(d.ref)] = d
 	}
 	sort.Slice(runs, func(i, j int) bool { return runs[i].id < runs[j].id })
 	old, _ := filepath.Glob(filepath.Join(dir, "chaos-*.json"))

@@ -16,7 +16,7 @@ import (
 
 	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/email/sendgridtest"
-	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/assessment"
 )
 
 // tally is the run's outcome: each figure with the evidence behind it.
@@ -57,7 +57,7 @@ func count(ctx context.Context, c client.Client, db *pgx.Conn, sg *sendgridtest.
 	}
 
 	for _, d := range driven {
-		id := workflows.WorkflowID(d.ref)
+		id := assessment.WorkflowID(d.ref)
 		r := byID[id]
 		switch {
 		case r == nil:
@@ -108,8 +108,8 @@ func count(ctx context.Context, c client.Client, db *pgx.Conn, sg *sendgridtest.
 			d.in = r.input
 		}
 		qctx, cancel := context.WithTimeout(ctx, time.Minute)
-		v, err := c.QueryWorkflow(qctx, id, r.runID, workflows.StatusQuery)
-		var st workflows.CaseStatus
+		v, err := c.QueryWorkflow(qctx, id, r.runID, assessment.StatusQuery)
+		var st assessment.CaseStatus
 		if err == nil {
 			err = v.Get(&st)
 		}
@@ -129,7 +129,7 @@ func count(ctx context.Context, c client.Client, db *pgx.Conn, sg *sendgridtest.
 		for _, dl := range st.Deadlines {
 			k := fmt.Sprintf("%s/%s/%s", d.ref, activities.FamilyDeadlineMissed, dl.Key)
 			at, sent := r.notifyAt[k]
-			if !sent || dl.Status != workflows.StatusMet {
+			if !sent || dl.Status != assessment.StatusMet {
 				continue
 			}
 			knew := false

@@ -28,7 +28,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/ehc-send/ehc/codec"
-	"github.com/ehc-send/ehc/workflows"
+	"github.com/ehc-send/ehc/workflows/search"
 )
 
 // StartTemporal starts the pinned CLI's dev server (in memory, on a free
@@ -44,13 +44,13 @@ func StartTemporal(ctx context.Context, cli string, logTo io.Writer) (*testsuite
 		ExistingPath:  cli,
 		ClientOptions: &client.Options{Logger: QuietLogger()},
 		LogLevel:      "error",
-		ExtraArgs:     []string{"--dynamic-config-value", "matching.useNewMatcher=true"}, // task priority (workflows.BulkPriority)
+		ExtraArgs:     []string{"--dynamic-config-value", "matching.useNewMatcher=true"}, // task priority (assessment.BulkPriority)
 		Stdout:        logTo,
 		Stderr:        logTo,
 		SearchAttributes: temporal.NewSearchAttributes(
-			workflows.SearchCaseRef.ValueSet(""), workflows.SearchStage.ValueSet(""),
-			workflows.SearchNextDeadline.ValueSet(time.Time{}), workflows.SearchOverdue.ValueSet(false),
-			workflows.SearchCaseworker.ValueSet(""), workflows.SearchDeliveryProblem.ValueSet(false)),
+			search.CaseRef.ValueSet(""), search.Stage.ValueSet(""),
+			search.NextDeadline.ValueSet(time.Time{}), search.Overdue.ValueSet(false),
+			search.Caseworker.ValueSet(""), search.DeliveryProblem.ValueSet(false)),
 	})
 }
 
