@@ -1,11 +1,10 @@
 package assessment
 
 import (
-	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
-	"go.temporal.io/api/enums/v1"
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/ehc-send/ehc/activities"
@@ -13,179 +12,191 @@ import (
 	"github.com/ehc-send/ehc/workflows/deadline"
 )
 
-// AdviceRequest chases one adviser for the advice asked of them: reminders
-// before the six weeks are up (reg 8(1)), then weekly escalations copied to
-// the caseworker and manager until the parent signals that it arrived. It
-// is a child of the assessment, so each request shows on its own in the UI.
-func AdviceRequest(ctx workflow.Context, in AdviceRequestInput) (AdviceResult, error) {
-	// Letters go on a context the case's close cannot cancel: once owed,
-	// the adviser's letter is sent whatever becomes of the case.
-	settles := workflow.GetVersion(ctx, adviceSettlesChange, workflow.DefaultVersion, 1) >= 1
-	sendCtx := ctx
-	if settles {
-		sendCtx, _ = workflow.NewDisconnectedContext(ctx)
-	}
-	policy := in.Policy.normalise()
-	// The request's ID keys its letters, as it has since the first.
-	d := &deadline.Deadline{Key: in.ID, Name: statute.AdviceDue,
-		Due: statute.AdviceDueFrom(in.Requested), Chase: deadline.ChaseAdviser, AdviceID: in.ID}
-	sending := 0
-	adviser := []activities.Recipient{{Role: activities.RoleAdviser, Name: in.Provider.Name, Email: in.Provider.Email}}
-	staff := []activities.Recipient{{Role: activities.RoleCaseworker, Name: in.Caseworker.Name, Email: in.Caseworker.Email}}
-	if in.Manager.Email != "" {
-		staff = append(staff, activities.Recipient{Role: activities.RoleManager, Name: in.Manager.Name, Email: in.Manager.Email})
-	}
-	if in.Escalation.Email != "" {
-		staff = append(staff, activities.Recipient{Role: activities.RoleAdviser, Name: in.Escalation.Name, Email: in.Escalation.Email})
-	}
-	tell := func(tmpl activities.Template, subject string, cc []activities.Recipient, f activities.Facts) {
-		f.AdviceKind, f.AdviceID, f.Deadline, f.Due = in.Kind, in.ID, statute.AdviceDue, d.Due
-		n := activities.Notification{Facts: f, Envelope: activities.Envelope{
-			Key:     deadline.LetterKey(in.CaseRef, string(tmpl), d.Key, subject),
-			CaseRef: in.CaseRef, Template: tmpl, On: in.Clock.Today(ctx), To: adviser, Cc: cc, Caseworker: staff[0]}}
-		send(sendCtx, &sending, n, func(ctx workflow.Context, err error) { tellCaseLost(ctx, n, err) })
-	}
-	fire := func(d *deadline.Deadline, al deadline.Alarm) {
-		now := in.Clock.Today(ctx)
-		if al.Kind == deadline.AlarmReminder {
-			tell(activities.AdviserReminder, deadline.Occurrence(al), nil, activities.Facts{DaysLeft: d.Due.DaysSince(now)})
-		} else {
-			tell(activities.AdviserOverdue, deadline.Occurrence(al), staff, activities.Facts{DaysOverdue: now.DaysSince(d.Due)})
-		}
-	}
-	if in.Entered {
-		// Requested before the case was entered: the letter went then, and
-		// alarms whose moment passed are not sent as if new.
-		d.SkipPassed(policy.Schedule, in.Clock.Now(ctx))
-	} else {
-		tell(activities.AdviserRequest, "1", nil, activities.Facts{})
-	}
+// Gathering advice (reg 6-8): each request, its answer, and the kinds
+// recorded as not needed because recent advice is enough (reg 6(4)).
 
-	received := workflow.GetSignalChannel(ctx, AdviceReceivedSignal)
-	arrived := func() bool { return received.Len() > 0 }
-	watched := deadline.Set{d}
-	var timer deadline.Timer
-	for d.MetOn.IsZero() {
-		var got AdviceReceived
-		if received.ReceiveAsync(&got) {
-			d.MetOn = got.On
-			break
-		}
-		watched.FireDue(policy.Schedule, in.Clock.Now(ctx), fire)
-		al, _, ok := watched.Next(policy.Schedule, in.Clock.Now(ctx))
-		if !ok && settles {
-			// Nothing left to chase: wait for the advice, or for the case to close.
-			sel := workflow.NewSelector(ctx)
-			sel.AddReceive(received, func(c workflow.ReceiveChannel, _ bool) { c.Receive(ctx, &got); d.MetOn = got.On })
-			sel.AddReceive(ctx.Done(), func(workflow.ReceiveChannel, bool) {})
-			sel.Select(ctx)
-			break
-		}
-		if !ok {
-			received.Receive(ctx, &got)
-			d.MetOn = got.On
-			break
-		}
-		if wait := in.Clock.UntilAlarm(ctx, al.Date); wait > 0 {
-			summary := deadline.Summary(d, al)
-			if err := timer.Await(ctx, al.Date.String()+" "+summary, summary, wait, arrived); err != nil || ctx.Err() != nil {
-				break // the case closed
-			}
+func (a *assessment) checkRequestAdvice(ctx workflow.Context, in RequestAdviceInput) error {
+	if err := a.at(UpdateRequestAdvice); err != nil {
+		return err
+	}
+	if _, err := statute.ParseAdviceKind(string(in.Kind)); err != nil {
+		return err
+	}
+	if err := activities.CheckEmail(in.Provider.Email); err != nil {
+		return fmt.Errorf("the adviser's email: %w", err)
+	}
+	if in.EscalationEmail != "" {
+		if err := activities.CheckEmail(in.EscalationEmail); err != nil {
+			return fmt.Errorf("the adviser's escalation contact: %w", err)
 		}
 	}
-	timer.Stop()
-	if err := ctx.Err(); err != nil {
-		// The case closed before the advice came: nothing more to chase,
-		// but what is owed already still goes.
-		if settles {
-			_ = workflow.Await(sendCtx, func() bool { return sending == 0 })
-		}
-		return AdviceResult{ID: in.ID}, err
-	}
-	// The case may close the moment the advice arrives: what is owed still
-	// goes, so the wait is on a context its close cannot cancel.
-	_ = workflow.Await(sendCtx, func() bool { return sending == 0 })
-	late := 0
-	if d.MetOn.After(d.Due) {
-		late = d.MetOn.DaysSince(d.Due)
-	}
-	return AdviceResult{ID: in.ID, Received: d.MetOn, DaysLate: late}, nil
+	return dated(ctx, a, in.On, a.StageOn, "the decision to assess")
 }
 
-// adviceSettlesChange guards how advice requests end when their case closes:
-// the case waits until each child has started and sent what it owes, rather
-// than cancelling it with its letter still pending.
-const adviceSettlesChange = "advice-settles"
+func (a *assessment) requestAdvice(ctx workflow.Context, in RequestAdviceInput) {
+	n := 1
+	for _, r := range a.Advice {
+		if r.Kind == in.Kind {
+			n++
+		}
+	}
+	id := fmt.Sprintf("%s-%d", in.Kind, n)
+	due := statute.AdviceDueFrom(in.On)
+	r := &adviceRequest{AdviceState: AdviceState{ID: id, Kind: in.Kind, Provider: in.Provider.Name,
+		Requested: in.On, Due: due}, Provider: in.Provider, EscalationEmail: in.EscalationEmail}
+	a.Advice = append(a.Advice, r)
+	a.Deadlines = append(a.Deadlines, &deadline.Deadline{Key: string(statute.AdviceDue) + "/" + id,
+		Name: statute.AdviceDue, Due: due, Chase: deadline.ChaseAdvice, AdviceID: id})
+	a.step(ctx, StepRecord{Step: UpdateRequestAdvice, On: in.On, Detail: id})
+	if !a.entering && !a.dryRun {
+		r.child = a.startAdvice(ctx, r, false)
+	}
+	a.tellFamily(ctx, activities.FamilyAdviceRequested, id, activities.Facts{AdviceKind: in.Kind, AdviceID: id, Due: due})
+}
 
-// settleAdvice ends every advice child before the case closes. Each is
-// first awaited until it has started (a child cancelled before its start
-// was sent would never be started, and its letter never written), then
-// cancelled, then awaited while it sends the letters it already owes.
-func (a *assessment) settleAdvice(ctx workflow.Context) {
-	if workflow.GetVersion(ctx, adviceSettlesChange, workflow.DefaultVersion, 1) < 1 {
+func (a *assessment) adviceByID(id string) *adviceRequest {
+	for _, r := range a.Advice {
+		if r.ID == id {
+			return r
+		}
+	}
+	return nil
+}
+
+// findAdvice resolves the request a caseworker means: by ID, or the only
+// one of a kind still awaited.
+func (a *assessment) findAdvice(id string, kind statute.AdviceKind) (*adviceRequest, error) {
+	if id != "" {
+		if r := a.adviceByID(id); r != nil {
+			return r, nil
+		}
+		var ids []string
+		for _, r := range a.Advice {
+			ids = append(ids, r.ID)
+		}
+		return nil, fmt.Errorf("case %s has no advice request %q (requests: %s)", a.In.CaseRef, id, strings.Join(ids, ", "))
+	}
+	if _, err := statute.ParseAdviceKind(string(kind)); err != nil {
+		return nil, err
+	}
+	var awaited []*adviceRequest
+	for _, r := range a.Advice {
+		if r.Kind == kind && r.Received.IsZero() {
+			awaited = append(awaited, r)
+		}
+	}
+	switch len(awaited) {
+	case 0:
+		return nil, fmt.Errorf("case %s has no %s request awaiting an answer", a.In.CaseRef, kind)
+	case 1:
+		return awaited[0], nil
+	}
+	ids := make([]string, len(awaited))
+	for i, r := range awaited {
+		ids[i] = r.ID
+	}
+	return nil, fmt.Errorf("%d %s requests are awaited (%s): name one by its ID", len(awaited), kind, strings.Join(ids, ", "))
+}
+
+func (a *assessment) checkRecordAdvice(ctx workflow.Context, in RecordAdviceInput) error {
+	if err := a.at(UpdateRecordAdvice); err != nil {
+		return err
+	}
+	r, err := a.findAdvice(in.ID, in.Kind)
+	if err != nil {
+		return err
+	}
+	if !r.Received.IsZero() {
+		return fmt.Errorf("advice %s was already recorded as received on %s", r.ID, r.Received)
+	}
+	return dated(ctx, a, in.On, r.Requested, "advice "+r.ID+" was requested")
+}
+
+func (a *assessment) recordAdvice(ctx workflow.Context, in RecordAdviceInput) {
+	r, _ := a.findAdvice(in.ID, in.Kind)
+	r.Received = in.On
+	a.Deadlines.Find(string(statute.AdviceDue) + "/" + r.ID).MetOn = in.On
+	a.step(ctx, StepRecord{Step: UpdateRecordAdvice, On: in.On, Detail: r.ID})
+	if r.child != nil {
+		a.signalAdvice(ctx, r, in.On)
+	}
+}
+
+// startHeldAdvice starts the chaser for each advice request a history
+// holds that is still awaited; its request letter went before the case was
+// entered, so it sends none.
+func (a *assessment) startHeldAdvice(ctx workflow.Context) {
+	if a.Stage.Closed() {
 		return
 	}
 	for _, r := range a.Advice {
-		if r.child != nil {
-			_ = r.child.GetChildWorkflowExecution().Get(ctx, nil)
+		if r.child == nil && r.Received.IsZero() {
+			r.child = a.startAdvice(ctx, r, true)
 		}
 	}
-	a.cancelAdvice()
+}
+
+// adviceKindsToSeek are the kinds reg 6(1)(a)-(e) requires in every
+// assessment; (f)-(h) depend on the child.
+var adviceKindsToSeek = []statute.AdviceKind{
+	statute.AdviceKindFamilyViews, statute.AdviceKindEducational, statute.AdviceKindMedical,
+	statute.AdviceKindPsychological, statute.AdviceKindSocialCare,
+}
+
+// unsought lists the reg 6(1)(a)-(e) kinds neither requested nor recorded
+// as not needed under reg 6(4).
+func (a *assessment) unsought() []string {
+	var out []string
+	for _, k := range adviceKindsToSeek {
+		sought := false
+		for _, r := range a.Advice {
+			sought = sought || r.Kind == k
+		}
+		for _, n := range a.NotNeeded {
+			sought = sought || n.Kind == k
+		}
+		if !sought {
+			out = append(out, string(k))
+		}
+	}
+	return out
+}
+
+func (a *assessment) checkAdviceNotNeeded(ctx workflow.Context, in AdviceNotNeededInput) error {
+	if err := a.at(UpdateAdviceNotNeeded); err != nil {
+		return err
+	}
+	if !slices.Contains(adviceKindsToSeek, in.Kind) {
+		if _, err := statute.ParseAdviceKind(string(in.Kind)); err != nil {
+			return err
+		}
+		return fmt.Errorf("only the kinds reg 6(1)(a)-(e) requires (%s) need a reg 6(4) reason; %s is sought only where it applies", joinKinds(adviceKindsToSeek), in.Kind)
+	}
 	for _, r := range a.Advice {
-		if r.child != nil {
-			_ = r.child.Get(ctx, nil) // ended: received, cancelled or failed (logged by startAdvice)
+		if r.Kind == in.Kind {
+			return fmt.Errorf("%s advice was already requested (%s on %s): it cannot also be not needed", in.Kind, r.ID, r.Requested)
 		}
 	}
-}
-
-// adviceWorkflowID keeps the child's ID free of anything but the case
-// reference and the request's kind and number.
-func adviceWorkflowID(caseRef, id string) string { return WorkflowID(caseRef) + "/advice/" + id }
-
-// startAdvice starts the chaser for one request; entered says the request
-// was made before the case was entered, so its letter already went.
-func (a *assessment) startAdvice(ctx workflow.Context, r *adviceRequest, entered bool) workflow.ChildWorkflowFuture {
-	opts := workflow.ChildWorkflowOptions{
-		WorkflowID: adviceWorkflowID(a.In.CaseRef, r.ID),
-		// The case cancels its children itself and waits for them
-		// (settleAdvice); this is for a case terminated by an operator.
-		ParentClosePolicy:   enums.PARENT_CLOSE_POLICY_REQUEST_CANCEL,
-		WaitForCancellation: true,
-		StaticSummary:       fmt.Sprintf("%s: %s requested %s, due %s (reg 8(1))", a.In.CaseRef, r.Kind, r.Requested, r.Due),
-	}
-	f := workflow.ExecuteChildWorkflow(workflow.WithChildOptions(a.adviceCtx, opts), AdviceRequest, AdviceRequestInput{
-		CaseRef: a.In.CaseRef, ID: r.ID, Kind: r.Kind, Provider: r.Provider, Requested: r.Requested,
-		Escalation: Contact{Name: r.Provider.Name + " (escalation)", Email: r.EscalationEmail},
-		Caseworker: Contact{Name: a.In.Caseworker, Email: a.In.CaseworkerEmail}, Manager: a.In.Manager, Policy: a.Policy,
-		Clock: a.In.Clock, Entered: entered,
-	})
-	workflow.Go(ctx, func(ctx workflow.Context) {
-		var res AdviceResult
-		if err := f.Get(ctx, &res); err != nil && !errors.As(err, new(*temporal.CanceledError)) {
-			workflow.GetLogger(ctx).Warn("advice request ended abnormally", "advice", r.ID, "error", err)
+	for _, n := range a.NotNeeded {
+		if n.Kind == in.Kind {
+			return fmt.Errorf("%s advice was already recorded as not needed on %s", in.Kind, n.On)
 		}
-		r.ended = true
-		if a.awaitingChildren {
-			a.changed++ // the case may now continue as new
-		}
-	})
-	return f
+	}
+	if err := required(in.Reason, "a reason reg 6(4) applies (which advice was already obtained, and that the LA, its author and the family agree it is enough)"); err != nil {
+		return err
+	}
+	return dated(ctx, a, in.On, a.StageOn, "the decision to assess")
 }
 
-func (a *assessment) signalAdvice(ctx workflow.Context, r *adviceRequest, on statute.Date) {
-	if err := r.child.SignalChildWorkflow(ctx, AdviceReceivedSignal, AdviceReceived{On: on}).Get(ctx, nil); err != nil {
-		workflow.GetLogger(ctx).Warn("advice request not told of receipt", "advice", r.ID, "error", err)
-	}
+func (a *assessment) adviceNotNeeded(ctx workflow.Context, in AdviceNotNeededInput) {
+	a.NotNeeded = append(a.NotNeeded, in)
+	a.step(ctx, StepRecord{Step: UpdateAdviceNotNeeded, On: in.On, Detail: string(in.Kind) + " (reg 6(4))"})
 }
 
-// tellCaseLost tells the case that one of this child's letters is lost for
-// good, so it is on the case and the staff are alerted (lostNoticeChange).
-func tellCaseLost(ctx workflow.Context, n activities.Notification, err error) {
-	parent := workflow.GetInfo(ctx).ParentWorkflowExecution
-	if parent == nil || workflow.GetVersion(ctx, lostNoticeChange, workflow.DefaultVersion, 1) < 1 {
-		return
+func joinKinds(ks []statute.AdviceKind) string {
+	out := make([]string, len(ks))
+	for i, k := range ks {
+		out[i] = string(k)
 	}
-	if err := workflow.SignalExternalWorkflow(ctx, parent.ID, "", DeliveryFailedSignal, lostProblem(n, err)).Get(ctx, nil); err != nil {
-		workflow.GetLogger(ctx).Warn("the case was not told of a lost advice letter", "key", n.Key, "error", err)
-	}
+	return strings.Join(out, ", ")
 }

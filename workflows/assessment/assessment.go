@@ -16,6 +16,39 @@ import (
 	"github.com/ehc-send/ehc/workflows/deadline"
 )
 
+// The assessment, read top-down: at each stage, the steps a caseworker may
+// take, where each leads, and the statutory limit it meets or starts. A
+// step's check refuses it at any other stage (at); steps with no stages
+// may be taken at any stage until the case closes.
+var transitions = []transition{
+	{UpdateDecideAssess, "decide whether to assess", from(StageRequested), to(StageAssessing, StageNotAssessed), statute.DecisionToAssessDue, ""},  // reg 5(1): 6 weeks
+	{UpdateRequestAdvice, "request advice", from(StageAssessing), nil, "", statute.AdviceDue},                                                      // reg 8(1): 6 weeks to answer
+	{UpdateRecordAdvice, "record advice", nil, nil, statute.AdviceDue, ""},                                                                         // reg 8(1)
+	{UpdateAdviceNotNeeded, "record advice as not needed", from(StageAssessing), nil, "", ""},                                                      // reg 6(4)
+	{UpdateDecideIssue, "decide whether to issue a plan", from(StageAssessing), to(StageDrafting, StageNoPlan), statute.DecisionNotToIssueDue, ""}, // reg 10(1): 16 weeks
+	{UpdateServeDraft, "serve the draft plan", from(StageDrafting), to(StageDraftServed), "", statute.DraftCommentsEnd},                            // reg 13(1)(a): 15 days
+	{UpdateRecordComments, "record the family's comments", from(StageDraftServed), nil, statute.DraftCommentsEnd, ""},                              // reg 13(1)(a)
+	{UpdateConsultSchool, "consult a school", from(StageDraftServed), nil, "", statute.ConsultationDue},                                            // CFA s.39(3): 15 days
+	{UpdateRecordConsultation, "record a school's answer", from(StageDraftServed), nil, statute.ConsultationDue, ""},                               // CFA s.39(3)
+	{UpdateIssueFinalPlan, "issue the final plan", from(StageDraftServed), to(StageFinalPlanIssued), statute.FinalPlanDue, ""},                     // reg 13(2): 20 weeks
+	{UpdateRecordException, "record an exception", nil, nil, "", ""},                                                                               // reg 5(4), 8(2), 10(4), 13(3)
+	{UpdateExpect, "expect a late limit to be met", nil, nil, "", ""},
+	{UpdateWithdraw, "withdraw the request", nil, to(StageWithdrawn), "", ""},
+}
+
+// transition is one row of the table.
+type transition struct {
+	Step   string           // the Update
+	What   string           // in the caseworker's words, for a refusal
+	From   []Stage          // the stages it may be taken at; none: any open stage
+	To     []Stage          // the stages it leads to; none: the stage stays
+	Meets  statute.Deadline // the limit it meets, if any
+	Starts statute.Deadline // the limit it starts, if any
+}
+
+func from(s ...Stage) []Stage { return s }
+func to(s ...Stage) []Stage   { return s }
+
 // State is everything a case carries from one run to the next when it
 // continues as new: what the case is and what it has done. The runtime
 // fields of assessment (timers, activities in flight, handlers) are not in
@@ -161,7 +194,7 @@ func begin(ctx workflow.Context, in AssessmentInput) (*assessment, error) {
 	}
 	a := newAssessment(in)
 	a.adviceCtx, a.cancelAdvice = workflow.WithCancel(ctx)
-	if err := a.register(ctx); err != nil {
+	if err := a.listen(ctx); err != nil {
 		return nil, err
 	}
 	a.Recording = workflow.GetVersion(ctx, registerChange, workflow.DefaultVersion, 1) >= 1

@@ -65,7 +65,7 @@ func resume(ctx workflow.Context, in AssessmentInput) (*assessment, error) {
 	a := &assessment{State: *in.Continued}
 	a.In.Continued = nil
 	a.adviceCtx, a.cancelAdvice = workflow.WithCancel(ctx)
-	if err := a.register(ctx); err != nil {
+	if err := a.listen(ctx); err != nil {
 		return nil, err
 	}
 	a.hearLostAdvice(ctx)

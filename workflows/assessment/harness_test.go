@@ -189,6 +189,7 @@ func (h *harness) at(on string, fn func()) {
 func (h *harness) step(on, name string, arg any) *CaseStatus {
 	s := &CaseStatus{}
 	h.at(on, func() {
+		before := h.status().Stage
 		h.env.UpdateWorkflow(name, "", &testsuite.TestUpdateCallback{
 			OnReject: func(err error) { h.t.Errorf("%s on %s rejected: %v", name, on, err) },
 			OnAccept: func() {},
@@ -198,6 +199,7 @@ func (h *harness) step(on, name string, arg any) *CaseStatus {
 					return
 				}
 				*s = v.(CaseStatus)
+				checkTransition(h.t, name, before, s.Stage)
 			},
 		}, arg)
 	})

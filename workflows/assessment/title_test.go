@@ -26,7 +26,7 @@ func TestStageTitles(t *testing.T) {
 // A refusal names stages by their titles, not their keys.
 func TestRefusalNamesStageTitles(t *testing.T) {
 	a := &assessment{State: State{In: AssessmentInput{CaseRef: "EHC-1"}, Stage: StageAssessing}}
-	err := a.at("serve the draft plan", StageDrafting)
+	err := a.at(UpdateServeDraft)
 	want := `cannot serve the draft plan: case EHC-1 is at stage "gathering advice"; this step needs "drafting the plan"`
 	if err == nil || err.Error() != want {
 		t.Errorf("at() = %v\nwant %s", err, want)

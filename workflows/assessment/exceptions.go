@@ -2,6 +2,7 @@ package assessment
 
 import (
 	"fmt"
+	"strings"
 
 	"go.temporal.io/sdk/workflow"
 
@@ -9,6 +10,9 @@ import (
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/deadline"
 )
+
+// Exceptions to the time limits (reg 5(4), 8(2), 10(4), 13(3)) and the
+// dates a caseworker expects a late limit to be met by.
 
 // limit finds the statutory limit a caseworker names: one of the Day-1
 // limits, or an advice request's. what says what is being attached to it,
@@ -36,8 +40,43 @@ func (a *assessment) limit(name statute.Deadline, adviceID, what string) (*deadl
 	return a.Deadlines.Find(key), nil
 }
 
+func (a *assessment) checkRecordException(ctx workflow.Context, in RecordExceptionInput) error {
+	if err := a.at(UpdateRecordException); err != nil {
+		return err
+	}
+	g, err := statute.ParseExceptionGround(string(in.Ground))
+	if err != nil {
+		return err
+	}
+	d, err := a.limit(in.Deadline, in.AdviceID, "an exception")
+	if err != nil {
+		return err
+	}
+	if !g.AppliesTo(in.Deadline) {
+		return fmt.Errorf("the ground %s does not apply to the %s limit (see reg 5(4), 8(2), 10(4), 13(3))", g, in.Deadline.Title())
+	}
+	if s := d.State(a.asOf(ctx)); s.Status == StatusMet || s.Status == StatusNotApplicable {
+		return fmt.Errorf("the %s limit is %s: an exception cannot apply", d.Name.Title(), strings.ReplaceAll(s.Status, "_", " "))
+	}
+	if err := dated(ctx, a, in.From, a.In.Received, "Day 1"); err != nil {
+		return fmt.Errorf("exception start: %w", err)
+	}
+	if !in.To.IsZero() && in.To.Before(in.From) {
+		return fmt.Errorf("the exception ends on %s, before it starts on %s", in.To, in.From)
+	}
+	return dated(ctx, a, in.On, a.In.Received, "Day 1")
+}
+
+func (a *assessment) recordException(ctx workflow.Context, in RecordExceptionInput) {
+	rec := ExceptionRecord{RecordExceptionInput: in, Regulation: in.Ground.Regulation(in.Deadline)}
+	a.Exceptions = append(a.Exceptions, rec)
+	d, _ := a.limit(in.Deadline, in.AdviceID, "")
+	d.Exception = rec.Regulation
+	a.step(ctx, StepRecord{Step: UpdateRecordException, On: in.On, Detail: rec.Regulation + " " + string(in.Deadline)})
+}
+
 func (a *assessment) checkExpect(ctx workflow.Context, in ExpectInput) error {
-	if err := a.open(); err != nil {
+	if err := a.at(UpdateExpect); err != nil {
 		return err
 	}
 	d, err := a.limit(in.Deadline, in.AdviceID, "an expected date")
