@@ -10,40 +10,43 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/ehc-send/ehc/statute"
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
+
+	"github.com/ehc-send/ehc/statute"
 )
 
 type recorder struct {
 	mu   sync.Mutex
-	sent []Message
+	sent []letters.Message
 	err  error
 }
 
-func (r *recorder) Deliver(_ context.Context, m Message) (Delivery, error) {
+func (r *recorder) Deliver(_ context.Context, m letters.Message) (letters.Delivery, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.err != nil {
-		return Delivery{}, r.err
+		return letters.Delivery{}, r.err
 	}
 	r.sent = append(r.sent, m)
-	return Delivery{MessageID: "rec-1"}, nil
+	return letters.Delivery{MessageID: "rec-1"}, nil
 }
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 // notify runs Notify as Temporal runs it: registered, serialised, executed.
-func notify(t *testing.T, a *Activities, n Notification) (Delivery, error) {
+func notify(t *testing.T, a *Activities, n letters.Notification) (letters.Delivery, error) {
 	t.Helper()
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestActivityEnvironment()
 	env.RegisterActivity(a)
 	val, err := env.ExecuteActivity(a.Notify, n)
 	if err != nil {
-		return Delivery{}, err
+		return letters.Delivery{}, err
 	}
-	var d Delivery
+	var d letters.Delivery
 	if err := val.Get(&d); err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +55,7 @@ func notify(t *testing.T, a *Activities, n Notification) (Delivery, error) {
 
 func TestNotifyRendersAndDelivers(t *testing.T) {
 	rec := &recorder{}
-	n := full(FamilyRefusalToAssess)
+	n := full(letters.FamilyRefusalToAssess)
 	d, err := notify(t, &Activities{Transport: rec, Logger: quiet}, n)
 	if err != nil {
 		t.Fatal(err)
@@ -73,31 +76,31 @@ func TestNotifyRendersAndDelivers(t *testing.T) {
 
 func TestNotifyRejectsInvalidWithoutRetry(t *testing.T) {
 	cases := map[string]struct {
-		edit func(*Notification)
+		edit func(*letters.Notification)
 		want string
 	}{
-		"no key":            {func(n *Notification) { n.Key = "" }, "has no key"},
-		"no case ref":       {func(n *Notification) { n.CaseRef = "" }, "has no case reference"},
-		"newline in ref":    {func(n *Notification) { n.CaseRef = "A\nBcc: x@y" }, "control character"},
-		"unknown template":  {func(n *Notification) { n.Template = "family.nope" }, `unknown template "family.nope"`},
-		"no recipient":      {func(n *Notification) { n.To = nil }, "has no recipient"},
-		"no email":          {func(n *Notification) { n.To[0].Email = "" }, "family recipient: no email address"},
-		"bad cc email":      {func(n *Notification) { n.Cc[0].Email = "carol at la" }, "caseworker recipient: email address"},
-		"refusal no reason": {func(n *Notification) { n.Facts.Reason = "" }, "needs Facts.Reason"},
-		"refusal no date":   {func(n *Notification) { n.On = statute.Date{} }, "needs On"},
+		"no key":            {func(n *letters.Notification) { n.Key = "" }, "has no key"},
+		"no case ref":       {func(n *letters.Notification) { n.CaseRef = "" }, "has no case reference"},
+		"newline in ref":    {func(n *letters.Notification) { n.CaseRef = "A\nBcc: x@y" }, "control character"},
+		"unknown template":  {func(n *letters.Notification) { n.Template = "family.nope" }, `unknown template "family.nope"`},
+		"no recipient":      {func(n *letters.Notification) { n.To = nil }, "has no recipient"},
+		"no email":          {func(n *letters.Notification) { n.To[0].Email = "" }, "family recipient: no email address"},
+		"bad cc email":      {func(n *letters.Notification) { n.Cc[0].Email = "carol at la" }, "caseworker recipient: email address"},
+		"refusal no reason": {func(n *letters.Notification) { n.Facts.Reason = "" }, "needs Facts.Reason"},
+		"refusal no date":   {func(n *letters.Notification) { n.On = statute.Date{} }, "needs On"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
 			rec := &recorder{}
-			n := full(FamilyRefusalToAssess)
+			n := full(letters.FamilyRefusalToAssess)
 			c.edit(&n)
 			_, err := notify(t, &Activities{Transport: rec, Logger: quiet}, n)
 			var app *temporal.ApplicationError
 			if !errors.As(err, &app) {
 				t.Fatalf("want an ApplicationError, got %v", err)
 			}
-			if !app.NonRetryable() || app.Type() != InvalidNotification {
-				t.Errorf("non-retryable=%v type=%q, want true %q", app.NonRetryable(), app.Type(), InvalidNotification)
+			if !app.NonRetryable() || app.Type() != letters.InvalidNotification {
+				t.Errorf("non-retryable=%v type=%q, want true %q", app.NonRetryable(), app.Type(), letters.InvalidNotification)
 			}
 			if !strings.Contains(app.Error(), c.want) {
 				t.Errorf("error %q does not say %q", app.Error(), c.want)
@@ -113,7 +116,7 @@ func TestNotifyRejectsInvalidWithoutRetry(t *testing.T) {
 }
 
 func TestNotifyTransportFailureIsRetryable(t *testing.T) {
-	_, err := notify(t, &Activities{Transport: &recorder{err: errors.New("smtp down")}, Logger: quiet}, full(FamilyWithdrawn))
+	_, err := notify(t, &Activities{Transport: &recorder{err: errors.New("smtp down")}, Logger: quiet}, full(letters.FamilyWithdrawn))
 	var app *temporal.ApplicationError
 	if !errors.As(err, &app) || app.NonRetryable() {
 		t.Fatalf("want a retryable error, got %v", err)
@@ -124,7 +127,7 @@ func TestLogTransportMasksAndDedupes(t *testing.T) {
 	var buf bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&buf, nil))
 	a := &Activities{Transport: &LogTransport{Logger: logger}, Logger: logger}
-	n := full(FamilyDraftServed)
+	n := full(letters.FamilyDraftServed)
 
 	first, err := notify(t, a, n)
 	if err != nil {
@@ -159,8 +162,17 @@ func TestMask(t *testing.T) {
 		"no-at-sign":         "***",
 		"@example.org":       "***",
 	} {
-		if got := MaskEmail(in); got != want {
-			t.Errorf("MaskEmail(%q) = %q, want %q", in, got, want)
+		if got := letters.MaskEmail(in); got != want {
+			t.Errorf("letters.MaskEmail(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func wantAll(t *testing.T, text string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			t.Errorf("missing %q in:\n%s", w, text)
 		}
 	}
 }

@@ -7,7 +7,8 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
-	"unicode/utf8"
+
+	"github.com/ehc-send/ehc/activities/letters"
 )
 
 // LogTransport is the Transport when no mail service is configured: it
@@ -15,7 +16,7 @@ import (
 // masked recipients, never its subject or text, which name the child and
 // carry caseworkers' words (logs are kept and shared widely). The letter
 // itself is in the outbox, sealed: 'ehc outbox --show KEY' prints it. Its
-// Delivery says Logged: nothing was sent. Use it by pointer.
+// letters.Delivery says Logged: nothing was sent. Use it by pointer.
 //
 // It is safe to retry within one process: a second Deliver with the same
 // Key logs nothing and returns Duplicate. The set lives in memory, so after
@@ -30,14 +31,14 @@ type LogTransport struct {
 }
 
 // Deliver logs m once per Key.
-func (t *LogTransport) Deliver(ctx context.Context, m Message) (Delivery, error) {
+func (t *LogTransport) Deliver(ctx context.Context, m letters.Message) (letters.Delivery, error) {
 	if err := ctx.Err(); err != nil {
-		return Delivery{}, err
+		return letters.Delivery{}, err
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if id, ok := t.sent[m.Key]; ok {
-		return Delivery{Key: m.Key, MessageID: id, Duplicate: true, Logged: true}, nil
+		return letters.Delivery{Key: m.Key, MessageID: id, Duplicate: true, Logged: true}, nil
 	}
 	id := messageID(m.Key)
 	log := t.Logger
@@ -52,7 +53,7 @@ func (t *LogTransport) Deliver(ctx context.Context, m Message) (Delivery, error)
 		t.sent = make(map[string]string)
 	}
 	t.sent[m.Key] = id
-	return Delivery{Key: m.Key, MessageID: id, Logged: true}, nil
+	return letters.Delivery{Key: m.Key, MessageID: id, Logged: true}, nil
 }
 
 // messageID is derived from the key so that the same message has the same
@@ -62,21 +63,10 @@ func messageID(key string) string {
 	return "log-" + hex.EncodeToString(sum[:8])
 }
 
-func maskAll(rs []Recipient) string {
+func maskAll(rs []letters.Recipient) string {
 	out := make([]string, len(rs))
 	for i, r := range rs {
-		out[i] = string(r.Role) + ":" + MaskEmail(r.Email)
+		out[i] = string(r.Role) + ":" + letters.MaskEmail(r.Email)
 	}
 	return strings.Join(out, ", ")
-}
-
-// MaskEmail keeps the first character of the local part and the domain:
-// "family@example.org" becomes "f***@example.org".
-func MaskEmail(email string) string {
-	at := strings.LastIndexByte(email, '@')
-	if at <= 0 {
-		return "***"
-	}
-	r, _ := utf8.DecodeRuneInString(email)
-	return string(r) + "***" + email[at:]
 }

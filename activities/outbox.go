@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/ehc-send/ehc/register"
@@ -58,7 +60,7 @@ var (
 //     delivered, bounced or dropped comes back as Duplicate without calling
 //     Next; a row already failed fails again, non-retryably.
 //   - Next's success marks the row sent, with the service's message ID; or
-//     logged, when Next is the LogTransport (Delivery.Logged: no mail
+//     logged, when Next is the LogTransport (letters.Delivery.Logged: no mail
 //     service is configured, so the message went to the log only).
 //   - A non-retryable error from Next (a temporal.ApplicationError marked
 //     non-retryable: the service refused the message for good) marks the row
@@ -180,36 +182,36 @@ func (o *Outbox) today() statute.Date {
 }
 
 // Deliver sends m through Next unless the outbox shows it went already.
-func (o *Outbox) Deliver(ctx context.Context, m Message) (Delivery, error) {
+func (o *Outbox) Deliver(ctx context.Context, m letters.Message) (letters.Delivery, error) {
 	if o.Store == nil || o.Next == nil {
 		// A wiring mistake, fixed by a deploy: stay retryable.
-		return Delivery{}, errors.New("activities: Outbox needs a Store and a Next transport")
+		return letters.Delivery{}, errors.New("activities: Outbox needs a Store and a Next transport")
 	}
 	defer o.lock(m.Key)()
 	log := o.logger().With("key", m.Key, "case_ref", m.CaseRef, "template", string(m.Template))
 
 	e, err := o.Store.OutboxClaim(ctx, outboxEntry(m))
 	if errors.Is(err, register.ErrInvalidOutboxEntry) {
-		return Delivery{}, temporal.NewNonRetryableApplicationError(err.Error(), InvalidNotification, err)
+		return letters.Delivery{}, temporal.NewNonRetryableApplicationError(err.Error(), letters.InvalidNotification, err)
 	}
 	if err != nil {
-		return Delivery{}, err
+		return letters.Delivery{}, err
 	}
 	switch e.Status {
 	case register.OutboxSent, register.OutboxDelivered, register.OutboxBounced, register.OutboxDropped, register.OutboxLogged:
 		log.Debug("notification already sent", "status", e.Status, "message_id", e.MessageID)
-		return Delivery{Key: m.Key, MessageID: e.MessageID, Duplicate: true, Logged: e.Status == register.OutboxLogged}, nil
+		return letters.Delivery{Key: m.Key, MessageID: e.MessageID, Duplicate: true, Logged: e.Status == register.OutboxLogged}, nil
 	case register.OutboxFailed:
 		// An earlier attempt may have failed to alert the caseworker;
 		// the alert is once-only, so asking again costs nothing.
 		if err := o.alertUndelivered(ctx, m, e.LastError); err != nil {
-			return Delivery{}, err
+			return letters.Delivery{}, err
 		}
 		msg := fmt.Sprintf("notification %s already failed: %s", m.Key, e.LastError)
-		return Delivery{}, temporal.NewNonRetryableApplicationError(msg, NotificationFailed, nil)
+		return letters.Delivery{}, temporal.NewNonRetryableApplicationError(msg, NotificationFailed, nil)
 	case register.OutboxPending:
 	default:
-		return Delivery{}, fmt.Errorf("notification %s has outbox status %q, which this worker does not know", m.Key, e.Status)
+		return letters.Delivery{}, fmt.Errorf("notification %s has outbox status %q, which this worker does not know", m.Key, e.Status)
 	}
 	// Rows an older worker left with attempts and no outcome were marked
 	// maybe-sent by migration 006, with no hand-over time.
@@ -222,10 +224,10 @@ func (o *Outbox) Deliver(ctx context.Context, m Message) (Delivery, error) {
 	if errors.Is(err, register.ErrAnotherSender) {
 		// The retry's claim sees that attempt's hand-over and checks first.
 		log.Info("another attempt handed this letter over since this one claimed it: not sending it too")
-		return Delivery{}, retryLater(fmt.Sprintf("notification %s not sent: %s", m.Key, err), err, anotherSenderRetryDelay)
+		return letters.Delivery{}, retryLater(fmt.Sprintf("notification %s not sent: %s", m.Key, err), err, anotherSenderRetryDelay)
 	}
 	if err != nil {
-		return Delivery{}, fmt.Errorf("notification %s not sent: %w", m.Key, err)
+		return letters.Delivery{}, fmt.Errorf("notification %s not sent: %w", m.Key, err)
 	}
 
 	d, err := o.Next.Deliver(ctx, m)
@@ -237,7 +239,7 @@ func (o *Outbox) Deliver(ctx context.Context, m Message) (Delivery, error) {
 			if rerr := o.Store.OutboxError(context.WithoutCancel(ctx), m.Key, reason, false); rerr != nil {
 				log.Error("could not record a failed attempt in the outbox", "error", rerr)
 			}
-			return Delivery{}, err
+			return letters.Delivery{}, err
 		}
 		if rerr := o.Store.OutboxNotAccepted(ctx, m.Key, handedAt); rerr != nil {
 			log.Error("could not record that the mail service did not take the letter", "error", rerr)
@@ -250,18 +252,18 @@ func (o *Outbox) Deliver(ctx context.Context, m Message) (Delivery, error) {
 			if rerr := o.Store.OutboxError(ctx, m.Key, reason, false); rerr != nil {
 				log.Error("could not record a failed attempt in the outbox", "error", rerr)
 			}
-			return Delivery{}, err
+			return letters.Delivery{}, err
 		}
 		if rerr := o.Store.OutboxError(ctx, m.Key, reason, true); rerr != nil {
 			// The row is still pending: the retry will try the service
 			// again, which refuses again and nothing is sent.
-			return Delivery{}, fmt.Errorf("notification %s refused (%s) and not recorded: %w", m.Key, reason, rerr)
+			return letters.Delivery{}, fmt.Errorf("notification %s refused (%s) and not recorded: %w", m.Key, reason, rerr)
 		}
 		log.Error("notification refused for good", "error", reason)
 		if aerr := o.alertUndelivered(ctx, m, reason); aerr != nil {
-			return Delivery{}, aerr
+			return letters.Delivery{}, aerr
 		}
-		return Delivery{}, err
+		return letters.Delivery{}, err
 	}
 	d.Key = m.Key
 	o.Health.accepted()
@@ -360,15 +362,15 @@ func (o *Outbox) DeliveryEvent(ctx context.Context, key, event, reason, email st
 	}
 	role := recipientRole(e.Recipients, email)
 	reason = register.ScrubAddresses(reason, e.Recipients) // logged, and in the alert: bounce reasons quote addresses
-	log.Warn("notification not delivered to a recipient", "role", role, "to", MaskEmail(email), "reason", reason)
-	if role != string(RoleFamily) {
+	log.Warn("notification not delivered to a recipient", "role", role, "to", letters.MaskEmail(email), "reason", reason)
+	if role != string(letters.RoleFamily) {
 		return nil
 	}
 	if reason == "" {
 		reason = "the mail service reported it " + map[string]string{"bounce": "bounced", "dropped": "dropped"}[event]
 	}
-	err = o.alert(ctx, Message{Envelope: Envelope{Key: e.Key, CaseRef: e.CaseRef, Template: Template(e.Template),
-		Caseworker: fromOutbox(e.Caseworker)}}, "/bounced", Roles{RoleFamily}, reason)
+	err = o.alert(ctx, letters.Message{Envelope: letters.Envelope{Key: e.Key, CaseRef: e.CaseRef, Template: letters.Template(e.Template),
+		Caseworker: fromOutbox(e.Caseworker)}}, "/bounced", letters.Roles{letters.RoleFamily}, reason)
 	if isFinal(err) {
 		return nil // logged; a retried event cannot mend it
 	}
@@ -382,7 +384,7 @@ func (o *Outbox) DeliveryEvent(ctx context.Context, key, event, reason, email st
 func recipientRole(rs []register.OutboxRecipient, email string) string {
 	email = strings.TrimSpace(email)
 	for _, r := range rs {
-		if (email == "" && r.Role == string(RoleFamily)) || (email != "" && strings.EqualFold(r.Email, email)) {
+		if (email == "" && r.Role == string(letters.RoleFamily)) || (email != "" && strings.EqualFold(r.Email, email)) {
 			return r.Role
 		}
 	}
@@ -390,9 +392,9 @@ func recipientRole(rs []register.OutboxRecipient, email string) string {
 }
 
 // alertUndelivered tells the caseworker that m was refused for good.
-func (o *Outbox) alertUndelivered(ctx context.Context, m Message, reason string) error {
-	roles := Roles{}
-	for _, r := range append(append([]Recipient{}, m.To...), m.Cc...) {
+func (o *Outbox) alertUndelivered(ctx context.Context, m letters.Message, reason string) error {
+	roles := letters.Roles{}
+	for _, r := range append(append([]letters.Recipient{}, m.To...), m.Cc...) {
 		if !containsRole(roles, r.Role) {
 			roles = append(roles, r.Role)
 		}
@@ -404,7 +406,7 @@ func (o *Outbox) alertUndelivered(ctx context.Context, m Message, reason string)
 	return err
 }
 
-func containsRole(rs Roles, r Role) bool {
+func containsRole(rs letters.Roles, r letters.Role) bool {
 	for _, x := range rs {
 		if x == r {
 			return true
@@ -417,9 +419,9 @@ func containsRole(rs Roles, r Role) bool {
 // through the outbox, under m's key and suffix. No alert is raised about
 // an alert. A retryable error is returned for the caller to retry; a
 // final one is logged and returned too, for the caller to drop.
-func (o *Outbox) alert(ctx context.Context, m Message, suffix string, roles Roles, reason string) error {
+func (o *Outbox) alert(ctx context.Context, m letters.Message, suffix string, roles letters.Roles, reason string) error {
 	log := o.logger().With("key", m.Key, "case_ref", m.CaseRef, "template", string(m.Template))
-	if m.Template == StaffDeliveryFailed {
+	if m.Template == letters.StaffDeliveryFailed {
 		log.Error("an alert to the caseworker could not be delivered; no one else is told", "reason", reason)
 		return nil
 	}
@@ -429,15 +431,15 @@ func (o *Outbox) alert(ctx context.Context, m Message, suffix string, roles Role
 		return nil
 	}
 	if cw.Role == "" {
-		cw.Role = RoleCaseworker
+		cw.Role = letters.RoleCaseworker
 	}
 	if strings.TrimSpace(reason) == "" {
 		reason = "none was given"
 	}
-	am, err := Render(Notification{
-		Envelope: Envelope{Key: m.Key + suffix, CaseRef: m.CaseRef, Template: StaffDeliveryFailed, On: o.today(),
-			To: []Recipient{cw}, Caseworker: cw},
-		Facts: Facts{Notice: m.Template, NoticeTo: roles, Reason: reason},
+	am, err := letters.Render(letters.Notification{
+		Envelope: letters.Envelope{Key: m.Key + suffix, CaseRef: m.CaseRef, Template: letters.StaffDeliveryFailed, On: o.today(),
+			To: []letters.Recipient{cw}, Caseworker: cw},
+		Facts: letters.Facts{Notice: m.Template, NoticeTo: roles, Reason: reason},
 	})
 	if err != nil {
 		log.Error("a notification was not delivered and the alert to the caseworker cannot be made", "error", err)
@@ -456,7 +458,7 @@ func (o *Outbox) alert(ctx context.Context, m Message, suffix string, roles Role
 }
 
 // outboxEntry is the row m is kept as.
-func outboxEntry(m Message) register.OutboxEntry {
+func outboxEntry(m letters.Message) register.OutboxEntry {
 	e := register.OutboxEntry{Key: m.Key, CaseRef: m.CaseRef, Template: string(m.Template), On: m.On,
 		Subject: m.Subject, Text: m.Text}
 	for _, r := range m.To {
@@ -465,12 +467,12 @@ func outboxEntry(m Message) register.OutboxEntry {
 	for _, r := range m.Cc {
 		e.Recipients = append(e.Recipients, register.OutboxRecipient{Role: string(r.Role), Name: r.Name, Email: r.Email, Cc: true})
 	}
-	if m.Caseworker != (Recipient{}) {
+	if m.Caseworker != (letters.Recipient{}) {
 		e.Caseworker = register.OutboxRecipient{Role: string(m.Caseworker.Role), Name: m.Caseworker.Name, Email: m.Caseworker.Email}
 	}
 	return e
 }
 
-func fromOutbox(r register.OutboxRecipient) Recipient {
-	return Recipient{Role: Role(r.Role), Name: r.Name, Email: r.Email}
+func fromOutbox(r register.OutboxRecipient) letters.Recipient {
+	return letters.Recipient{Role: letters.Role(r.Role), Name: r.Name, Email: r.Email}
 }

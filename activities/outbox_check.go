@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/ehc-send/ehc/register"
@@ -185,26 +187,26 @@ func (h *MailHealth) resending() {
 // sent (e is its row as claimed). done means Deliver returns d and err
 // without sending; otherwise the letter is sent again, which has been
 // logged as a possible duplicate.
-func (o *Outbox) confirm(ctx context.Context, m Message, e register.OutboxEntry, log *slog.Logger) (d Delivery, done bool, err error) {
+func (o *Outbox) confirm(ctx context.Context, m letters.Message, e register.OutboxEntry, log *slog.Logger) (d letters.Delivery, done bool, err error) {
 	c, ok := o.Next.(AcceptanceChecker)
 	if !ok {
 		log.Warn("possible duplicate: sending again a letter an earlier attempt may have sent; this transport cannot be asked whether it was accepted")
 		o.Health.resending()
-		return Delivery{}, false, nil
+		return letters.Delivery{}, false, nil
 	}
 	age, err := o.maybeSentAge(ctx, m.Key, e.MaybeSentAt != nil)
 	if err != nil {
-		return Delivery{}, true, err
+		return letters.Delivery{}, true, err
 	}
 	// The feed answers 6 queries a minute: asking before it can show the
 	// letter would spend them for nothing.
 	if lag := o.feedLag(); age < lag {
 		log.Info("a maybe-sent letter may not be in the mail service's activity feed yet: looking later, before sending it",
 			"age", age.Round(time.Second).String(), "retry_in", (lag - age).Round(time.Second).String())
-		return Delivery{}, true, retryLater(fmt.Sprintf("notification %s may have been sent %s ago; the activity feed may not show it yet", m.Key, age.Round(time.Second)), nil, lag-age)
+		return letters.Delivery{}, true, retryLater(fmt.Sprintf("notification %s may have been sent %s ago; the activity feed may not show it yet", m.Key, age.Round(time.Second)), nil, lag-age)
 	}
 	q := AcceptanceQuery{Key: m.Key, Since: e.CreatedAt}
-	for i, r := range append(append([]Recipient{}, m.To...), m.Cc...) {
+	for i, r := range append(append([]letters.Recipient{}, m.To...), m.Cc...) {
 		if i == 0 && len(m.To) > 0 {
 			q.To = r.Email
 		} else {
@@ -220,17 +222,17 @@ func (o *Outbox) confirm(ctx context.Context, m Message, e register.OutboxEntry,
 		})
 		log.Warn("possible duplicate: sending again a letter an earlier attempt may have sent; the mail service cannot be asked whether it was accepted")
 		o.Health.resending()
-		return Delivery{}, false, nil
+		return letters.Delivery{}, false, nil
 	case errors.Is(err, ErrMailRefused):
 		reason := errorReason(err)
 		o.Health.refuse(reason)
 		log.Error(reason)
-		return Delivery{}, true, err
+		return letters.Delivery{}, true, err
 	case err != nil:
 		if age >= maxUnconfirmedHold {
 			log.Warn("possible duplicate: sending again a letter an earlier attempt may have sent; the mail service could not be asked whether it was accepted", "error", errorReason(err))
 			o.Health.resending()
-			return Delivery{}, false, nil
+			return letters.Delivery{}, false, nil
 		}
 		wait := uncheckedRetryDelay
 		var ae *temporal.ApplicationError
@@ -238,17 +240,17 @@ func (o *Outbox) confirm(ctx context.Context, m Message, e register.OutboxEntry,
 			wait = ae.NextRetryDelay() // the feed's rate limit: 6 requests a minute
 		}
 		log.Warn("could not ask the mail service whether a maybe-sent letter was accepted: not sending it yet", "error", errorReason(err))
-		return Delivery{}, true, retryLater(fmt.Sprintf("notification %s may have been sent and the mail service could not be asked: %s", m.Key, errorReason(err)), err, wait)
+		return letters.Delivery{}, true, retryLater(fmt.Sprintf("notification %s may have been sent and the mail service could not be asked: %s", m.Key, errorReason(err)), err, wait)
 	case found:
 		if err := o.recordSent(ctx, m.Key, id, false); err != nil {
-			return Delivery{}, true, fmt.Errorf("notification %s was accepted earlier (%s) and the outbox could not record it: %w", m.Key, id, err)
+			return letters.Delivery{}, true, fmt.Errorf("notification %s was accepted earlier (%s) and the outbox could not record it: %w", m.Key, id, err)
 		}
 		log.Info("the mail service had accepted this letter already: recorded as sent, not sent again", "message_id", id)
-		return Delivery{Key: m.Key, MessageID: id, Duplicate: true}, true, nil
+		return letters.Delivery{Key: m.Key, MessageID: id, Duplicate: true}, true, nil
 	}
 	log.Warn("possible duplicate: sending again a letter an earlier attempt may have sent; the mail service's activity feed does not show it")
 	o.Health.resending()
-	return Delivery{}, false, nil
+	return letters.Delivery{}, false, nil
 }
 
 // maybeSentAge is how long ago the unanswered hand-over began. A row an

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"github.com/ehc-send/ehc/register"
 )
 
@@ -17,7 +19,7 @@ func TestOutboxWithLogTransportMarksLogged(t *testing.T) {
 	f := newOutbox(t)
 	var logs bytes.Buffer
 	f.box.Next = &LogTransport{Logger: slog.New(slog.NewJSONHandler(&logs, nil))}
-	m := render(t, familyLetter(FamilyRefusalToAssess))
+	m := render(t, familyLetter(letters.FamilyRefusalToAssess))
 	ctx := context.Background()
 
 	d, err := f.box.Deliver(ctx, m)

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"github.com/ehc-send/ehc/codec"
 	"github.com/ehc-send/ehc/register"
 )
@@ -51,8 +53,8 @@ func TestRelaySendsLettersNoActivityRetries(t *testing.T) {
 	f := newOutbox(t)
 	f.box.Health = &MailHealth{}
 	ctx := context.Background()
-	old, recent := render(t, familyLetter(FamilyFinalPlan)), render(t, familyLetter(FamilyDecisionToAssess))
-	for _, m := range []Message{old, recent} {
+	old, recent := render(t, familyLetter(letters.FamilyFinalPlan)), render(t, familyLetter(letters.FamilyDecisionToAssess))
+	for _, m := range []letters.Message{old, recent} {
 		f.next.fail(m.Key, errors.New("sendgrid: 503 Service Unavailable"))
 		if _, err := f.box.Deliver(ctx, m); err == nil {
 			t.Fatal("the scripted failure did not fail")
@@ -115,7 +117,7 @@ func TestUnreadableRowIsSkipped(t *testing.T) {
 	f := newOutbox(t)
 	ctx := context.Background()
 	retired := f.otherStore(t, retiredKey(t))
-	lost, fine := render(t, familyLetter(FamilyFinalPlan)), render(t, familyLetter(FamilyWithdrawn))
+	lost, fine := render(t, familyLetter(letters.FamilyFinalPlan)), render(t, familyLetter(letters.FamilyWithdrawn))
 	if _, err := retired.OutboxClaim(ctx, outboxEntry(lost)); err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +154,7 @@ func TestUnreadableRowIsSkipped(t *testing.T) {
 func TestBounceOnASealedRowAsksForTheEventAgain(t *testing.T) {
 	f := newOutbox(t)
 	ctx := context.Background()
-	m := render(t, familyLetter(FamilyFinalPlan))
+	m := render(t, familyLetter(letters.FamilyFinalPlan))
 	if _, err := f.box.Deliver(ctx, m); err != nil {
 		t.Fatal(err)
 	}

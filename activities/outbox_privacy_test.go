@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/ehc-send/ehc/activities/letters"
 )
 
 // A bounce's reason quotes the family's address: the role it matched is
@@ -12,7 +14,7 @@ import (
 func TestBounceReasonKeepsNoAddress(t *testing.T) {
 	f := newOutbox(t)
 	ctx := context.Background()
-	m := render(t, familyLetter(FamilyRefusalToAssess))
+	m := render(t, familyLetter(letters.FamilyRefusalToAssess))
 	if _, err := f.box.Deliver(ctx, m); err != nil {
 		t.Fatal(err)
 	}

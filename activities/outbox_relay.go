@@ -5,6 +5,8 @@ import (
 	"errors"
 	"time"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"github.com/ehc-send/ehc/register"
 )
 
@@ -88,8 +90,8 @@ func (o *Outbox) RelayOnce(ctx context.Context) (int, error) {
 // messageOf is the message a stored notification was. It goes as the
 // plain text it was stored with: the HTML form is not kept (the SendGrid
 // transport makes a plain HTML one from the text where a template needs it).
-func messageOf(e register.OutboxEntry) Message {
-	m := Message{Envelope: Envelope{Key: e.Key, CaseRef: e.CaseRef, Template: Template(e.Template), On: e.On,
+func messageOf(e register.OutboxEntry) letters.Message {
+	m := letters.Message{Envelope: letters.Envelope{Key: e.Key, CaseRef: e.CaseRef, Template: letters.Template(e.Template), On: e.On,
 		Caseworker: fromOutbox(e.Caseworker)}, Subject: e.Subject, Text: e.Text}
 	for _, r := range e.Recipients {
 		if r.Cc {

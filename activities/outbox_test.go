@@ -11,9 +11,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/ehc-send/ehc/register"
+	"github.com/ehc-send/ehc/register/caserecord"
 	"github.com/ehc-send/ehc/register/registertest"
 )
 
@@ -24,7 +27,7 @@ type scripted struct {
 	mu    sync.Mutex
 	errs  map[string][]error
 	calls map[string]int
-	sent  []Message // accepted
+	sent  []letters.Message // accepted
 }
 
 func (s *scripted) fail(key string, errs ...error) {
@@ -36,7 +39,7 @@ func (s *scripted) fail(key string, errs ...error) {
 	s.errs[key] = append(s.errs[key], errs...)
 }
 
-func (s *scripted) Deliver(ctx context.Context, m Message) (Delivery, error) {
+func (s *scripted) Deliver(ctx context.Context, m letters.Message) (letters.Delivery, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.calls == nil {
@@ -46,11 +49,11 @@ func (s *scripted) Deliver(ctx context.Context, m Message) (Delivery, error) {
 	if errs := s.errs[m.Key]; len(errs) > 0 {
 		s.errs[m.Key] = errs[1:]
 		if errs[0] != nil {
-			return Delivery{}, errs[0]
+			return letters.Delivery{}, errs[0]
 		}
 	}
 	s.sent = append(s.sent, m)
-	return Delivery{Key: m.Key, MessageID: fmt.Sprintf("sg-%d", len(s.sent))}, nil
+	return letters.Delivery{Key: m.Key, MessageID: fmt.Sprintf("sg-%d", len(s.sent))}, nil
 }
 
 func (s *scripted) count(key string) int {
@@ -59,10 +62,10 @@ func (s *scripted) count(key string) int {
 	return s.calls[key]
 }
 
-func (s *scripted) accepted(key string) []Message {
+func (s *scripted) accepted(key string) []letters.Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []Message
+	var out []letters.Message
 	for _, m := range s.sent {
 		if m.Key == key {
 			out = append(out, m)
@@ -71,11 +74,11 @@ func (s *scripted) accepted(key string) []Message {
 	return out
 }
 
-var caseworker = Recipient{Role: RoleCaseworker, Name: "Carol Caseworker", Email: "carol@la.example.gov.uk"}
+var caseworker = letters.Recipient{Role: letters.RoleCaseworker, Name: "Carol Caseworker", Email: "carol@la.example.gov.uk"}
 
 // familyLetter is a notification to the family alone, naming the
 // caseworker to tell if it does not arrive.
-func familyLetter(tpl Template) Notification {
+func familyLetter(tpl letters.Template) letters.Notification {
 	n := full(tpl)
 	n.Cc = nil
 	n.Caseworker = caseworker
@@ -142,10 +145,10 @@ func isNonRetryable(err error) bool {
 func TestNotifyThroughOutboxSendsOnce(t *testing.T) {
 	f := newOutbox(t)
 	a := &Activities{Transport: f.box, Register: f.store, Logger: quiet}
-	n := familyLetter(FamilyRefusalToAssess)
+	n := familyLetter(letters.FamilyRefusalToAssess)
 	tt := n.Facts.Timetable
-	if _, err := f.store.Record(context.Background(), register.CaseEvent{Key: caseRef + "/1/request-received", CaseRef: caseRef,
-		Kind: register.KindStep, Name: "request-received", EffectiveOn: day1, Case: register.Snapshot{Seq: 1, Stage: "requested",
+	if _, err := f.store.Record(context.Background(), caserecord.Event{Key: caseRef + "/1/request-received", CaseRef: caseRef,
+		Kind: caserecord.KindStep, Name: "request-received", EffectiveOn: day1, Case: caserecord.Snapshot{Seq: 1, Stage: "requested",
 			Requester: "parent", Caseworker: "cw-1", Day1: day1, DecisionToAssessDue: tt.DecisionToAssessDue,
 			DecisionNotToIssueDue: tt.DecisionNotToIssueDue, FinalPlanDue: tt.FinalPlanDue}}); err != nil {
 		t.Fatal(err)
@@ -166,7 +169,7 @@ func TestNotifyThroughOutboxSendsOnce(t *testing.T) {
 		t.Errorf("Next called %d times, want once", got)
 	}
 	r := f.row(t, n.Key)
-	if r.Status != register.OutboxSent || r.Attempts != 1 || r.MessageID != "sg-1" || r.Template != string(FamilyRefusalToAssess) ||
+	if r.Status != register.OutboxSent || r.Attempts != 1 || r.MessageID != "sg-1" || r.Template != string(letters.FamilyRefusalToAssess) ||
 		!r.On.Equal(n.On) || len(r.Recipients) != 1 || r.Recipients[0].Email != "family@example.org" ||
 		r.Caseworker.Email != caseworker.Email || !strings.Contains(r.Text, n.Facts.Reason) || !strings.Contains(r.Subject, caseRef) {
 		t.Errorf("outbox row = %+v", r)
@@ -185,7 +188,7 @@ func TestNotifyThroughOutboxSendsOnce(t *testing.T) {
 
 func TestOutboxRetryableErrorThenSuccess(t *testing.T) {
 	f := newOutbox(t)
-	n := familyLetter(FamilyDecisionToAssess)
+	n := familyLetter(letters.FamilyDecisionToAssess)
 	f.next.fail(n.Key, errors.New("sendgrid: 503 Service Unavailable"))
 	a := &Activities{Transport: f.box, Logger: quiet}
 
@@ -213,7 +216,7 @@ func TestOutboxRetryableErrorThenSuccess(t *testing.T) {
 
 func TestOutboxFinalErrorAlertsTheCaseworker(t *testing.T) {
 	f := newOutbox(t)
-	m := render(t, familyLetter(FamilyRefusalToAssess))
+	m := render(t, familyLetter(letters.FamilyRefusalToAssess))
 	refused := temporal.NewNonRetryableApplicationError("SendGrid refused the message: 400 invalid recipient address", "SendGridRejected", nil)
 	f.next.fail(m.Key, refused)
 	ctx := context.Background()
@@ -227,7 +230,7 @@ func TestOutboxFinalErrorAlertsTheCaseworker(t *testing.T) {
 	}
 	alertKey := m.Key + "/undelivered"
 	alert := f.row(t, alertKey)
-	if alert.Template != string(StaffDeliveryFailed) || alert.Status != register.OutboxSent || len(alert.Recipients) != 1 ||
+	if alert.Template != string(letters.StaffDeliveryFailed) || alert.Status != register.OutboxSent || len(alert.Recipients) != 1 ||
 		alert.Recipients[0].Role != "caseworker" || alert.Recipients[0].Email != caseworker.Email || alert.Recipients[0].Cc ||
 		alert.On.String() != "2026-03-04" || alert.CaseRef != caseRef {
 		t.Errorf("alert row = %+v", alert)
@@ -260,7 +263,7 @@ func TestOutboxFinalErrorAlertsTheCaseworker(t *testing.T) {
 // activity, and still goes only once.
 func TestOutboxAlertRetried(t *testing.T) {
 	f := newOutbox(t)
-	m := render(t, familyLetter(FamilyFinalPlan))
+	m := render(t, familyLetter(letters.FamilyFinalPlan))
 	alertKey := m.Key + "/undelivered"
 	f.next.fail(m.Key, temporal.NewNonRetryableApplicationError("rejected", "SendGridRejected", nil))
 	f.next.fail(alertKey, errors.New("sendgrid: timeout"))
@@ -292,8 +295,8 @@ func TestOutboxAlertRetried(t *testing.T) {
 
 func TestOutboxFinalErrorWithoutCaseworker(t *testing.T) {
 	f := newOutbox(t)
-	n := familyLetter(FamilyWithdrawn)
-	n.Caseworker = Recipient{}
+	n := familyLetter(letters.FamilyWithdrawn)
+	n.Caseworker = letters.Recipient{}
 	m := render(t, n)
 	f.next.fail(m.Key, temporal.NewNonRetryableApplicationError("rejected", "SendGridRejected", nil))
 	if _, err := f.box.Deliver(context.Background(), m); !isNonRetryable(err) {
@@ -308,7 +311,7 @@ func TestOutboxFinalErrorWithoutCaseworker(t *testing.T) {
 // An alert that fails for good raises no alert of its own.
 func TestOutboxAlertFailingForGood(t *testing.T) {
 	f := newOutbox(t)
-	m := render(t, familyLetter(FamilyDraftServed))
+	m := render(t, familyLetter(letters.FamilyDraftServed))
 	alertKey := m.Key + "/undelivered"
 	refused := temporal.NewNonRetryableApplicationError("rejected", "SendGridRejected", nil)
 	f.next.fail(m.Key, refused)
@@ -333,8 +336,8 @@ func TestOutboxAlertFailingForGood(t *testing.T) {
 func TestDeliveryEventBounceAlertsForTheFamilyOnly(t *testing.T) {
 	f := newOutbox(t)
 	ctx := context.Background()
-	n := familyLetter(FamilyAdviceRequested)
-	n.Cc = []Recipient{{Role: RoleAdviser, Email: "ep@la.example.gov.uk"}}
+	n := familyLetter(letters.FamilyAdviceRequested)
+	n.Cc = []letters.Recipient{{Role: letters.RoleAdviser, Email: "ep@la.example.gov.uk"}}
 	m := render(t, n)
 	if _, err := f.box.Deliver(ctx, m); err != nil {
 		t.Fatal(err)
@@ -389,7 +392,7 @@ func TestDeliveryEventBounceAlertsForTheFamilyOnly(t *testing.T) {
 func TestDeliveryEventDroppedAndUnknown(t *testing.T) {
 	f := newOutbox(t)
 	ctx := context.Background()
-	m := render(t, familyLetter(FamilyDecisionToIssue))
+	m := render(t, familyLetter(letters.FamilyDecisionToIssue))
 	if _, err := f.box.Deliver(ctx, m); err != nil {
 		t.Fatal(err)
 	}
@@ -424,22 +427,8 @@ func TestDeliveryEventDroppedAndUnknown(t *testing.T) {
 }
 
 func TestOutboxNeedsItsParts(t *testing.T) {
-	m := render(t, full(FamilyWithdrawn))
+	m := render(t, full(letters.FamilyWithdrawn))
 	if _, err := (&Outbox{}).Deliver(context.Background(), m); err == nil || isNonRetryable(err) {
 		t.Errorf("an unwired Outbox: %v; want a retryable error", err)
-	}
-}
-
-func TestEveryTemplateHasATitle(t *testing.T) {
-	for tpl := range catalogue {
-		if _, ok := titles[tpl]; !ok {
-			t.Errorf("%s has no title", tpl)
-		}
-	}
-	if len(titles) != len(catalogue) {
-		t.Errorf("%d titles for %d templates", len(titles), len(catalogue))
-	}
-	if got := (Roles{RoleFamily, RoleAdviser, RoleManager}).String(); got != "family, adviser and manager" {
-		t.Errorf("Roles.String = %q", got)
 	}
 }

@@ -4,24 +4,23 @@ import (
 	"context"
 	"errors"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/ehc-send/ehc/register"
+	"github.com/ehc-send/ehc/register/caserecord"
 )
 
 // Register is where the workflows keep the record that outlives them: the
 // PostgreSQL case register, or a fake in tests.
 type Register interface {
-	Record(ctx context.Context, e register.CaseEvent) (bool, error)
+	Record(ctx context.Context, e caserecord.Event) (bool, error)
 }
-
-// ReferenceTaken is the error type of an event refused because another case
-// already holds its reference.
-const ReferenceTaken = "ReferenceTaken"
 
 // RecordEvent writes one case event and the projection it leaves. The event
 // key makes it safe to run any number of times.
-func (a *Activities) RecordEvent(ctx context.Context, e register.CaseEvent) error {
+func (a *Activities) RecordEvent(ctx context.Context, e caserecord.Event) error {
 	defer keepAlive(ctx)()
 	if a.Register == nil {
 		// A wiring mistake, fixed by a deploy: stay retryable.
@@ -32,7 +31,7 @@ func (a *Activities) RecordEvent(ctx context.Context, e register.CaseEvent) erro
 		return temporal.NewNonRetryableApplicationError(err.Error(), "InvalidCaseEvent", err)
 	}
 	if errors.Is(err, register.ErrReferenceTaken) {
-		return temporal.NewNonRetryableApplicationError(err.Error(), ReferenceTaken, err)
+		return temporal.NewNonRetryableApplicationError(err.Error(), letters.ReferenceTaken, err)
 	}
 	if err != nil {
 		return err
@@ -43,16 +42,16 @@ func (a *Activities) RecordEvent(ctx context.Context, e register.CaseEvent) erro
 
 // recordNotification adds a delivered notification to the case's events.
 // Its key is the notification's own, so a retried Notify adds nothing.
-func (a *Activities) recordNotification(ctx context.Context, n Notification, d Delivery) error {
+func (a *Activities) recordNotification(ctx context.Context, n letters.Notification, d letters.Delivery) error {
 	if a.Register == nil {
 		return nil // a transport-only worker (tests of the catalogue) keeps no register
 	}
 	roles := make([]string, 0, len(n.To)+len(n.Cc))
-	for _, r := range append(append([]Recipient{}, n.To...), n.Cc...) {
+	for _, r := range append(append([]letters.Recipient{}, n.To...), n.Cc...) {
 		roles = append(roles, string(r.Role))
 	}
-	_, err := a.Register.Record(ctx, register.CaseEvent{
-		Key: "notification/" + n.Key, CaseRef: n.CaseRef, Kind: register.KindNotification, Name: string(n.Template),
+	_, err := a.Register.Record(ctx, caserecord.Event{
+		Key: "notification/" + n.Key, CaseRef: n.CaseRef, Kind: caserecord.KindNotification, Name: string(n.Template),
 		EffectiveOn: n.On, Detail: map[string]any{"to": roles, "message_id": d.MessageID},
 	})
 	return err

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/ehc-send/ehc/activities"
-	"github.com/ehc-send/ehc/register"
+	"github.com/ehc-send/ehc/register/caserecord"
 	"github.com/ehc-send/ehc/register/registertest"
 	"github.com/ehc-send/ehc/statute"
 )
@@ -25,12 +27,12 @@ func TestRecordAndNotifyTwiceWriteOnce(t *testing.T) {
 
 	day1, _ := statute.ParseDate("2026-01-05")
 	tt := statute.Compute(day1, statute.Steps{})
-	e := register.CaseEvent{Key: "EHC-9/1/request-received", CaseRef: "EHC-9", Kind: register.KindStep, Name: "request-received",
-		EffectiveOn: day1, Case: register.Snapshot{Seq: 1, Stage: "requested", Requester: "parent", Caseworker: "cw-1",
+	e := caserecord.Event{Key: "EHC-9/1/request-received", CaseRef: "EHC-9", Kind: caserecord.KindStep, Name: "request-received",
+		EffectiveOn: day1, Case: caserecord.Snapshot{Seq: 1, Stage: "requested", Requester: "parent", Caseworker: "cw-1",
 			Day1: day1, DecisionToAssessDue: tt.DecisionToAssessDue, DecisionNotToIssueDue: tt.DecisionNotToIssueDue, FinalPlanDue: tt.FinalPlanDue}}
-	n := activities.Notification{Envelope: activities.Envelope{Key: "EHC-9/family.request_received/1", CaseRef: "EHC-9",
-		Template: activities.FamilyRequestReceived, On: day1, To: []activities.Recipient{{Role: activities.RoleFamily, Email: "sam@example.org"}}},
-		Facts: activities.Facts{Timetable: &tt}}
+	n := letters.Notification{Envelope: letters.Envelope{Key: "EHC-9/family.request_received/1", CaseRef: "EHC-9",
+		Template: letters.FamilyRequestReceived, On: day1, To: []letters.Recipient{{Role: letters.RoleFamily, Email: "sam@example.org"}}},
+		Facts: letters.Facts{Timetable: &tt}}
 	for range 2 {
 		if _, err := env.ExecuteActivity(a.RecordEvent, e); err != nil {
 			t.Fatal(err)
@@ -47,7 +49,7 @@ func TestRecordAndNotifyTwiceWriteOnce(t *testing.T) {
 		t.Errorf("%d case events after running each activity twice; want 2 (the step and the notification)", events)
 	}
 
-	_, err := env.ExecuteActivity(a.RecordEvent, register.CaseEvent{CaseRef: "EHC-9"})
+	_, err := env.ExecuteActivity(a.RecordEvent, caserecord.Event{CaseRef: "EHC-9"})
 	var appErr *temporal.ApplicationError
 	if !errors.As(err, &appErr) || !appErr.NonRetryable() {
 		t.Errorf("an incomplete event gave %v; want a non-retryable error", err)

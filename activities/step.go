@@ -9,45 +9,22 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/ehc-send/ehc/register"
+	"github.com/ehc-send/ehc/register/caserecord"
 )
-
-// Step is what one step of a case leaves, for CommitStep: the events the
-// register keeps (the last carrying the case's snapshot) and the letters
-// the step owes.
-type Step struct {
-	Events  []register.CaseEvent `json:"events,omitempty"`
-	Letters []Notification       `json:"letters,omitempty"`
-}
-
-// StepResult names the step's letters no retry can send: refused for good
-// by the mail service, or not letters at all (a template's facts missing).
-type StepResult struct {
-	Lost []LostLetter `json:"lost,omitempty"`
-}
-
-// LostLetter is one letter of a step that will never be sent, and why.
-type LostLetter struct {
-	Key    string `json:"key"`
-	Reason string `json:"reason"`
-}
 
 // StepRegister is a register that writes a step's events and its letters'
 // outbox rows in one transaction: *register.Store.
 type StepRegister interface {
-	RecordStep(ctx context.Context, events []register.CaseEvent, letters []register.OutboxEntry) error
+	RecordStep(ctx context.Context, events []caserecord.Event, entries []register.OutboxEntry) error
 }
 
 var _ StepRegister = (*register.Store)(nil)
-
-// LettersUnsent is the ApplicationError type CommitStep retries with while
-// some of its letters are not yet sent. Its details are their keys and the
-// letters already lost for good ([]LostLetter), so a workflow whose step
-// ran out of retries knows which letters to call lost, and why.
-const LettersUnsent = "LettersUnsent"
 
 // CommitStep is the one activity a step of a case runs. It writes the
 // step's events, the case's projection and a pending outbox row for each
@@ -55,9 +32,9 @@ const LettersUnsent = "LettersUnsent"
 // sends the letters at once, each through the Transport's once-only path.
 // A retry rewrites nothing and resends nothing already sent: every event
 // and letter has its own key. Letters still unsent fail the attempt
-// (LettersUnsent) so Temporal retries; letters refused for good come back
-// in StepResult.Lost for the case to show.
-func (a *Activities) CommitStep(ctx context.Context, s Step) (StepResult, error) {
+// (letters.LettersUnsent) so Temporal retries; letters refused for good come back
+// in letters.StepResult.Lost for the case to show.
+func (a *Activities) CommitStep(ctx context.Context, s letters.Step) (letters.StepResult, error) {
 	// Letters an earlier attempt sent are not handed to the transport
 	// again: it would find them sent, but that costs a round trip each.
 	var sent []string
@@ -66,21 +43,21 @@ func (a *Activities) CommitStep(ctx context.Context, s Step) (StepResult, error)
 	}
 	stop := keepAlive(ctx, sent) // the letters earlier attempts sent stay the attempt's progress
 	defer stop()
-	var res StepResult
-	letters := make([]Notification, 0, len(s.Letters))
-	msgs := make([]Message, 0, len(s.Letters))
+	var res letters.StepResult
+	ns := make([]letters.Notification, 0, len(s.Letters))
+	msgs := make([]letters.Message, 0, len(s.Letters))
 	for _, n := range s.Letters {
-		m, err := Render(n)
+		m, err := letters.Render(n)
 		if err != nil {
 			a.logger().Error("notification rejected", "key", n.Key, "case_ref", n.CaseRef, "template", string(n.Template), "error", err)
-			res.Lost = append(res.Lost, LostLetter{Key: n.Key, Reason: err.Error()})
+			res.Lost = append(res.Lost, letters.LostLetter{Key: n.Key, Reason: err.Error()})
 			continue
 		}
-		letters, msgs = append(letters, n), append(msgs, m)
+		ns, msgs = append(ns, n), append(msgs, m)
 	}
 	if err := a.recordStep(ctx, s.Events, msgs); err != nil {
 		if isFinal(err) {
-			return StepResult{}, err
+			return letters.StepResult{}, err
 		}
 		var keys []string
 		for _, m := range msgs {
@@ -88,8 +65,8 @@ func (a *Activities) CommitStep(ctx context.Context, s Step) (StepResult, error)
 				keys = append(keys, m.Key)
 			}
 		}
-		return StepResult{}, temporal.NewApplicationErrorWithOptions("the step could not be recorded yet: "+err.Error(),
-			LettersUnsent, temporal.ApplicationErrorOptions{Cause: err, Details: []any{keys, res.Lost}})
+		return letters.StepResult{}, temporal.NewApplicationErrorWithOptions("the step could not be recorded yet: "+err.Error(),
+			letters.LettersUnsent, temporal.ApplicationErrorOptions{Cause: err, Details: []any{keys, res.Lost}})
 	}
 	errs := make([]error, len(msgs))
 	var wg sync.WaitGroup
@@ -97,7 +74,7 @@ func (a *Activities) CommitStep(ctx context.Context, s Step) (StepResult, error)
 		if slices.Contains(sent, msgs[i].Key) {
 			continue
 		}
-		wg.Go(func() { _, errs[i] = a.deliver(ctx, letters[i], msgs[i]) })
+		wg.Go(func() { _, errs[i] = a.deliver(ctx, ns[i], msgs[i]) })
 	}
 	wg.Wait()
 	stop() // before the last heartbeat, which names what this attempt sent
@@ -111,7 +88,7 @@ func (a *Activities) CommitStep(ctx context.Context, s Step) (StepResult, error)
 				sent = append(sent, msgs[i].Key)
 			}
 		case isFinal(err):
-			res.Lost = append(res.Lost, LostLetter{Key: msgs[i].Key, Reason: errorReason(err)})
+			res.Lost = append(res.Lost, letters.LostLetter{Key: msgs[i].Key, Reason: errorReason(err)})
 		default:
 			unsent, retry = append(unsent, msgs[i].Key), errors.Join(retry, err)
 			wait = soonestRetry(wait, err, len(unsent) == 1)
@@ -119,9 +96,9 @@ func (a *Activities) CommitStep(ctx context.Context, s Step) (StepResult, error)
 	}
 	if len(unsent) > 0 {
 		activity.RecordHeartbeat(ctx, sent) // goes with the failure: the retry starts from here
-		return StepResult{}, temporal.NewApplicationErrorWithOptions(
+		return letters.StepResult{}, temporal.NewApplicationErrorWithOptions(
 			fmt.Sprintf("%d of the step's %d letters not sent yet: %s", len(unsent), len(s.Letters), strings.Join(unsent, ", ")),
-			LettersUnsent, temporal.ApplicationErrorOptions{Cause: retry, NextRetryDelay: wait, Details: []any{unsent, res.Lost}})
+			letters.LettersUnsent, temporal.ApplicationErrorOptions{Cause: retry, NextRetryDelay: wait, Details: []any{unsent, res.Lost}})
 	}
 	return res, nil
 }
@@ -143,7 +120,7 @@ func soonestRetry(wait time.Duration, err error, first bool) time.Duration {
 
 // recordStep writes the step's events and, where the register is also the
 // outbox's store, its letters' pending rows, together.
-func (a *Activities) recordStep(ctx context.Context, events []register.CaseEvent, msgs []Message) error {
+func (a *Activities) recordStep(ctx context.Context, events []caserecord.Event, msgs []letters.Message) error {
 	if len(events) == 0 && len(msgs) == 0 {
 		return nil
 	}
@@ -168,9 +145,9 @@ func (a *Activities) recordStep(ctx context.Context, events []register.CaseEvent
 	case errors.Is(err, register.ErrInvalidEvent):
 		return temporal.NewNonRetryableApplicationError(err.Error(), "InvalidCaseEvent", err)
 	case errors.Is(err, register.ErrReferenceTaken):
-		return temporal.NewNonRetryableApplicationError(err.Error(), ReferenceTaken, err)
+		return temporal.NewNonRetryableApplicationError(err.Error(), letters.ReferenceTaken, err)
 	case errors.Is(err, register.ErrInvalidOutboxEntry):
-		return temporal.NewNonRetryableApplicationError(err.Error(), InvalidNotification, err)
+		return temporal.NewNonRetryableApplicationError(err.Error(), letters.InvalidNotification, err)
 	}
 	return err
 }

@@ -6,22 +6,25 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/ehc-send/ehc/register"
+	"github.com/ehc-send/ehc/register/caserecord"
 )
 
-func commitStep(t *testing.T, a *Activities, s Step) (StepResult, error) {
+func commitStep(t *testing.T, a *Activities, s letters.Step) (letters.StepResult, error) {
 	t.Helper()
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestActivityEnvironment()
 	env.RegisterActivity(a)
 	val, err := env.ExecuteActivity(a.CommitStep, s)
 	if err != nil {
-		return StepResult{}, err
+		return letters.StepResult{}, err
 	}
-	var res StepResult
+	var res letters.StepResult
 	if err := val.Get(&res); err != nil {
 		t.Fatal(err)
 	}
@@ -30,11 +33,11 @@ func commitStep(t *testing.T, a *Activities, s Step) (StepResult, error) {
 
 // enterCase writes the case's first event, as the workflow does before
 // anything refers to the case.
-func enterCase(t *testing.T, s *register.Store, tt Notification) {
+func enterCase(t *testing.T, s *register.Store, tt letters.Notification) {
 	t.Helper()
 	tl := tt.Facts.Timetable
-	if _, err := s.Record(context.Background(), register.CaseEvent{Key: caseRef + "/1/request-received", CaseRef: caseRef,
-		Kind: register.KindStep, Name: "request-received", EffectiveOn: day1, Case: register.Snapshot{Seq: 1, Stage: "requested",
+	if _, err := s.Record(context.Background(), caserecord.Event{Key: caseRef + "/1/request-received", CaseRef: caseRef,
+		Kind: caserecord.KindStep, Name: "request-received", EffectiveOn: day1, Case: caserecord.Snapshot{Seq: 1, Stage: "requested",
 			Requester: "parent", Caseworker: "cw-1", Day1: day1, DecisionToAssessDue: tl.DecisionToAssessDue,
 			DecisionNotToIssueDue: tl.DecisionNotToIssueDue, FinalPlanDue: tl.FinalPlanDue}}); err != nil {
 		t.Fatal(err)
@@ -57,23 +60,23 @@ func countEvents(t *testing.T, s *register.Store, kind string) int {
 func TestCommitStepWritesTheStepAndItsLettersTogether(t *testing.T) {
 	f := newOutbox(t)
 	a := &Activities{Transport: f.box, Register: f.store, Logger: quiet}
-	family, partners := familyLetter(FamilyRefusalToAssess), full(PartnerRefusalToAssess)
-	partners.To = []Recipient{{Role: RoleSchool, Name: "Oak Primary", Email: "head@oak.example.org"}}
+	family, partners := familyLetter(letters.FamilyRefusalToAssess), full(letters.PartnerRefusalToAssess)
+	partners.To = []letters.Recipient{{Role: letters.RoleSchool, Name: "Oak Primary", Email: "head@oak.example.org"}}
 	enterCase(t, f.store, family)
 	tl := family.Facts.Timetable
-	s := Step{
-		Events: []register.CaseEvent{{Key: caseRef + "/2/decide-assess", CaseRef: caseRef, Kind: register.KindStep, Name: "decide-assess",
-			EffectiveOn: day1.AddDays(30), Case: register.Snapshot{Seq: 2, Stage: "not_assessed", Requester: "parent", Caseworker: "cw-1",
+	s := letters.Step{
+		Events: []caserecord.Event{{Key: caseRef + "/2/decide-assess", CaseRef: caseRef, Kind: caserecord.KindStep, Name: "decide-assess",
+			EffectiveOn: day1.AddDays(30), Case: caserecord.Snapshot{Seq: 2, Stage: "not_assessed", Requester: "parent", Caseworker: "cw-1",
 				Day1: day1, DecisionToAssessDue: tl.DecisionToAssessDue, DecisionNotToIssueDue: tl.DecisionNotToIssueDue,
 				FinalPlanDue: tl.FinalPlanDue, ClosedOn: day1.AddDays(30)}}},
-		Letters: []Notification{family, partners},
+		Letters: []letters.Notification{family, partners},
 	}
 	f.next.fail(partners.Key, errors.New("connection reset"))
 
 	_, err := commitStep(t, a, s)
 	var app *temporal.ApplicationError
-	if !errors.As(err, &app) || app.Type() != LettersUnsent || app.NonRetryable() || !strings.Contains(app.Message(), partners.Key) {
-		t.Fatalf("first attempt: %v; want a retryable %s naming the partners' letter", err, LettersUnsent)
+	if !errors.As(err, &app) || app.Type() != letters.LettersUnsent || app.NonRetryable() || !strings.Contains(app.Message(), partners.Key) {
+		t.Fatalf("first attempt: %v; want a retryable %s naming the partners' letter", err, letters.LettersUnsent)
 	}
 	var unsent []string
 	if err := app.Details(&unsent); err != nil || len(unsent) != 1 || unsent[0] != partners.Key {
@@ -82,7 +85,7 @@ func TestCommitStepWritesTheStepAndItsLettersTogether(t *testing.T) {
 	if r := f.row(t, partners.Key); r.Status != register.OutboxPending {
 		t.Errorf("the unsent letter's row is %s; want pending for the retry or the relay", r.Status)
 	}
-	if got := countEvents(t, f.store, register.KindStep); got != 2 {
+	if got := countEvents(t, f.store, caserecord.KindStep); got != 2 {
 		t.Errorf("%d step events after the first attempt; want 2 (the step recorded before any letter)", got)
 	}
 
@@ -90,7 +93,7 @@ func TestCommitStepWritesTheStepAndItsLettersTogether(t *testing.T) {
 	if err != nil || len(res.Lost) != 0 {
 		t.Fatalf("retry: %+v, %v", res, err)
 	}
-	if got := countEvents(t, f.store, register.KindStep); got != 2 {
+	if got := countEvents(t, f.store, caserecord.KindStep); got != 2 {
 		t.Errorf("%d step events after the retry; want still 2", got)
 	}
 	for _, k := range []string{family.Key, partners.Key} {
@@ -109,10 +112,10 @@ func TestCommitStepWritesTheStepAndItsLettersTogether(t *testing.T) {
 func TestCommitStepReportsARefusedLetterAsLost(t *testing.T) {
 	f := newOutbox(t)
 	a := &Activities{Transport: f.box, Register: f.store, Logger: quiet}
-	family := familyLetter(FamilyRefusalToAssess)
+	family := familyLetter(letters.FamilyRefusalToAssess)
 	enterCase(t, f.store, family)
 	f.next.fail(family.Key, temporal.NewNonRetryableApplicationError("invalid address", "Refused", nil))
-	res, err := commitStep(t, a, Step{Letters: []Notification{family}})
+	res, err := commitStep(t, a, letters.Step{Letters: []letters.Notification{family}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,10 +26,6 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
-
-	"github.com/ehc-send/ehc/register"
-	"github.com/ehc-send/ehc/workflows/assessment"
-	"github.com/ehc-send/ehc/workflows/deadline"
 )
 
 // Config is everything the CLI and the worker need to know at start.
@@ -70,6 +66,9 @@ const (
 	DefaultEscalationEvery = 7
 	DefaultConsultDays     = 15 // SEND Code of Practice 9.83
 	DefaultLogLevel        = "info"
+	// DefaultDatabaseURL is the local stack's database: the server on
+	// 127.0.0.1:5432 (make run and make test start it where it is not running).
+	DefaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/ehc?sslmode=disable"
 )
 
 // DefaultReminderLeads returns the default reminder leads, 14 and 7 days.
@@ -124,7 +123,7 @@ var Settings = []Setting{
 	{envHealthBody, "health-body-email", "", "`email` of the health body's SEND contact (the ICB's DCO), told of each request (reg 4(2)) and of a refusal or decision not to issue (reg 5(2), 10(3))"},
 	{envSocialCare, "social-care-email", "", "`email` of children's social care's SEND contact, told of each request (reg 4(2))"},
 	{envLogLevel, "log-level", DefaultLogLevel, "log `level`: debug, info, warn or error"},
-	{envDatabaseURL, "database-url", register.DefaultURL, "PostgreSQL `URL` of the case register (its database is created if missing)"},
+	{envDatabaseURL, "database-url", DefaultDatabaseURL, "PostgreSQL `URL` of the case register (its database is created if missing)"},
 }
 
 func init() {
@@ -143,7 +142,7 @@ func Default() Config {
 		EscalationEvery: DefaultEscalationEvery,
 		ConsultDays:     DefaultConsultDays,
 		LogLevel:        DefaultLogLevel,
-		DatabaseURL:     register.DefaultURL,
+		DatabaseURL:     DefaultDatabaseURL,
 		Mail:            defaultMail(),
 		Codec:           Codec{Addr: "127.0.0.1:8234", UIOrigins: []string{"http://127.0.0.1:8233", "http://localhost:8233"}},
 		Tuning:          Tuning{StickyCacheSize: DefaultStickyCacheSize},
@@ -352,14 +351,6 @@ func (c Config) SlogLevel() slog.Level {
 		return l
 	}
 	return slog.LevelInfo
-}
-
-// Policy is how cases started with this configuration are chased.
-func (c Config) Policy() assessment.Policy {
-	return assessment.Policy{
-		Schedule:    deadline.Schedule{ReminderLeads: slices.Clone(c.ReminderLeads), EscalationEvery: c.EscalationEvery},
-		ConsultDays: c.ConsultDays,
-	}
 }
 
 // ClientOptions is what client.Dial needs: the address and namespace, the

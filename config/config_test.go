@@ -22,8 +22,6 @@ import (
 	"time"
 
 	"github.com/ehc-send/ehc/codec"
-	"github.com/ehc-send/ehc/workflows/assessment"
-	"github.com/ehc-send/ehc/workflows/deadline"
 )
 
 // load runs Load on a fresh flag set with the given environment.
@@ -315,19 +313,6 @@ func TestLoadAccepts(t *testing.T) {
 				t.Errorf("Load() = %+v", c)
 			}
 		})
-	}
-}
-
-func TestPolicy(t *testing.T) {
-	c := Default()
-	p := c.Policy()
-	want := assessment.Policy{Schedule: deadline.Schedule{ReminderLeads: []int{14, 7}, EscalationEvery: 7}, ConsultDays: 15}
-	if !reflect.DeepEqual(p, want) {
-		t.Errorf("Policy() = %+v, want %+v", p, want)
-	}
-	p.ReminderLeads[0] = 99
-	if c.ReminderLeads[0] != 14 {
-		t.Error("Policy() shares its ReminderLeads with the Config")
 	}
 }
 

@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/worker"
-
-	"github.com/ehc-send/ehc/activities"
 )
 
 // Tuning is how hard one worker works, and where it reports.
@@ -87,7 +85,7 @@ const stopTimeout = 30 * time.Second
 // WorkerOptions is how hard one worker works: the SDK's defaults unless a
 // limit is set, pollers that scale to the backlog, and a graceful stop.
 // The sticky cache is the process's, not a worker's: see ApplyProcess.
-func (t Tuning) WorkerOptions() (worker.Options, error) {
+func (t Tuning) WorkerOptions(heartbeatEvery time.Duration) (worker.Options, error) {
 	if t.MaxConcurrentWorkflowTasks == 1 {
 		// The SDK panics on 1: its pollers alternate between the sticky
 		// and the normal queue and need a slot each.
@@ -108,8 +106,8 @@ func (t Tuning) WorkerOptions() (worker.Options, error) {
 		WorkerStopTimeout:                      stopTimeout,
 		// The SDK sends at most one heartbeat in 0.8 of the timeout by
 		// default, leaving a busy server seconds of slack.
-		MaxHeartbeatThrottleInterval:     activities.HeartbeatEvery,
-		DefaultHeartbeatThrottleInterval: activities.HeartbeatEvery,
+		MaxHeartbeatThrottleInterval:     heartbeatEvery,
+		DefaultHeartbeatThrottleInterval: heartbeatEvery,
 	}, nil
 }
 

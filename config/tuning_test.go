@@ -4,18 +4,22 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"go.temporal.io/sdk/worker"
 )
 
 func TestWorkerOptions(t *testing.T) {
-	o, err := Tuning{}.WorkerOptions()
+	o, err := Tuning{}.WorkerOptions(10 * time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if o.MaxConcurrentActivityExecutionSize != 0 || o.MaxConcurrentWorkflowTaskExecutionSize != 0 {
 		t.Errorf("no limits set: got %d activities, %d workflow tasks; want the SDK's defaults (0)",
 			o.MaxConcurrentActivityExecutionSize, o.MaxConcurrentWorkflowTaskExecutionSize)
+	}
+	if o.MaxHeartbeatThrottleInterval != 10*time.Second || o.DefaultHeartbeatThrottleInterval != 10*time.Second {
+		t.Errorf("heartbeats throttled to %v and %v; want the activities' 10s", o.MaxHeartbeatThrottleInterval, o.DefaultHeartbeatThrottleInterval)
 	}
 	if o.WorkerStopTimeout != stopTimeout || stopTimeout <= 0 {
 		t.Errorf("WorkerStopTimeout = %v, want %v", o.WorkerStopTimeout, stopTimeout)
@@ -25,7 +29,7 @@ func TestWorkerOptions(t *testing.T) {
 		t.Errorf("pollers %#v, %#v; want autoscaling by default", o.WorkflowTaskPollerBehavior, o.ActivityTaskPollerBehavior)
 	}
 
-	o, err = Tuning{MaxConcurrentActivities: 20, MaxConcurrentWorkflowTasks: 8, Pollers: 4}.WorkerOptions()
+	o, err = Tuning{MaxConcurrentActivities: 20, MaxConcurrentWorkflowTasks: 8, Pollers: 4}.WorkerOptions(10 * time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +42,7 @@ func TestWorkerOptions(t *testing.T) {
 		t.Errorf("pollers %#v; want at most 4", o.WorkflowTaskPollerBehavior)
 	}
 
-	if _, err := (Tuning{MaxConcurrentWorkflowTasks: 1}).WorkerOptions(); err == nil ||
+	if _, err := (Tuning{MaxConcurrentWorkflowTasks: 1}).WorkerOptions(10 * time.Second); err == nil ||
 		!strings.Contains(err.Error(), "EHC_MAX_CONCURRENT_WORKFLOW_TASKS") {
 		t.Errorf("1 workflow task: got error %v, want one naming EHC_MAX_CONCURRENT_WORKFLOW_TASKS", err)
 	}

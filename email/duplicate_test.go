@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/ehc-send/ehc/activities"
@@ -78,7 +80,7 @@ func (f *dupFixture) row(t *testing.T, key string) register.OutboxEntry {
 }
 
 // notifyTemporal runs the Notify activity as Temporal does, retries and all.
-func (f *dupFixture) notifyTemporal(t *testing.T, n activities.Notification) (sent, error) {
+func (f *dupFixture) notifyTemporal(t *testing.T, n letters.Notification) (sent, error) {
 	t.Helper()
 	return runNotifyWith(t, f.box, n)
 }
@@ -89,7 +91,7 @@ func (f *dupFixture) notifyTemporal(t *testing.T, n activities.Notification) (se
 func TestSlowSendGridAcceptsTheLetterOnce(t *testing.T) {
 	f := newDup(t, 300*time.Millisecond)
 	f.sg.SetFault(sendgridtest.Fault{Delay: 600 * time.Millisecond})
-	n := full(activities.FamilyFinalPlan)
+	n := full(letters.FamilyFinalPlan)
 	s, err := f.notifyTemporal(t, n)
 	if err != nil {
 		t.Fatal(err)
@@ -129,7 +131,7 @@ func TestSlowSendGridAcceptsTheLetterOnce(t *testing.T) {
 func TestKilledAfterTheAcceptanceIsNotResent(t *testing.T) {
 	t.Run("row from an older worker", func(t *testing.T) {
 		f := newDup(t, time.Second)
-		m := render(t, activities.FamilyDecisionToAssess)
+		m := render(t, letters.FamilyDecisionToAssess)
 		if _, err := f.store.OutboxClaim(context.Background(), register.OutboxEntry{Key: m.Key, CaseRef: m.CaseRef,
 			Template: string(m.Template), On: m.On, Subject: m.Subject, Text: m.Text,
 			Recipients: []register.OutboxRecipient{{Role: "family", Email: family.Email}}}); err != nil {
@@ -157,7 +159,7 @@ func TestKilledAfterTheAcceptanceIsNotResent(t *testing.T) {
 	})
 	t.Run("database lost after the 202", func(t *testing.T) {
 		f := newDup(t, time.Second)
-		m := render(t, activities.FamilyDecisionToAssess)
+		m := render(t, letters.FamilyDecisionToAssess)
 		first := f.outbox(t, time.Second)
 		first.Store = lostAfterSend{f.store}
 		if _, err := first.Deliver(context.Background(), m); err != nil {
@@ -190,7 +192,7 @@ func TestFeedLagHoldsTheResend(t *testing.T) {
 	f.box.FeedLag = 2 * time.Second
 	f.sg.SetActivityFeed(true, time.Hour) // never shows it
 	f.sg.SetFault(sendgridtest.Fault{Hang: true})
-	m := render(t, activities.FamilyFinalPlan)
+	m := render(t, letters.FamilyFinalPlan)
 	if _, err := f.box.Deliver(context.Background(), m); !errors.Is(err, activities.ErrMaybeSent) {
 		t.Fatalf("first attempt: %v, want maybe sent", err)
 	}
@@ -223,7 +225,7 @@ func TestNoActivityFeedResendsWithAWarning(t *testing.T) {
 	f := newDup(t, 300*time.Millisecond)
 	f.sg.SetActivityFeed(false, 0)
 	f.sg.SetFault(sendgridtest.Fault{Delay: 600 * time.Millisecond})
-	for _, tpl := range []activities.Template{activities.FamilyFinalPlan, activities.FamilyDecisionToAssess} {
+	for _, tpl := range []letters.Template{letters.FamilyFinalPlan, letters.FamilyDecisionToAssess} {
 		m := render(t, tpl)
 		f.sg.SetFault(sendgridtest.Fault{Delay: 600 * time.Millisecond})
 		if _, err := f.box.Deliver(context.Background(), m); !errors.Is(err, activities.ErrMaybeSent) {

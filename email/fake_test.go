@@ -14,7 +14,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/ehc-send/ehc/activities"
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"github.com/ehc-send/ehc/statute"
 )
 
@@ -138,32 +139,32 @@ func (f *fakeSendGrid) last() sentMail {
 const caseRef = "EHC-2026-0042"
 
 var (
-	family     = activities.Recipient{Role: activities.RoleFamily, Name: "Alice Parent", Email: "family@example.org"}
-	caseworker = activities.Recipient{Role: activities.RoleCaseworker, Name: "Carol Caseworker", Email: "carol@la.example.gov.uk"}
+	family     = letters.Recipient{Role: letters.RoleFamily, Name: "Alice Parent", Email: "family@example.org"}
+	caseworker = letters.Recipient{Role: letters.RoleCaseworker, Name: "Carol Caseworker", Email: "carol@la.example.gov.uk"}
 )
 
 // full is a notification with every fact a template could use, as in the
 // activities package's own tests.
-func full(tpl activities.Template) activities.Notification {
+func full(tpl letters.Template) letters.Notification {
 	tt := statute.Compute(statute.NewDate(2026, 1, 26), statute.Steps{DraftServed: statute.NewDate(2026, 4, 20)})
-	n := activities.Notification{
-		Envelope: activities.Envelope{Key: caseRef + "/" + string(tpl) + "/1", CaseRef: caseRef, Template: tpl,
-			On: statute.NewDate(2026, 3, 2), To: []activities.Recipient{family}, Cc: []activities.Recipient{caseworker}, Caseworker: caseworker},
-		Facts: activities.Facts{
+	n := letters.Notification{
+		Envelope: letters.Envelope{Key: caseRef + "/" + string(tpl) + "/1", CaseRef: caseRef, Template: tpl,
+			On: statute.NewDate(2026, 3, 2), To: []letters.Recipient{family}, Cc: []letters.Recipient{caseworker}, Caseworker: caseworker},
+		Facts: letters.Facts{
 			Timetable: &tt, Deadline: statute.FinalPlanDue, Due: tt.FinalPlanDue, DaysOverdue: 3, DaysLeft: 5,
 			AdviceKind: statute.AdviceKindPsychological, AdviceID: "adv-1", CommentsEnd: tt.DraftCommentsEnd,
 			Reason: "The school can meet the needs from its own resources.", School: "Riverside Primary School",
 		},
 	}
-	if tpl == activities.StaffCaseEntered { // the one template that needs where each limit stood
-		n.Facts.Limits = []activities.LimitFact{{What: "final EHC plan", Regulation: "reg 13(2)", Due: tt.FinalPlanDue, DaysOverdue: 3}}
+	if tpl == letters.StaffCaseEntered { // the one template that needs where each limit stood
+		n.Facts.Limits = []letters.LimitFact{{What: "final EHC plan", Regulation: "reg 13(2)", Due: tt.FinalPlanDue, DaysOverdue: 3}}
 	}
 	return n
 }
 
-func render(t *testing.T, tpl activities.Template) activities.Message {
+func render(t *testing.T, tpl letters.Template) letters.Message {
 	t.Helper()
-	m, err := activities.Render(full(tpl))
+	m, err := letters.Render(full(tpl))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,19 +173,19 @@ func render(t *testing.T, tpl activities.Template) activities.Message {
 
 // templates reads the Template constants from the activities package, so a
 // template added there is sent here too.
-func templates(t *testing.T) []activities.Template {
+func templates(t *testing.T) []letters.Template {
 	t.Helper()
-	f, err := parser.ParseFile(token.NewFileSet(), "../activities/notification.go", nil, 0)
+	f, err := parser.ParseFile(token.NewFileSet(), "../activities/letters/notification.go", nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []activities.Template
+	var out []letters.Template
 	ast.Inspect(f, func(n ast.Node) bool {
 		if vs, ok := n.(*ast.ValueSpec); ok {
 			if id, ok := vs.Type.(*ast.Ident); ok && id.Name == "Template" {
 				for _, v := range vs.Values {
 					s, _ := strconv.Unquote(v.(*ast.BasicLit).Value)
-					out = append(out, activities.Template(s))
+					out = append(out, letters.Template(s))
 				}
 			}
 		}

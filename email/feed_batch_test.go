@@ -7,7 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ehc-send/ehc/activities"
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"github.com/ehc-send/ehc/email/sendgridtest"
 	"github.com/ehc-send/ehc/register"
 )
@@ -20,23 +21,23 @@ import (
 func TestMaybeSentBurstSharesFeedQueries(t *testing.T) {
 	const accepted, lost = 100, 5
 	f := newDup(t, 300*time.Millisecond)
-	var msgs []activities.Message
+	var msgs []letters.Message
 	for i := range accepted + lost {
-		m := render(t, activities.FamilyFinalPlan)
+		m := render(t, letters.FamilyFinalPlan)
 		m.Key = fmt.Sprintf("%s/%s/burst-%d", caseRef, m.Template, i)
 		// Each family its own address; the first two letters go to one
 		// family, so a copy to it cannot be told apart within one query.
 		addr := fmt.Sprintf("family-%d@example.org", max(i, 1))
-		m.To = []activities.Recipient{{Role: activities.RoleFamily, Name: "Parent", Email: addr}}
+		m.To = []letters.Recipient{{Role: letters.RoleFamily, Name: "Parent", Email: addr}}
 		if i == accepted {
 			// A lost letter to the caseworker every family letter is copied
 			// to: their copies to her must not count as this one's.
-			m.To = []activities.Recipient{caseworker}
+			m.To = []letters.Recipient{caseworker}
 		}
 		msgs = append(msgs, m)
 	}
-	deliverAll := func(ms []activities.Message) ([]activities.Delivery, []error) {
-		ds, errs := make([]activities.Delivery, len(ms)), make([]error, len(ms))
+	deliverAll := func(ms []letters.Message) ([]letters.Delivery, []error) {
+		ds, errs := make([]letters.Delivery, len(ms)), make([]error, len(ms))
 		var wg sync.WaitGroup
 		for i, m := range ms {
 			wg.Go(func() { ds[i], errs[i] = f.box.Deliver(context.Background(), m) })

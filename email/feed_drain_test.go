@@ -9,9 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/email/sendgridtest"
 )
 
@@ -22,11 +23,11 @@ import (
 func TestMaybeSentBacklogDrainsWithinTheFeedLimit(t *testing.T) {
 	const n = 190
 	f := newDup(t, 300*time.Millisecond)
-	var msgs []activities.Message
+	var msgs []letters.Message
 	for i := range n {
-		m := render(t, activities.FamilyFinalPlan)
+		m := render(t, letters.FamilyFinalPlan)
 		m.Key = fmt.Sprintf("%s/%s/backlog-%d", caseRef, m.Template, i)
-		m.To = []activities.Recipient{{Role: activities.RoleFamily, Name: "Parent", Email: fmt.Sprintf("family-%d@example.org", i)}}
+		m.To = []letters.Recipient{{Role: letters.RoleFamily, Name: "Parent", Email: fmt.Sprintf("family-%d@example.org", i)}}
 		msgs = append(msgs, m)
 	}
 	f.sg.SetFault(sendgridtest.Fault{Delay: 600 * time.Millisecond})

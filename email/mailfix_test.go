@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/ehc-send/ehc/activities"
@@ -31,7 +33,7 @@ func (c claimBarrier) OutboxClaim(ctx context.Context, e register.OutboxEntry) (
 
 func TestTwoWorkersClaimingOneLetterSendItOnce(t *testing.T) {
 	f := newDup(t, time.Second)
-	m := render(t, activities.FamilyFinalPlan)
+	m := render(t, letters.FamilyFinalPlan)
 	var claimed sync.WaitGroup
 	claimed.Add(2)
 	var wg sync.WaitGroup
@@ -75,7 +77,7 @@ func TestNoFeedQueryWithinTheLag(t *testing.T) {
 	f := newDup(t, 300*time.Millisecond)
 	f.box.FeedLag = time.Second
 	f.sg.SetFault(sendgridtest.Fault{Delay: 600 * time.Millisecond}) // accepted, the answer too late
-	m := render(t, activities.FamilyFinalPlan)
+	m := render(t, letters.FamilyFinalPlan)
 	if _, err := f.box.Deliver(context.Background(), m); !errors.Is(err, activities.ErrMaybeSent) {
 		t.Fatalf("first attempt: %v, want maybe sent", err)
 	}
@@ -138,9 +140,9 @@ func TestFeedQueriesKeepToTheRateLimit(t *testing.T) {
 // a mail with the same key to someone else: that is not this letter.
 func TestFeedMatchesTheAddresseeAndTime(t *testing.T) {
 	f := newDup(t, 300*time.Millisecond)
-	m := render(t, activities.FamilyFinalPlan)
+	m := render(t, letters.FamilyFinalPlan)
 	demo := m
-	demo.To = []activities.Recipient{{Role: activities.RoleFamily, Email: "trainee@demo.example.org"}}
+	demo.To = []letters.Recipient{{Role: letters.RoleFamily, Email: "trainee@demo.example.org"}}
 	demo.Cc = nil
 	if _, err := newTransport(t, Options{BaseURL: f.sg.URL}).Deliver(context.Background(), demo); err != nil {
 		t.Fatal(err)
@@ -182,7 +184,7 @@ func TestFeedMatchesTheAddresseeAndTime(t *testing.T) {
 func TestOnlyA202WithItsIDIsSent(t *testing.T) {
 	f := newDup(t, time.Second)
 	f.sg.SetFault(sendgridtest.Fault{NoMessageID: true})
-	m := render(t, activities.FamilyFinalPlan)
+	m := render(t, letters.FamilyFinalPlan)
 	if _, err := f.box.Deliver(context.Background(), m); !errors.Is(err, activities.ErrMaybeSent) {
 		t.Fatalf("202 without an ID: %v, want maybe sent", err)
 	}
@@ -198,7 +200,7 @@ func TestOnlyA202WithItsIDIsSent(t *testing.T) {
 
 	for _, status := range []int{200, 204} {
 		f.sg.SetFault(sendgridtest.Fault{Status: status})
-		_, err := newTransport(t, Options{BaseURL: f.sg.URL}).Deliver(context.Background(), render(t, activities.FamilyWithdrawn))
+		_, err := newTransport(t, Options{BaseURL: f.sg.URL}).Deliver(context.Background(), render(t, letters.FamilyWithdrawn))
 		var ae *temporal.ApplicationError
 		if !errors.Is(err, activities.ErrMaybeSent) || !errors.As(err, &ae) || ae.NonRetryable() {
 			t.Errorf("%d: %v; want a retryable maybe-sent", status, err)
@@ -206,7 +208,7 @@ func TestOnlyA202WithItsIDIsSent(t *testing.T) {
 	}
 	// Sandbox mode's answer is 200: validated, never delivered.
 	f.sg.SetFault(sendgridtest.Fault{Status: 200})
-	if _, err := newTransport(t, Options{BaseURL: f.sg.URL, Sandbox: true}).Deliver(context.Background(), render(t, activities.FamilyWithdrawn)); err != nil {
+	if _, err := newTransport(t, Options{BaseURL: f.sg.URL, Sandbox: true}).Deliver(context.Background(), render(t, letters.FamilyWithdrawn)); err != nil {
 		t.Errorf("sandbox 200: %v", err)
 	}
 }
@@ -216,8 +218,8 @@ func TestOnlyA202WithItsIDIsSent(t *testing.T) {
 func TestTemplateGetsHTMLFromTheText(t *testing.T) {
 	f := newDup(t, time.Second)
 	const id = "d-0123456789abcdef0123456789abcdef"
-	tr := newTransport(t, Options{BaseURL: f.sg.URL, Templates: map[activities.Template]string{activities.FamilyFinalPlan: id}})
-	m := render(t, activities.FamilyFinalPlan)
+	tr := newTransport(t, Options{BaseURL: f.sg.URL, Templates: map[letters.Template]string{letters.FamilyFinalPlan: id}})
+	m := render(t, letters.FamilyFinalPlan)
 	m.HTML = ""
 	m.Text = "Dear Alice & Bob,\n<script>x</script>\n\nThe plan is attached."
 	if _, err := tr.Deliver(context.Background(), m); err != nil {
@@ -229,7 +231,7 @@ func TestTemplateGetsHTMLFromTheText(t *testing.T) {
 		t.Errorf("template %q, html %q, text %q; want html %q", got.TemplateID, got.TemplateData["html"], got.TemplateData["text"], want)
 	}
 	// With HTML given, it goes as given.
-	m2 := render(t, activities.FamilyFinalPlan)
+	m2 := render(t, letters.FamilyFinalPlan)
 	m2.Key += "-html"
 	if _, err := tr.Deliver(context.Background(), m2); err != nil {
 		t.Fatal(err)

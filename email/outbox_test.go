@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/ehc-send/ehc/activities"
@@ -14,7 +16,7 @@ import (
 
 // runThroughOutbox runs the notify workflow with the production transport:
 // the outbox in a real register, then SendGrid (the fake).
-func runThroughOutbox(t *testing.T, f *fakeSendGrid, store *register.Store, n activities.Notification) error {
+func runThroughOutbox(t *testing.T, f *fakeSendGrid, store *register.Store, n letters.Notification) error {
 	t.Helper()
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
@@ -33,7 +35,7 @@ func runThroughOutbox(t *testing.T, f *fakeSendGrid, store *register.Store, n ac
 func TestBadRequestThroughOutboxAlertsTheCaseworker(t *testing.T) {
 	store := registertest.Store(t)
 	f := newFake(t, reply{status: 400, body: `{"errors":[{"field":"personalizations.0.to","message":"Does not contain a valid address."}]}`})
-	n := full(activities.FamilyDraftServed)
+	n := full(letters.FamilyDraftServed)
 	n.Caseworker = caseworker
 	if err := runThroughOutbox(t, f, store, n); err == nil {
 		t.Fatal("the refused letter reported success")
@@ -43,7 +45,7 @@ func TestBadRequestThroughOutboxAlertsTheCaseworker(t *testing.T) {
 	if p := alert.Personalizations[0]; !slices.Equal(p.To, []addr{{caseworker.Name, caseworker.Email}}) || len(p.Cc) != 0 {
 		t.Errorf("alert went to %+v cc %+v; want the caseworker only", p.To, p.Cc)
 	}
-	if alert.Categories[0] != string(activities.StaffDeliveryFailed) {
+	if alert.Categories[0] != string(letters.StaffDeliveryFailed) {
 		t.Errorf("alert template %v", alert.Categories)
 	}
 	rows, err := store.Outbox(context.Background(), caseRef, 0)
@@ -54,7 +56,7 @@ func TestBadRequestThroughOutboxAlertsTheCaseworker(t *testing.T) {
 	for _, r := range rows {
 		status[r.Template] = r.Status
 	}
-	if status[string(activities.FamilyDraftServed)] != register.OutboxFailed || status[string(activities.StaffDeliveryFailed)] != register.OutboxSent {
+	if status[string(letters.FamilyDraftServed)] != register.OutboxFailed || status[string(letters.StaffDeliveryFailed)] != register.OutboxSent {
 		t.Errorf("outbox statuses %v; want the letter failed and the alert sent", status)
 	}
 }
@@ -64,7 +66,7 @@ func TestBadRequestThroughOutboxAlertsTheCaseworker(t *testing.T) {
 func TestSameNotificationTwiceThroughOutboxSendsOnce(t *testing.T) {
 	store := registertest.Store(t)
 	f := newFake(t)
-	n := full(activities.FamilyFinalPlan)
+	n := full(letters.FamilyFinalPlan)
 	for range 2 {
 		if err := runThroughOutbox(t, f, store, n); err != nil {
 			t.Fatal(err)

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"github.com/sendgrid/rest"
 	"go.temporal.io/sdk/temporal"
 
@@ -96,7 +98,7 @@ var address = regexp.MustCompile(`[^\s<>"',;:()\[\]]+@[^\s<>"',;:()\[\]]+`)
 // stored in workflow history, and keeps them short.
 func (t *Transport) clean(s string) string {
 	s = strings.ReplaceAll(s, t.key, "[redacted]")
-	s = address.ReplaceAllStringFunc(s, activities.MaskEmail)
+	s = address.ReplaceAllStringFunc(s, letters.MaskEmail)
 	if len(s) > 500 {
 		s = strings.ToValidUTF8(s[:500], "") + "…"
 	}

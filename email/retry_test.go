@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
@@ -18,30 +20,30 @@ import (
 // meant: these run Notify, with this transport, under a real retry policy.
 
 type sent struct {
-	Delivery activities.Delivery
+	Delivery letters.Delivery
 	Waited   time.Duration // workflow time spent, i.e. the retry delays
 }
 
-func notifyWorkflow(ctx workflow.Context, n activities.Notification) (sent, error) {
+func notifyWorkflow(ctx workflow.Context, n letters.Notification) (sent, error) {
 	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: time.Minute,
 		RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2,
 			MaximumInterval: time.Hour, MaximumAttempts: 5},
 	})
 	start := workflow.Now(ctx)
-	var d activities.Delivery
+	var d letters.Delivery
 	err := workflow.ExecuteActivity(ctx, "Notify", n).Get(ctx, &d)
 	return sent{d, workflow.Now(ctx).Sub(start)}, err
 }
 
 func runNotify(t *testing.T, f *fakeSendGrid) (sent, error) {
 	t.Helper()
-	return runNotifyWith(t, newTransport(t, Options{BaseURL: f.srv.URL}), full(activities.FamilyDecisionToIssue))
+	return runNotifyWith(t, newTransport(t, Options{BaseURL: f.srv.URL}), full(letters.FamilyDecisionToIssue))
 }
 
 // runNotifyWith runs the Notify activity on tr as Temporal does, retries
 // and all, and says what it returned.
-func runNotifyWith(t *testing.T, tr activities.Transport, n activities.Notification) (sent, error) {
+func runNotifyWith(t *testing.T, tr activities.Transport, n letters.Notification) (sent, error) {
 	t.Helper()
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()

@@ -17,6 +17,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"github.com/sendgrid/rest"
 	"github.com/sendgrid/sendgrid-go"
 	"github.com/sendgrid/sendgrid-go/helpers/mail"
@@ -57,9 +59,9 @@ type Options struct {
 	// host of BaseURL, so EU allows BaseURL only empty or one of SendGrid's
 	// own hosts: a custom BaseURL would be silently ignored.
 	EU        bool
-	Sandbox   bool                           // mail_settings.sandbox_mode: validated, never delivered
-	Timeout   time.Duration                  // per HTTP request; default DefaultTimeout
-	Templates map[activities.Template]string // optional dynamic template ID per notification
+	Sandbox   bool                        // mail_settings.sandbox_mode: validated, never delivered
+	Timeout   time.Duration               // per HTTP request; default DefaultTimeout
+	Templates map[letters.Template]string // optional dynamic template ID per notification
 }
 
 var templateID = regexp.MustCompile(`^d-[0-9a-f]{32}$`)
@@ -79,7 +81,7 @@ type Transport struct {
 	key       string       // kept only to redact it from anything SendGrid echoes
 	from      *mail.Email
 	sandbox   bool
-	templates map[activities.Template]string
+	templates map[letters.Template]string
 
 	feed *feedLimit // activity-feed queries, activity.go
 
@@ -92,7 +94,7 @@ func NewTransport(o Options) (*Transport, error) {
 	if strings.TrimSpace(o.APIKey) == "" || strings.ContainsFunc(o.APIKey, isSpace) {
 		return nil, errors.New("email: SendGrid API key missing or contains whitespace")
 	}
-	if err := activities.CheckEmail(o.From.Email); err != nil {
+	if err := letters.CheckEmail(o.From.Email); err != nil {
 		return nil, fmt.Errorf("email: sender: %w", err)
 	}
 	if strings.ContainsFunc(o.From.Name, isControl) {
@@ -114,7 +116,7 @@ func NewTransport(o Options) (*Transport, error) {
 	case o.Timeout == 0:
 		o.Timeout = DefaultTimeout
 	}
-	tpl := make(map[activities.Template]string, len(o.Templates))
+	tpl := make(map[letters.Template]string, len(o.Templates))
 	for name, id := range o.Templates {
 		if name == "" || !templateID.MatchString(id) {
 			return nil, fmt.Errorf("email: template %q: %q is not a dynamic template ID (d- and 32 hex digits)", name, id)
@@ -162,19 +164,19 @@ func isControl(r rune) bool { return r < ' ' || r == 0x7f }
 
 // Deliver sends m as one email. To and Cc share a personalization so every
 // recipient sees who else was told, as with a letter copied to others.
-func (t *Transport) Deliver(ctx context.Context, m activities.Message) (activities.Delivery, error) {
+func (t *Transport) Deliver(ctx context.Context, m letters.Message) (letters.Delivery, error) {
 	if err := ctx.Err(); err != nil {
-		return activities.Delivery{}, err
+		return letters.Delivery{}, err
 	}
 	if m.Key == "" || len(m.To) == 0 || m.Text == "" && m.HTML == "" {
-		return activities.Delivery{}, temporal.NewNonRetryableApplicationError(
+		return letters.Delivery{}, temporal.NewNonRetryableApplicationError(
 			"email: message has no key, no recipient or no body", Invalid, nil)
 	}
 	t.mu.Lock()
 	id, dup := t.sent[m.Key]
 	t.mu.Unlock()
 	if dup {
-		return activities.Delivery{Key: m.Key, MessageID: id, Duplicate: true}, nil
+		return letters.Delivery{Key: m.Key, MessageID: id, Duplicate: true}, nil
 	}
 
 	req := t.req // a copy; the shared header map is only read
@@ -190,20 +192,20 @@ func (t *Transport) Deliver(ctx context.Context, m activities.Message) (activiti
 		if ctx.Err() != nil {
 			if maybe {
 				// Cancelled or timed out by Temporal: let it say so.
-				return activities.Delivery{}, fmt.Errorf("%w (%w)", ctx.Err(), activities.ErrMaybeSent)
+				return letters.Delivery{}, fmt.Errorf("%w (%w)", ctx.Err(), activities.ErrMaybeSent)
 			}
-			return activities.Delivery{}, ctx.Err()
+			return letters.Delivery{}, ctx.Err()
 		}
 		if maybe {
-			return activities.Delivery{}, temporal.NewApplicationErrorWithCause(
+			return letters.Delivery{}, temporal.NewApplicationErrorWithCause(
 				"email: no answer from SendGrid after the request was sent, so it may have been accepted: "+t.clean(err.Error()),
 				MaybeSent, fmt.Errorf("%w: %w", activities.ErrMaybeSent, err))
 		}
-		return activities.Delivery{}, temporal.NewApplicationErrorWithCause(
+		return letters.Delivery{}, temporal.NewApplicationErrorWithCause(
 			"email: SendGrid unreachable: "+t.clean(err.Error()), Unavailable, err)
 	}
 	if id, err = t.outcome(resp); err != nil {
-		return activities.Delivery{}, err
+		return letters.Delivery{}, err
 	}
 	t.mu.Lock()
 	if t.sent == nil {
@@ -211,15 +213,15 @@ func (t *Transport) Deliver(ctx context.Context, m activities.Message) (activiti
 	}
 	t.sent[m.Key] = id
 	t.mu.Unlock()
-	return activities.Delivery{Key: m.Key, MessageID: id}, nil
+	return letters.Delivery{Key: m.Key, MessageID: id}, nil
 }
 
-func (t *Transport) build(m activities.Message) *mail.SGMailV3 {
+func (t *Transport) build(m letters.Message) *mail.SGMailV3 {
 	p := mail.NewPersonalization()
 	seen := map[string]bool{}
 	// SendGrid refuses (400, for good) a personalization naming an address
 	// twice; one copy reaches the person just as well.
-	unique := func(rs []activities.Recipient) []*mail.Email {
+	unique := func(rs []letters.Recipient) []*mail.Email {
 		var out []*mail.Email
 		for _, r := range rs {
 			if k := strings.ToLower(r.Email); !seen[k] {

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/ehc-send/ehc/activities"
@@ -74,8 +76,8 @@ func TestDynamicTemplateAndSandbox(t *testing.T) {
 	const id = "d-0123456789abcdef0123456789abcdef"
 	f := newFake(t)
 	tr := newTransport(t, Options{BaseURL: f.srv.URL, Sandbox: true,
-		Templates: map[activities.Template]string{activities.FamilyFinalPlan: id}})
-	m := render(t, activities.FamilyFinalPlan)
+		Templates: map[letters.Template]string{letters.FamilyFinalPlan: id}})
+	m := render(t, letters.FamilyFinalPlan)
 	if _, err := tr.Deliver(context.Background(), m); err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +93,7 @@ func TestDynamicTemplateAndSandbox(t *testing.T) {
 		t.Errorf("mail_settings = %v: want sandbox_mode enabled", got.MailSettings)
 	}
 	// A template without an ID keeps our own content.
-	if _, err := tr.Deliver(context.Background(), render(t, activities.FamilyWithdrawn)); err != nil {
+	if _, err := tr.Deliver(context.Background(), render(t, letters.FamilyWithdrawn)); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.last(); got.TemplateID != "" || len(got.Content) != 2 {
@@ -128,7 +130,7 @@ func TestHostGlobalOrEU(t *testing.T) {
 			},
 			TLSClientConfig: &tls.Config{RootCAs: roots, ServerName: "example.com"}, // the fake's certificate
 		}
-		if _, err := tr.Deliver(context.Background(), render(t, activities.FamilyWithdrawn)); err != nil {
+		if _, err := tr.Deliver(context.Background(), render(t, letters.FamilyWithdrawn)); err != nil {
 			t.Fatal(err)
 		}
 		if f.hosts[0] != tc.want {
@@ -169,7 +171,7 @@ func TestStatuses(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFake(t, tc.reply)
 			tr := newTransport(t, Options{BaseURL: f.srv.URL})
-			_, err := tr.Deliver(context.Background(), render(t, activities.FamilyFinalPlan))
+			_, err := tr.Deliver(context.Background(), render(t, letters.FamilyFinalPlan))
 			checkErr(t, err, tc.errType, tc.retryable, tc.message)
 			var ae *temporal.ApplicationError
 			if errors.As(err, &ae) && (tc.errType == RateLimited || tc.errType == KeyRefused) {
@@ -201,7 +203,7 @@ func checkErr(t *testing.T, err error, errType string, retryable bool, message s
 func TestWrongKeyHoldsTheLetter(t *testing.T) {
 	f := newFake(t)
 	tr := newTransport(t, Options{BaseURL: f.srv.URL, APIKey: "SG.wrong-key"})
-	_, err := tr.Deliver(context.Background(), render(t, activities.FamilyFinalPlan))
+	_, err := tr.Deliver(context.Background(), render(t, letters.FamilyFinalPlan))
 	checkErr(t, err, KeyRefused, true, "mail refused by SendGrid (401): the API key is wrong or lacks Mail Send permission; letters are held pending until it is fixed: The provided authorization grant is invalid")
 	var ae *temporal.ApplicationError
 	if errors.As(err, &ae) && ae.NextRetryDelay() != activities.RefusedRetryDelay {
@@ -216,7 +218,7 @@ func TestHangingServerTimesOut(t *testing.T) {
 	f := newFake(t, reply{hang: true})
 	tr := newTransport(t, Options{BaseURL: f.srv.URL, Timeout: 300 * time.Millisecond})
 	start := time.Now()
-	_, err := tr.Deliver(context.Background(), render(t, activities.FamilyFinalPlan))
+	_, err := tr.Deliver(context.Background(), render(t, letters.FamilyFinalPlan))
 	if took := time.Since(start); took > 2*time.Second {
 		t.Errorf("gave up after %s, want about 300ms", took)
 	}
@@ -235,7 +237,7 @@ func TestUnreachableIsNotMaybeSent(t *testing.T) {
 	url := "http://" + ln.Addr().String()
 	ln.Close() // nothing listens: the request is never written
 	tr := newTransport(t, Options{BaseURL: url})
-	_, err = tr.Deliver(context.Background(), render(t, activities.FamilyFinalPlan))
+	_, err = tr.Deliver(context.Background(), render(t, letters.FamilyFinalPlan))
 	checkErr(t, err, Unavailable, true, "SendGrid unreachable")
 	if errors.Is(err, activities.ErrMaybeSent) {
 		t.Errorf("%v: a request never written cannot have been accepted", err)
@@ -245,7 +247,7 @@ func TestUnreachableIsNotMaybeSent(t *testing.T) {
 func TestSameKeyIsSentOnce(t *testing.T) {
 	f := newFake(t)
 	tr := newTransport(t, Options{BaseURL: f.srv.URL})
-	m := render(t, activities.FamilyFinalPlan)
+	m := render(t, letters.FamilyFinalPlan)
 	first, err := tr.Deliver(context.Background(), m)
 	if err != nil {
 		t.Fatal(err)
@@ -262,8 +264,8 @@ func TestSameKeyIsSentOnce(t *testing.T) {
 func TestSameAddressTwiceIsSentOnce(t *testing.T) {
 	f := newFake(t)
 	tr := newTransport(t, Options{BaseURL: f.srv.URL})
-	m := render(t, activities.FamilyFinalPlan)
-	m.Cc = append(m.Cc, activities.Recipient{Role: activities.RoleManager, Email: "FAMILY@example.org"})
+	m := render(t, letters.FamilyFinalPlan)
+	m.Cc = append(m.Cc, letters.Recipient{Role: letters.RoleManager, Email: "FAMILY@example.org"})
 	if _, err := tr.Deliver(context.Background(), m); err != nil {
 		t.Fatal(err)
 	}
@@ -284,9 +286,9 @@ func TestNewTransportRejects(t *testing.T) {
 		"base plain http":     func(o *Options) { o.BaseURL = "http://api.sendgrid.com" },
 		"EU with own base":    func(o *Options) { o.EU, o.BaseURL = true, "https://proxy.example.org" },
 		"negative timeout":    func(o *Options) { o.Timeout = -time.Second },
-		"template ID":         func(o *Options) { o.Templates = map[activities.Template]string{activities.FamilyFinalPlan: "d-123"} },
+		"template ID":         func(o *Options) { o.Templates = map[letters.Template]string{letters.FamilyFinalPlan: "d-123"} },
 		"legacy template": func(o *Options) {
-			o.Templates = map[activities.Template]string{activities.FamilyFinalPlan: "13b8f94f-bcae-4ec6-b752-70d6cb59f932"}
+			o.Templates = map[letters.Template]string{letters.FamilyFinalPlan: "13b8f94f-bcae-4ec6-b752-70d6cb59f932"}
 		},
 	}
 	for name, edit := range cases {

@@ -12,9 +12,9 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/sendgrid/sendgrid-go/helpers/eventwebhook"
+	"github.com/ehc-send/ehc/activities/letters"
 
-	"github.com/ehc-send/ehc/activities"
+	"github.com/sendgrid/sendgrid-go/helpers/eventwebhook"
 )
 
 // EventSink applies one delivery event to the notification it belongs to.
@@ -107,7 +107,7 @@ func (h *webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		if err := h.sink.DeliveryEvent(r.Context(), e.OutboxKey, e.Event, e.Reason, e.Email); err != nil {
 			h.log.ErrorContext(r.Context(), "sendgrid event not applied; SendGrid will retry the batch",
-				"key", e.OutboxKey, "event", e.Event, "email", activities.MaskEmail(e.Email), "error", err)
+				"key", e.OutboxKey, "event", e.Event, "email", letters.MaskEmail(e.Email), "error", err)
 			http.Error(w, "event not applied", http.StatusInternalServerError)
 			return
 		}

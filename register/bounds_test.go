@@ -4,7 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ehc-send/ehc/activities"
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/workflows/assessment"
 )
@@ -15,8 +16,8 @@ func TestProviderBoundsAreTheWorkflows(t *testing.T) {
 	if register.MaxOrganisation != assessment.MaxProviderName {
 		t.Errorf("MaxOrganisation %d, assessment.MaxProviderName %d", register.MaxOrganisation, assessment.MaxProviderName)
 	}
-	if register.MaxEmailForTest != activities.MaxEmail {
-		t.Errorf("the register's email limit %d, activities.MaxEmail %d", register.MaxEmailForTest, activities.MaxEmail)
+	if register.MaxEmailForTest != letters.MaxEmail {
+		t.Errorf("the register's email limit %d, letters.MaxEmail %d", register.MaxEmailForTest, letters.MaxEmail)
 	}
 }
 
@@ -58,7 +59,7 @@ func FuzzProviderBounds(f *testing.F) {
 		p := register.Provider{Kind: "medical", Organisation: organisation, Email: email}
 		err := register.NormaliseProvider(&p)
 		org, addr := strings.TrimSpace(organisation), strings.TrimSpace(email)
-		want := org != "" && assessment.CheckProviderName("the adviser's name", org) == nil && activities.CheckEmail(addr) == nil
+		want := org != "" && assessment.CheckProviderName("the adviser's name", org) == nil && letters.CheckEmail(addr) == nil
 		if (err == nil) != want {
 			t.Errorf("organisation %q, email %q: the directory says %v; the workflow would accept: %v", organisation, email, err, want)
 		}

@@ -1,3 +1,8 @@
+// Package register is the case register in PostgreSQL: the projection of
+// every case, the append-only audit of statutory events, advice requests,
+// the advice-provider directory, the notification outbox and the figures
+// managers report. Temporal runs cases; this is what outlives them. The
+// records it keeps are spelt in caserecord, which the workflows share.
 package register
 
 import (
@@ -13,9 +18,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/tern/v2/migrate"
 )
-
-// DefaultURL is the local stack's database: the server on 127.0.0.1:5432.
-const DefaultURL = "postgres://postgres@127.0.0.1:5432/ehc?sslmode=disable"
 
 //go:embed migrations/*.sql
 var migrations embed.FS

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ehc-send/ehc/register"
+	"github.com/ehc-send/ehc/register/caserecord"
 	"github.com/ehc-send/ehc/register/registertest"
 )
 
@@ -44,15 +45,15 @@ func zCase(t *testing.T, s *register.Store) register.OutboxEntry {
 		t.Fatal(err)
 	}
 	snap := snapshot(1, "assessing")
-	snap.Advice = []register.AdviceRecord{
+	snap.Advice = []caserecord.Advice{
 		{ID: "family_views-1", Kind: "family_views", Provider: zFamily, RequestedOn: d("2026-01-20"), DueOn: d("2026-03-03")},
 		{ID: "family_views-2", Kind: "family_views", Provider: "The Quintrell household", RequestedOn: d("2026-01-21"), DueOn: d("2026-03-04")},
 		{ID: "family_views-3", Kind: "family_views", Provider: "SENDIASS Kernow", RequestedOn: d("2026-01-22"), DueOn: d("2026-03-05")},
 		{ID: "psychological-1", Kind: "psychological", Provider: "EP service", RequestedOn: d("2026-01-20"), DueOn: d("2026-03-03")},
 	}
-	if _, err := s.Record(ctx, register.CaseEvent{Key: "EHC-Z/1/request-received", CaseRef: "EHC-Z", Kind: register.KindStep,
+	if _, err := s.Record(ctx, caserecord.Event{Key: "EHC-Z/1/request-received", CaseRef: "EHC-Z", Kind: caserecord.KindStep,
 		Name: "request-received", EffectiveOn: d("2026-01-05"), Case: snap,
-		People: &register.People{ChildName: zChild, ChildDOB: d("2015-03-17"), FamilyName: zFamily, FamilyEmail: zEmail}}); err != nil {
+		People: &caserecord.People{ChildName: zChild, ChildDOB: d("2015-03-17"), FamilyName: zFamily, FamilyEmail: zEmail}}); err != nil {
 		t.Fatal(err)
 	}
 	e := register.OutboxEntry{Key: "EHC-Z/family.withdrawn/1", CaseRef: "EHC-Z", Template: "family.withdrawn", On: d("2026-02-02"),

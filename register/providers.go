@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/statute"
 )
 
@@ -60,10 +61,10 @@ var providerColumns = []string{"kind", "organisation", "email", "escalation_emai
 // directory holds is never refused when a case asks it for advice.
 const MaxOrganisation = 200
 
-// maxEmail is activities.MaxEmail, which this package sits below.
+// maxEmail is letters.MaxEmail, which this package sits below.
 const maxEmail = 254
 
-// checkProviderEmail accepts what activities.CheckEmail does: a bare
+// checkProviderEmail accepts what letters.CheckEmail does: a bare
 // address with a real domain, so a notice to the provider cannot be refused
 // later (register_test checks the two agree).
 func checkProviderEmail(field, v string) error {
@@ -79,34 +80,10 @@ func checkProviderEmail(field, v string) error {
 	if a, err := mail.ParseAddress(v); err != nil || a.Address != v {
 		return fmt.Errorf("%s %q is not a bare email address (like name@example.org)", field, v)
 	}
-	if !RealEmailDomain(v[strings.LastIndexByte(v, '@')+1:]) {
+	if !letters.RealEmailDomain(v[strings.LastIndexByte(v, '@')+1:]) {
 		return fmt.Errorf("%s %q has no real domain: want a dot in the domain and a top-level domain of 2 or more letters, like name@example.org", field, v)
 	}
 	return nil
-}
-
-// RealEmailDomain reports whether domain could receive mail: two or more
-// dot-separated labels of letters, digits and inner hyphens, the last (the
-// top-level domain) 2 or more letters, or an internationalised one
-// (xn--...). It refuses "b" in a@b, "localhost" and "[192.0.2.1]". It is
-// activities.CheckEmail's rule too, kept here because the register checks
-// the directory's addresses and cannot import activities.
-func RealEmailDomain(domain string) bool {
-	labels := strings.Split(domain, ".")
-	if len(labels) < 2 {
-		return false
-	}
-	for _, l := range labels {
-		if l == "" || utf8.RuneCountInString(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' ||
-			strings.ContainsFunc(l, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' }) {
-			return false
-		}
-	}
-	tld := labels[len(labels)-1]
-	if strings.HasPrefix(strings.ToLower(tld), "xn--") {
-		return len(tld) > 4
-	}
-	return utf8.RuneCountInString(tld) >= 2 && !strings.ContainsFunc(tld, func(r rune) bool { return !unicode.IsLetter(r) })
 }
 
 // normalise trims p's text and checks every field.

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/ehc-send/ehc/register/caserecord"
 	"github.com/ehc-send/ehc/statute"
 )
 
@@ -25,8 +26,8 @@ var ErrReferenceTaken = errors.New("case reference already used")
 // transaction. It reports whether the event was new: a retried or replayed
 // activity writes nothing twice, and an older snapshot never overwrites a
 // newer one.
-func (s *Store) Record(ctx context.Context, e CaseEvent) (bool, error) {
-	if err := e.check(); err != nil {
+func (s *Store) Record(ctx context.Context, e caserecord.Event) (bool, error) {
+	if err := checkEvent(e); err != nil {
 		return false, err
 	}
 	var inserted bool
@@ -37,8 +38,8 @@ func (s *Store) Record(ctx context.Context, e CaseEvent) (bool, error) {
 	return inserted, err
 }
 
-// check refuses an event no retry could write.
-func (e CaseEvent) check() error {
+// checkEvent refuses an event no retry could write.
+func checkEvent(e caserecord.Event) error {
 	if e.Key == "" || e.CaseRef == "" || e.Kind == "" || e.EffectiveOn.IsZero() {
 		return fmt.Errorf("%w: %q for case %q is incomplete: key, case, kind and date are required", ErrInvalidEvent, e.Key, e.CaseRef)
 	}
@@ -46,7 +47,7 @@ func (e CaseEvent) check() error {
 }
 
 // recordTx writes e and the projection it leaves within tx.
-func recordTx(ctx context.Context, tx pgx.Tx, e CaseEvent) (bool, error) {
+func recordTx(ctx context.Context, tx pgx.Tx, e caserecord.Event) (bool, error) {
 	detail, err := json.Marshal(e.Detail)
 	if err != nil {
 		return false, err
@@ -144,7 +145,7 @@ func sameCase(ctx context.Context, tx pgx.Tx, ref, run string, seq int) error {
 	return nil
 }
 
-func upsertCase(ctx context.Context, tx pgx.Tx, ref string, c Snapshot) error {
+func upsertCase(ctx context.Context, tx pgx.Tx, ref string, c caserecord.Snapshot) error {
 	regs := c.ExceptionRegs
 	if regs == nil {
 		regs = []string{}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ehc-send/ehc/register"
+	"github.com/ehc-send/ehc/register/caserecord"
 	"github.com/ehc-send/ehc/register/registertest"
 	"github.com/ehc-send/ehc/statute"
 )
@@ -19,8 +20,8 @@ func d(s string) statute.Date {
 	return v
 }
 
-func snapshot(seq int, stage string) register.Snapshot {
-	return register.Snapshot{Seq: seq, Stage: stage, Requester: "parent", Caseworker: "cw-1",
+func snapshot(seq int, stage string) caserecord.Snapshot {
+	return caserecord.Snapshot{Seq: seq, Stage: stage, Requester: "parent", Caseworker: "cw-1",
 		Day1: d("2026-01-05"), DecisionToAssessDue: d("2026-02-16"), DecisionNotToIssueDue: d("2026-04-27"),
 		FinalPlanDue: d("2026-05-25"), NextDeadline: d("2026-02-16")}
 }
@@ -49,17 +50,17 @@ func TestMigrationsFromEmptyAndAgain(t *testing.T) {
 func TestRecordIsIdempotentAndOrdered(t *testing.T) {
 	s := registertest.Store(t)
 	ctx := context.Background()
-	first := register.CaseEvent{Key: "EHC-1/step/1/request-received", CaseRef: "EHC-1", Kind: register.KindStep,
+	first := caserecord.Event{Key: "EHC-1/step/1/request-received", CaseRef: "EHC-1", Kind: caserecord.KindStep,
 		Name: "request-received", EffectiveOn: d("2026-01-05"), Case: snapshot(1, "requested"),
-		People: &register.People{ChildName: "Ada Example", ChildDOB: d("2016-04-01"), FamilyEmail: "sam@example.org"}}
+		People: &caserecord.People{ChildName: "Ada Example", ChildDOB: d("2016-04-01"), FamilyEmail: "sam@example.org"}}
 	assess := true
-	second := register.CaseEvent{Key: "EHC-1/step/2/decide-assess", CaseRef: "EHC-1", Kind: register.KindStep,
+	second := caserecord.Event{Key: "EHC-1/step/2/decide-assess", CaseRef: "EHC-1", Kind: caserecord.KindStep,
 		Name: "decide-assess", EffectiveOn: d("2026-01-26"), Case: snapshot(2, "assessing")}
 	second.Case.DecidedToAssessOn, second.Case.Assess = d("2026-01-26"), &assess
-	second.Case.Advice = []register.AdviceRecord{{ID: "medical-1", Kind: statute.AdviceKindMedical, Provider: "Paediatrics",
+	second.Case.Advice = []caserecord.Advice{{ID: "medical-1", Kind: statute.AdviceKindMedical, Provider: "Paediatrics",
 		RequestedOn: d("2026-01-26"), DueOn: d("2026-03-09")}}
 
-	for i, e := range []register.CaseEvent{first, second, first, second, first} {
+	for i, e := range []caserecord.Event{first, second, first, second, first} {
 		inserted, err := s.Record(ctx, e)
 		if err != nil {
 			t.Fatalf("record %d: %v", i, err)
@@ -77,7 +78,7 @@ func TestRecordIsIdempotentAndOrdered(t *testing.T) {
 	if events != 2 || people != 1 || advice != 1 || stage != "assessing" {
 		t.Errorf("events %d, people %d, advice %d, stage %s; want 2, 1, 1, assessing (a replayed older event must not win)", events, people, advice, stage)
 	}
-	orphan := register.CaseEvent{Key: "notification/OLD-1/family.final_plan/1", CaseRef: "OLD-1", Kind: register.KindNotification,
+	orphan := caserecord.Event{Key: "notification/OLD-1/family.final_plan/1", CaseRef: "OLD-1", Kind: caserecord.KindNotification,
 		Name: "family.final_plan", EffectiveOn: d("2026-01-26")}
 	if inserted, err := s.Record(ctx, orphan); err != nil || inserted {
 		t.Errorf("a notification for a case the register never held: inserted %v, %v; want skipped without error", inserted, err)

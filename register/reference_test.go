@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ehc-send/ehc/register"
+	"github.com/ehc-send/ehc/register/caserecord"
 	"github.com/ehc-send/ehc/register/registertest"
 )
 
@@ -16,11 +17,11 @@ import (
 func TestOneCasePerReference(t *testing.T) {
 	s := registertest.Store(t)
 	ctx := context.Background()
-	first := func(ref, run string) register.CaseEvent {
+	first := func(ref, run string) caserecord.Event {
 		c := snapshot(1, "requested")
 		c.FirstRun = run
-		return register.CaseEvent{Key: ref + "/1/request-received", CaseRef: ref, Kind: register.KindStep, Name: "request-received",
-			EffectiveOn: d("2026-01-05"), Case: c, People: &register.People{ChildName: "Ada", FamilyEmail: "first@example.org"}}
+		return caserecord.Event{Key: ref + "/1/request-received", CaseRef: ref, Kind: caserecord.KindStep, Name: "request-received",
+			EffectiveOn: d("2026-01-05"), Case: c, People: &caserecord.People{ChildName: "Ada", FamilyEmail: "first@example.org"}}
 	}
 	if _, err := s.Record(ctx, first("NEW-1", "run-a")); err != nil {
 		t.Fatal(err)
@@ -28,7 +29,7 @@ func TestOneCasePerReference(t *testing.T) {
 	if _, err := s.Record(ctx, first("NEW-1", "run-a")); err != nil {
 		t.Fatalf("the same run's retry: %v", err)
 	}
-	for _, e := range []register.CaseEvent{first("NEW-1", "run-b"), first("new-1", "run-c")} {
+	for _, e := range []caserecord.Event{first("NEW-1", "run-b"), first("new-1", "run-c")} {
 		if _, err := s.Record(ctx, e); !errors.Is(err, register.ErrReferenceTaken) {
 			t.Errorf("%s from %s: %v; want ErrReferenceTaken", e.CaseRef, e.Case.FirstRun, err)
 		}

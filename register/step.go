@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/ehc-send/ehc/register/caserecord"
 )
 
 // RecordStep writes what one step of a case leaves, in one transaction:
@@ -14,9 +16,9 @@ import (
 // leaves letters the relay can still send, never a step with its letters
 // forgotten. Like Record and OutboxClaim, it writes nothing twice: a key
 // already held is left as it is.
-func (s *Store) RecordStep(ctx context.Context, events []CaseEvent, letters []OutboxEntry) error {
+func (s *Store) RecordStep(ctx context.Context, events []caserecord.Event, letters []OutboxEntry) error {
 	for _, e := range events {
-		if err := e.check(); err != nil {
+		if err := checkEvent(e); err != nil {
 			return err
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ehc-send/ehc/register"
+	"github.com/ehc-send/ehc/register/caserecord"
 	"github.com/ehc-send/ehc/register/registertest"
 )
 
@@ -15,21 +16,21 @@ import (
 func TestRecordStepIsOneTransaction(t *testing.T) {
 	s := registertest.Store(t)
 	ctx := context.Background()
-	first := register.CaseEvent{Key: "EHC-1/1/request-received", CaseRef: "EHC-1", Kind: register.KindStep,
+	first := caserecord.Event{Key: "EHC-1/1/request-received", CaseRef: "EHC-1", Kind: caserecord.KindStep,
 		Name: "request-received", EffectiveOn: d("2026-01-05"), Case: snapshot(1, "requested")}
 	if _, err := s.Record(ctx, first); err != nil {
 		t.Fatal(err)
 	}
-	reminder := register.CaseEvent{Key: "EHC-1/2/decision_to_assess_due", CaseRef: "EHC-1", Kind: register.KindReminder,
+	reminder := caserecord.Event{Key: "EHC-1/2/decision_to_assess_due", CaseRef: "EHC-1", Kind: caserecord.KindReminder,
 		Name: "decision_to_assess_due", EffectiveOn: d("2026-02-02"), Seq: 2}
-	refusal := register.CaseEvent{Key: "EHC-1/3/decide-assess", CaseRef: "EHC-1", Kind: register.KindStep,
+	refusal := caserecord.Event{Key: "EHC-1/3/decide-assess", CaseRef: "EHC-1", Kind: caserecord.KindStep,
 		Name: "decide-assess", EffectiveOn: d("2026-02-10"), Case: snapshot(3, "not_assessed")}
 	letter := outboxEntry("EHC-1/family.refusal_to_assess/1")
 
 	// An incomplete letter refuses the whole step: nothing is written.
 	bad := letter
 	bad.Recipients = nil
-	if err := s.RecordStep(ctx, []register.CaseEvent{reminder, refusal}, []register.OutboxEntry{bad}); !errors.Is(err, register.ErrInvalidOutboxEntry) {
+	if err := s.RecordStep(ctx, []caserecord.Event{reminder, refusal}, []register.OutboxEntry{bad}); !errors.Is(err, register.ErrInvalidOutboxEntry) {
 		t.Fatalf("incomplete letter: %v; want ErrInvalidOutboxEntry", err)
 	}
 	var events, rows int
@@ -44,7 +45,7 @@ func TestRecordStepIsOneTransaction(t *testing.T) {
 	}
 
 	for range 2 {
-		if err := s.RecordStep(ctx, []register.CaseEvent{reminder, refusal}, []register.OutboxEntry{letter}); err != nil {
+		if err := s.RecordStep(ctx, []caserecord.Event{reminder, refusal}, []register.OutboxEntry{letter}); err != nil {
 			t.Fatal(err)
 		}
 	}

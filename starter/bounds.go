@@ -5,7 +5,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/ehc-send/ehc/activities"
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/assessment"
 )
@@ -41,13 +42,13 @@ func childAge(dob, received statute.Date) error {
 	return nil
 }
 
-// emailRefusal is what checkEmail says of an address activities.CheckEmail
+// emailRefusal is what checkEmail says of an address letters.CheckEmail
 // refused (err): too long, without a real domain, or not an address at all.
 func emailRefusal(name, v string, err error) error {
 	if n := utf8.RuneCountInString(v); n > assessment.MaxEmail {
 		return usagef("--%s is %d characters; the limit is %d", name, n, assessment.MaxEmail)
 	}
-	if errors.Is(err, activities.ErrEmailDomain) {
+	if errors.Is(err, letters.ErrEmailDomain) {
 		return usagef("--%s %q is not an email address: the domain needs a dot and a top-level domain of 2 or more letters, like name@example.org", name, v)
 	}
 	return usagef("--%s %q is not an email address", name, v)

@@ -9,7 +9,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/ehc-send/ehc/activities"
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"github.com/ehc-send/ehc/config"
 	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/workflows/assessment"
@@ -133,7 +134,7 @@ func FuzzStartFlags(f *testing.F) {
 		if age := assessment.ChildAge(in.Child.DateOfBirth, in.Received); age < 0 || age > assessment.MaxChildAge {
 			t.Errorf("date of birth %s accepted: the child is %d on Day 1", in.Child.DateOfBirth, age)
 		}
-		if err := activities.CheckEmail(in.Family.Email); err != nil {
+		if err := letters.CheckEmail(in.Family.Email); err != nil {
 			t.Errorf("family email %q accepted: %v", in.Family.Email, err)
 		}
 	})

@@ -11,11 +11,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/config"
 	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/statute"
@@ -169,7 +170,7 @@ func checkEmail(name, v string) error {
 	if err := required(name, v); err != nil {
 		return err
 	}
-	if err := activities.CheckEmail(v); err != nil {
+	if err := letters.CheckEmail(v); err != nil {
 		return emailRefusal(name, v, err)
 	}
 	return nil

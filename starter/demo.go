@@ -191,7 +191,7 @@ func (d *demoDriver) prepare(ctx context.Context, dc demoCase, start time.Time) 
 		in.CaseRef = dc.ref
 		in.Received = statute.DateOf(start)
 		in.Manager = demoManager
-		in.Policy = d.cfg.Policy()
+		in.Policy = assessment.PolicyOf(d.cfg.ReminderLeads, d.cfg.EscalationEvery, d.cfg.ConsultDays)
 		in.Clock = assessment.Clock{Start: start, WeekSeconds: d.cfg.Demo.WeekSeconds}
 		sctx, cancel := withTimeout(ctx)
 		_, err = d.c.ExecuteWorkflow(sctx, assessment.StartOptions(in, d.cfg.TaskQueue), assessment.AssessmentWorkflowName, in)

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/config"
 	"github.com/ehc-send/ehc/email"
@@ -49,11 +51,11 @@ func newResend(t *testing.T) resendFixture {
 }
 
 // letter is a family letter the worker tried to send, as a Message.
-func (f resendFixture) letter(t *testing.T, ref string) activities.Message {
+func (f resendFixture) letter(t *testing.T, ref string) letters.Message {
 	t.Helper()
-	m, err := activities.Render(activities.Notification{Envelope: activities.Envelope{
-		Key: ref + "/family.withdrawn/1", CaseRef: ref, Template: activities.FamilyWithdrawn, On: statute.NewDate(2026, 3, 2),
-		To: []activities.Recipient{{Role: activities.RoleFamily, Name: "Sam Parent", Email: "sam@example.org"}}}})
+	m, err := letters.Render(letters.Notification{Envelope: letters.Envelope{
+		Key: ref + "/family.withdrawn/1", CaseRef: ref, Template: letters.FamilyWithdrawn, On: statute.NewDate(2026, 3, 2),
+		To: []letters.Recipient{{Role: letters.RoleFamily, Name: "Sam Parent", Email: "sam@example.org"}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +140,7 @@ func TestOutboxResendByStatusAndCase(t *testing.T) {
 	f := newResend(t)
 	held, other := f.letter(t, "EHC-0050"), f.letter(t, "EHC-0051")
 	f.sg.SetFault(sendgridtest.Fault{Status: http.StatusUnauthorized})
-	for _, m := range []activities.Message{held, other} {
+	for _, m := range []letters.Message{held, other} {
 		if _, err := f.box.Deliver(context.Background(), m); err == nil {
 			t.Fatal("a refused key reported success")
 		}
@@ -151,7 +153,7 @@ func TestOutboxResendByStatusAndCase(t *testing.T) {
 	if n := f.relay(t); n != 2 {
 		t.Fatalf("relay dealt with %d, want 2", n)
 	}
-	for _, m := range []activities.Message{held, other} {
+	for _, m := range []letters.Message{held, other} {
 		if got := f.sg.Accepted(m.Key); got != 1 {
 			t.Errorf("%s accepted %d times, want once", m.Key, got)
 		}

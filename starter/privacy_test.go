@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	commonpb "go.temporal.io/api/common/v1"
 	"go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
@@ -223,8 +225,8 @@ func privacyRun(t *testing.T, transport string) {
 		if rows, err = store.Outbox(ctx, ref, 0); err != nil {
 			t.Fatal(err)
 		}
-		done := slices.ContainsFunc(rows, func(e register.OutboxEntry) bool { return e.Template == string(activities.FamilyDecisionNotToIssue) }) &&
-			slices.ContainsFunc(rows, func(e register.OutboxEntry) bool { return e.Template == string(activities.AdviserRequest) }) &&
+		done := slices.ContainsFunc(rows, func(e register.OutboxEntry) bool { return e.Template == string(letters.FamilyDecisionNotToIssue) }) &&
+			slices.ContainsFunc(rows, func(e register.OutboxEntry) bool { return e.Template == string(letters.AdviserRequest) }) &&
 			!slices.ContainsFunc(rows, func(e register.OutboxEntry) bool { return e.Status == register.OutboxPending })
 		if done {
 			break
@@ -249,7 +251,7 @@ func privacyRun(t *testing.T, transport string) {
 
 	// The worker's log: the SDK's and the activities', each letter in it.
 	text := logs.String()
-	if !strings.Contains(text, "notification delivered") || !strings.Contains(text, ref+"/"+string(activities.FamilyDecisionNotToIssue)) {
+	if !strings.Contains(text, "notification delivered") || !strings.Contains(text, ref+"/"+string(letters.FamilyDecisionNotToIssue)) {
 		t.Errorf("the worker's log was not captured:\n%s", text)
 	}
 	if transport == "log" && !strings.Contains(text, "msg=notification ") {
@@ -261,20 +263,20 @@ func privacyRun(t *testing.T, transport string) {
 
 	// Opened with the keys, the letters hold what was hidden: the data is
 	// there, encrypted, and a caseworker can read it.
-	var letters strings.Builder
+	var sent strings.Builder
 	var decision register.OutboxEntry
 	for _, e := range rows {
-		letters.WriteString(e.Subject + "\n" + e.Text + "\n")
+		sent.WriteString(e.Subject + "\n" + e.Text + "\n")
 		for _, r := range e.Recipients {
-			letters.WriteString(r.Name + " <" + r.Email + ">\n")
+			sent.WriteString(r.Name + " <" + r.Email + ">\n")
 		}
-		if e.Template == string(activities.FamilyDecisionNotToIssue) {
+		if e.Template == string(letters.FamilyDecisionNotToIssue) {
 			decision = e
 		}
 	}
 	for _, want := range []string{privReason, privFamily, privEmail} {
-		if !strings.Contains(letters.String(), want) {
-			t.Errorf("the letters opened with the keys lack %q: the checks above would miss it\n%s", want, letters.String())
+		if !strings.Contains(sent.String(), want) {
+			t.Errorf("the letters opened with the keys lack %q: the checks above would miss it\n%s", want, sent.String())
 		}
 	}
 	if out := ehc(t, 0, "outbox", "--show", decision.Key); !strings.Contains(out, privReason) || !strings.Contains(out, privEmail) {

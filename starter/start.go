@@ -167,7 +167,7 @@ func cmdStart(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	in.Policy = cfg.Policy()
+	in.Policy = assessment.PolicyOf(cfg.ReminderLeads, cfg.EscalationEvery, cfg.ConsultDays)
 	// reg 4(2): the LA's partners, or the case's own given as
 	// --health-body-email and --social-care-email on this command.
 	if cfg.HealthBodyEmail != "" {

@@ -9,7 +9,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/ehc-send/ehc/activities"
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/assessment"
 )
@@ -76,7 +77,7 @@ func busyStatus() assessment.CaseStatus {
 	st.AdviceNotNeeded = []assessment.AdviceNotNeededInput{{On: d(2, 2), Kind: statute.AdviceKindSocialCare,
 		Reason: longName("social care assessed the family last term and all agree it is enough", 300)}}
 	st.DeliveryProblems = []assessment.DeliveryProblem{{Key: "EHC-1/family.decision_to_assess/1", Template: "family.decision_to_assess",
-		To: activities.Roles{activities.RoleFamily}, On: d(2, 3), Error: "the mail service refused the message for s***@example.org"}}
+		To: letters.Roles{letters.RoleFamily}, On: d(2, 3), Error: "the mail service refused the message for s***@example.org"}}
 	return st
 }
 

@@ -10,6 +10,8 @@ import (
 	"net/mail"
 	"time"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/config"
 	"github.com/ehc-send/ehc/email"
@@ -34,9 +36,9 @@ func outbox(cfg config.Mail, demo bool, store *register.Store, logger *slog.Logg
 	if err != nil {
 		return nil, fmt.Errorf("EHC_MAIL_FROM: %w", err)
 	}
-	templates := make(map[activities.Template]string, len(cfg.Templates))
+	templates := make(map[letters.Template]string, len(cfg.Templates))
 	for name, id := range cfg.Templates {
-		templates[activities.Template(name)] = id
+		templates[letters.Template(name)] = id
 	}
 	t, err := email.NewTransport(email.Options{APIKey: cfg.SendGridAPIKey, From: email.Address{Name: from.Name, Email: from.Address},
 		BaseURL: cfg.BaseURL, EU: cfg.EU, Sandbox: cfg.Sandbox, Timeout: cfg.Timeout, Templates: templates})

@@ -15,6 +15,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/ehc-send/ehc/activities"
+	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/config"
 	"github.com/ehc-send/ehc/email/sendgridtest"
 	"github.com/ehc-send/ehc/register"
@@ -50,17 +51,17 @@ func getHealthz(t *testing.T, m *metricsServer) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
-// letters are three family letters, each naming the caseworker to alert.
-func letters(t *testing.T) []activities.Message {
+// familyLetters are three family letters, each naming the caseworker to alert.
+func familyLetters(t *testing.T) []letters.Message {
 	t.Helper()
-	cw := activities.Recipient{Role: activities.RoleCaseworker, Name: "Carol Caseworker", Email: "carol@la.example.gov.uk"}
-	var out []activities.Message
-	for i, tpl := range []activities.Template{activities.FamilyWithdrawn, activities.FamilyDecisionToAssess, activities.FamilyRefusalToAssess} {
+	cw := letters.Recipient{Role: letters.RoleCaseworker, Name: "Carol Caseworker", Email: "carol@la.example.gov.uk"}
+	var out []letters.Message
+	for i, tpl := range []letters.Template{letters.FamilyWithdrawn, letters.FamilyDecisionToAssess, letters.FamilyRefusalToAssess} {
 		ref := []string{"REF-A", "REF-B", "REF-C"}[i]
-		m, err := activities.Render(activities.Notification{Envelope: activities.Envelope{
+		m, err := letters.Render(letters.Notification{Envelope: letters.Envelope{
 			Key: ref + "/" + string(tpl) + "/1", CaseRef: ref, Template: tpl, On: statute.NewDate(2026, 3, 2),
-			To:         []activities.Recipient{{Role: activities.RoleFamily, Name: "Alice Parent", Email: "family@example.org"}},
-			Caseworker: cw}, Facts: activities.Facts{Reason: "The school can meet the needs."}})
+			To:         []letters.Recipient{{Role: letters.RoleFamily, Name: "Alice Parent", Email: "family@example.org"}},
+			Caseworker: cw}, Facts: letters.Facts{Reason: "The school can meet the needs."}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,7 +94,7 @@ func TestRefusedKeyHoldsLettersUntilFixed(t *testing.T) {
 		t.Fatalf("/healthz %d before any letter, want 200", code)
 	}
 	sg.SetFault(sendgridtest.Fault{Status: http.StatusUnauthorized})
-	ls := letters(t)
+	ls := familyLetters(t)
 	for round := range 2 { // the first attempts and one retry each
 		for _, l := range ls {
 			_, err := o.Deliver(context.Background(), l)

@@ -14,6 +14,8 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 
@@ -42,7 +44,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	wopts, err := cfg.Tuning.WorkerOptions()
+	wopts, err := cfg.Tuning.WorkerOptions(letters.HeartbeatEvery)
 	if err != nil {
 		return err
 	}

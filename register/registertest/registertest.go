@@ -13,6 +13,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/ehc-send/ehc/config"
 	"github.com/ehc-send/ehc/register"
 )
 
@@ -24,7 +25,7 @@ func BaseURL() string {
 	if u := os.Getenv("EHC_TEST_DATABASE_URL"); u != "" {
 		return u
 	}
-	return register.DefaultURL
+	return config.DefaultDatabaseURL
 }
 
 // URL creates an empty database for t and returns its URL; the database is

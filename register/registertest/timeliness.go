@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/ehc-send/ehc/register"
+	"github.com/ehc-send/ehc/register/caserecord"
 	"github.com/ehc-send/ehc/statute"
 )
 
@@ -80,7 +81,7 @@ func Timeliness(t testing.TB, s *register.Store) {
 	}
 	for _, f := range timeliness {
 		tt := statute.Compute(date(f.day1), statute.Steps{})
-		c := register.Snapshot{Seq: 1, Stage: f.stage, Requester: "parent", Caseworker: f.caseworker, Day1: tt.Day1,
+		c := caserecord.Snapshot{Seq: 1, Stage: f.stage, Requester: "parent", Caseworker: f.caseworker, Day1: tt.Day1,
 			DecisionToAssessDue: tt.DecisionToAssessDue, DecisionNotToIssueDue: tt.DecisionNotToIssueDue,
 			FinalPlanDue: tt.FinalPlanDue, DecidedToAssessOn: date(f.assessOn), DecidedToIssueOn: date(f.issueOn),
 			DraftServedOn: date(f.servedOn), FinalPlanOn: date(f.planOn), ClosedOn: date(f.closedOn),
@@ -96,10 +97,10 @@ func Timeliness(t testing.TB, s *register.Store) {
 		}
 		for _, a := range f.advice {
 			req := date(a.requested)
-			c.Advice = append(c.Advice, register.AdviceRecord{ID: a.id, Kind: statute.AdviceKind(a.kind), Provider: a.provider,
+			c.Advice = append(c.Advice, caserecord.Advice{ID: a.id, Kind: statute.AdviceKind(a.kind), Provider: a.provider,
 				RequestedOn: req, DueOn: statute.AdviceDueFrom(req), ReceivedOn: date(a.received)})
 		}
-		e := register.CaseEvent{Key: f.ref + "/fixture", CaseRef: f.ref, Kind: register.KindStep, Name: "fixture",
+		e := caserecord.Event{Key: f.ref + "/fixture", CaseRef: f.ref, Kind: caserecord.KindStep, Name: "fixture",
 			EffectiveOn: tt.Day1, Case: c}
 		if _, err := s.Record(context.Background(), e); err != nil {
 			t.Fatal(err)

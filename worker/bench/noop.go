@@ -8,6 +8,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
@@ -155,7 +157,7 @@ func runNoopWorker() error {
 		return err
 	}
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.SlogLevel()}))
-	wopts, err := cfg.Tuning.WorkerOptions()
+	wopts, err := cfg.Tuning.WorkerOptions(letters.HeartbeatEvery)
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ehc-send/ehc/activities"
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/assessment"
 )
@@ -75,11 +76,11 @@ func missedAlarms(r *caseRun, st assessment.CaseStatus, hist *run, advice func(i
 	}
 	for _, dl := range st.Deadlines {
 		var seq []owed
-		key := func(t activities.Template, subject string) string { return fmt.Sprintf("%s/%s/%s", r.ref, t, subject) }
+		key := func(t letters.Template, subject string) string { return fmt.Sprintf("%s/%s/%s", r.ref, t, subject) }
 		switch {
 		case dl.Deadline == statute.AdviceDue:
 			d := dl.Due.AddDays(1)
-			seq = append(seq, owed{key(activities.FamilyAdviceOverdue, dl.Key), d, realAt(d), false, hist})
+			seq = append(seq, owed{key(letters.FamilyAdviceOverdue, dl.Key), d, realAt(d), false, hist})
 			// The adviser is chased by the advice request's own workflow:
 			// reminders before the due date, then weekly (workflows/advice.go).
 			id := strings.TrimPrefix(dl.Key, string(statute.AdviceDue)+"/")
@@ -95,14 +96,14 @@ func missedAlarms(r *caseRun, st assessment.CaseStatus, hist *run, advice func(i
 			var chase []owed
 			for _, lead := range policy.ReminderLeads {
 				d := dl.Due.AddDays(-lead)
-				chase = append(chase, owed{key(activities.AdviserReminder, fmt.Sprintf("%s/lead%d", id, lead)), d, realAt(d), true, child})
+				chase = append(chase, owed{key(letters.AdviserReminder, fmt.Sprintf("%s/lead%d", id, lead)), d, realAt(d), true, child})
 			}
 			for n := 1; n <= 60; n++ {
 				d := dl.Due.AddDays(1 + (n-1)*policy.EscalationEvery)
 				if realAt(d).After(cutoff) {
 					break
 				}
-				chase = append(chase, owed{key(activities.AdviserOverdue, fmt.Sprintf("%s/%d", id, n)), d, realAt(d), true, child})
+				chase = append(chase, owed{key(letters.AdviserOverdue, fmt.Sprintf("%s/%d", id, n)), d, realAt(d), true, child})
 			}
 			m, c := check(dl, chase, due, closer)
 			missed, checked = append(missed, m...), checked+c
@@ -110,7 +111,7 @@ func missedAlarms(r *caseRun, st assessment.CaseStatus, hist *run, advice func(i
 			if dl.Deadline != statute.ConsultationDue {
 				for _, lead := range policy.ReminderLeads {
 					d := dl.Due.AddDays(-lead)
-					seq = append(seq, owed{key(activities.StaffDeadlineApproaching, fmt.Sprintf("%s/lead%d", dl.Key, lead)), d, realAt(d), true, hist})
+					seq = append(seq, owed{key(letters.StaffDeadlineApproaching, fmt.Sprintf("%s/lead%d", dl.Key, lead)), d, realAt(d), true, hist})
 				}
 			}
 			for n := 1; ; n++ {
@@ -118,7 +119,7 @@ func missedAlarms(r *caseRun, st assessment.CaseStatus, hist *run, advice func(i
 				if realAt(d).After(cutoff) || n > 60 {
 					break
 				}
-				seq = append(seq, owed{key(activities.StaffDeadlineMissed, fmt.Sprintf("%s/%d", dl.Key, n)), d, realAt(d), true, hist})
+				seq = append(seq, owed{key(letters.StaffDeadlineMissed, fmt.Sprintf("%s/%d", dl.Key, n)), d, realAt(d), true, hist})
 			}
 			// The family's letter rides on the first escalation (or on
 			// entry, when that has passed: the case is open on the day it is
@@ -129,7 +130,7 @@ func missedAlarms(r *caseRun, st assessment.CaseStatus, hist *run, advice func(i
 			}
 			if dl.Deadline != statute.ConsultationDue && (dl.MetOn.IsZero() || dl.MetOn.After(first)) && open &&
 				realAt(dl.Due.AddDays(1)).Before(cutoff) {
-				k := key(activities.FamilyDeadlineMissed, dl.Key)
+				k := key(letters.FamilyDeadlineMissed, dl.Key)
 				checked++
 				if _, ok := hist.notify[k]; !ok {
 					missed = append(missed, fmt.Sprintf("%s: the family's letter that %s (due %s) was missed", r.ref, dl.Key, dl.Due))

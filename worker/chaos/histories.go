@@ -6,6 +6,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
 	workflowpb "go.temporal.io/api/workflow/v1"
@@ -13,8 +15,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 
-	"github.com/ehc-send/ehc/activities"
-	"github.com/ehc-send/ehc/register"
+	"github.com/ehc-send/ehc/register/caserecord"
 	"github.com/ehc-send/ehc/workflows/assessment"
 )
 
@@ -119,7 +120,7 @@ func readRun(ctx context.Context, c client.Client, dc converter.DataConverter, i
 			s := activityRun{name: a.ActivityType.GetName()}
 			switch s.name {
 			case "Notify":
-				var n activities.Notification
+				var n letters.Notification
 				if err := dc.FromPayloads(a.GetInput(), &n); err != nil {
 					return nil, fmt.Errorf("a Notify input in %s: %w", r.id, err)
 				}
@@ -128,13 +129,13 @@ func readRun(ctx context.Context, c client.Client, dc converter.DataConverter, i
 				if firstRecord == 0 {
 					firstRecord = ev.EventId
 				}
-				var e register.CaseEvent
+				var e caserecord.Event
 				if err := dc.FromPayloads(a.GetInput(), &e); err != nil {
 					return nil, fmt.Errorf("a RecordEvent input in %s: %w", r.id, err)
 				}
 				s.events = []string{e.Key}
 			case "CommitStep": // one step's events and letters (one-activity-per-step)
-				var st activities.Step
+				var st letters.Step
 				if err := dc.FromPayloads(a.GetInput(), &st); err != nil {
 					return nil, fmt.Errorf("a CommitStep input in %s: %w", r.id, err)
 				}

@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/ehc-send/ehc/activities"
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/assessment"
 )
@@ -202,38 +203,38 @@ func (p path) lastDay() int {
 // owes is the letters a path's case owes its family, partners and advisers
 // whatever happens, by template, as the workflows send them for each step
 // (workflows/steps*.go): reminders and escalations are judged as alarms.
-func (p path) owes() map[activities.Template]int {
-	n := map[activities.Template]int{activities.FamilyRequestReceived: 1}
+func (p path) owes() map[letters.Template]int {
+	n := map[letters.Template]int{letters.FamilyRequestReceived: 1}
 	if p.entered {
-		n[activities.FamilyWithdrawn]++ // partners heard at the time (reg 4(2))
+		n[letters.FamilyWithdrawn]++ // partners heard at the time (reg 4(2))
 		return n
 	}
-	n[activities.PartnerRequestReceived]++ // reg 4(2)
+	n[letters.PartnerRequestReceived]++ // reg 4(2)
 	for _, s := range p.steps {
 		switch in := s.input(statute.Date{}, statute.Date{}).(type) {
 		case assessment.DecideAssessInput:
 			if in.Assess {
-				n[activities.FamilyDecisionToAssess]++
+				n[letters.FamilyDecisionToAssess]++
 			} else {
-				n[activities.FamilyRefusalToAssess]++
-				n[activities.PartnerRefusalToAssess]++ // reg 5(2)
+				n[letters.FamilyRefusalToAssess]++
+				n[letters.PartnerRefusalToAssess]++ // reg 5(2)
 			}
 		case assessment.RequestAdviceInput:
-			n[activities.FamilyAdviceRequested]++
-			n[activities.AdviserRequest]++ // reg 8(1)
+			n[letters.FamilyAdviceRequested]++
+			n[letters.AdviserRequest]++ // reg 8(1)
 		case assessment.DecideIssueInput:
 			if in.Issue {
-				n[activities.FamilyDecisionToIssue]++
+				n[letters.FamilyDecisionToIssue]++
 			} else {
-				n[activities.FamilyDecisionNotToIssue]++
-				n[activities.PartnerDecisionNotToIssue]++ // reg 10(3)
+				n[letters.FamilyDecisionNotToIssue]++
+				n[letters.PartnerDecisionNotToIssue]++ // reg 10(3)
 			}
 		case assessment.ServeDraftInput:
-			n[activities.FamilyDraftServed]++
+			n[letters.FamilyDraftServed]++
 		case assessment.IssueFinalPlanInput:
-			n[activities.FamilyFinalPlan]++
+			n[letters.FamilyFinalPlan]++
 		case assessment.WithdrawInput:
-			n[activities.FamilyWithdrawn]++
+			n[letters.FamilyWithdrawn]++
 		}
 	}
 	return n

@@ -10,11 +10,12 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"github.com/jackc/pgx/v5"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
-	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/email/sendgridtest"
 	"github.com/ehc-send/ehc/workflows/assessment"
 )
@@ -127,7 +128,7 @@ func count(ctx context.Context, c client.Client, db *pgx.Conn, sg *sendgridtest.
 		// when the worker was down for statutory weeks of the compressed
 		// clock) is counted apart: the case could not know.
 		for _, dl := range st.Deadlines {
-			k := fmt.Sprintf("%s/%s/%s", d.ref, activities.FamilyDeadlineMissed, dl.Key)
+			k := fmt.Sprintf("%s/%s/%s", d.ref, letters.FamilyDeadlineMissed, dl.Key)
 			at, sent := r.notifyAt[k]
 			if !sent || dl.Status != assessment.StatusMet {
 				continue

@@ -5,9 +5,10 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/deadline"
 )
@@ -22,11 +23,11 @@ func (a *assessment) checkRequestAdvice(ctx workflow.Context, in RequestAdviceIn
 	if _, err := statute.ParseAdviceKind(string(in.Kind)); err != nil {
 		return err
 	}
-	if err := activities.CheckEmail(in.Provider.Email); err != nil {
+	if err := letters.CheckEmail(in.Provider.Email); err != nil {
 		return fmt.Errorf("the adviser's email: %w", err)
 	}
 	if in.EscalationEmail != "" {
-		if err := activities.CheckEmail(in.EscalationEmail); err != nil {
+		if err := letters.CheckEmail(in.EscalationEmail); err != nil {
 			return fmt.Errorf("the adviser's escalation contact: %w", err)
 		}
 	}
@@ -51,7 +52,7 @@ func (a *assessment) requestAdvice(ctx workflow.Context, in RequestAdviceInput) 
 	if !a.entering && !a.dryRun {
 		r.child = a.startAdvice(ctx, r, false)
 	}
-	a.tellFamily(ctx, activities.FamilyAdviceRequested, id, activities.Facts{AdviceKind: in.Kind, AdviceID: id, Due: due})
+	a.tellFamily(ctx, letters.FamilyAdviceRequested, id, letters.Facts{AdviceKind: in.Kind, AdviceID: id, Due: due})
 }
 
 func (a *assessment) adviceByID(id string) *adviceRequest {

@@ -4,11 +4,12 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/deadline"
 )
@@ -30,17 +31,17 @@ func AdviceRequest(ctx workflow.Context, in AdviceRequestInput) (AdviceResult, e
 	d := &deadline.Deadline{Key: in.ID, Name: statute.AdviceDue,
 		Due: statute.AdviceDueFrom(in.Requested), Chase: deadline.ChaseAdviser, AdviceID: in.ID}
 	sending := 0
-	adviser := []activities.Recipient{{Role: activities.RoleAdviser, Name: in.Provider.Name, Email: in.Provider.Email}}
-	staff := []activities.Recipient{{Role: activities.RoleCaseworker, Name: in.Caseworker.Name, Email: in.Caseworker.Email}}
+	adviser := []letters.Recipient{{Role: letters.RoleAdviser, Name: in.Provider.Name, Email: in.Provider.Email}}
+	staff := []letters.Recipient{{Role: letters.RoleCaseworker, Name: in.Caseworker.Name, Email: in.Caseworker.Email}}
 	if in.Manager.Email != "" {
-		staff = append(staff, activities.Recipient{Role: activities.RoleManager, Name: in.Manager.Name, Email: in.Manager.Email})
+		staff = append(staff, letters.Recipient{Role: letters.RoleManager, Name: in.Manager.Name, Email: in.Manager.Email})
 	}
 	if in.Escalation.Email != "" {
-		staff = append(staff, activities.Recipient{Role: activities.RoleAdviser, Name: in.Escalation.Name, Email: in.Escalation.Email})
+		staff = append(staff, letters.Recipient{Role: letters.RoleAdviser, Name: in.Escalation.Name, Email: in.Escalation.Email})
 	}
-	tell := func(tmpl activities.Template, subject string, cc []activities.Recipient, f activities.Facts) {
+	tell := func(tmpl letters.Template, subject string, cc []letters.Recipient, f letters.Facts) {
 		f.AdviceKind, f.AdviceID, f.Deadline, f.Due = in.Kind, in.ID, statute.AdviceDue, d.Due
-		n := activities.Notification{Facts: f, Envelope: activities.Envelope{
+		n := letters.Notification{Facts: f, Envelope: letters.Envelope{
 			Key:     deadline.LetterKey(in.CaseRef, string(tmpl), d.Key, subject),
 			CaseRef: in.CaseRef, Template: tmpl, On: in.Clock.Today(ctx), To: adviser, Cc: cc, Caseworker: staff[0]}}
 		send(sendCtx, &sending, n, func(ctx workflow.Context, err error) { tellCaseLost(ctx, n, err) })
@@ -48,9 +49,9 @@ func AdviceRequest(ctx workflow.Context, in AdviceRequestInput) (AdviceResult, e
 	fire := func(d *deadline.Deadline, al deadline.Alarm) {
 		now := in.Clock.Today(ctx)
 		if al.Kind == deadline.AlarmReminder {
-			tell(activities.AdviserReminder, deadline.Occurrence(al), nil, activities.Facts{DaysLeft: d.Due.DaysSince(now)})
+			tell(letters.AdviserReminder, deadline.Occurrence(al), nil, letters.Facts{DaysLeft: d.Due.DaysSince(now)})
 		} else {
-			tell(activities.AdviserOverdue, deadline.Occurrence(al), staff, activities.Facts{DaysOverdue: now.DaysSince(d.Due)})
+			tell(letters.AdviserOverdue, deadline.Occurrence(al), staff, letters.Facts{DaysOverdue: now.DaysSince(d.Due)})
 		}
 	}
 	if in.Entered {
@@ -58,7 +59,7 @@ func AdviceRequest(ctx workflow.Context, in AdviceRequestInput) (AdviceResult, e
 		// alarms whose moment passed are not sent as if new.
 		d.SkipPassed(policy.Schedule, in.Clock.Now(ctx))
 	} else {
-		tell(activities.AdviserRequest, "1", nil, activities.Facts{})
+		tell(letters.AdviserRequest, "1", nil, letters.Facts{})
 	}
 
 	received := workflow.GetSignalChannel(ctx, AdviceReceivedSignal)
@@ -180,7 +181,7 @@ func (a *assessment) signalAdvice(ctx workflow.Context, r *adviceRequest, on sta
 
 // tellCaseLost tells the case that one of this child's letters is lost for
 // good, so it is on the case and the staff are alerted (lostNoticeChange).
-func tellCaseLost(ctx workflow.Context, n activities.Notification, err error) {
+func tellCaseLost(ctx workflow.Context, n letters.Notification, err error) {
 	parent := workflow.GetInfo(ctx).ParentWorkflowExecution
 	if parent == nil || workflow.GetVersion(ctx, lostNoticeChange, workflow.DefaultVersion, 1) < 1 {
 		return

@@ -6,7 +6,8 @@ package assessment
 import (
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/ehc-send/ehc/activities"
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/deadline"
 )
@@ -327,11 +328,11 @@ type CaseStatus struct {
 // DeliveryProblem is a notification that failed for good after its
 // retries: someone must reach its recipients another way.
 type DeliveryProblem struct {
-	Key      string              `json:"key"`
-	Template activities.Template `json:"template"`
-	To       activities.Roles    `json:"to"`
-	On       statute.Date        `json:"on"`
-	Error    string              `json:"error"`
+	Key      string           `json:"key"`
+	Template letters.Template `json:"template"`
+	To       letters.Roles    `json:"to"`
+	On       statute.Date     `json:"on"`
+	Error    string           `json:"error"`
 }
 
 // AssessmentResult is the case's outcome.

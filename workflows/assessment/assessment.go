@@ -7,11 +7,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/ehc-send/ehc/activities"
-	"github.com/ehc-send/ehc/register"
+	"github.com/ehc-send/ehc/register/caserecord"
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/deadline"
 )
@@ -206,7 +207,7 @@ func begin(ctx workflow.Context, in AssessmentInput) (*assessment, error) {
 		a.ready = true
 		a.step(ctx, StepRecord{Step: "request-received", On: in.Received})
 		tt := statute.Compute(in.Received, statute.Steps{})
-		a.tellFamily(ctx, activities.FamilyRequestReceived, "1", activities.Facts{Timetable: &tt})
+		a.tellFamily(ctx, letters.FamilyRequestReceived, "1", letters.Facts{Timetable: &tt})
 		return a, nil
 	}
 	a.Partners = true
@@ -216,7 +217,7 @@ func begin(ctx workflow.Context, in AssessmentInput) (*assessment, error) {
 	}
 	a.step(ctx, StepRecord{Step: "request-received", On: in.Received}) // awaited: the case's row comes first
 	if a.taken != nil {
-		return nil, temporal.NewNonRetryableApplicationError(a.taken.Error(), activities.ReferenceTaken, nil)
+		return nil, temporal.NewNonRetryableApplicationError(a.taken.Error(), letters.ReferenceTaken, nil)
 	}
 	if err := a.applyHistory(ctx, false); err != nil {
 		return nil, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidStart", nil)
@@ -313,7 +314,7 @@ func (a *assessment) fireDue(ctx workflow.Context) {
 // step adds a step to the case's history and the register.
 func (a *assessment) step(ctx workflow.Context, s StepRecord) {
 	a.Steps = append(a.Steps, s)
-	a.record(ctx, register.KindStep, s.Step, s.On, map[string]any{"detail": s.Detail})
+	a.record(ctx, caserecord.KindStep, s.Step, s.On, map[string]any{"detail": s.Detail})
 }
 
 // close ends the case: deadlines still open no longer apply.

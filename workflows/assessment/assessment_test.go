@@ -4,7 +4,7 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/ehc-send/ehc/register"
+	"github.com/ehc-send/ehc/register/caserecord"
 	"github.com/ehc-send/ehc/statute"
 )
 
@@ -57,7 +57,7 @@ func TestPlanWithin20Weeks(t *testing.T) {
 	if mid.NextDeadline != date("2026-05-25") || mid.Overdue {
 		t.Errorf("next deadline %s overdue %v; want 2026-05-25, false", mid.NextDeadline, mid.Overdue)
 	}
-	assertLines(t, h.reg.of(register.KindStep), []string{
+	assertLines(t, h.reg.of(caserecord.KindStep), []string{
 		"2026-01-05 request-received",
 		"2026-01-26 decide-assess",
 		"2026-01-26 request-advice",
@@ -73,7 +73,7 @@ func TestPlanWithin20Weeks(t *testing.T) {
 		"2026-04-08 record-consultation",
 		"2026-04-20 issue-final-plan",
 	})
-	if n := len(h.reg.of(register.KindNotification)); n != len(h.rec.lines()) {
+	if n := len(h.reg.of(caserecord.KindNotification)); n != len(h.rec.lines()) {
 		t.Errorf("%d notifications in the register, %d sent", n, len(h.rec.lines()))
 	}
 	end := h.reg.last()

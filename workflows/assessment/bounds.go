@@ -7,8 +7,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/ehc-send/ehc/activities"
-	"github.com/ehc-send/ehc/register"
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"github.com/ehc-send/ehc/statute"
 )
 
@@ -17,16 +17,16 @@ import (
 // below, so the CLI refuses, naming the flag, exactly what the case would
 // refuse, before anything is sent.
 const (
-	MaxName         = 200                      // a person's name: the child, the family, the SEND manager
-	MaxSchoolName   = 200                      // a school or setting
-	MaxProviderName = register.MaxOrganisation // an adviser or service: the provider directory's own limit
-	MaxReason       = 2000                     // reasons for a decision, as the family will read them
-	MaxNote         = 2000                     // a note for the case record
-	MaxCaseworker   = 64                       // a caseworker's staff ID
-	MaxAdviceID     = 64                       // an advice request's ID, as status shows it (psychological-1)
-	MaxCode         = 64                       // a code from a fixed list: a kind of advice, a ground, a deadline
-	MaxEmail        = activities.MaxEmail      // an email address
-	MaxChildAge     = 25                       // the oldest a child or young person can be on Day 1
+	MaxName         = 200              // a person's name: the child, the family, the SEND manager
+	MaxSchoolName   = 200              // a school or setting
+	MaxProviderName = 200              // an adviser or service: the provider directory's limit too (register.MaxOrganisation; a register test holds them equal)
+	MaxReason       = 2000             // reasons for a decision, as the family will read them
+	MaxNote         = 2000             // a note for the case record
+	MaxCaseworker   = 64               // a caseworker's staff ID
+	MaxAdviceID     = 64               // an advice request's ID, as status shows it (psychological-1)
+	MaxCode         = 64               // a code from a fixed list: a kind of advice, a ground, a deadline
+	MaxEmail        = letters.MaxEmail // an email address
+	MaxChildAge     = 25               // the oldest a child or young person can be on Day 1
 )
 
 // SearchAttributeMaxBytes is what Temporal allows a Keyword search
@@ -135,7 +135,7 @@ func (p *problems) email(what, v string) {
 	if v == "" {
 		return
 	}
-	if err := activities.CheckEmail(v); err != nil {
+	if err := letters.CheckEmail(v); err != nil {
 		p.add(fmt.Errorf("%s: %w", what, err))
 	}
 }
@@ -201,18 +201,18 @@ func checkBounds(in any) error {
 // steps are judged once, in a side effect (checkHistory).
 const boundsChange = "input-bounds"
 
-// startEmailRule is the email rule a start is judged by: activities.CheckEmail,
+// startEmailRule is the email rule a start is judged by: letters.CheckEmail,
 // or, for a run begun before boundsChange, the rule it had then.
 func startEmailRule(bounded bool) func(string) error {
 	if bounded {
-		return activities.CheckEmail
+		return letters.CheckEmail
 	}
 	return func(s string) error {
 		if s == "" {
 			return errors.New("no email address")
 		}
 		if a, err := mail.ParseAddress(s); err != nil || a.Address != s {
-			return fmt.Errorf("email address %q is not a bare address", activities.MaskEmail(s))
+			return fmt.Errorf("email address %q is not a bare address", letters.MaskEmail(s))
 		}
 		return nil
 	}

@@ -10,9 +10,10 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/statute"
 )
 
@@ -354,7 +355,7 @@ func FuzzCheckBounds(f *testing.F) {
 					t.Errorf("%s: control character %U accepted", what, r)
 				}
 			}
-			if b.email && v != "" && activities.CheckEmail(v) != nil {
+			if b.email && v != "" && letters.CheckEmail(v) != nil {
 				t.Errorf("%s: %q accepted, which is not an address", what, v)
 			}
 		}

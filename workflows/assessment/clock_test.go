@@ -1,14 +1,17 @@
 package assessment
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"go.temporal.io/sdk/testsuite"
 
-	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/statute"
+	"github.com/ehc-send/ehc/workflows/deadline"
 )
 
 // A case on a compressed clock (a statutory week in 10 seconds) runs its
@@ -33,8 +36,8 @@ func TestCompressedClock(t *testing.T) {
 		snapshots[after] = s
 		h.env.RegisterDelayedCallback(func() {
 			st := h.status()
-			*s = seen{today: st.Today, missed: len(h.rec.find(activities.StaffDeadlineMissed)),
-				reminders: len(h.rec.find(activities.StaffDeadlineApproaching)), overdue: st.Overdue}
+			*s = seen{today: st.Today, missed: len(h.rec.find(letters.StaffDeadlineMissed)),
+				reminders: len(h.rec.find(letters.StaffDeadlineApproaching)), overdue: st.Overdue}
 		}, after)
 	}
 	for _, after := range []time.Duration{5 * time.Second, 10 * time.Second, 20 * time.Second, 30 * time.Second, 39 * time.Second,
@@ -86,7 +89,7 @@ func TestCompressedClock(t *testing.T) {
 	if s := snapshots[62*time.Second]; s.missed != 1 || !s.overdue {
 		t.Errorf("after 62 s: %d escalations, overdue %v; want the 6-week escalation", s.missed, s.overdue)
 	}
-	for _, m := range h.rec.find(activities.StaffDeadlineMissed) {
+	for _, m := range h.rec.find(letters.StaffDeadlineMissed) {
 		if m.On != day1.AddDays(43) {
 			t.Errorf("escalation dated %s, want %s (statutory)", m.On, day1.AddDays(43))
 		}
@@ -133,5 +136,20 @@ func TestStartRejectsBadClock(t *testing.T) {
 				t.Fatalf("error %v, want %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// A configuration's policy is the workflow's, and the workflow keeps no
+// slice the configuration holds.
+func TestPolicyOf(t *testing.T) {
+	leads := []int{14, 7}
+	p := PolicyOf(leads, 7, 15)
+	want := Policy{Schedule: deadline.Schedule{ReminderLeads: []int{14, 7}, EscalationEvery: 7}, ConsultDays: 15}
+	if !reflect.DeepEqual(p, want) {
+		t.Errorf("PolicyOf() = %+v, want %+v", p, want)
+	}
+	p.ReminderLeads[0] = 99
+	if leads[0] != 14 {
+		t.Error("PolicyOf() shares its ReminderLeads with its caller")
 	}
 }

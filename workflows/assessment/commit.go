@@ -6,11 +6,12 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/ehc-send/ehc/activities"
-	"github.com/ehc-send/ehc/register"
+	"github.com/ehc-send/ehc/register/caserecord"
 )
 
 // stepActivityChange guards one activity per step: a step's register
@@ -23,8 +24,8 @@ const stepActivityChange = "one-activity-per-step"
 // pendingStep is what the case's goroutines have recorded and owe since the
 // last flush: one step, or the alarms of one pass.
 type pendingStep struct {
-	events  []register.CaseEvent
-	letters []activities.Notification
+	events  []caserecord.Event
+	letters []letters.Notification
 }
 
 func (p *pendingStep) empty() bool { return len(p.events) == 0 && len(p.letters) == 0 }
@@ -42,8 +43,8 @@ func (a *assessment) flush(ctx workflow.Context) {
 
 // takeStep empties the pending step. Its last event carries the case's
 // snapshot as it now stands, the others only their place in the case.
-func (a *assessment) takeStep(ctx workflow.Context) activities.Step {
-	s := activities.Step{Events: a.pending.events, Letters: a.pending.letters}
+func (a *assessment) takeStep(ctx workflow.Context) letters.Step {
+	s := letters.Step{Events: a.pending.events, Letters: a.pending.letters}
 	a.pending = pendingStep{}
 	if n := len(s.Events); n > 0 {
 		s.Events[n-1].Case = a.snapshot(ctx)
@@ -53,14 +54,14 @@ func (a *assessment) takeStep(ctx workflow.Context) activities.Step {
 
 // commit schedules CommitStep without waiting for it, and makes each letter
 // it could not send loud on the case.
-func (a *assessment) commit(ctx workflow.Context, s activities.Step) {
+func (a *assessment) commit(ctx workflow.Context, s letters.Step) {
 	opts := activityOptions
 	opts.Summary = stepSummary(s)
-	f := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, opts), acts.CommitStep, s)
+	f := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, opts), letters.ActivityCommitStep, s)
 	a.sending++
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		defer func() { a.sending-- }()
-		var res activities.StepResult
+		var res letters.StepResult
 		err := f.Get(ctx, &res)
 		if err != nil {
 			workflow.GetLogger(ctx).Warn("step not committed after its retries", "summary", opts.Summary, "error", err)
@@ -81,14 +82,14 @@ func (a *assessment) commit(ctx workflow.Context, s activities.Step) {
 // named them; or, when the last attempt was cut short (a timeout), every
 // letter but those its heartbeats said were sent. The relay still sends
 // those whose outbox row was written.
-func unsentAtLast(s activities.Step, err error) []activities.LostLetter {
+func unsentAtLast(s letters.Step, err error) []letters.LostLetter {
 	reason := "it could not be sent after a day of retries"
 	var keys, sent []string
-	var lost []activities.LostLetter
+	var lost []letters.LostLetter
 	var appErr *temporal.ApplicationError
 	var timeout *temporal.TimeoutError
 	switch {
-	case errors.As(err, &appErr) && appErr.Type() == activities.LettersUnsent && appErr.HasDetails():
+	case errors.As(err, &appErr) && appErr.Type() == letters.LettersUnsent && appErr.HasDetails():
 		_ = appErr.Details(&keys, &lost)
 	case errors.As(err, &timeout) && timeout.HasLastHeartbeatDetails():
 		_ = timeout.LastHeartbeatDetails(&sent)
@@ -97,19 +98,19 @@ func unsentAtLast(s activities.Step, err error) []activities.LostLetter {
 	}
 	if keys == nil {
 		for _, n := range s.Letters {
-			if !slices.Contains(sent, n.Key) && !slices.ContainsFunc(lost, func(l activities.LostLetter) bool { return l.Key == n.Key }) {
+			if !slices.Contains(sent, n.Key) && !slices.ContainsFunc(lost, func(l letters.LostLetter) bool { return l.Key == n.Key }) {
 				keys = append(keys, n.Key)
 			}
 		}
 	}
 	for _, k := range keys {
-		lost = append(lost, activities.LostLetter{Key: k, Reason: reason})
+		lost = append(lost, letters.LostLetter{Key: k, Reason: reason})
 	}
 	return lost
 }
 
-func rolesOf(n activities.Notification) activities.Roles {
-	var to activities.Roles
+func rolesOf(n letters.Notification) letters.Roles {
+	var to letters.Roles
 	for _, r := range n.To {
 		to = append(to, r.Role)
 	}
@@ -118,7 +119,7 @@ func rolesOf(n activities.Notification) activities.Roles {
 
 // stepSummary names, for the UI, what one CommitStep writes and sends: the
 // events and the templates, never a person.
-func stepSummary(s activities.Step) string {
+func stepSummary(s letters.Step) string {
 	var parts []string
 	for _, e := range s.Events {
 		parts = append(parts, e.Kind+" "+e.Name)

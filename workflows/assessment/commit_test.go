@@ -11,13 +11,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/ehc-send/ehc/activities"
-	"github.com/ehc-send/ehc/register"
+	"github.com/ehc-send/ehc/register/caserecord"
 	"github.com/ehc-send/ehc/statute"
 )
 
@@ -67,7 +69,7 @@ func TestOneActivityPerStep(t *testing.T) {
 	})
 	var kinds []string
 	for _, e := range h.reg.events {
-		if e.Kind != register.KindNotification {
+		if e.Kind != caserecord.KindNotification {
 			kinds = append(kinds, e.Kind+" "+e.Name)
 		}
 	}
@@ -87,14 +89,14 @@ type mixed struct {
 	refused, down string
 }
 
-func (m mixed) Deliver(ctx context.Context, msg activities.Message) (activities.Delivery, error) {
+func (m mixed) Deliver(ctx context.Context, msg letters.Message) (letters.Delivery, error) {
 	for _, p := range msg.To {
 		switch {
 		case p.Email == "":
 		case p.Email == m.refused:
-			return activities.Delivery{}, temporal.NewNonRetryableApplicationError("the address does not exist", "Refused", nil)
+			return letters.Delivery{}, temporal.NewNonRetryableApplicationError("the address does not exist", "Refused", nil)
 		case p.Email == m.down:
-			return activities.Delivery{}, errors.New("connection refused")
+			return letters.Delivery{}, errors.New("connection refused")
 		}
 	}
 	return m.recorder.Deliver(ctx, msg)
@@ -118,10 +120,10 @@ func TestAStepsRefusedLetterAloneIsLost(t *testing.T) {
 	if strings.Join(lost, ",") != "partner.refusal_to_assess,partner.request_received" {
 		t.Errorf("lost on the case: %v; want the two partner letters to the health body only", lost)
 	}
-	if got := h.rec.find(activities.FamilyRefusalToAssess); len(got) != 1 {
+	if got := h.rec.find(letters.FamilyRefusalToAssess); len(got) != 1 {
 		t.Errorf("the family's refusal letter went %d times; want once", len(got))
 	}
-	if got := h.rec.find(activities.StaffDeliveryFailed); len(got) != 2 {
+	if got := h.rec.find(letters.StaffDeliveryFailed); len(got) != 2 {
 		t.Errorf("the caseworker was alerted %d times; want once for each lost letter", len(got))
 	}
 }
@@ -144,7 +146,7 @@ func TestAStepOutOfRetriesNamesItsUnsentLetters(t *testing.T) {
 	if strings.Join(lost, "|") != want {
 		t.Errorf("lost on the case: %q; want %q", lost, want)
 	}
-	if got := h.rec.find(activities.FamilyRefusalToAssess); len(got) != 1 {
+	if got := h.rec.find(letters.FamilyRefusalToAssess); len(got) != 1 {
 		t.Errorf("the family's refusal letter went %d times; want once", len(got))
 	}
 }
@@ -168,7 +170,7 @@ func TestOneTimerForTheNextAlarm(t *testing.T) {
 	if scheduled != 3 || fired != 2 || cancelled != 0 {
 		t.Errorf("timers: %d scheduled, %d fired, %d cancelled; want 3, 2, 0 (one a distinct alarm)", scheduled, fired, cancelled)
 	}
-	if got := len(h.rec.find(activities.StaffDeadlineApproaching)); got != 2 {
+	if got := len(h.rec.find(letters.StaffDeadlineApproaching)); got != 2 {
 		t.Errorf("%d reminders; want 2", got)
 	}
 }
@@ -198,12 +200,12 @@ func TestAStepOutOfRetriesKeepsItsRefusedLetter(t *testing.T) {
 // A step whose last attempt timed out calls lost only the letters its
 // heartbeats did not say were sent.
 func TestUnsentAtLastLeavesOutWhatWasSent(t *testing.T) {
-	s := activities.Step{Letters: []activities.Notification{
-		{Envelope: activities.Envelope{Key: "A"}}, {Envelope: activities.Envelope{Key: "B"}}, {Envelope: activities.Envelope{Key: "C"}}}}
-	unsent := temporal.NewApplicationErrorWithOptions("1 not sent", activities.LettersUnsent,
-		temporal.ApplicationErrorOptions{Details: []any{[]string{"B"}, []activities.LostLetter{{Key: "C", Reason: "refused"}}}})
+	s := letters.Step{Letters: []letters.Notification{
+		{Envelope: letters.Envelope{Key: "A"}}, {Envelope: letters.Envelope{Key: "B"}}, {Envelope: letters.Envelope{Key: "C"}}}}
+	unsent := temporal.NewApplicationErrorWithOptions("1 not sent", letters.LettersUnsent,
+		temporal.ApplicationErrorOptions{Details: []any{[]string{"B"}, []letters.LostLetter{{Key: "C", Reason: "refused"}}}})
 	got := unsentAtLast(s, unsent)
-	if len(got) != 2 || got[0] != (activities.LostLetter{Key: "C", Reason: "refused"}) || got[1].Key != "B" {
+	if len(got) != 2 || got[0] != (letters.LostLetter{Key: "C", Reason: "refused"}) || got[1].Key != "B" {
 		t.Errorf("from LettersUnsent: %+v; want C refused, then B", got)
 	}
 	timedOut := temporal.NewTimeoutError(enumspb.TIMEOUT_TYPE_HEARTBEAT, nil, []string{"A"})

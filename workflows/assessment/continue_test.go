@@ -11,7 +11,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/ehc-send/ehc/register"
+	"github.com/ehc-send/ehc/register/caserecord"
 	"github.com/ehc-send/ehc/statute"
 )
 
@@ -166,7 +166,7 @@ func TestContinueAsNewKeepsTheCase(t *testing.T) {
 	if got, want := many.reg.all(), one.reg.all(); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("register events differ:\n five runs: %v\n one run:   %v", got, want)
 	}
-	if len(many.reg.of(register.KindEscalation)) == 0 || len(many.reg.of(register.KindReminder)) == 0 {
+	if len(many.reg.of(caserecord.KindEscalation)) == 0 || len(many.reg.of(caserecord.KindReminder)) == 0 {
 		t.Error("no reminder or escalation recorded")
 	}
 	a, b := one.last, many.last

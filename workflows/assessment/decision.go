@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/statute"
 )
 
@@ -31,13 +32,13 @@ func (a *assessment) decideAssess(ctx workflow.Context, in DecideAssessInput) {
 	if in.Assess {
 		a.Stage, a.StageOn = StageAssessing, in.On
 		a.step(ctx, StepRecord{Step: UpdateDecideAssess, On: in.On, Detail: "assess"})
-		a.tellFamily(ctx, activities.FamilyDecisionToAssess, "1", activities.Facts{Timetable: a.timetable(), Reason: in.Reason})
+		a.tellFamily(ctx, letters.FamilyDecisionToAssess, "1", letters.Facts{Timetable: a.timetable(), Reason: in.Reason})
 		return
 	}
 	a.close(StageNotAssessed, in.On)
 	a.step(ctx, StepRecord{Step: UpdateDecideAssess, On: in.On, Detail: "refused"})
-	a.tellFamily(ctx, activities.FamilyRefusalToAssess, "1", activities.Facts{Reason: in.Reason})
-	a.tellPartners(ctx, activities.PartnerRefusalToAssess, activities.Facts{}, activities.RoleSchool, activities.RoleHealth) // reg 5(2)
+	a.tellFamily(ctx, letters.FamilyRefusalToAssess, "1", letters.Facts{Reason: in.Reason})
+	a.tellPartners(ctx, letters.PartnerRefusalToAssess, letters.Facts{}, letters.RoleSchool, letters.RoleHealth) // reg 5(2)
 }
 
 func (a *assessment) checkDecideIssue(ctx workflow.Context, in DecideIssueInput) error {
@@ -65,11 +66,11 @@ func (a *assessment) decideIssue(ctx workflow.Context, in DecideIssueInput) {
 	if in.Issue {
 		a.Stage, a.StageOn = StageDrafting, in.On
 		a.step(ctx, StepRecord{Step: UpdateDecideIssue, On: in.On, Detail: "issue"})
-		a.tellFamily(ctx, activities.FamilyDecisionToIssue, "1", activities.Facts{Due: a.In.Received.AddWeeks(20)})
+		a.tellFamily(ctx, letters.FamilyDecisionToIssue, "1", letters.Facts{Due: a.In.Received.AddWeeks(20)})
 		return
 	}
 	a.close(StageNoPlan, in.On)
 	a.step(ctx, StepRecord{Step: UpdateDecideIssue, On: in.On, Detail: "no plan"})
-	a.tellFamily(ctx, activities.FamilyDecisionNotToIssue, "1", activities.Facts{Reason: in.Reason})
-	a.tellPartners(ctx, activities.PartnerDecisionNotToIssue, activities.Facts{}, activities.RoleSchool, activities.RoleHealth) // reg 10(3)
+	a.tellFamily(ctx, letters.FamilyDecisionNotToIssue, "1", letters.Facts{Reason: in.Reason})
+	a.tellPartners(ctx, letters.PartnerDecisionNotToIssue, letters.Facts{}, letters.RoleSchool, letters.RoleHealth) // reg 10(3)
 }

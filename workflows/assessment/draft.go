@@ -6,9 +6,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/deadline"
 )
@@ -26,7 +27,7 @@ func (a *assessment) checkServeDraft(ctx workflow.Context, in ServeDraftInput) e
 func (a *assessment) serveDraft(ctx workflow.Context, in ServeDraftInput) {
 	a.Stage, a.StageOn, a.DraftServed = StageDraftServed, in.On, in.On
 	a.step(ctx, StepRecord{Step: UpdateServeDraft, On: in.On})
-	a.tellFamily(ctx, activities.FamilyDraftServed, "1", activities.Facts{CommentsEnd: statute.CommentsEnd(in.On), Due: a.Deadlines.Find(string(statute.FinalPlanDue)).Due})
+	a.tellFamily(ctx, letters.FamilyDraftServed, "1", letters.Facts{CommentsEnd: statute.CommentsEnd(in.On), Due: a.Deadlines.Find(string(statute.FinalPlanDue)).Due})
 }
 
 func (a *assessment) checkRecordComments(ctx workflow.Context, in RecordCommentsInput) error {

@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/deadline"
 )
@@ -141,7 +142,7 @@ func (a *assessment) enter(ctx workflow.Context) {
 		}
 	}
 	tt := statute.Compute(a.In.Received, statute.Steps{})
-	facts := activities.Facts{Timetable: &tt}
+	facts := letters.Facts{Timetable: &tt}
 	late := passed || len(a.In.History) > 0
 	if late {
 		facts.Limits = a.limitFacts(today)
@@ -150,35 +151,35 @@ func (a *assessment) enter(ctx workflow.Context) {
 		// Entered already closed, for the record: nothing is owed to the
 		// family now, and staff hear where it stood, if anything is left.
 		if len(facts.Limits) > 0 {
-			a.send(ctx, activities.StaffCaseEntered, "1", a.caseworker(), a.manager(), facts)
+			a.send(ctx, letters.StaffCaseEntered, "1", a.caseworker(), a.manager(), facts)
 		}
 		return
 	}
-	a.tellFamily(ctx, activities.FamilyRequestReceived, "1", facts)
+	a.tellFamily(ctx, letters.FamilyRequestReceived, "1", facts)
 	if !late {
 		// reg 4(2): partners hear of a request as it arrives; one entered
 		// after the fact was told of by whoever ran it then.
-		a.tellPartners(ctx, activities.PartnerRequestReceived, activities.Facts{Timetable: &tt},
-			activities.RoleSchool, activities.RoleHealth, activities.RoleSocialCare)
+		a.tellPartners(ctx, letters.PartnerRequestReceived, letters.Facts{Timetable: &tt},
+			letters.RoleSchool, letters.RoleHealth, letters.RoleSocialCare)
 		return
 	}
 	for _, d := range missed {
 		f := a.missedFacts(ctx, d)
 		if d.Chase == deadline.ChaseAdvice {
 			f.AdviceKind = a.adviceByID(d.AdviceID).Kind
-			a.tellFamily(ctx, activities.FamilyAdviceOverdue, d.Key, f)
+			a.tellFamily(ctx, letters.FamilyAdviceOverdue, d.Key, f)
 			continue
 		}
 		d.FamilyTold = true
-		a.tellFamily(ctx, activities.FamilyDeadlineMissed, d.Key, f)
+		a.tellFamily(ctx, letters.FamilyDeadlineMissed, d.Key, f)
 	}
-	a.send(ctx, activities.StaffCaseEntered, "1", a.caseworker(), a.manager(), facts)
+	a.send(ctx, letters.StaffCaseEntered, "1", a.caseworker(), a.manager(), facts)
 }
 
 // limitFacts is where each statutory limit stands today, for a case
 // entered after the fact: Day-1 limits and advice, in the case's order.
-func (a *assessment) limitFacts(today statute.Date) []activities.LimitFact {
-	var out []activities.LimitFact
+func (a *assessment) limitFacts(today statute.Date) []letters.LimitFact {
+	var out []letters.LimitFact
 	for _, d := range a.Deadlines {
 		if !statutory(d) || (d.Closed && d.MetOn.IsZero()) {
 			continue
@@ -187,7 +188,7 @@ func (a *assessment) limitFacts(today statute.Date) []activities.LimitFact {
 		if d.AdviceID != "" {
 			what = a.adviceByID(d.AdviceID).Kind.Title()
 		}
-		l := activities.LimitFact{What: what, Regulation: d.Name.Regulation(), Due: d.Due, MetOn: d.MetOn}
+		l := letters.LimitFact{What: what, Regulation: d.Name.Regulation(), Due: d.Due, MetOn: d.MetOn}
 		switch {
 		case !d.MetOn.IsZero() && d.MetOn.After(d.Due):
 			l.DaysLate = d.MetOn.DaysSince(d.Due)

@@ -5,10 +5,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/search"
 )
@@ -69,7 +70,7 @@ func TestCaseEnteredLateWithItsHistory(t *testing.T) {
 		"2026-12-01 staff.case_entered caseworker,manager",
 		"2026-12-03 family.final_plan family",
 	})
-	ack := h.rec.find(activities.FamilyRequestReceived)[0].Text
+	ack := h.rec.find(letters.FamilyRequestReceived)[0].Text
 	for _, want := range []string{
 		"on Monday 1 June 2026",
 		"- decision whether to assess: due by Monday 13 July 2026; done on Friday 10 July 2026.",
@@ -81,10 +82,10 @@ func TestCaseEnteredLateWithItsHistory(t *testing.T) {
 			t.Errorf("acknowledgement lacks %q:\n%s", want, ack)
 		}
 	}
-	if missed := h.rec.find(activities.FamilyDeadlineMissed)[0]; missed.Key != "EHC-0001/family.deadline_missed/final_plan_due" {
+	if missed := h.rec.find(letters.FamilyDeadlineMissed)[0]; missed.Key != "EHC-0001/family.deadline_missed/final_plan_due" {
 		t.Errorf("the delay notice is for %s; want the final plan", missed.Key)
 	}
-	summary := h.rec.find(activities.StaffCaseEntered)[0]
+	summary := h.rec.find(letters.StaffCaseEntered)[0]
 	if !strings.Contains(summary.Subject, "1 overdue") || !strings.Contains(summary.Text, "final EHC plan (reg 13(2)), due Monday 19 October 2026: not yet done, 43 days late") {
 		t.Errorf("staff summary:\n%s\n%s", summary.Subject, summary.Text)
 	}
@@ -125,7 +126,7 @@ func TestCaseEnteredAfterALimitPassed(t *testing.T) {
 		"2026-08-12 family.refusal_to_assess family",
 		"2026-08-12 partner.refusal_to_assess school,health_body",
 	})
-	if m := h.rec.find(activities.FamilyDeadlineMissed)[0]; !strings.Contains(m.Text, "It is now 21 days late.") {
+	if m := h.rec.find(letters.FamilyDeadlineMissed)[0]; !strings.Contains(m.Text, "It is now 21 days late.") {
 		t.Errorf("delay notice:\n%s", m.Text)
 	}
 }
@@ -154,7 +155,7 @@ func TestHistoryThatBreaksARuleChangesNothing(t *testing.T) {
 // told to reach the family another way.
 func TestLostNoticeIsLoud(t *testing.T) {
 	h := newHarness(t, "2026-01-05")
-	h.rec.refuse = activities.FamilyDecisionToAssess
+	h.rec.refuse = letters.FamilyDecisionToAssess
 	problemShown := false
 	h.env.OnUpsertTypedSearchAttributes(mock.Anything).Return(nil).Run(func(args mock.Arguments) {
 		sa := args.Get(0).(temporal.SearchAttributes)
@@ -166,14 +167,14 @@ func TestLostNoticeIsLoud(t *testing.T) {
 	after := h.snapshot("2026-01-13")
 	h.step("2026-01-14", UpdateWithdraw, WithdrawInput{On: date("2026-01-14"), Reason: "family withdrew"})
 	h.run()
-	if len(after.DeliveryProblems) != 1 || after.DeliveryProblems[0].Template != activities.FamilyDecisionToAssess ||
+	if len(after.DeliveryProblems) != 1 || after.DeliveryProblems[0].Template != letters.FamilyDecisionToAssess ||
 		after.DeliveryProblems[0].To.String() != "family" || !strings.Contains(after.DeliveryProblems[0].Error, "refused") {
 		t.Errorf("status delivery problems: %+v", after.DeliveryProblems)
 	}
 	if got := h.reg.of("delivery_failed"); len(got) != 1 || got[0] != "2026-01-12 family.decision_to_assess" {
 		t.Errorf("register: %q", got)
 	}
-	alerts := h.rec.find(activities.StaffDeliveryFailed)
+	alerts := h.rec.find(letters.StaffDeliveryFailed)
 	if len(alerts) != 1 || !strings.Contains(alerts[0].Subject, "NOT DELIVERED: decision to assess, to the family") {
 		t.Fatalf("alerts: %+v", alerts)
 	}
@@ -219,18 +220,18 @@ func TestCaseEnteredClosed(t *testing.T) {
 // never had the request, and the caseworker is told to reach them.
 func TestLostAdviceLetterIsOnTheCase(t *testing.T) {
 	h := newHarness(t, "2026-01-05")
-	h.rec.refuse = activities.AdviserRequest
+	h.rec.refuse = letters.AdviserRequest
 	h.step("2026-01-12", UpdateDecideAssess, DecideAssessInput{On: date("2026-01-12"), Assess: true})
 	h.step("2026-01-12", UpdateRequestAdvice, RequestAdviceInput{On: date("2026-01-12"), Kind: statute.AdviceKindMedical,
 		Provider: Contact{Name: "Paediatrics", Email: "paeds@nhs.example.org"}})
 	after := h.snapshot("2026-01-13")
 	h.step("2026-01-14", UpdateWithdraw, WithdrawInput{On: date("2026-01-14"), Reason: "family withdrew"})
 	h.run()
-	if len(after.DeliveryProblems) != 1 || after.DeliveryProblems[0].Template != activities.AdviserRequest ||
+	if len(after.DeliveryProblems) != 1 || after.DeliveryProblems[0].Template != letters.AdviserRequest ||
 		after.DeliveryProblems[0].To.String() != "adviser" {
 		t.Errorf("status delivery problems: %+v", after.DeliveryProblems)
 	}
-	if alerts := h.rec.find(activities.StaffDeliveryFailed); len(alerts) != 1 || !strings.Contains(alerts[0].Subject, "request for advice, to the adviser") {
+	if alerts := h.rec.find(letters.StaffDeliveryFailed); len(alerts) != 1 || !strings.Contains(alerts[0].Subject, "request for advice, to the adviser") {
 		t.Errorf("alerts: %+v", alerts)
 	}
 }

@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/deadline"
 )
@@ -103,6 +104,6 @@ func (a *assessment) expect(ctx workflow.Context, in ExpectInput) {
 	a.step(ctx, StepRecord{Step: UpdateExpect, On: in.On, Detail: d.Key + " by " + in.By.String()})
 	if d.State(a.today(ctx)).Status == StatusMissed {
 		facts := a.missedFacts(ctx, d)
-		a.tellFamily(ctx, activities.FamilyDeadlineMissed, d.Key+"/expected-"+in.By.String(), facts)
+		a.tellFamily(ctx, letters.FamilyDeadlineMissed, d.Key+"/expected-"+in.By.String(), facts)
 	}
 }

@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/statute"
 )
 
@@ -54,7 +55,7 @@ func (a *assessment) issueFinalPlan(ctx workflow.Context, in IssueFinalPlanInput
 		detail = "school named" // the name is the child's placement: in the people record only
 	}
 	a.step(ctx, StepRecord{Step: UpdateIssueFinalPlan, On: in.On, Detail: detail})
-	a.tellFamily(ctx, activities.FamilyFinalPlan, "1", activities.Facts{Due: d.Due, School: school})
+	a.tellFamily(ctx, letters.FamilyFinalPlan, "1", letters.Facts{Due: d.Due, School: school})
 }
 
 func (a *assessment) checkWithdraw(ctx workflow.Context, in WithdrawInput) error {
@@ -70,5 +71,5 @@ func (a *assessment) checkWithdraw(ctx workflow.Context, in WithdrawInput) error
 func (a *assessment) withdraw(ctx workflow.Context, in WithdrawInput) {
 	a.close(StageWithdrawn, in.On)
 	a.step(ctx, StepRecord{Step: UpdateWithdraw, On: in.On})
-	a.tellFamily(ctx, activities.FamilyWithdrawn, "1", activities.Facts{Reason: in.Reason})
+	a.tellFamily(ctx, letters.FamilyWithdrawn, "1", letters.Facts{Reason: in.Reason})
 }

@@ -11,52 +11,54 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/ehc-send/ehc/activities"
-	"github.com/ehc-send/ehc/register"
+	"github.com/ehc-send/ehc/register/caserecord"
 	"github.com/ehc-send/ehc/statute"
 )
 
 // recorder is a transport that keeps what the real Notify activity rendered.
 type recorder struct {
 	mu   sync.Mutex
-	msgs []activities.Message
+	msgs []letters.Message
 	// refuse fails every delivery of a template for good, as a mail
 	// service that will never take it does.
-	refuse activities.Template
+	refuse letters.Template
 	// slow holds every delivery of a template for a moment, as a mail
 	// service under load does; a delivery cancelled meanwhile is not sent.
-	slow activities.Template
+	slow letters.Template
 }
 
-func (r *recorder) Deliver(ctx context.Context, m activities.Message) (activities.Delivery, error) {
+func (r *recorder) Deliver(ctx context.Context, m letters.Message) (letters.Delivery, error) {
 	if m.Template == r.slow {
 		select {
 		case <-ctx.Done():
-			return activities.Delivery{}, ctx.Err()
+			return letters.Delivery{}, ctx.Err()
 		case <-time.After(300 * time.Millisecond):
 		}
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if m.Template == r.refuse {
-		return activities.Delivery{}, temporal.NewNonRetryableApplicationError("the mail service refused the message for "+activities.MaskEmail(m.To[0].Email), "Refused", nil)
+		return letters.Delivery{}, temporal.NewNonRetryableApplicationError("the mail service refused the message for "+letters.MaskEmail(m.To[0].Email), "Refused", nil)
 	}
 	r.msgs = append(r.msgs, m)
-	return activities.Delivery{Key: m.Key}, nil
+	return letters.Delivery{Key: m.Key}, nil
 }
 
 // registry is a fake case register keeping every event by key, as the real
 // one does: a repeated key is not a new event.
 type registry struct {
 	mu     sync.Mutex
-	events []register.CaseEvent
+	events []caserecord.Event
 	seen   map[string]bool
 }
 
-func (r *registry) Record(_ context.Context, e register.CaseEvent) (bool, error) {
+func (r *registry) Record(_ context.Context, e caserecord.Event) (bool, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.seen == nil {
@@ -74,7 +76,7 @@ func (r *registry) Record(_ context.Context, e register.CaseEvent) (bool, error)
 func (r *registry) of(kind string) []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	evs := append([]register.CaseEvent{}, r.events...)
+	evs := append([]caserecord.Event{}, r.events...)
 	sort.SliceStable(evs, func(i, j int) bool { return evs[i].Place() < evs[j].Place() })
 	var out []string
 	for _, e := range evs {
@@ -87,10 +89,10 @@ func (r *registry) of(kind string) []string {
 
 // last is the event with the highest sequence: the projection the register
 // ends with.
-func (r *registry) last() register.CaseEvent {
+func (r *registry) last() caserecord.Event {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	var l register.CaseEvent
+	var l caserecord.Event
 	for _, e := range r.events {
 		if e.Case.Seq > l.Case.Seq {
 			l = e
@@ -106,7 +108,7 @@ func (r *recorder) lines() []string {
 	var out []string
 	for _, m := range r.msgs {
 		var roles []string
-		for _, p := range append(append([]activities.Recipient{}, m.To...), m.Cc...) {
+		for _, p := range append(append([]letters.Recipient{}, m.To...), m.Cc...) {
 			roles = append(roles, string(p.Role))
 		}
 		out = append(out, fmt.Sprintf("%s %s %s", m.On, m.Template, strings.Join(roles, ",")))
@@ -114,10 +116,10 @@ func (r *recorder) lines() []string {
 	return out
 }
 
-func (r *recorder) find(tmpl activities.Template) []activities.Message {
+func (r *recorder) find(tmpl letters.Template) []letters.Message {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	var out []activities.Message
+	var out []letters.Message
 	for _, m := range r.msgs {
 		if m.Template == tmpl {
 			out = append(out, m)

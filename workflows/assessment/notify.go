@@ -6,34 +6,33 @@ import (
 	"slices"
 	"time"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/ehc-send/ehc/activities"
-	"github.com/ehc-send/ehc/register"
+	"github.com/ehc-send/ehc/register/caserecord"
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/deadline"
 )
-
-var acts *activities.Activities
 
 // activityOptions let a notification or a register write retry for a day:
 // an outage must not lose a statutory notice or record, but must not hold
 // the case either.
 var activityOptions = workflow.ActivityOptions{
 	StartToCloseTimeout:    2 * time.Minute, // above the SendGrid client's timeout, with room for its duplicate check
-	HeartbeatTimeout:       activities.HeartbeatTimeout,
+	HeartbeatTimeout:       letters.HeartbeatTimeout,
 	ScheduleToCloseTimeout: 24 * time.Hour,
 }
 
 // send schedules one notification without waiting for it, so a slow
 // transport never delays a timer. subject makes the key unique within the
 // case and template: the same decision always yields the same key.
-func (a *assessment) send(ctx workflow.Context, tmpl activities.Template, subject string, to, cc []activities.Recipient, facts activities.Facts) {
+func (a *assessment) send(ctx workflow.Context, tmpl letters.Template, subject string, to, cc []letters.Recipient, facts letters.Facts) {
 	if a.entering || a.dryRun {
 		return // a past step's letters went before the case was entered
 	}
-	n := activities.Notification{Facts: facts, Envelope: activities.Envelope{
+	n := letters.Notification{Facts: facts, Envelope: letters.Envelope{
 		Key:        deadline.LetterKey(a.In.CaseRef, string(tmpl), subject),
 		CaseRef:    a.In.CaseRef,
 		Template:   tmpl,
@@ -49,8 +48,8 @@ func (a *assessment) send(ctx workflow.Context, tmpl activities.Template, subjec
 	send(ctx, &a.sending, n, a.lost(n))
 }
 
-func send(ctx workflow.Context, inFlight *int, n activities.Notification, lost func(workflow.Context, error)) {
-	schedule(ctx, inFlight, fmt.Sprintf("notify %s: %s", n.To[0].Role, n.Template), n.Key, acts.Notify, n, lost)
+func send(ctx workflow.Context, inFlight *int, n letters.Notification, lost func(workflow.Context, error)) {
+	schedule(ctx, inFlight, fmt.Sprintf("notify %s: %s", n.To[0].Role, n.Template), n.Key, letters.ActivityNotify, n, lost)
 }
 
 // schedule starts an activity without waiting for it, counting it in
@@ -93,7 +92,7 @@ func (a *assessment) tellMetLate(ctx workflow.Context) {
 		d.FamilyTold = true
 		f := a.missedFacts(ctx, d)
 		f.MetOn, f.DaysOverdue, f.ExpectedBy = d.MetOn, d.MetOn.DaysSince(d.Due), statute.Date{}
-		a.tellFamily(ctx, activities.FamilyDeadlineMissed, d.Key, f)
+		a.tellFamily(ctx, letters.FamilyDeadlineMissed, d.Key, f)
 	}
 }
 
@@ -108,7 +107,7 @@ const lostNoticeChange = "lost-notice"
 // lost makes a notification that failed after its retries loud: on the
 // case (status, register, the EhcDeliveryProblem search attribute) and,
 // unless it was itself such an alert, to the caseworker and manager.
-func (a *assessment) lost(n activities.Notification) func(workflow.Context, error) {
+func (a *assessment) lost(n letters.Notification) func(workflow.Context, error) {
 	return func(ctx workflow.Context, err error) {
 		if workflow.GetVersion(ctx, lostNoticeChange, workflow.DefaultVersion, 1) < 1 {
 			return
@@ -118,8 +117,8 @@ func (a *assessment) lost(n activities.Notification) func(workflow.Context, erro
 }
 
 // lostProblem describes a notification lost for good; the case dates it.
-func lostProblem(n activities.Notification, err error) DeliveryProblem {
-	var to activities.Roles
+func lostProblem(n letters.Notification, err error) DeliveryProblem {
+	var to letters.Roles
 	for _, r := range n.To {
 		to = append(to, r.Role)
 	}
@@ -135,10 +134,10 @@ func (a *assessment) problem(ctx workflow.Context, p DeliveryProblem) {
 	today := a.today(ctx)
 	p.On = today
 	a.Problems = append(a.Problems, p)
-	a.record(ctx, register.KindDeliveryFailed, string(p.Template), today, map[string]any{"key": p.Key, "to": p.To.String()})
-	if p.Template != activities.StaffDeliveryFailed {
-		a.send(ctx, activities.StaffDeliveryFailed, "lost/"+p.Key, a.caseworker(), a.manager(),
-			activities.Facts{Notice: p.Template, NoticeTo: p.To, Reason: p.Error})
+	a.record(ctx, caserecord.KindDeliveryFailed, string(p.Template), today, map[string]any{"key": p.Key, "to": p.To.String()})
+	if p.Template != letters.StaffDeliveryFailed {
+		a.send(ctx, letters.StaffDeliveryFailed, "lost/"+p.Key, a.caseworker(), a.manager(),
+			letters.Facts{Notice: p.Template, NoticeTo: p.To, Reason: p.Error})
 	}
 	a.flush(ctx)
 	a.changed++ // the main loop republishes: the UI shows the problem
@@ -162,34 +161,34 @@ func (a *assessment) hearLostAdvice(ctx workflow.Context) {
 	})
 }
 
-func (a *assessment) family() []activities.Recipient {
-	return []activities.Recipient{{Role: activities.RoleFamily, Name: a.In.Family.Name, Email: a.In.Family.Email}}
+func (a *assessment) family() []letters.Recipient {
+	return []letters.Recipient{{Role: letters.RoleFamily, Name: a.In.Family.Name, Email: a.In.Family.Email}}
 }
 
-func (a *assessment) caseworker() []activities.Recipient {
-	return []activities.Recipient{{Role: activities.RoleCaseworker, Name: a.In.Caseworker, Email: a.In.CaseworkerEmail}}
+func (a *assessment) caseworker() []letters.Recipient {
+	return []letters.Recipient{{Role: letters.RoleCaseworker, Name: a.In.Caseworker, Email: a.In.CaseworkerEmail}}
 }
 
-func (a *assessment) manager() []activities.Recipient {
+func (a *assessment) manager() []letters.Recipient {
 	if a.In.Manager.Email == "" {
 		return nil
 	}
-	return []activities.Recipient{{Role: activities.RoleManager, Name: a.In.Manager.Name, Email: a.In.Manager.Email}}
+	return []letters.Recipient{{Role: letters.RoleManager, Name: a.In.Manager.Name, Email: a.In.Manager.Email}}
 }
 
 // partners are who reg 4(2) says hear of the request; tell picks those a
 // notice goes to. Only cases begun with partner notices (lateEntryChange)
 // send them.
-func (a *assessment) tellPartners(ctx workflow.Context, tmpl activities.Template, facts activities.Facts, roles ...activities.Role) {
+func (a *assessment) tellPartners(ctx workflow.Context, tmpl letters.Template, facts letters.Facts, roles ...letters.Role) {
 	if !a.Partners {
 		return
 	}
-	all := []activities.Recipient{
-		{Role: activities.RoleSchool, Name: a.In.School.Name, Email: a.In.School.Email},
-		{Role: activities.RoleHealth, Name: a.In.HealthBody.Name, Email: a.In.HealthBody.Email},
-		{Role: activities.RoleSocialCare, Name: a.In.SocialCare.Name, Email: a.In.SocialCare.Email},
+	all := []letters.Recipient{
+		{Role: letters.RoleSchool, Name: a.In.School.Name, Email: a.In.School.Email},
+		{Role: letters.RoleHealth, Name: a.In.HealthBody.Name, Email: a.In.HealthBody.Email},
+		{Role: letters.RoleSocialCare, Name: a.In.SocialCare.Name, Email: a.In.SocialCare.Email},
 	}
-	var to []activities.Recipient
+	var to []letters.Recipient
 	for _, r := range all {
 		if r.Email != "" && slices.Contains(roles, r.Role) {
 			to = append(to, r)
@@ -200,7 +199,7 @@ func (a *assessment) tellPartners(ctx workflow.Context, tmpl activities.Template
 	}
 }
 
-func (a *assessment) tellFamily(ctx workflow.Context, tmpl activities.Template, subject string, facts activities.Facts) {
+func (a *assessment) tellFamily(ctx workflow.Context, tmpl letters.Template, subject string, facts letters.Facts) {
 	a.send(ctx, tmpl, subject, a.family(), nil, facts)
 }
 
@@ -217,8 +216,8 @@ func (a *assessment) exceptionText(d *deadline.Deadline) string {
 
 // missedFacts is what a letter about d says: which limit, by when, how late,
 // any exception and the new expected date.
-func (a *assessment) missedFacts(ctx workflow.Context, d *deadline.Deadline) activities.Facts {
-	f := activities.Facts{Deadline: d.Name, Due: d.Due, Exception: a.exceptionText(d), AdviceID: d.AdviceID,
+func (a *assessment) missedFacts(ctx workflow.Context, d *deadline.Deadline) letters.Facts {
+	f := letters.Facts{Deadline: d.Name, Due: d.Due, Exception: a.exceptionText(d), AdviceID: d.AdviceID,
 		School: d.School, ExpectedBy: d.ExpectedBy}
 	if now := a.today(ctx); now.After(d.Due) {
 		f.DaysOverdue = now.DaysSince(d.Due)
@@ -229,9 +228,9 @@ func (a *assessment) missedFacts(ctx workflow.Context, d *deadline.Deadline) act
 // fire sends what one alarm calls for, and records it.
 func (a *assessment) fire(ctx workflow.Context, d *deadline.Deadline, al deadline.Alarm) {
 	now := a.today(ctx)
-	kind, detail := register.KindEscalation, map[string]any{"due": d.Due.String(), "days_overdue": now.DaysSince(d.Due), "n": al.N}
+	kind, detail := caserecord.KindEscalation, map[string]any{"due": d.Due.String(), "days_overdue": now.DaysSince(d.Due), "n": al.N}
 	if al.Kind == deadline.AlarmReminder {
-		kind, detail = register.KindReminder, map[string]any{"due": d.Due.String(), "days_left": d.Due.DaysSince(now)}
+		kind, detail = caserecord.KindReminder, map[string]any{"due": d.Due.String(), "days_left": d.Due.DaysSince(now)}
 	}
 	a.record(ctx, kind, d.Key, now, detail)
 	facts := a.missedFacts(ctx, d)
@@ -239,24 +238,24 @@ func (a *assessment) fire(ctx workflow.Context, d *deadline.Deadline, al deadlin
 	switch al.Kind {
 	case deadline.AlarmReminder:
 		facts.DaysLeft, facts.DaysOverdue = d.Due.DaysSince(now), 0
-		a.send(ctx, activities.StaffDeadlineApproaching, occurrence, a.caseworker(), a.manager(), facts)
+		a.send(ctx, letters.StaffDeadlineApproaching, occurrence, a.caseworker(), a.manager(), facts)
 		return
 	}
 	switch d.Chase {
 	case deadline.ChaseLA:
-		a.send(ctx, activities.StaffDeadlineMissed, occurrence, a.caseworker(), a.manager(), facts)
+		a.send(ctx, letters.StaffDeadlineMissed, occurrence, a.caseworker(), a.manager(), facts)
 		switch {
 		case al.Kind == deadline.AlarmMissed:
 			d.FamilyTold = true
-			a.tellFamily(ctx, activities.FamilyDeadlineMissed, d.Key, facts)
+			a.tellFamily(ctx, letters.FamilyDeadlineMissed, d.Key, facts)
 		case d.FamilyOwed(al) && workflow.GetVersion(ctx, familyLetterChange, workflow.DefaultVersion, 1) >= 1:
 			d.FamilyTold = true // its first escalation was superseded
-			a.tellFamily(ctx, activities.FamilyDeadlineMissed, d.Key, facts)
+			a.tellFamily(ctx, letters.FamilyDeadlineMissed, d.Key, facts)
 		}
 	case deadline.ChaseConsult:
-		a.send(ctx, activities.StaffDeadlineMissed, occurrence, a.caseworker(), a.manager(), facts)
+		a.send(ctx, letters.StaffDeadlineMissed, occurrence, a.caseworker(), a.manager(), facts)
 	case deadline.ChaseAdvice:
 		facts.AdviceKind = a.adviceByID(d.AdviceID).Kind
-		a.tellFamily(ctx, activities.FamilyAdviceOverdue, d.Key, facts)
+		a.tellFamily(ctx, letters.FamilyAdviceOverdue, d.Key, facts)
 	}
 }

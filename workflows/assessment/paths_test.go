@@ -4,9 +4,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	sdkpb "go.temporal.io/api/sdk/v1"
 
-	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/statute"
 )
 
@@ -49,7 +50,7 @@ func TestRefusalToAssess(t *testing.T) {
 	wantDeadline(t, *end, "decision_to_assess_due", StatusMet, 0)
 	wantDeadline(t, *end, "decision_not_to_issue_due", StatusNotApplicable, 0)
 	wantDeadline(t, *end, "final_plan_due", StatusNotApplicable, 0)
-	if got := h.rec.find(activities.FamilyRefusalToAssess); len(got) != 1 || !strings.Contains(got[0].Text, "needs met from the school's own resources") {
+	if got := h.rec.find(letters.FamilyRefusalToAssess); len(got) != 1 || !strings.Contains(got[0].Text, "needs met from the school's own resources") {
 		t.Errorf("refusal letter does not give the reason: %+v", got)
 	}
 }
@@ -141,7 +142,7 @@ func TestLateAdvice(t *testing.T) {
 		"2026-03-23 family.draft_served family",
 		"2026-04-20 family.final_plan family",
 	})
-	for _, m := range h.rec.find(activities.AdviserOverdue) {
+	for _, m := range h.rec.find(letters.AdviserOverdue) {
 		if cc := m.Cc[len(m.Cc)-1]; cc.Email != "ep.lead@la.example.gov.uk" {
 			t.Errorf("overdue notice on %s not copied to the provider's escalation contact: %+v", m.On, m.Cc)
 		}
@@ -226,7 +227,7 @@ func TestFinalPlanLate(t *testing.T) {
 		t.Errorf("final plan exception %q, expected by %s; want reg 13(3)(c), 2026-06-12", d.Exception, d.ExpectedBy)
 	}
 	var told string
-	for _, m := range h.rec.find(activities.FamilyDeadlineMissed) {
+	for _, m := range h.rec.find(letters.FamilyDeadlineMissed) {
 		if m.On == date("2026-05-26") {
 			told = m.Text
 		}
@@ -234,7 +235,7 @@ func TestFinalPlanLate(t *testing.T) {
 	if !strings.Contains(told, "reg 13(3)(c)") || !strings.Contains(told, "exceptional personal circumstances") {
 		t.Errorf("family's missed-deadline letter does not name the exception:\n%s", told)
 	}
-	for _, m := range h.rec.find(activities.FamilyDeadlineMissed) {
+	for _, m := range h.rec.find(letters.FamilyDeadlineMissed) {
 		if m.On == date("2026-06-01") && !strings.Contains(m.Text, "We now expect to complete it by Friday 12 June 2026") {
 			t.Errorf("the letter after ehc expect does not give the new date:\n%s", m.Text)
 		}

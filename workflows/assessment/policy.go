@@ -1,11 +1,22 @@
 package assessment
 
 import (
+	"slices"
 	"time"
 
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/deadline"
 )
+
+// PolicyOf is the policy a configuration sets (config's EHC_REMINDER_DAYS,
+// EHC_ESCALATION_DAYS and EHC_CONSULT_DAYS); it keeps no slice of the
+// caller's.
+func PolicyOf(reminderLeads []int, escalationEvery, consultDays int) Policy {
+	return Policy{
+		Schedule:    deadline.Schedule{ReminderLeads: slices.Clone(reminderLeads), EscalationEvery: escalationEvery},
+		ConsultDays: consultDays,
+	}
+}
 
 // normalise fills policy defaults and orders leads earliest alarm first.
 func (p Policy) normalise() Policy {

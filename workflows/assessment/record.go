@@ -4,12 +4,13 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"go.temporal.io/sdk/temporal"
 
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/ehc-send/ehc/activities"
-	"github.com/ehc-send/ehc/register"
+	"github.com/ehc-send/ehc/register/caserecord"
 	"github.com/ehc-send/ehc/statute"
 )
 
@@ -25,7 +26,7 @@ func (a *assessment) record(ctx workflow.Context, kind, name string, on statute.
 		return
 	}
 	a.Seq++
-	e := register.CaseEvent{
+	e := caserecord.Event{
 		Key: fmt.Sprintf("%s/%d/%s", a.In.CaseRef, a.Seq, name), CaseRef: a.In.CaseRef,
 		Kind: kind, Name: name, EffectiveOn: on, Detail: detail,
 	}
@@ -36,30 +37,30 @@ func (a *assessment) record(ctx workflow.Context, kind, name string, on statute.
 	}
 	e.Case = a.snapshot(ctx)
 	if a.Seq == 1 {
-		e.People = &register.People{ChildName: a.In.Child.Name, ChildDOB: a.In.Child.DateOfBirth,
+		e.People = &caserecord.People{ChildName: a.In.Child.Name, ChildDOB: a.In.Child.DateOfBirth,
 			FamilyName: a.In.Family.Name, FamilyEmail: a.In.Family.Email,
 			SchoolName: a.In.School.Name, SchoolEmail: a.In.School.Email}
 	}
 	summary := fmt.Sprintf("register %s: %s", kind, name)
 	if a.Seq > 1 {
-		schedule(ctx, &a.sending, summary, e.Key, acts.RecordEvent, e, nil)
+		schedule(ctx, &a.sending, summary, e.Key, letters.ActivityRecordEvent, e, nil)
 		return
 	}
 	// The case's row must exist before anything refers to it.
 	opts := activityOptions
 	opts.Summary = summary
-	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, opts), acts.RecordEvent, e).Get(ctx, nil); err != nil {
+	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, opts), letters.ActivityRecordEvent, e).Get(ctx, nil); err != nil {
 		workflow.GetLogger(ctx).Warn("case not entered in the register", "key", e.Key, "error", err)
-		if appErr := (*temporal.ApplicationError)(nil); errors.As(err, &appErr) && appErr.Type() == activities.ReferenceTaken {
+		if appErr := (*temporal.ApplicationError)(nil); errors.As(err, &appErr) && appErr.Type() == letters.ReferenceTaken {
 			a.taken = appErr // another case holds the reference: this one must not go on
 		}
 	}
 }
 
 // snapshot is the projection the register keeps: no personal data.
-func (a *assessment) snapshot(ctx workflow.Context) register.Snapshot {
+func (a *assessment) snapshot(ctx workflow.Context) caserecord.Snapshot {
 	s := a.status(ctx)
-	p := register.Snapshot{
+	p := caserecord.Snapshot{
 		Seq: a.Seq, FirstRun: workflow.GetInfo(ctx).FirstRunID, NamedSchool: a.NamedSchool, Stage: string(s.Stage), Requester: string(s.Requester), Caseworker: s.Caseworker,
 		Day1: s.Day1, DecisionToAssessDue: s.DecisionToAssessDue, DecisionNotToIssueDue: s.DecisionNotToIssueDue,
 		FinalPlanDue: s.FinalPlanDue, DraftCommentsEnd: s.DraftCommentsEnd, DraftServedOn: a.DraftServed,
@@ -83,7 +84,7 @@ func (a *assessment) snapshot(ctx workflow.Context) register.Snapshot {
 		}
 	}
 	for _, r := range a.Advice {
-		rec := register.AdviceRecord{ID: r.ID, Kind: r.Kind, Provider: r.Provider.Name,
+		rec := caserecord.Advice{ID: r.ID, Kind: r.Kind, Provider: r.Provider.Name,
 			RequestedOn: r.Requested, DueOn: r.Due, ReceivedOn: r.Received}
 		for _, e := range a.Exceptions {
 			rec.HasException = rec.HasException || e.AdviceID == r.ID

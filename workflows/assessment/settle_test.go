@@ -4,9 +4,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"go.temporal.io/sdk/testsuite"
 
-	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/deadline"
 )
@@ -17,7 +18,7 @@ import (
 // its letter pending, and nothing else is sent to the adviser.
 func TestWithdrawnTheMomentAdviceIsRequested(t *testing.T) {
 	h := newHarness(t, "2026-01-05")
-	h.rec.slow = activities.AdviserRequest
+	h.rec.slow = letters.AdviserRequest
 	h.step("2026-01-19", UpdateDecideAssess, DecideAssessInput{On: date("2026-01-19"), Assess: true})
 	var withdrawn CaseStatus
 	h.at("2026-01-20", func() {
@@ -77,7 +78,7 @@ func TestFamilyToldOnceWhenALateStepMeetsItsAlarm(t *testing.T) {
 		}, DecideAssessInput{On: date("2026-07-14"), Reason: "needs met by the school"})
 	}, at.Sub(h.start))
 	h.run()
-	if missed := h.rec.find(activities.FamilyDeadlineMissed); len(missed) != 1 {
+	if missed := h.rec.find(letters.FamilyDeadlineMissed); len(missed) != 1 {
 		t.Fatalf("%d letters telling the family the limit was missed; want 1:\n%s", len(missed), strings.Join(h.rec.lines(), "\n"))
 	}
 }

@@ -2,6 +2,7 @@ package assessment
 
 import (
 	"fmt"
+
 	"github.com/ehc-send/ehc/workflows/search"
 
 	enumspb "go.temporal.io/api/enums/v1"

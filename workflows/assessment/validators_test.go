@@ -5,10 +5,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ehc-send/ehc/activities/letters"
+
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/testsuite"
 
-	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/statute"
 )
 
@@ -42,7 +43,7 @@ type vScenario struct {
 	close  vStep // dated the day it is sent
 	closed []vStep
 	stage  Stage
-	sent   map[activities.Template]int // notifications expected after the run
+	sent   map[letters.Template]int // notifications expected after the run
 }
 
 var (
@@ -132,10 +133,10 @@ var vScenarios = []vScenario{
 			vNo("2026-01-12", UpdateIssueFinalPlan, IssueFinalPlanInput{On: date("2026-01-12")}, vWithdrawnMsg),
 		},
 		stage: StageWithdrawn,
-		sent: map[activities.Template]int{
-			activities.FamilyRequestReceived: 1, activities.FamilyDecisionToAssess: 0, activities.FamilyRefusalToAssess: 0,
-			activities.FamilyDecisionToIssue: 0, activities.FamilyAdviceRequested: 0, activities.AdviserRequest: 0,
-			activities.FamilyDraftServed: 0, activities.FamilyFinalPlan: 0, activities.FamilyWithdrawn: 1,
+		sent: map[letters.Template]int{
+			letters.FamilyRequestReceived: 1, letters.FamilyDecisionToAssess: 0, letters.FamilyRefusalToAssess: 0,
+			letters.FamilyDecisionToIssue: 0, letters.FamilyAdviceRequested: 0, letters.AdviserRequest: 0,
+			letters.FamilyDraftServed: 0, letters.FamilyFinalPlan: 0, letters.FamilyWithdrawn: 1,
 		},
 	},
 	{
@@ -149,8 +150,8 @@ var vScenarios = []vScenario{
 				"case EHC-0001 is closed (decided not to assess on 2026-01-12): no further steps can be recorded"),
 		},
 		stage: StageNotAssessed,
-		sent: map[activities.Template]int{
-			activities.FamilyRefusalToAssess: 1, activities.FamilyDecisionToAssess: 0, activities.FamilyWithdrawn: 0,
+		sent: map[letters.Template]int{
+			letters.FamilyRefusalToAssess: 1, letters.FamilyDecisionToAssess: 0, letters.FamilyWithdrawn: 0,
 		},
 	},
 	{
@@ -250,10 +251,10 @@ var vScenarios = []vScenario{
 				"case EHC-0001 is closed (request withdrawn on 2026-01-29): no further steps can be recorded"),
 		},
 		stage: StageWithdrawn,
-		sent: map[activities.Template]int{
-			activities.FamilyDecisionToAssess: 1, activities.FamilyAdviceRequested: 3, activities.AdviserRequest: 3,
-			activities.FamilyDecisionToIssue: 0, activities.FamilyDecisionNotToIssue: 0, activities.FamilyDraftServed: 0,
-			activities.FamilyFinalPlan: 0, activities.FamilyWithdrawn: 1,
+		sent: map[letters.Template]int{
+			letters.FamilyDecisionToAssess: 1, letters.FamilyAdviceRequested: 3, letters.AdviserRequest: 3,
+			letters.FamilyDecisionToIssue: 0, letters.FamilyDecisionNotToIssue: 0, letters.FamilyDraftServed: 0,
+			letters.FamilyFinalPlan: 0, letters.FamilyWithdrawn: 1,
 		},
 	},
 	{
@@ -321,9 +322,9 @@ var vScenarios = []vScenario{
 			vNo("2026-04-02", UpdateRecordException, vExc("2026-04-02", "2026-03-01", "", statute.ExceptionPersonal, statute.FinalPlanDue, ""), vFinalIssued),
 		},
 		stage: StageFinalPlanIssued,
-		sent: map[activities.Template]int{
-			activities.FamilyDecisionToAssess: 1, activities.FamilyDecisionToIssue: 1, activities.FamilyDraftServed: 1,
-			activities.FamilyFinalPlan: 1, activities.FamilyWithdrawn: 0,
+		sent: map[letters.Template]int{
+			letters.FamilyDecisionToAssess: 1, letters.FamilyDecisionToIssue: 1, letters.FamilyDraftServed: 1,
+			letters.FamilyFinalPlan: 1, letters.FamilyWithdrawn: 0,
 		},
 	},
 	{
@@ -346,7 +347,7 @@ var vScenarios = []vScenario{
 				"case EHC-0001 is closed: the final plan was already issued on 2026-04-07"),
 		},
 		stage: StageFinalPlanIssued,
-		sent:  map[activities.Template]int{activities.FamilyDraftServed: 1, activities.FamilyFinalPlan: 1},
+		sent:  map[letters.Template]int{letters.FamilyDraftServed: 1, letters.FamilyFinalPlan: 1},
 	},
 }
 

@@ -1,7 +1,10 @@
-// Package activities holds everything the assessment workflows do outside
-// themselves: telling people things now, and the case register later. Each
-// activity is a method on Activities, which holds the clients it needs.
-package activities
+// Package letters is every letter the product sends, with no I/O: the
+// catalogue of templates in plain English, the facts each needs, rendering
+// to text and HTML, the checks on an address, and the contract of the
+// activities that send them (activity.go). The workflows import this, never
+// the adapters in package activities, so they link no database or mail
+// client.
+package letters
 
 import (
 	"strings"

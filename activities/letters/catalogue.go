@@ -1,4 +1,4 @@
-package activities
+package letters
 
 // The wording of every notification. Written for a family who is not a
 // lawyer: what happened, what happens next and by when, what they can do.

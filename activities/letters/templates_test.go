@@ -1,4 +1,4 @@
-package activities
+package letters
 
 import (
 	"go/ast"
@@ -16,39 +16,6 @@ const caseRef = "EHC-2026-0042"
 
 // day1 is a Monday, so every week limit falls on a Monday too.
 var day1 = statute.NewDate(2026, 1, 26)
-
-// full is a notification with every fact a template could use.
-func full(tpl Template) Notification {
-	tt := statute.Compute(day1, statute.Steps{DraftServed: statute.NewDate(2026, 4, 20)})
-	return Notification{
-		Envelope: Envelope{
-			Key:      caseRef + "/" + string(tpl) + "/1",
-			CaseRef:  caseRef,
-			Template: tpl,
-			On:       statute.NewDate(2026, 3, 2),
-			To:       []Recipient{{Role: RoleFamily, Name: "Alice Parent", Email: "family@example.org"}},
-			Cc:       []Recipient{{Role: RoleCaseworker, Name: "Carol Caseworker", Email: "carol@la.example.gov.uk"}},
-		},
-		Facts: Facts{
-			Timetable:   &tt,
-			Deadline:    statute.FinalPlanDue,
-			Due:         tt.FinalPlanDue,
-			DaysOverdue: 3,
-			DaysLeft:    5,
-			AdviceKind:  statute.AdviceKindPsychological,
-			AdviceID:    "adv-1",
-			Reason:      "The evidence shows the school can meet the needs from its own resources.",
-			CommentsEnd: tt.DraftCommentsEnd,
-			School:      "Riverside Primary School",
-			Limits: []LimitFact{
-				{What: "decision whether to assess", Regulation: "reg 5(1)", Due: tt.DecisionToAssessDue, MetOn: tt.DecisionToAssessDue.AddDays(-2)},
-				{What: "psychological advice", Regulation: "reg 8(1)", Due: day1.AddWeeks(12), MetOn: day1.AddWeeks(13), DaysLate: 7},
-				{What: "decision whether to issue a plan", Regulation: "reg 10(1)", Due: tt.DecisionNotToIssueDue, DaysOverdue: 4},
-				{What: "final EHC plan", Regulation: "reg 13(2)", Due: tt.FinalPlanDue},
-			},
-		},
-	}
-}
 
 // declaredTemplates reads notification.go, so a template added there without
 // wording here fails this test rather than a family's notice.
@@ -89,7 +56,7 @@ func TestEveryTemplateRendersCleanly(t *testing.T) {
 	}
 	for _, tpl := range declared {
 		t.Run(string(tpl), func(t *testing.T) {
-			n := full(tpl)
+			n := Example(tpl)
 			m, err := Render(n)
 			if err != nil {
 				t.Fatal(err)
@@ -128,7 +95,7 @@ func wantAll(t *testing.T, text string, want ...string) {
 }
 
 func TestRequestReceivedGivesTheTimetable(t *testing.T) {
-	n := full(FamilyRequestReceived)
+	n := Example(FamilyRequestReceived)
 	n.Facts.Limits = nil // a case entered on time: the timetable ahead
 	m := render(t, n)
 	wantAll(t, m.Text, "Monday 26 January 2026",
@@ -137,15 +104,15 @@ func TestRequestReceivedGivesTheTimetable(t *testing.T) {
 
 func TestRefusalAndNoPlanGiveReasonsAndRights(t *testing.T) {
 	for _, tpl := range []Template{FamilyRefusalToAssess, FamilyDecisionNotToIssue} {
-		m := render(t, full(tpl))
-		wantAll(t, m.Text, full(tpl).Facts.Reason, "Date of this notice: Monday 2 March 2026",
+		m := render(t, Example(tpl))
+		wantAll(t, m.Text, Example(tpl).Facts.Reason, "Date of this notice: Monday 2 March 2026",
 			"First-tier Tribunal", "within 2 months", "within 1 month of\nthe date of a mediation certificate",
 			"mediation adviser", "disagreement resolution service", "SENDIASS")
 	}
 }
 
 func TestDraftServed(t *testing.T) {
-	m := render(t, full(FamilyDraftServed))
+	m := render(t, Example(FamilyDraftServed))
 	// Served Monday 20 April: the 15th day, counting that day, is 4 May.
 	wantAll(t, m.Subject, "Monday 4 May 2026")
 	wantAll(t, m.Text, "until Monday 4 May 2026", "name a particular school", "meeting with one of our officers",
@@ -153,12 +120,12 @@ func TestDraftServed(t *testing.T) {
 }
 
 func TestFinalPlanGivesAppealRights(t *testing.T) {
-	m := render(t, full(FamilyFinalPlan))
+	m := render(t, Example(FamilyFinalPlan))
 	wantAll(t, m.Text, "Riverside Primary School", "First-tier Tribunal", "within 2 months", "mediation adviser")
 }
 
 func TestDeadlineMissed(t *testing.T) {
-	n := full(FamilyDeadlineMissed)
+	n := Example(FamilyDeadlineMissed)
 	m := render(t, n)
 	wantAll(t, m.Subject, "final EHC plan")
 	wantAll(t, m.Text, "final EHC plan was due by Monday 15 June 2026 (reg 13(2))", "3 days late")
@@ -180,7 +147,7 @@ func TestDeadlineMissed(t *testing.T) {
 // A missed-limit letter that could go only after the step was done (no
 // worker ran when it was due) says when it was done, not that it is awaited.
 func TestDeadlineMissedAfterItWasMet(t *testing.T) {
-	n := full(FamilyDeadlineMissed)
+	n := Example(FamilyDeadlineMissed)
 	n.Facts.MetOn, n.Facts.DaysOverdue = n.Facts.Due.AddDays(2), 2
 	n.Facts.Exception = "reg 13(3)(c): exceptional personal circumstances"
 	m := render(t, n)
@@ -194,19 +161,19 @@ func TestDeadlineMissedAfterItWasMet(t *testing.T) {
 }
 
 func TestAdviserNotices(t *testing.T) {
-	m := render(t, full(AdviserRequest))
+	m := render(t, Example(AdviserRequest))
 	wantAll(t, m.Subject, "psychological advice", "Monday 15 June 2026")
 	wantAll(t, m.Text, "psychological advice", caseRef, "6 weeks", "reg 8(1)")
 
-	m = render(t, full(AdviserReminder))
+	m = render(t, Example(AdviserReminder))
 	wantAll(t, m.Text, "5 days from now")
-	m = render(t, full(AdviserOverdue))
+	m = render(t, Example(AdviserOverdue))
 	wantAll(t, m.Text, "3 days overdue")
-	m = render(t, full(StaffDeadlineApproaching))
+	m = render(t, Example(StaffDeadlineApproaching))
 	wantAll(t, m.Subject, "Due in 5 days")
 	wantAll(t, m.Text, "(reg 13(2))", "5 days left")
 
-	n := full(StaffDeadlineApproaching)
+	n := Example(StaffDeadlineApproaching)
 	n.Facts.DaysLeft = 0
 	wantAll(t, render(t, n).Subject, "Due today")
 	n.Template = AdviserReminder
@@ -214,7 +181,7 @@ func TestAdviserNotices(t *testing.T) {
 }
 
 func TestFamilyIsAskedForItsOwnViews(t *testing.T) {
-	n := full(FamilyAdviceRequested)
+	n := Example(FamilyAdviceRequested)
 	n.Facts.AdviceKind = statute.AdviceKindFamilyViews
 	m := render(t, n)
 	wantAll(t, m.Subject, "We would like your views")
@@ -222,11 +189,11 @@ func TestFamilyIsAskedForItsOwnViews(t *testing.T) {
 }
 
 func TestRenderRejects(t *testing.T) {
-	n := full("family.no_such_thing")
+	n := Example("family.no_such_thing")
 	if _, err := Render(n); err == nil || !strings.Contains(err.Error(), "unknown template") {
 		t.Errorf("unknown template: got %v", err)
 	}
-	n = full(FamilyRefusalToAssess)
+	n = Example(FamilyRefusalToAssess)
 	n.Facts.Reason = " "
 	if _, err := Render(n); err == nil || !strings.Contains(err.Error(), "Facts.Reason") {
 		t.Errorf("refusal without reasons: got %v", err)
@@ -247,7 +214,7 @@ func TestNoChildInTheContract(t *testing.T) {
 // A case entered after the fact: the acknowledgement says what was done
 // and when, in the past tense, and calls late only what is late.
 func TestAcknowledgementOfACaseEnteredLate(t *testing.T) {
-	n := full(FamilyRequestReceived)
+	n := Example(FamilyRequestReceived)
 	m := render(t, n)
 	for _, want := range []string{
 		"Date of this notice: Monday 2 March 2026",
@@ -268,5 +235,19 @@ func TestAcknowledgementOfACaseEnteredLate(t *testing.T) {
 	n.Facts.Limits[2].DaysOverdue = 0
 	if m := render(t, n); strings.Contains(m.Text, "late") && strings.Contains(m.Text, "each delay") {
 		t.Errorf("nothing overdue, yet the letter speaks of delays:\n%s", m.Text)
+	}
+}
+
+func TestEveryTemplateHasATitle(t *testing.T) {
+	for tpl := range catalogue {
+		if _, ok := titles[tpl]; !ok {
+			t.Errorf("%s has no title", tpl)
+		}
+	}
+	if len(titles) != len(catalogue) {
+		t.Errorf("%d titles for %d templates", len(titles), len(catalogue))
+	}
+	if got := (Roles{RoleFamily, RoleAdviser, RoleManager}).String(); got != "family, adviser and manager" {
+		t.Errorf("Roles.String = %q", got)
 	}
 }
