@@ -8,12 +8,12 @@ export EHC_TEMPORAL_CLI := $(TEMPORAL)
 
 .PHONY: run test build fmt-check clean histories bench bench-register ensure-postgres migrate fuzz chaos chaos-histories
 
-## run: start PostgreSQL if needed and migrate the register, then the codec server, a local Temporal dev server (its UI decoding through the codec server) and the worker, and drive the demo cases on a compressed clock (EHC_DEMO_WEEK_SECONDS, default 10) in the foreground; Ctrl-C stops all of it
+## run: start PostgreSQL if needed and migrate the register, then (bin/ehc dev) the codec server, a local Temporal dev server (its UI decoding through the codec server) and the worker, and drive the demo cases on a compressed clock (EHC_DEMO_WEEK_SECONDS, default 10) in the foreground; Ctrl-C stops all of it
 # The local stack runs in demonstration mode, so EHC_DEMO_WEEK_SECONDS is
 # accepted by every step of it, migrate included.
 run: export EHC_DEMO := true
 run: $(TEMPORAL) build ensure-postgres migrate
-	scripts/run-local.sh
+	bin/ehc dev
 
 ## test: check formatting, vet, and run every test (integration tests included; starts PostgreSQL if needed), then each fuzz target for 5s
 test: fmt-check $(TEMPORAL) ensure-postgres

@@ -17,6 +17,8 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	"github.com/ehc-send/ehc/starter/dev"
 )
 
 // command is one subcommand.
@@ -55,6 +57,7 @@ func init() {
 		{"migrate", "[--database-url URL]", "create the case register's database if missing and apply its migrations", cmdMigrate},
 		{"providers", "add --kind K --organisation N --email E [--escalation-email E] [--default] | list [--kind K] [--json] | import FILE.csv", "manage the advice-provider directory: who is asked for each kind of advice", cmdProviders},
 		{"demo", "[--ui URL] [--worker-log FILE]", "demonstration mode only (EHC_DEMO=true): start fictional demo cases on a compressed statutory clock and drive them", cmdDemo},
+		{"dev", "[--data DIR] [--bin DIR] [--temporal-cli PATH] [--port N] [--ui-port N] [--codec-port N] [-- WORKER-FLAGS]", "the local stack (make run): the codec server, a Temporal dev server and the worker, and the demo in the foreground; Ctrl-C stops it all", cmdDev},
 		{"help", "[COMMAND]", "show this help, or a command's flags", cmdHelp},
 	}
 }
@@ -140,6 +143,17 @@ environment variable; see 'ehc help start'.
 
 Run 'ehc help COMMAND' for a command's flags.
 `)
+}
+
+// cmdDev runs the local stack (package dev); flags after -- go to the worker.
+func cmdDev(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("dev")
+	o := dev.Flags(fs)
+	if err := fs.Parse(args); err != nil {
+		return parseError(fs, "dev", err, stderr)
+	}
+	o.WorkerArgs, o.Stdout, o.Stderr = fs.Args(), stdout, stderr
+	return dev.Run(ctx, *o)
 }
 
 // cmdHelp prints the command list, or one command's flags.
