@@ -9,8 +9,6 @@
 package config
 
 import (
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -23,9 +21,7 @@ import (
 	"strconv"
 	"strings"
 
-	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/log"
-	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/contrib/envconfig"
 )
 
 // Config is everything the CLI and the worker need to know at start.
@@ -38,6 +34,14 @@ type Config struct {
 	TLSKeyFile      string // its private key, PEM
 	TLSCAFile       string // CA bundle to trust instead of the system pool, PEM
 	TLSServerName   string // overrides the name checked in the server's certificate
+	// Temporal is the client profile loaded from Temporal's configuration
+	// file and TEMPORAL_* variables (envconfig), for what the fields above
+	// do not hold (TLS data, gRPC metadata, the authority); the fields above
+	// win over it.
+	Temporal envconfig.ClientConfigProfile
+	// Deprecated says which deprecated names were used and what replaces
+	// them; the binaries warn of each at start-up.
+	Deprecated []string
 
 	ReminderLeads   []int // days before a due date to remind; descending, distinct
 	EscalationEvery int   // days between escalations while a deadline is missed
@@ -94,10 +98,12 @@ const (
 	envNamespace       = "TEMPORAL_NAMESPACE"
 	envTaskQueue       = "EHC_TASK_QUEUE"
 	envAPIKey          = "TEMPORAL_API_KEY"
-	envTLSCert         = "TEMPORAL_TLS_CERT"
-	envTLSKey          = "TEMPORAL_TLS_KEY"
-	envTLSCA           = "TEMPORAL_TLS_CA"
+	envTLSCert         = "TEMPORAL_TLS_CLIENT_CERT_PATH"
+	envTLSKey          = "TEMPORAL_TLS_CLIENT_KEY_PATH"
+	envTLSCA           = "TEMPORAL_TLS_SERVER_CA_CERT_PATH"
 	envTLSServerName   = "TEMPORAL_TLS_SERVER_NAME"
+	envConfigFile      = "TEMPORAL_CONFIG_FILE"
+	envProfile         = "TEMPORAL_PROFILE"
 	envReminderLeads   = "EHC_REMINDER_LEADS"
 	envEscalationEvery = "EHC_ESCALATION_EVERY_DAYS"
 	envConsultDays     = "EHC_CONSULTATION_DAYS"
@@ -109,6 +115,8 @@ const (
 
 // Settings lists every setting in the order docs/configuration.md documents them.
 var Settings = []Setting{
+	{envConfigFile, "config-file", "", "Temporal's client configuration `file` (TOML, as the temporal CLI reads; default: temporalio/temporal.toml in the user's config directory, if it exists)"},
+	{envProfile, "profile", "", "the `profile` to use from that file (default: default)"},
 	{envAddress, "address", DefaultTemporalAddress, "Temporal frontend `host:port`"},
 	{envNamespace, "namespace", DefaultNamespace, "Temporal `namespace`"},
 	{envTaskQueue, "task-queue", DefaultTaskQueue, "task `queue` the assessment workflows run on"},
@@ -174,6 +182,20 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 
 	r := resolver{values: make(map[string]value, len(Settings))}
+	pick := func(env string) string { // a flag given, else the environment
+		for _, s := range Settings {
+			if s.Env == env && given[s.Flag] {
+				return strings.TrimSpace(*values[env])
+			}
+		}
+		return strings.TrimSpace(getenv(env))
+	}
+	getenv, deprecated := withAliases(getenv)
+	profile, err := loadProfile(getenv, pick(envConfigFile), pick(envProfile))
+	if err != nil {
+		return Config{}, err
+	}
+	getenv = profile.over(getenv)
 	for _, s := range Settings {
 		v := value{raw: s.Default, source: s.Env}
 		if given[s.Flag] {
@@ -185,6 +207,8 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 	}
 
 	c := Config{
+		Temporal:        profile.ClientConfigProfile,
+		Deprecated:      deprecated,
 		TemporalAddress: r.address(envAddress),
 		Namespace:       r.nonEmpty(envNamespace),
 		TaskQueue:       r.nonEmpty(envTaskQueue),
@@ -351,75 +375,6 @@ func (c Config) SlogLevel() slog.Level {
 		return l
 	}
 	return slog.LevelInfo
-}
-
-// ClientOptions is what client.Dial needs: the address and namespace, the
-// API key if there is one, TLS from the files named, and the SDK's logs sent
-// to logger (if not nil). It reads the TLS files, so their errors come here.
-//
-// With an API key and no TLS files the SDK turns TLS on by itself, trusting
-// the system roots, as Temporal Cloud needs.
-func (c Config) ClientOptions(logger *slog.Logger) (client.Options, error) {
-	opts := client.Options{
-		HostPort:  c.TemporalAddress,
-		Namespace: c.Namespace,
-	}
-	if logger != nil {
-		opts.Logger = log.NewStructuredLogger(logger)
-	}
-	if c.APIKey != "" {
-		opts.Credentials = client.NewAPIKeyStaticCredentials(c.APIKey)
-	}
-	tlsConfig, err := c.tlsConfig()
-	if err != nil {
-		return client.Options{}, err
-	}
-	opts.ConnectionOptions.TLS = tlsConfig
-	// Payloads are AES-GCM ciphertext, which does not compress: gzip (the
-	// SDK's default) was a sixth of the worker's CPU for nothing.
-	opts.ConnectionOptions.GrpcCompression = &client.GrpcCompressionNone{}
-	pc, err := c.PayloadCodec()
-	if err != nil {
-		return client.Options{}, err
-	}
-	opts.DataConverter = pc.DataConverter()
-	// Failure messages and stack traces are encrypted too: a message could
-	// quote an input.
-	opts.FailureConverter = temporal.NewDefaultFailureConverter(temporal.DefaultFailureConverterOptions{
-		DataConverter: opts.DataConverter, EncodeCommonAttributes: true})
-	return opts, nil
-}
-
-// tlsConfig is nil unless a TLS setting is given.
-func (c Config) tlsConfig() (*tls.Config, error) {
-	if c.TLSCertFile == "" && c.TLSKeyFile == "" && c.TLSCAFile == "" && c.TLSServerName == "" {
-		return nil, nil
-	}
-	cfg := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: c.TLSServerName}
-	switch {
-	case c.TLSCertFile != "" && c.TLSKeyFile == "":
-		return nil, fmt.Errorf("%s: set without %s; a client certificate needs its private key", both(envTLSCert), both(envTLSKey))
-	case c.TLSKeyFile != "" && c.TLSCertFile == "":
-		return nil, fmt.Errorf("%s: set without %s; a private key needs its client certificate", both(envTLSKey), both(envTLSCert))
-	case c.TLSCertFile != "":
-		pair, err := tls.LoadX509KeyPair(c.TLSCertFile, c.TLSKeyFile)
-		if err != nil {
-			return nil, fmt.Errorf("%s and %s: %w", both(envTLSCert), both(envTLSKey), err)
-		}
-		cfg.Certificates = []tls.Certificate{pair}
-	}
-	if c.TLSCAFile != "" {
-		pem, err := os.ReadFile(c.TLSCAFile)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", both(envTLSCA), err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("%s: %s holds no PEM certificate", both(envTLSCA), c.TLSCAFile)
-		}
-		cfg.RootCAs = pool
-	}
-	return cfg, nil
 }
 
 // LogValue lets the configuration be logged whole: the API key is redacted.

@@ -5,6 +5,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
@@ -21,6 +22,8 @@ import (
 	"testing"
 	"time"
 
+	"go.temporal.io/sdk/contrib/envconfig"
+
 	"github.com/ehc-send/ehc/codec"
 )
 
@@ -29,7 +32,13 @@ func load(t *testing.T, env map[string]string, args ...string) (Config, error) {
 	t.Helper()
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	return Load(fs, args, func(k string) string { return env[k] })
+	return Load(fs, args, func(k string) string {
+		if k == "TEMPORAL_CONFIG_FILE" && env[k] == "" {
+			// Not the user's own temporal.toml: the default path holds it.
+			return filepath.Join(t.TempDir(), "none.toml")
+		}
+		return env[k]
+	})
 }
 
 func TestLoadDefaults(t *testing.T) {
@@ -73,9 +82,9 @@ func TestLoadEnvironment(t *testing.T) {
 		"TEMPORAL_NAMESPACE":                "send-prod",
 		"EHC_TASK_QUEUE":                    "ehc-prod",
 		"TEMPORAL_API_KEY":                  "secret",
-		"TEMPORAL_TLS_CERT":                 "/etc/ehc/client.pem",
-		"TEMPORAL_TLS_KEY":                  "/etc/ehc/client.key",
-		"TEMPORAL_TLS_CA":                   "/etc/ehc/ca.pem",
+		"TEMPORAL_TLS_CLIENT_CERT_PATH":     "/etc/ehc/client.pem",
+		"TEMPORAL_TLS_CLIENT_KEY_PATH":      "/etc/ehc/client.key",
+		"TEMPORAL_TLS_SERVER_CA_CERT_PATH":  "/etc/ehc/ca.pem",
 		"TEMPORAL_TLS_SERVER_NAME":          "temporal.internal",
 		"EHC_REMINDER_LEADS":                " 7, 21 ,14 ",
 		"EHC_ESCALATION_EVERY_DAYS":         "3",
@@ -111,6 +120,9 @@ func TestLoadEnvironment(t *testing.T) {
 		TLSKeyFile:      "/etc/ehc/client.key",
 		TLSCAFile:       "/etc/ehc/ca.pem",
 		TLSServerName:   "temporal.internal",
+		Temporal: envconfig.ClientConfigProfile{Address: "temporal.example.gov.uk:7233", Namespace: "send-prod", APIKey: "secret",
+			TLS: &envconfig.ClientConfigTLS{ClientCertPath: "/etc/ehc/client.pem", ClientKeyPath: "/etc/ehc/client.key",
+				ServerCACertPath: "/etc/ehc/ca.pem", ServerName: "temporal.internal"}},
 		ReminderLeads:   []int{21, 14, 7},
 		EscalationEvery: 3,
 		ConsultDays:     10,
@@ -228,10 +240,10 @@ func TestLoadRejects(t *testing.T) {
 			`-max-concurrent-activities: "-1" is not a whole number from 0 to 10000`},
 		{"metrics address without port", map[string]string{"EHC_METRICS_ADDR": "localhost"}, nil,
 			`EHC_METRICS_ADDR: "localhost" has no port; want host:port`},
-		{"cert without key", map[string]string{"TEMPORAL_TLS_CERT": "client.pem"}, nil,
-			`TEMPORAL_TLS_CERT: set without TEMPORAL_TLS_KEY (-tls-key); a client certificate needs its private key`},
+		{"cert without key", map[string]string{"TEMPORAL_TLS_CLIENT_CERT_PATH": "client.pem"}, nil,
+			`TEMPORAL_TLS_CLIENT_CERT_PATH: set without TEMPORAL_TLS_CLIENT_KEY_PATH (-tls-key); a client certificate needs its private key`},
 		{"key without cert", nil, []string{"-tls-key", "client.key"},
-			`-tls-key: set without TEMPORAL_TLS_CERT (-tls-cert); a private key needs its client certificate`},
+			`-tls-key: set without TEMPORAL_TLS_CLIENT_CERT_PATH (-tls-cert); a private key needs its client certificate`},
 		{"leads not numbers", map[string]string{"EHC_REMINDER_LEADS": "14,x"}, nil,
 			`EHC_REMINDER_LEADS: "14,x" is not a list of whole days (e.g. "14,7")`},
 		{"leads fractional", nil, []string{"-reminder-leads", "7.5"},
@@ -298,7 +310,7 @@ func TestLoadAccepts(t *testing.T) {
 			func(c Config) bool { return c.TemporalAddress == "ns.acct.tmprl.cloud:7233" }},
 		{"longest lead", map[string]string{"EHC_REMINDER_LEADS": "139"},
 			func(c Config) bool { return reflect.DeepEqual(c.ReminderLeads, []int{139}) }},
-		{"CA alone", map[string]string{"TEMPORAL_TLS_CA": "ca.pem"},
+		{"CA alone", map[string]string{"TEMPORAL_TLS_SERVER_CA_CERT_PATH": "ca.pem"},
 			func(c Config) bool { return c.TLSCAFile == "ca.pem" }},
 		{"blank environment means unset", map[string]string{"TEMPORAL_NAMESPACE": "  "},
 			func(c Config) bool { return c.Namespace == "default" }},
@@ -385,8 +397,8 @@ func TestClientOptionsAPIKey(t *testing.T) {
 	if opts.Credentials == nil {
 		t.Error("no credentials for an API key")
 	}
-	if opts.ConnectionOptions.TLS != nil {
-		t.Error("TLS set explicitly; the SDK turns it on for API keys itself")
+	if tc := opts.ConnectionOptions.TLS; tc == nil || tc.RootCAs != nil || len(tc.Certificates) > 0 || tc.MinVersion != tls.VersionTLS12 {
+		t.Errorf("TLS %+v; want it on with an API key, trusting the system roots, TLS 1.2 at least", tc)
 	}
 }
 
@@ -429,17 +441,17 @@ func TestClientOptionsRejects(t *testing.T) {
 		wantPrefix, want string
 	}{
 		{name: "cert without key", cert: certFile,
-			want: "TEMPORAL_TLS_CERT (-tls-cert): set without TEMPORAL_TLS_KEY (-tls-key); a client certificate needs its private key"},
+			want: "TEMPORAL_TLS_CLIENT_CERT_PATH (-tls-cert): set without TEMPORAL_TLS_CLIENT_KEY_PATH (-tls-key); a client certificate needs its private key"},
 		{name: "key without cert", key: keyFile,
-			want: "TEMPORAL_TLS_KEY (-tls-key): set without TEMPORAL_TLS_CERT (-tls-cert); a private key needs its client certificate"},
+			want: "TEMPORAL_TLS_CLIENT_KEY_PATH (-tls-key): set without TEMPORAL_TLS_CLIENT_CERT_PATH (-tls-cert); a private key needs its client certificate"},
 		{name: "missing cert", cert: missing, key: keyFile,
-			wantPrefix: "TEMPORAL_TLS_CERT (-tls-cert) and TEMPORAL_TLS_KEY (-tls-key): open " + missing},
+			wantPrefix: "TEMPORAL_TLS_CLIENT_CERT_PATH (-tls-cert) and TEMPORAL_TLS_CLIENT_KEY_PATH (-tls-key): open " + missing},
 		{name: "key that is not a key", cert: certFile, key: notPEM,
-			wantPrefix: "TEMPORAL_TLS_CERT (-tls-cert) and TEMPORAL_TLS_KEY (-tls-key): "},
+			wantPrefix: "TEMPORAL_TLS_CLIENT_CERT_PATH (-tls-cert) and TEMPORAL_TLS_CLIENT_KEY_PATH (-tls-key): "},
 		{name: "missing CA", ca: missing,
-			wantPrefix: "TEMPORAL_TLS_CA (-tls-ca): open " + missing},
+			wantPrefix: "TEMPORAL_TLS_SERVER_CA_CERT_PATH (-tls-ca): open " + missing},
 		{name: "CA that is not PEM", ca: notPEM,
-			want: "TEMPORAL_TLS_CA (-tls-ca): " + notPEM + " holds no PEM certificate"},
+			want: "TEMPORAL_TLS_SERVER_CA_CERT_PATH (-tls-ca): " + notPEM + " holds no PEM certificate"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

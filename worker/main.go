@@ -38,6 +38,9 @@ func run() error {
 		return err
 	}
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.SlogLevel()}))
+	for _, d := range cfg.Deprecated {
+		logger.Warn("deprecated setting: " + d)
+	}
 	// Without a payload key nothing starts: children's data never reaches
 	// Temporal in clear text.
 	pc, err := cfg.PayloadCodec()

@@ -28,6 +28,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ehc-send/ehc/config"
@@ -231,9 +232,16 @@ func (s *stack) baseEnv() []string {
 }
 
 // localEnv is the worker's and the demo driver's: they talk to this server
-// whatever the shell's environment says.
+// whatever the shell's environment or the user's Temporal configuration
+// file says (every TEMPORAL_* variable dropped; a configuration file that
+// does not exist, so none is read).
 func (s *stack) localEnv() []string {
-	env := dropEnv(s.baseEnv(), "TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE", "TEMPORAL_API_KEY",
-		"TEMPORAL_TLS_CERT", "TEMPORAL_TLS_KEY", "TEMPORAL_TLS_CA", "TEMPORAL_TLS_SERVER_NAME")
-	return append(env, "TEMPORAL_ADDRESS="+s.address(), "TEMPORAL_NAMESPACE="+namespace)
+	var env []string
+	for _, kv := range s.baseEnv() {
+		if !strings.HasPrefix(kv, "TEMPORAL_") {
+			env = append(env, kv)
+		}
+	}
+	return append(env, "TEMPORAL_ADDRESS="+s.address(), "TEMPORAL_NAMESPACE="+namespace,
+		"TEMPORAL_CONFIG_FILE="+filepath.Join(s.Data, "no-temporal-config.toml"))
 }
