@@ -15,14 +15,17 @@ run: export EHC_DEMO := true
 run: $(TEMPORAL) build ensure-postgres migrate
 	bin/ehc dev
 
-## test: check formatting, vet, and run every test (integration tests included; starts PostgreSQL if needed), then each fuzz target for 5s
+## test: check formatting, that go.mod is tidy, vet, workflowcheck (no non-determinism in ./workflows/...), and run every test (integration tests included; starts PostgreSQL if needed), then each fuzz target for 5s
 test: fmt-check $(TEMPORAL) ensure-postgres
-	go vet ./... && go test ./...
+	go mod tidy -diff
+	go vet ./...
+	go tool workflowcheck -config workflows/workflowcheck.config.yaml ./workflows/...
+	go test ./...
 	$(MAKE) --no-print-directory fuzz FUZZTIME=5s
 
 # The native Go fuzz targets, as package:target. Plain go test runs their
 # seeds (f.Add and testdata/fuzz/TARGET); fuzz searches beyond them.
-FUZZ_TARGETS := ./workflows:FuzzCheckBounds ./activities:FuzzCheckEmail ./register:FuzzProviderBounds \
+FUZZ_TARGETS := ./workflows/assessment:FuzzCheckBounds ./activities/letters:FuzzCheckEmail ./register:FuzzProviderBounds \
 	./starter:FuzzStartFlags ./starter:FuzzStepFlags
 FUZZTIME ?= 10s
 
