@@ -15,9 +15,9 @@ import (
 	"go.temporal.io/sdk/temporal"
 )
 
-// Transport delivers a rendered message. The log is the only one today; a
-// SendGrid sender and a PostgreSQL outbox are later implementations (or
-// wrappers) of this same interface, so the workflow never changes.
+// Transport delivers a rendered message: the log (LogTransport), SendGrid
+// (package email) and the outbox that wraps either (Outbox) all implement
+// it, so the workflow never changes with the way letters go.
 //
 // Deliver must be idempotent on letters.Message.Key: activities are retried, and a
 // message delivered once must come back as Duplicate, not go out again.

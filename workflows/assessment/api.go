@@ -295,6 +295,9 @@ type StepRecord struct {
 	Step   string       `json:"step"` // the update name
 	On     statute.Date `json:"on"`
 	Detail string       `json:"detail,omitzero"` // no personal data
+	// Decision is what a decide-assess or decide-issue step decided (to
+	// assess, to issue), carried typed so nothing parses Detail for it.
+	Decision *bool `json:"decision,omitempty"`
 }
 
 // CaseStatus is what the status query returns.

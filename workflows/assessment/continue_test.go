@@ -3,6 +3,7 @@ package assessment
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"sort"
 	"testing"
 	"time"
@@ -170,8 +171,8 @@ func TestContinueAsNewKeepsTheCase(t *testing.T) {
 		t.Error("no reminder or escalation recorded")
 	}
 	a, b := one.last, many.last
-	if fmt.Sprint(a.Deadlines) != fmt.Sprint(b.Deadlines) || fmt.Sprint(a.Steps) != fmt.Sprint(b.Steps) ||
-		fmt.Sprint(a.Exceptions) != fmt.Sprint(b.Exceptions) || fmt.Sprint(a.Advice) != fmt.Sprint(b.Advice) {
+	if !reflect.DeepEqual(a.Deadlines, b.Deadlines) || !reflect.DeepEqual(a.Steps, b.Steps) ||
+		!reflect.DeepEqual(a.Exceptions, b.Exceptions) || !reflect.DeepEqual(a.Advice, b.Advice) {
 		t.Errorf("final status differs:\n one run:   %+v\n five runs: %+v", a, b)
 	}
 }

@@ -31,12 +31,12 @@ func (a *assessment) decideAssess(ctx workflow.Context, in DecideAssessInput) {
 	a.Deadlines.Find(string(statute.DecisionToAssessDue)).MetOn = in.On
 	if in.Assess {
 		a.Stage, a.StageOn = StageAssessing, in.On
-		a.step(ctx, StepRecord{Step: UpdateDecideAssess, On: in.On, Detail: "assess"})
+		a.step(ctx, StepRecord{Step: UpdateDecideAssess, On: in.On, Detail: "assess", Decision: yes()})
 		a.tellFamily(ctx, letters.FamilyDecisionToAssess, "1", letters.Facts{Timetable: a.timetable(), Reason: in.Reason})
 		return
 	}
 	a.close(StageNotAssessed, in.On)
-	a.step(ctx, StepRecord{Step: UpdateDecideAssess, On: in.On, Detail: "refused"})
+	a.step(ctx, StepRecord{Step: UpdateDecideAssess, On: in.On, Detail: "refused", Decision: no()})
 	a.tellFamily(ctx, letters.FamilyRefusalToAssess, "1", letters.Facts{Reason: in.Reason})
 	a.tellPartners(ctx, letters.PartnerRefusalToAssess, letters.Facts{}, letters.RoleSchool, letters.RoleHealth) // reg 5(2)
 }
@@ -65,12 +65,15 @@ func (a *assessment) decideIssue(ctx workflow.Context, in DecideIssueInput) {
 	a.Deadlines.Find(string(statute.DecisionNotToIssueDue)).MetOn = in.On
 	if in.Issue {
 		a.Stage, a.StageOn = StageDrafting, in.On
-		a.step(ctx, StepRecord{Step: UpdateDecideIssue, On: in.On, Detail: "issue"})
+		a.step(ctx, StepRecord{Step: UpdateDecideIssue, On: in.On, Detail: "issue", Decision: yes()})
 		a.tellFamily(ctx, letters.FamilyDecisionToIssue, "1", letters.Facts{Due: a.In.Received.AddWeeks(20)})
 		return
 	}
 	a.close(StageNoPlan, in.On)
-	a.step(ctx, StepRecord{Step: UpdateDecideIssue, On: in.On, Detail: "no plan"})
+	a.step(ctx, StepRecord{Step: UpdateDecideIssue, On: in.On, Detail: "no plan", Decision: no()})
 	a.tellFamily(ctx, letters.FamilyDecisionNotToIssue, "1", letters.Facts{Reason: in.Reason})
 	a.tellPartners(ctx, letters.PartnerDecisionNotToIssue, letters.Facts{}, letters.RoleSchool, letters.RoleHealth) // reg 10(3)
 }
+
+func yes() *bool { t := true; return &t }
+func no() *bool  { f := false; return &f }

@@ -53,6 +53,10 @@ func TestRefusalToAssess(t *testing.T) {
 	if got := h.rec.find(letters.FamilyRefusalToAssess); len(got) != 1 || !strings.Contains(got[0].Text, "needs met from the school's own resources") {
 		t.Errorf("refusal letter does not give the reason: %+v", got)
 	}
+	// The register's projection carries the decision typed: not to assess.
+	if c := h.reg.last().Case; c.Assess == nil || *c.Assess || c.DecidedToAssessOn != date("2026-02-10") {
+		t.Errorf("register projection: assess %v on %s; want false on 2026-02-10", c.Assess, c.DecidedToAssessOn)
+	}
 }
 
 // reg 10(1), 10(3): decided on the last day of week 16 not to issue.

@@ -67,12 +67,11 @@ func (a *assessment) snapshot(ctx workflow.Context) caserecord.Snapshot {
 		ClosedOn: a.ClosedOn, NextDeadline: s.NextDeadline, Overdue: s.Overdue,
 	}
 	for _, st := range a.Steps {
-		yes := st.Detail == "assess" || st.Detail == "issue"
 		switch st.Step {
 		case UpdateDecideAssess:
-			p.DecidedToAssessOn, p.Assess = st.On, &yes
+			p.DecidedToAssessOn, p.Assess = st.On, st.Decision
 		case UpdateDecideIssue:
-			p.DecidedToIssueOn, p.Issue = st.On, &yes
+			p.DecidedToIssueOn, p.Issue = st.On, st.Decision
 		case UpdateIssueFinalPlan:
 			p.FinalPlanOn = st.On
 		}
