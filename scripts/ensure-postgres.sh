@@ -42,76 +42,13 @@ die() {
 
 # --- where DATABASE_URL points ---------------------------------------------
 
-# Sets url_host, url_port, url_user and url_password from a connection string
-# in URL form (postgres://user:password@host:port/db?...) or keyword form
-# (host=... port=... user=...). A host it cannot make out is left as "?".
+# Sets url_host ('' for this machine's socket, '?' for several hosts),
+# url_port, url_user and url_password from a connection string, read by pgx
+# (starter/dev/pgurl) as the worker will read it.
 parse_url() {
-	local s=$1 rest userinfo hostport query kv k v
-	url_host='' url_port='' url_user='' url_password=''
-	if [[ $s =~ ^postgres(ql)?:// ]]; then
-		rest=${s#*://}
-		query=''
-		if [[ $rest == *\?* ]]; then
-			query=${rest#*\?}
-			rest=${rest%%\?*}
-		fi
-		rest=${rest%%/*}
-		if [[ $rest == *@* ]]; then
-			userinfo=${rest%@*}
-			hostport=${rest##*@}
-			url_user=$(urldecode "${userinfo%%:*}")
-			if [[ $userinfo == *:* ]]; then
-				url_password=$(urldecode "${userinfo#*:}")
-			fi
-		else
-			hostport=$rest
-		fi
-		if [[ $hostport == *,* ]]; then
-			url_host='?' # several hosts: not the local single server
-		elif [[ $hostport =~ ^\[([^]]*)\](:([0-9]*))?$ ]]; then
-			url_host=${BASH_REMATCH[1]}
-			url_port=${BASH_REMATCH[3]}
-		elif [[ $hostport == *:* ]]; then
-			url_host=${hostport%%:*}
-			url_port=${hostport#*:}
-		else
-			url_host=$hostport
-		fi
-		url_host=$(urldecode "$url_host")
-		local IFS='&'
-		for kv in $query; do
-			k=${kv%%=*}
-			v=$(urldecode "${kv#*=}")
-			case $k in
-			host) url_host=$v ;;
-			port) url_port=$v ;;
-			user) url_user=$v ;;
-			password) url_password=$v ;;
-			esac
-		done
-	else
-		local IFS=$' \t\n'
-		for kv in $s; do
-			k=${kv%%=*}
-			v=${kv#*=}
-			v=${v#\'}
-			v=${v%\'}
-			case $k in
-			host | hostaddr) url_host=$v ;;
-			port) url_port=$v ;;
-			user) url_user=$v ;;
-			password) url_password=$v ;;
-			esac
-		done
-	fi
-	# libpq's defaults: no host means this machine, no port 5432.
-	url_port=${url_port:-5432}
-	url_user=${url_user:-${PGUSER:-$(id -un)}}
-}
-
-urldecode() {
-	local s=${1//+/ }
-	printf '%b' "${s//%/\\x}"
+	local out
+	out=$(go run ./starter/dev/pgurl "$1") || die "cannot read DATABASE_URL (above)"
+	eval "$out"
 }
 
 # --- finding PostgreSQL's programs -------------------------------------------
