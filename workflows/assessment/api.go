@@ -133,6 +133,10 @@ type Child struct {
 type Policy struct {
 	deadline.Schedule     // reminders and escalations
 	ConsultDays       int `json:"consultation_days"` // CoP 9.83 guidance; default 15
+	// HistoryBound is the history length, in events, past which the case
+	// continues as new at its next quiet moment; default HistoryBound. A
+	// test sets it low to record a case that continues as new.
+	HistoryBound int `json:"history_bound,omitzero"`
 }
 
 // Clock is a case's statutory clock (see deadline.Clock).

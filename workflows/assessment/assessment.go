@@ -160,6 +160,9 @@ func validateStart(in AssessmentInput, now statute.Date, bounded bool) error {
 			errs = append(errs, fmt.Errorf("the SEND manager's email: %w", err))
 		}
 	}
+	if in.Policy.HistoryBound < 0 || in.Policy.HistoryBound > MaxHistoryBound {
+		errs = append(errs, fmt.Errorf("the policy's history bound %d is outside 0 (the default, %d) to %d events", in.Policy.HistoryBound, HistoryBound, MaxHistoryBound))
+	}
 	if bounded {
 		errs = append(errs, checkStartBounds(in)) // nil when within bounds
 	}

@@ -8,20 +8,25 @@ import (
 // continueChange guards continuing as new: runs begun before it never do.
 const continueChange = "continue-as-new"
 
-// HistoryBound is the history length, in events, after which a case
-// continues as new at its next quiet moment even if Temporal has not yet
-// suggested it: a case that waits years for a step keeps a small history.
+// HistoryBound is the default history length, in events, after which a
+// case continues as new at its next quiet moment even if Temporal has not
+// yet suggested it (Policy.HistoryBound): a case that waits years for a
+// step keeps a small history.
 // A 23-week case with late advice and an exception is about 400 events.
 const HistoryBound = 2000
 
+// MaxHistoryBound is the most Policy.HistoryBound may be: well below the
+// 51,200 events at which Temporal ends a workflow.
+const MaxHistoryBound = 20000
+
 // continuing reports whether this run should hand the case on: Temporal
-// suggests it, or the history is past HistoryBound; the run may
+// suggests it, or the history is past the policy's bound; the run may
 // (continueChange); and no advice request is being chased, since a child
 // belongs to the run that started it. While one is, the case waits for it
 // to end (startAdvice wakes it then).
 func (a *assessment) continuing(ctx workflow.Context) bool {
 	info := workflow.GetInfo(ctx)
-	if !info.GetContinueAsNewSuggested() && info.GetCurrentHistoryLength() < HistoryBound {
+	if !info.GetContinueAsNewSuggested() && info.GetCurrentHistoryLength() < a.Policy.HistoryBound {
 		return false
 	}
 	if workflow.GetVersion(ctx, continueChange, workflow.DefaultVersion, 1) < 1 {

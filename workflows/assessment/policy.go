@@ -24,6 +24,9 @@ func (p Policy) normalise() Policy {
 	if p.ConsultDays <= 0 {
 		p.ConsultDays = statute.ConsultationDays
 	}
+	if p.HistoryBound <= 0 {
+		p.HistoryBound = HistoryBound
+	}
 	return p
 }
 

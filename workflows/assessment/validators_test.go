@@ -492,6 +492,11 @@ func TestStartRejectsInvalidInput(t *testing.T) {
 			edit:  func(in *AssessmentInput) { in.Received = statute.Date{} },
 			wants: []string{"the date the request was received (Day 1) is required"},
 		},
+		{
+			name:  "a history bound past Temporal's limits",
+			edit:  func(in *AssessmentInput) { in.Policy.HistoryBound = 60000 },
+			wants: []string{"the policy's history bound 60000 is outside 0 (the default, 2000) to 20000 events"},
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t, "2026-01-05")
