@@ -26,7 +26,7 @@ test: fmt-check $(TEMPORAL) ensure-postgres
 # The native Go fuzz targets, as package:target. Plain go test runs their
 # seeds (f.Add and testdata/fuzz/TARGET); fuzz searches beyond them.
 FUZZ_TARGETS := ./workflows/assessment:FuzzCheckBounds ./activities/letters:FuzzCheckEmail ./register:FuzzProviderBounds \
-	./starter:FuzzStartFlags ./starter:FuzzStepFlags
+	./starter/commands:FuzzStartFlags ./starter/commands:FuzzStepFlags
 FUZZTIME ?= 10s
 
 ## fuzz: run each fuzz target for FUZZTIME (default 10s); a failing input is saved under the package's testdata/fuzz
@@ -38,7 +38,7 @@ fuzz:
 
 ## histories: record workflow histories from the integration tests for the replay test
 histories: $(TEMPORAL) ensure-postgres
-	EHC_RECORD_HISTORIES=$(CURDIR)/workflows/testdata/histories go test ./starter -run Integration -count=1
+	EHC_RECORD_HISTORIES=$(CURDIR)/workflows/testdata/histories go test ./starter/e2e -run Integration -count=1
 
 ## chaos: the fault test (not part of make test; about 10 minutes): its own stack on free ports, 200 cases on a compressed clock, the worker killed at random, PostgreSQL refusing and SendGrid misbehaving; prints one table and fails when any figure is over target
 chaos: $(TEMPORAL) ensure-postgres

@@ -68,6 +68,20 @@ func TestReplayFixturesCoverEveryPath(t *testing.T) {
 			t.Errorf("no chaos-%s-*.json history: record them with make chaos-histories", kind)
 		}
 	}
+	// A case that continued as new: the run that handed over, and the run
+	// that took it on (recorded by the integration test with a low bound).
+	cont, _ := filepath.Glob(filepath.Join("testdata", "histories", "ehc-*-continued-*.json"))
+	handedOver := false
+	for _, f := range cont {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		handedOver = handedOver || bytes.Contains(b, []byte("EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW"))
+	}
+	if !handedOver {
+		t.Error("no ehc-*-continued-*.json history that continues as new: record it with make histories")
+	}
 	files, _ := filepath.Glob(filepath.Join("testdata", "histories", "chaos-encrypted-*.json"))
 	for _, f := range files {
 		b, err := os.ReadFile(f)

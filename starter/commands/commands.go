@@ -1,0 +1,208 @@
+// Package commands is ehc, the caseworker's command line for EHC needs
+// assessments: it starts a case, records each statutory step as the
+// caseworker takes it, and shows where a case (or every case) stands
+// against the timetable.
+//
+// Every command is a function of (ctx, env, args) returning an error, and
+// takes from its Env all it needs of the world, so tests drive them exactly
+// as the shell does with fakes of their own.
+package commands
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/client"
+
+	"github.com/ehc-send/ehc/config"
+	"github.com/ehc-send/ehc/register"
+	"github.com/ehc-send/ehc/starter/dev"
+)
+
+// Env is what the commands need of the world; main gives the real ones.
+type Env struct {
+	Now    func() time.Time    // the clock: today in London, --on's default
+	Getenv func(string) string // the environment the settings are read from
+	Stdout io.Writer           // what a command prints
+	Stderr io.Writer           // errors, warnings and usage
+	// Dial connects to Temporal (DialTemporal); the SDK logs to stderr.
+	Dial func(ctx context.Context, cfg config.Config, stderr io.Writer) (client.Client, error)
+	// OpenRegister connects to the case register (OpenRegister).
+	OpenRegister func(ctx context.Context, cfg config.Config) (*register.Store, error)
+	// Dev runs the local stack for ehc dev (dev.Run).
+	Dev func(ctx context.Context, o dev.Options) error
+}
+
+// writingTo is e with its output sent elsewhere: a line of a history
+// prints nothing, and help prints a command's flags on stdout.
+func (e *Env) writingTo(stdout, stderr io.Writer) *Env {
+	c := *e
+	c.Stdout, c.Stderr = stdout, stderr
+	return &c
+}
+
+// command is one subcommand.
+type command struct {
+	name     string
+	synopsis string // arguments, after "ehc NAME"
+	summary  string // one line for the usage list
+	run      func(ctx context.Context, e *Env, args []string) error
+}
+
+// commands lists every subcommand in the order usage shows them. It is set
+// in init as help and history look commands up in it.
+var commands []command
+
+func init() {
+	commands = []command{
+		{"timetable", "--received YYYY-MM-DD [--json]", "show the statutory dates for a request received on a date (no server needed)", cmdTimetable},
+		{"start", "--case REF --received YYYY-MM-DD --child-name N --child-dob YYYY-MM-DD --family-name N --family-email E --requester parent|young_person|school|other --school-name N --school-email E --caseworker ID --caseworker-email E [--manager-email E] [--health-body-email E] [--social-care-email E] [--history FILE]", "start the needs assessment for a request; --history enters a case after the fact with the steps already taken", cmdStart},
+		{"status", "REF [--json]", "show a case: stage, deadlines, advice, consultations, exceptions, steps", cmdStatus},
+		{"list", "[--stage S] [--overdue] [--caseworker ID] [--json]", "list cases", cmdList},
+		{"cases", "[--stage S] [--overdue] [--caseworker ID] [--json]", "list cases from the case register, overdue first, judged on today's date", cmdCases},
+		{"report", "--from YYYY-MM-DD --to YYYY-MM-DD [--json|--csv]", "the timeliness report for a period: decisions, plans within 20 weeks, advice, cases overdue", cmdReport},
+		{"decide-assess", "REF --assess|--refuse [--reason TEXT] [--on YYYY-MM-DD]", "record the decision whether to assess (reg 5)", cmdDecideAssess},
+		{"request-advice", "REF --kind K [--provider-name N --provider-email E] [--escalation-email E] [--note TEXT] [--on YYYY-MM-DD]", "record a request for advice (reg 6, 8); without a provider, the kind's default from the directory", cmdRequestAdvice},
+		{"record-advice", "REF (--id ID | --kind K) [--on YYYY-MM-DD]", "record advice received", cmdRecordAdvice},
+		{"advice-not-needed", "REF --kind K --reason TEXT [--on YYYY-MM-DD]", "record that reg 6(4) spares one reg 6(1)(a)-(e) kind of advice (already obtained, and all agree it is enough)", cmdAdviceNotNeeded},
+		{"decide-issue", "REF --issue|--no-plan [--reason TEXT] [--on YYYY-MM-DD]", "record the decision whether to issue a plan (reg 10)", cmdDecideIssue},
+		{"serve-draft", "REF [--on YYYY-MM-DD]", "record the draft plan served on the family (reg 13(1))", cmdServeDraft},
+		{"record-comments", "REF [--school-name N --school-email E] [--meeting] [--note TEXT] [--on YYYY-MM-DD]", "record the family's comments on the draft", cmdRecordComments},
+		{"consult-school", "REF --school-name N --school-email E [--on YYYY-MM-DD]", "record consulting a school on the draft (CFA s.39)", cmdConsultSchool},
+		{"record-consultation", "REF --school N --agrees|--declines [--note TEXT] [--on YYYY-MM-DD]", "record a school's answer to consultation", cmdRecordConsultation},
+		{"issue-final-plan", "REF [--school N] [--on YYYY-MM-DD]", "record the final plan issued (reg 13(2)); a named school must have been consulted", cmdIssueFinalPlan},
+		{"record-exception", "REF --ground G --deadline D [--advice-id ID] --from YYYY-MM-DD [--to YYYY-MM-DD] [--note TEXT] [--on YYYY-MM-DD]", "record an exception to a time limit (reg 5(4), 8(2), 10(4), 13(3))", cmdRecordException},
+		{"expect", "REF --deadline D [--advice-id ID] --by YYYY-MM-DD [--on YYYY-MM-DD]", "record when a missed or at-risk step is now expected (the family is told now if it is missed, else in the letter if it is)", cmdExpect},
+		{"withdraw", "REF --reason TEXT [--on YYYY-MM-DD]", "record the request withdrawn", cmdWithdraw},
+		{"outbox", "[--case REF] [--limit N] [--json] | --show KEY | resend --key K|--case REF|--status S", "show notifications from the outbox, newest first: when, to whom, subject and delivery state; --show prints one letter; resend has the worker send again what was not sent", cmdOutbox},
+		{"migrate", "[--database-url URL]", "create the case register's database if missing and apply its migrations", cmdMigrate},
+		{"providers", "add --kind K --organisation N --email E [--escalation-email E] [--default] | list [--kind K] [--json] | import FILE.csv", "manage the advice-provider directory: who is asked for each kind of advice", cmdProviders},
+		{"demo", "[--ui URL] [--worker-log FILE]", "demonstration mode only (EHC_DEMO=true): start fictional demo cases on a compressed statutory clock and drive them", cmdDemo},
+		{"dev", "[--data DIR] [--bin DIR] [--temporal-cli PATH] [--port N] [--ui-port N] [--codec-port N] [-- WORKER-FLAGS]", "the local stack (make run): the codec server, a Temporal dev server and the worker, and the demo in the foreground; Ctrl-C stops it all", cmdDev},
+		{"help", "[COMMAND]", "show this help, or a command's flags", cmdHelp},
+	}
+}
+
+func lookup(name string) (command, bool) {
+	for _, c := range commands {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
+}
+
+// Exit codes.
+const (
+	ExitOK     = 0
+	ExitFailed = 1 // refused by the case, or the server failed
+	ExitUsage  = 2 // the command line is wrong; nothing was sent
+)
+
+// Run dispatches args (without the program's name) to a subcommand and
+// turns its error into the process's exit code.
+func Run(ctx context.Context, e *Env, args []string) int {
+	if len(args) == 0 {
+		usage(e.Stderr)
+		return ExitUsage
+	}
+	name := args[0]
+	switch name {
+	case "-h", "-help", "--help":
+		name = "help"
+	}
+	cmd, ok := lookup(name)
+	if !ok {
+		fmt.Fprintf(e.Stderr, "ehc: unknown command %q\n\n", name)
+		usage(e.Stderr)
+		return ExitUsage
+	}
+	return exitCode(e.Stderr, cmd.name, cmd.run(ctx, e, args[1:]))
+}
+
+// exitCode reports err on stderr and says how the process should exit.
+func exitCode(stderr io.Writer, name string, err error) int {
+	var ue *usageError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.Is(err, flag.ErrHelp):
+		return ExitOK // the flag set has printed the command's usage
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "ehc %s: %s\n", name, ue.msg)
+		fmt.Fprintf(stderr, "Run 'ehc help %s' for usage.\n", name)
+		return ExitUsage
+	default:
+		fmt.Fprintf(stderr, "ehc %s: %s\n", name, err)
+		return ExitFailed
+	}
+}
+
+// usage lists every subcommand.
+func usage(w io.Writer) {
+	fmt.Fprint(w, `ehc runs EHC needs assessments (SEND Regulations 2014) on Temporal.
+
+Usage:
+  ehc COMMAND [REF] [flags]
+
+Commands:
+`)
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-20s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, `
+Dates are YYYY-MM-DD, civil dates in London. Steps take --on (default today
+in London). Every command that talks to Temporal also takes the connection
+flags (--address, --namespace, --task-queue, --api-key, --tls-*), each with an
+environment variable; see 'ehc help start'.
+
+Run 'ehc help COMMAND' for a command's flags.
+`)
+}
+
+// cmdDev runs the local stack (package dev, as main wires it); flags after
+// -- go to the worker.
+func cmdDev(ctx context.Context, e *Env, args []string) error {
+	fs := newFlagSet("dev")
+	o := dev.Flags(fs)
+	if err := fs.Parse(args); err != nil {
+		return parseError(fs, "dev", err, e.Stderr)
+	}
+	o.WorkerArgs, o.Stdout, o.Stderr = fs.Args(), e.Stdout, e.Stderr
+	return e.Dev(ctx, *o)
+}
+
+// cmdHelp prints the command list, or one command's flags.
+func cmdHelp(ctx context.Context, e *Env, args []string) error {
+	if len(args) == 0 {
+		usage(e.Stdout)
+		return nil
+	}
+	if len(args) > 1 {
+		return usagef("help takes at most one command")
+	}
+	cmd, ok := lookup(args[0])
+	if !ok {
+		names := make([]string, 0, len(commands))
+		for _, c := range commands {
+			names = append(names, c.name)
+		}
+		sort.Strings(names)
+		return usagef("unknown command %q: one of %s", args[0], strings.Join(names, ", "))
+	}
+	if cmd.name == "help" {
+		usage(e.Stdout)
+		return nil
+	}
+	err := cmd.run(ctx, e.writingTo(e.Stdout, e.Stdout), []string{"-h"})
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return err
+}
