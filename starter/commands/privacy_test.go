@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ehc-send/ehc/starter/internal/fictional"
+
 	"github.com/ehc-send/ehc/codec"
 	"github.com/ehc-send/ehc/config"
 	"github.com/ehc-send/ehc/register"
@@ -15,37 +17,6 @@ import (
 // The privacy checks of the commands that read the register's sealed
 // letters; those on a real server are in package e2e, whose fictional
 // child and family these are too.
-
-// The child and family of the privacy test: distinctive enough that any
-// match is theirs.
-const (
-	privChild  = "Zebedee Quintrell"
-	privDOB    = "2015-03-17"
-	privFamily = "Morwenna Quintrell"
-	privEmail  = "quintrell.family@example.org"
-	// privReason is a caseworker's free text, as they will write it: the
-	// child's name and a health detail, in the letter the family is sent.
-	privReason = "Zebedee's needs are met by the ketogenic diet for his epilepsy at Trevanion Clinic"
-)
-
-// privSecrets is every form the child's details could take in clear.
-var privSecrets = []string{
-	privChild, "Zebedee", "Quintrell", privFamily, "Morwenna",
-	privDOB, "17/03/2015", "17-03-2015", "17 March 2015", "17 Mar 2015", "March 17, 2015", "20150317", "2015/03/17", "03/17/2015",
-	privEmail, "quintrell.family",
-	"ketogenic", "epilepsy", "Trevanion",
-}
-
-// hasSecret is the first of privSecrets in text, if any.
-func hasSecret(text string) string {
-	lower := strings.ToLower(text)
-	for _, s := range privSecrets {
-		if strings.Contains(lower, strings.ToLower(s)) {
-			return s
-		}
-	}
-	return ""
-}
 
 // ehc outbox reads the sealed letters with the payload keys; without them
 // it shows who was written to by role only, and says why. --show prints
@@ -106,7 +77,7 @@ func TestMigrateSealsLegacyNotifications(t *testing.T) {
 	// A row as schema version 6 wrote it: everything in clear.
 	if _, err := st.Pool.Exec(ctx, `insert into notification_outbox (key, case_ref, template, on_date, roles, recipients, subject, body_text)
 		values ('EHC-1/family.withdrawn/1', 'EHC-1', 'family.withdrawn', '2026-02-02', '{family}',
-			'[{"role":"family","name":"`+privFamily+`","email":"`+privEmail+`"}]', 'Withdrawn (case EHC-1)', $1)`, privReason); err != nil {
+			'[{"role":"family","name":"`+fictional.Family+`","email":"`+fictional.Email+`"}]', 'Withdrawn (case EHC-1)', $1)`, fictional.Reason); err != nil {
 		t.Fatal(err)
 	}
 
@@ -127,11 +98,11 @@ func TestMigrateSealsLegacyNotifications(t *testing.T) {
 	if code != ExitOK || errOut != "" || !strings.Contains(out, "sealed 1 notifications written before schema version 7") {
 		t.Errorf("migrate with keys: exit %d\n%s\nstderr: %s", code, out, errOut)
 	}
-	if s := hasSecret(registertest.Dump(t, st.Pool)); s != "" {
+	if s := fictional.Secret(registertest.Dump(t, st.Pool)); s != "" {
 		t.Errorf("after ehc migrate with the keys the register holds %q", s)
 	}
 	code, out, _ = runCmd(env, "outbox", "--show", "EHC-1/family.withdrawn/1")
-	if code != ExitOK || !strings.Contains(out, privReason) || !strings.Contains(out, privEmail) {
+	if code != ExitOK || !strings.Contains(out, fictional.Reason) || !strings.Contains(out, fictional.Email) {
 		t.Errorf("the sealed letter does not open with the keys: exit %d\n%s", code, out)
 	}
 }

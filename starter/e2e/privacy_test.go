@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ehc-send/ehc/starter/internal/fictional"
+
 	"github.com/ehc-send/ehc/activities/letters"
 
 	commonpb "go.temporal.io/api/common/v1"
@@ -36,26 +38,6 @@ import (
 	"github.com/ehc-send/ehc/workflows/assessment"
 )
 
-// The child and family of the privacy test: distinctive enough that any
-// match is theirs.
-const (
-	privChild  = "Zebedee Quintrell"
-	privDOB    = "2015-03-17"
-	privFamily = "Morwenna Quintrell"
-	privEmail  = "quintrell.family@example.org"
-	// privReason is a caseworker's free text, as they will write it: the
-	// child's name and a health detail, in the letter the family is sent.
-	privReason = "Zebedee's needs are met by the ketogenic diet for his epilepsy at Trevanion Clinic"
-)
-
-// privSecrets is every form the child's details could take in clear.
-var privSecrets = []string{
-	privChild, "Zebedee", "Quintrell", privFamily, "Morwenna",
-	privDOB, "17/03/2015", "17-03-2015", "17 March 2015", "17 Mar 2015", "March 17, 2015", "20150317", "2015/03/17", "03/17/2015",
-	privEmail, "quintrell.family",
-	"ketogenic", "epilepsy", "Trevanion",
-}
-
 // What Temporal's operators, its visibility store and its backups see of a
 // case is what a client without the codec reads: no name, date of birth or
 // email of the child's family may be in it. The same history read with the
@@ -67,8 +49,8 @@ func TestIntegrationPrivacyTemporalHoldsNoPersonalData(t *testing.T) {
 	day := func(n int) string { return today.AddDays(n).String() }
 	ref := "IT-PRIV-1"
 
-	ehc(t, env, 0, "start", "--case", ref, "--received", day(-20), "--child-name", privChild, "--child-dob", privDOB,
-		"--family-name", privFamily, "--family-email", privEmail, "--requester", "parent",
+	ehc(t, env, 0, "start", "--case", ref, "--received", day(-20), "--child-name", fictional.Child, "--child-dob", fictional.DOB,
+		"--family-name", fictional.Family, "--family-email", fictional.Email, "--requester", "parent",
 		"--school-name", "Quill Lane Primary", "--school-email", "senco@quill.example.org",
 		"--caseworker", "cw-privacy", "--caseworker-email", "privacy.cw@la.example.gov.uk", "--manager-email", "manager@la.example.gov.uk")
 	ehc(t, env, 0, "decide-assess", ref, "--assess", "--on", day(-18))
@@ -115,7 +97,7 @@ func TestIntegrationPrivacyTemporalHoldsNoPersonalData(t *testing.T) {
 	sawAssessment := false
 	for _, e := range execs {
 		id := e.Execution.WorkflowId
-		if hasSecret(id) != "" {
+		if fictional.Secret(id) != "" {
 			t.Errorf("workflow ID %q holds personal data", id)
 		}
 		checkClear(t, id+" visibility record", e)
@@ -143,7 +125,7 @@ func TestIntegrationPrivacyTemporalHoldsNoPersonalData(t *testing.T) {
 		if id == assessment.WorkflowID(ref) {
 			sawAssessment = true
 			text := clearText(t, decoded)
-			for _, want := range []string{privChild, privDOB, privFamily, privEmail} {
+			for _, want := range []string{fictional.Child, fictional.DOB, fictional.Family, fictional.Email} {
 				if !strings.Contains(text, want) {
 					t.Errorf("%s decoded with the codec lacks %q: the check above would miss it", id, want)
 				}
@@ -160,7 +142,7 @@ func TestIntegrationPrivacyTemporalHoldsNoPersonalData(t *testing.T) {
 	if !strings.Contains(text, "notification delivered") || !strings.Contains(text, assessment.WorkflowID(ref)) {
 		t.Errorf("the worker's log was not captured:\n%s", text)
 	}
-	if s := hasSecret(text); s != "" {
+	if s := fictional.Secret(text); s != "" {
 		t.Errorf("the worker's log holds %q:\n%s", s, text)
 	}
 }
@@ -201,18 +183,18 @@ func privacyRun(t *testing.T, transport string) {
 	day := func(n int) string { return today.AddDays(n).String() }
 	ref := "IT-PRIV-2"
 
-	ehc(t, env, 0, "start", "--case", ref, "--received", day(-20), "--child-name", privChild, "--child-dob", privDOB,
-		"--family-name", privFamily, "--family-email", privEmail, "--requester", "parent",
+	ehc(t, env, 0, "start", "--case", ref, "--received", day(-20), "--child-name", fictional.Child, "--child-dob", fictional.DOB,
+		"--family-name", fictional.Family, "--family-email", fictional.Email, "--requester", "parent",
 		"--school-name", "Quill Lane Primary", "--school-email", "senco@quill.example.org",
 		"--caseworker", "cw-privacy", "--caseworker-email", "privacy.cw@la.example.gov.uk", "--manager-email", "manager@la.example.gov.uk")
 	ehc(t, env, 0, "decide-assess", ref, "--assess", "--on", day(-18))
 	// The family's own views, asked of them by name (reg 6(1)(a)).
-	ehc(t, env, 0, "request-advice", ref, "--kind", "family_views", "--provider-name", privFamily, "--provider-email", privEmail,
-		"--note", privReason, "--on", day(-17))
+	ehc(t, env, 0, "request-advice", ref, "--kind", "family_views", "--provider-name", fictional.Family, "--provider-email", fictional.Email,
+		"--note", fictional.Reason, "--on", day(-17))
 	for _, k := range []string{"educational", "medical", "psychological", "social_care"} {
-		ehc(t, env, 0, "advice-not-needed", ref, "--kind", k, "--reason", privReason, "--on", day(-16))
+		ehc(t, env, 0, "advice-not-needed", ref, "--kind", k, "--reason", fictional.Reason, "--on", day(-16))
 	}
-	ehc(t, env, 0, "decide-issue", ref, "--no-plan", "--reason", privReason, "--on", day(-10))
+	ehc(t, env, 0, "decide-issue", ref, "--no-plan", "--reason", fictional.Reason, "--on", day(-10))
 
 	// Every letter handed on: the decision's, the family's views asked, ...
 	ctx := context.Background()
@@ -238,7 +220,7 @@ func privacyRun(t *testing.T, transport string) {
 	if !strings.Contains(dump, "notification_outbox.sealed: ") || !strings.Contains(dump, "case_events.case_ref: "+ref) {
 		t.Fatalf("the dump misses the case's rows, so it proves nothing:\n%s", dump)
 	}
-	if s := hasSecret(dump); s != "" {
+	if s := fictional.Secret(dump); s != "" {
 		t.Errorf("the register holds %q outside case_people:\n%s", s, dump)
 	}
 	var provider string
@@ -254,7 +236,7 @@ func privacyRun(t *testing.T, transport string) {
 	if transport == "log" && !strings.Contains(text, "msg=notification ") {
 		t.Errorf("the log transport logged no letter:\n%s", text)
 	}
-	if s := hasSecret(text); s != "" {
+	if s := fictional.Secret(text); s != "" {
 		t.Errorf("the worker's log holds %q:\n%s", s, text)
 	}
 
@@ -271,16 +253,16 @@ func privacyRun(t *testing.T, transport string) {
 			decision = e
 		}
 	}
-	for _, want := range []string{privReason, privFamily, privEmail} {
+	for _, want := range []string{fictional.Reason, fictional.Family, fictional.Email} {
 		if !strings.Contains(sent.String(), want) {
 			t.Errorf("the letters opened with the keys lack %q: the checks above would miss it\n%s", want, sent.String())
 		}
 	}
-	if out := ehc(t, env, 0, "outbox", "--show", decision.Key); !strings.Contains(out, privReason) || !strings.Contains(out, privEmail) {
+	if out := ehc(t, env, 0, "outbox", "--show", decision.Key); !strings.Contains(out, fictional.Reason) || !strings.Contains(out, fictional.Email) {
 		t.Errorf("ehc outbox --show %s does not print the letter:\n%s", decision.Key, out)
 	}
 	if transport == "sendgrid" {
-		sent := slices.ContainsFunc(sg.Mails(), func(m sendgridtest.Mail) bool { return m.Key == decision.Key && slices.Contains(m.To, privEmail) })
+		sent := slices.ContainsFunc(sg.Mails(), func(m sendgridtest.Mail) bool { return m.Key == decision.Key && slices.Contains(m.To, fictional.Email) })
 		if !sent {
 			t.Errorf("SendGrid was not asked to send %s to the family: %+v", decision.Key, sg.Mails())
 		}
@@ -290,7 +272,7 @@ func privacyRun(t *testing.T, transport string) {
 	if _, err := store.Pool.Exec(ctx, `delete from case_people where case_ref = $1`, ref); err != nil {
 		t.Fatal(err)
 	}
-	if s := hasSecret(registertest.Dump(t, store.Pool)); s != "" {
+	if s := fictional.Secret(registertest.Dump(t, store.Pool)); s != "" {
 		t.Errorf("after erasing the people row the register holds %q", s)
 	}
 }
@@ -375,17 +357,7 @@ func clearText(t *testing.T, m proto.Message) string {
 // details.
 func checkClear(t *testing.T, what string, m proto.Message) {
 	t.Helper()
-	if s := hasSecret(clearText(t, m)); s != "" {
+	if s := fictional.Secret(clearText(t, m)); s != "" {
 		t.Errorf("%s holds %q in clear", what, s)
 	}
-}
-
-func hasSecret(text string) string {
-	lower := strings.ToLower(text)
-	for _, s := range privSecrets {
-		if strings.Contains(lower, strings.ToLower(s)) {
-			return s
-		}
-	}
-	return ""
 }
