@@ -62,6 +62,9 @@ var commands []command
 func init() {
 	commands = []command{
 		{"timetable", "--received YYYY-MM-DD [--json]", "show the statutory dates for a request received on a date (no server needed)", cmdTimetable},
+		{"review-timetable", "--plan-made YYYY-MM-DD [--last-review YYYY-MM-DD] [--meeting YYYY-MM-DD] [--amend-notice YYYY-MM-DD] [--months N] [--json]", "show when a plan's next annual review is due (CFA s.44(1)) and the limits a review meeting sets (reg 20-22) (no server needed)", cmdReviewTimetable},
+		{"phase-transfer", "--dob YYYY-MM-DD [--on YYYY-MM-DD] [--json]", "show a child's next phase transfer and the day the plan must name the new setting by (reg 18) (no server needed)", cmdPhaseTransfer},
+		{"transfer-timetable", "--aware YYYY-MM-DD [--json]", "show when the plan must reach a new authority after a move (reg 15, 15 working days) (no server needed)", cmdTransferTimetable},
 		{"start", "--case REF --received YYYY-MM-DD --child-name N --child-dob YYYY-MM-DD --family-name N --family-email E --requester parent|young_person|school|other --school-name N --school-email E --caseworker ID --caseworker-email E [--manager-email E] [--health-body-email E] [--social-care-email E] [--history FILE]", "start the needs assessment for a request; --history enters a case after the fact with the steps already taken", cmdStart},
 		{"status", "REF [--json]", "show a case: stage, deadlines, advice, consultations, exceptions, steps", cmdStatus},
 		{"list", "[--stage S] [--overdue] [--caseworker ID] [--json]", "list cases", cmdList},
