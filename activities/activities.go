@@ -10,9 +10,9 @@ import (
 	"errors"
 	"log/slog"
 
-	"github.com/ehc-send/ehc/activities/letters"
-
 	"go.temporal.io/sdk/temporal"
+
+	"github.com/ehc-send/ehc/activities/letters"
 )
 
 // Transport delivers a rendered message: the log (LogTransport), SendGrid

@@ -5,9 +5,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ehc-send/ehc/activities/letters"
-
 	"go.temporal.io/sdk/activity"
+
+	"github.com/ehc-send/ehc/activities/letters"
 )
 
 // keepAlive heartbeats every letters.HeartbeatEvery until the returned

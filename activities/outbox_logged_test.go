@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/ehc-send/ehc/activities/letters"
-
 	"github.com/ehc-send/ehc/register"
 )
 

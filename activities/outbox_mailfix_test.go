@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/ehc-send/ehc/activities/letters"
-
 	"github.com/ehc-send/ehc/codec"
 	"github.com/ehc-send/ehc/register"
 )

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/ehc-send/ehc/activities/letters"
-
 	"github.com/ehc-send/ehc/register"
 )
 

@@ -4,10 +4,9 @@ import (
 	"context"
 	"errors"
 
-	"github.com/ehc-send/ehc/activities/letters"
-
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/register/caserecord"
 )

@@ -5,12 +5,11 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/ehc-send/ehc/activities/letters"
-
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/ehc-send/ehc/activities"
+	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/register/caserecord"
 	"github.com/ehc-send/ehc/register/registertest"
 	"github.com/ehc-send/ehc/statute"

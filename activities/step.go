@@ -9,11 +9,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ehc-send/ehc/activities/letters"
-
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/register/caserecord"
 )

@@ -6,11 +6,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ehc-send/ehc/activities/letters"
-
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 
+	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/register/caserecord"
 )

@@ -10,11 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ehc-send/ehc/activities/letters"
-
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/ehc-send/ehc/activities"
+	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/email/sendgridtest"
 	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/register/registertest"

@@ -15,7 +15,6 @@ import (
 	"testing"
 
 	"github.com/ehc-send/ehc/activities/letters"
-
 	"github.com/ehc-send/ehc/statute"
 )
 

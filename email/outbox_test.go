@@ -5,11 +5,10 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/ehc-send/ehc/activities/letters"
-
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/ehc-send/ehc/activities"
+	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/register/registertest"
 )

@@ -9,12 +9,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ehc-send/ehc/activities/letters"
-
 	"github.com/sendgrid/rest"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/ehc-send/ehc/activities"
+	"github.com/ehc-send/ehc/activities/letters"
 )
 
 // outcome maps SendGrid's status to what Temporal should do: the client

@@ -17,14 +17,13 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/ehc-send/ehc/activities/letters"
-
 	"github.com/sendgrid/rest"
 	"github.com/sendgrid/sendgrid-go"
 	"github.com/sendgrid/sendgrid-go/helpers/mail"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/ehc-send/ehc/activities"
+	"github.com/ehc-send/ehc/activities/letters"
 )
 
 // Error types, so a workflow or a test can tell the outcomes apart.

@@ -14,11 +14,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ehc-send/ehc/activities/letters"
-
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/ehc-send/ehc/activities"
+	"github.com/ehc-send/ehc/activities/letters"
 )
 
 func TestEveryTemplateIsSentAsSendGridExpects(t *testing.T) {

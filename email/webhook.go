@@ -12,9 +12,9 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/ehc-send/ehc/activities/letters"
-
 	"github.com/sendgrid/sendgrid-go/helpers/eventwebhook"
+
+	"github.com/ehc-send/ehc/activities/letters"
 )
 
 // EventSink applies one delivery event to the notification it belongs to.

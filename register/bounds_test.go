@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/ehc-send/ehc/activities/letters"
-
 	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/workflows/assessment"
 )

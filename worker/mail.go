@@ -10,9 +10,8 @@ import (
 	"net/mail"
 	"time"
 
-	"github.com/ehc-send/ehc/activities/letters"
-
 	"github.com/ehc-send/ehc/activities"
+	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/config"
 	"github.com/ehc-send/ehc/email"
 	"github.com/ehc-send/ehc/register"

@@ -14,12 +14,11 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/ehc-send/ehc/activities/letters"
-
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 
 	"github.com/ehc-send/ehc/activities"
+	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/config"
 	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/workflows"

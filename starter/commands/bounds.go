@@ -6,7 +6,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/ehc-send/ehc/activities/letters"
-
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/assessment"
 )

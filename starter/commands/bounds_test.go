@@ -10,10 +10,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/ehc-send/ehc/activities/letters"
-	"github.com/ehc-send/ehc/starter/internal/cli"
-
 	"github.com/ehc-send/ehc/config"
 	"github.com/ehc-send/ehc/register"
+	"github.com/ehc-send/ehc/starter/internal/cli"
 	"github.com/ehc-send/ehc/workflows/assessment"
 )
 

@@ -9,9 +9,9 @@ import (
 	"os"
 	"strings"
 
-	"github.com/ehc-send/ehc/workflows/assessment"
-
 	"github.com/google/shlex"
+
+	"github.com/ehc-send/ehc/workflows/assessment"
 )
 
 // A history is the steps a case has already taken, for entering a case

@@ -9,9 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ehc-send/ehc/activities/letters"
-
 	"github.com/ehc-send/ehc/activities"
+	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/config"
 	"github.com/ehc-send/ehc/email"
 	"github.com/ehc-send/ehc/email/sendgridtest"

@@ -5,12 +5,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ehc-send/ehc/starter/internal/fictional"
-
 	"github.com/ehc-send/ehc/codec"
 	"github.com/ehc-send/ehc/config"
 	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/register/registertest"
+	"github.com/ehc-send/ehc/starter/internal/fictional"
 	"github.com/ehc-send/ehc/statute"
 )
 

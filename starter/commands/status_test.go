@@ -15,7 +15,6 @@ import (
 
 	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/config"
-
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/assessment"
 )

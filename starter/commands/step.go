@@ -1,16 +1,14 @@
 package commands
 
 import (
-	"errors"
-	"time"
-
 	"context"
+	"errors"
 	"flag"
 	"fmt"
-
-	"go.temporal.io/sdk/temporal"
+	"time"
 
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
 
 	"github.com/ehc-send/ehc/config"
 	"github.com/ehc-send/ehc/starter/internal/cli"

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/ehc-send/ehc/workflows/search"
 	"log/slog"
 	"path/filepath"
 	"strconv"
@@ -16,6 +15,8 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
+
+	"github.com/ehc-send/ehc/workflows/search"
 )
 
 // namespace is the dev server's, where the stack's cases run.

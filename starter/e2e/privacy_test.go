@@ -13,10 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ehc-send/ehc/starter/internal/fictional"
-
-	"github.com/ehc-send/ehc/activities/letters"
-
 	commonpb "go.temporal.io/api/common/v1"
 	"go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
@@ -30,9 +26,11 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/ehc-send/ehc/activities"
+	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/email/sendgridtest"
 	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/register/registertest"
+	"github.com/ehc-send/ehc/starter/internal/fictional"
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows"
 	"github.com/ehc-send/ehc/workflows/assessment"

@@ -3,12 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/ehc-send/ehc/workflows/assessment"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"go.temporal.io/sdk/client"
+
+	"github.com/ehc-send/ehc/workflows/assessment"
 )
 
 // lifecycleResult is one kind's whole-case figures in one run.

@@ -8,13 +8,12 @@ import (
 	"os"
 	"time"
 
-	"github.com/ehc-send/ehc/activities/letters"
-
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/config"
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/assessment"

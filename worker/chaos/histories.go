@@ -6,8 +6,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/ehc-send/ehc/activities/letters"
-
 	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
 	workflowpb "go.temporal.io/api/workflow/v1"
@@ -15,6 +13,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 
+	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/register/caserecord"
 	"github.com/ehc-send/ehc/workflows/assessment"
 )

@@ -10,12 +10,11 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/ehc-send/ehc/activities/letters"
-
 	"github.com/jackc/pgx/v5"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
+	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/email/sendgridtest"
 	"github.com/ehc-send/ehc/workflows/assessment"
 )

@@ -4,12 +4,11 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/ehc-send/ehc/activities/letters"
-
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/deadline"
 )

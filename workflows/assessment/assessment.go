@@ -7,11 +7,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ehc-send/ehc/activities/letters"
-
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/register/caserecord"
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/deadline"

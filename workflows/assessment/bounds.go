@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/ehc-send/ehc/activities/letters"
-
 	"github.com/ehc-send/ehc/statute"
 )
 

@@ -11,14 +11,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ehc-send/ehc/activities/letters"
-
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/ehc-send/ehc/activities"
+	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/register/caserecord"
 	"github.com/ehc-send/ehc/statute"
 )

@@ -5,11 +5,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ehc-send/ehc/activities/letters"
-
 	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/search"
 )

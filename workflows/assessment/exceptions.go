@@ -4,10 +4,9 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/ehc-send/ehc/activities/letters"
-
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/deadline"
 )

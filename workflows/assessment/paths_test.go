@@ -4,10 +4,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ehc-send/ehc/activities/letters"
-
 	sdkpb "go.temporal.io/api/sdk/v1"
 
+	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/statute"
 )
 

@@ -4,12 +4,10 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/ehc-send/ehc/activities/letters"
-
 	"go.temporal.io/sdk/temporal"
-
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/register/caserecord"
 	"github.com/ehc-send/ehc/statute"
 )

@@ -4,10 +4,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ehc-send/ehc/activities/letters"
-
 	"go.temporal.io/sdk/testsuite"
 
+	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/deadline"
 )

@@ -3,11 +3,11 @@ package assessment
 import (
 	"fmt"
 
-	"github.com/ehc-send/ehc/workflows/search"
-
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
+
+	"github.com/ehc-send/ehc/workflows/search"
 )
 
 // StartOptions starts the case's one workflow: a second start for the same
