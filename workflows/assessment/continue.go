@@ -43,7 +43,8 @@ func (a *assessment) continuing(ctx workflow.Context) bool {
 
 // continueAsNew waits until no step is being handled and nothing is owed
 // in flight, then hands the case's State to a new run. A step accepted
-// meanwhile is handled here first; its letters go before the hand-over.
+// meanwhile is handled here first; its letters go before the hand-over,
+// and if it closed the case, there is no hand-over (nil: finish here).
 func (a *assessment) continueAsNew(ctx workflow.Context) error {
 	quiet := func() bool { return workflow.AllHandlersFinished(ctx) && a.sending == 0 && a.pending.empty() }
 	for !quiet() {
@@ -51,6 +52,9 @@ func (a *assessment) continueAsNew(ctx workflow.Context) error {
 			return err
 		}
 		a.flush(ctx)
+	}
+	if a.Stage.Closed() {
+		return nil // a step handled meanwhile closed the case: it finishes in this run
 	}
 	a.publish(ctx) // the next run starts from what the UI shows
 	st := a.State
