@@ -29,6 +29,22 @@ func (d Deadline) Regulation() string {
 		return "reg 13(1)(a)"
 	case ConsultationDue:
 		return "CoP 9.83"
+	case ReviewDue:
+		return "CFA s.44(1)"
+	case ReviewNoticeBy:
+		return "reg 20(3)-(4)"
+	case ReviewReportDue:
+		return "reg 20(7)"
+	case ReviewDecisionDue:
+		return "reg 20(10)"
+	case AmendmentCommentsEnd:
+		return "reg 22(2)(c)"
+	case FinalAmendedPlanDue:
+		return "reg 22(3)"
+	case PhaseTransferAmendBy:
+		return "reg 18(1)"
+	case TransferPlanSentBy:
+		return "reg 15(2)"
 	}
 	return ""
 }
@@ -48,6 +64,22 @@ func (d Deadline) Title() string {
 		return "end of the family's 15 days to comment on the draft plan"
 	case ConsultationDue:
 		return "school's answer to consultation"
+	case ReviewDue:
+		return "annual review of the EHC plan"
+	case ReviewNoticeBy:
+		return "notice of the review meeting, with the advice"
+	case ReviewReportDue:
+		return "review meeting's report"
+	case ReviewDecisionDue:
+		return "decision to keep, amend or cease the plan after its review"
+	case AmendmentCommentsEnd:
+		return "end of the family's 15 days to comment on the proposed amendments"
+	case FinalAmendedPlanDue:
+		return "final amended EHC plan"
+	case PhaseTransferAmendBy:
+		return "plan amended to name the setting for the phase transfer"
+	case TransferPlanSentBy:
+		return "plan sent to the new authority"
 	}
 	return string(d)
 }

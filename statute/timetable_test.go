@@ -264,6 +264,14 @@ func TestDeadlineRegulation(t *testing.T) {
 		{"reg 8(1)", statute.AdviceDue},
 		{"reg 13(1)(a)", statute.DraftCommentsEnd},
 		{"CoP 9.83", statute.ConsultationDue},
+		{"CFA s.44(1)", statute.ReviewDue},
+		{"reg 20(3)-(4)", statute.ReviewNoticeBy},
+		{"reg 20(7)", statute.ReviewReportDue},
+		{"reg 20(10)", statute.ReviewDecisionDue},
+		{"reg 22(2)(c)", statute.AmendmentCommentsEnd},
+		{"reg 22(3)", statute.FinalAmendedPlanDue},
+		{"reg 18(1)", statute.PhaseTransferAmendBy},
+		{"reg 15(2)", statute.TransferPlanSentBy},
 		{"", statute.Deadline("annual_review_due")},
 	}
 	for _, c := range cases {
