@@ -76,3 +76,16 @@ func TestPhaseTransfers(t *testing.T) {
 		t.Error("a birth after the date was accepted")
 	}
 }
+
+// Annual reviews, phase transfers and transfers between authorities have
+// no exceptions (statute.md, "After the plan"): no ground excuses them.
+func TestPlanLimitsHaveNoExceptions(t *testing.T) {
+	for _, d := range []Deadline{ReviewDue, ReviewNoticeBy, ReviewReportDue, ReviewDecisionDue, AmendmentCommentsEnd,
+		FinalAmendedPlanDue, PhaseTransferAmendBy, TransferPlanSentBy} {
+		for _, g := range []ExceptionGround{ExceptionSchoolClosure, ExceptionPersonal, ExceptionAwayFromArea, ExceptionMissedAppointment} {
+			if g.AppliesTo(d) {
+				t.Errorf("%s excuses %s", g, d)
+			}
+		}
+	}
+}
