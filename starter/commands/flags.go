@@ -80,6 +80,17 @@ func (e *Env) parseOnly(fs *flag.FlagSet, name string, args []string) (config.Co
 	return cfg, noArgs(fs)
 }
 
+// parseOffline parses the flags of a command that needs no server (the
+// timetables): it takes the connection flags as every command does, so a
+// wrapper may always pass them, but ignores them and the environment, and
+// takes no arguments.
+func (e *Env) parseOffline(fs *flag.FlagSet, name string, args []string) error {
+	if _, err := config.Load(fs, args, nil); err != nil {
+		return parseError(fs, name, err, e.Stderr)
+	}
+	return noArgs(fs)
+}
+
 // onTemporal dials Temporal with cfg, runs f on the client, and closes it.
 func (e *Env) onTemporal(ctx context.Context, cfg config.Config, f func(client.Client) error) error {
 	c, err := e.Dial(ctx, cfg, e.Stderr)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/ehc-send/ehc/config"
 	"github.com/ehc-send/ehc/starter/internal/cli"
 	"github.com/ehc-send/ehc/statute"
 )
@@ -34,10 +33,7 @@ func cmdReviewTimetable(_ context.Context, e *Env, args []string) error {
 	notice := fs.String("amend-notice", "", "`date` the amendment notice was sent, if it was (needs --meeting)")
 	months := fs.Int("months", statute.AnnualReviewMonths, "`months` between reviews: 12 (CFA s.44(1)); 3 to 11 for a child under 5 (CoP 9.178, guidance)")
 	asJSON := fs.Bool("json", false, "print JSON for scripts")
-	if _, err := config.Load(fs, args, nil); err != nil {
-		return parseError(fs, "review-timetable", err, e.Stderr)
-	}
-	if err := noArgs(fs); err != nil {
+	if err := e.parseOffline(fs, "review-timetable", args); err != nil {
 		return err
 	}
 	r := reviewTimetable{Months: *months, Regulation: "CFA s.44(1)"}
@@ -120,10 +116,7 @@ func cmdPhaseTransfer(_ context.Context, e *Env, args []string) error {
 	dob := fs.String("dob", "", "the child's date of birth (`YYYY-MM-DD`)")
 	on := fs.String("on", "", "the `date` to look ahead from (YYYY-MM-DD; default today)")
 	asJSON := fs.Bool("json", false, "print JSON for scripts")
-	if _, err := config.Load(fs, args, nil); err != nil {
-		return parseError(fs, "phase-transfer", err, e.Stderr)
-	}
-	if err := noArgs(fs); err != nil {
+	if err := e.parseOffline(fs, "phase-transfer", args); err != nil {
 		return err
 	}
 	born, err := parseDateFlag("dob", *dob)
@@ -155,10 +148,7 @@ func cmdTransferTimetable(_ context.Context, e *Env, args []string) error {
 	fs := newFlagSet("transfer-timetable")
 	aware := fs.String("aware", "", "`date` the authority learned of the move (YYYY-MM-DD)")
 	asJSON := fs.Bool("json", false, "print JSON for scripts")
-	if _, err := config.Load(fs, args, nil); err != nil {
-		return parseError(fs, "transfer-timetable", err, e.Stderr)
-	}
-	if err := noArgs(fs); err != nil {
+	if err := e.parseOffline(fs, "transfer-timetable", args); err != nil {
 		return err
 	}
 	a, err := parseDateFlag("aware", *aware)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/ehc-send/ehc/config"
 	"github.com/ehc-send/ehc/starter/internal/cli"
 	"github.com/ehc-send/ehc/statute"
 )
@@ -18,10 +17,7 @@ func cmdTimetable(_ context.Context, e *Env, args []string) error {
 	fs := newFlagSet("timetable")
 	received := fs.String("received", "", "`date` the request was received: Day 1 (YYYY-MM-DD)")
 	asJSON := fs.Bool("json", false, "print JSON for scripts")
-	if _, err := config.Load(fs, args, nil); err != nil {
-		return parseError(fs, "timetable", err, e.Stderr)
-	}
-	if err := noArgs(fs); err != nil {
+	if err := e.parseOffline(fs, "timetable", args); err != nil {
 		return err
 	}
 	day1, err := parseDateFlag("received", *received)
