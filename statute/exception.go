@@ -96,3 +96,14 @@ func (g ExceptionGround) Title() string {
 	}
 	return string(g)
 }
+
+// Excusable reports whether any exception in law can excuse d: those of
+// reg 5(4), 8(2), 10(4) and 13(3). The plan's limits have none.
+func (d Deadline) Excusable() bool {
+	for _, g := range ExceptionGrounds {
+		if g.AppliesTo(d) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,6 +1,9 @@
 package statute
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // CFA s.44(1): a review within each period of 12 months starting with the
 // day the plan was made (then the day it was last reviewed): the period
@@ -87,5 +90,20 @@ func TestPlanLimitsHaveNoExceptions(t *testing.T) {
 				t.Errorf("%s excuses %s", g, d)
 			}
 		}
+	}
+}
+
+func TestCeasingWaitsForTheTimeToAppeal(t *testing.T) {
+	for _, c := range []struct{ notice, ceases string }{
+		{"2026-03-09", "2026-05-09"}, // 2 months starting with 9 March end on 8 May
+		{"2026-12-31", "2027-03-01"}, // no 31 February: the period ends on the 28th
+		{"2027-12-31", "2028-03-01"}, // a leap year's 29 February ends it
+	} {
+		if got := CeasesOn(mustDate(t, c.notice)); got.String() != c.ceases {
+			t.Errorf("CeasesOn(%s) = %s, want %s (reg 31(2))", c.notice, got, c.ceases)
+		}
+	}
+	if _, err := ParseCeaseGround("moved"); err == nil || !strings.Contains(err.Error(), "no_longer_necessary") {
+		t.Errorf("an unknown ground is refused naming the grounds: %v", err)
 	}
 }

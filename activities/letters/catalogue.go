@@ -4,7 +4,7 @@ package letters
 // lawyer: what happened, what happens next and by when, what they can do.
 // Legal references are given once, in brackets, for anyone who wants them.
 
-var catalogue = map[Template]entry{
+var catalogue = merged(map[Template]entry{
 	FamilyRequestReceived: {
 		subject: `We have received a request for an EHC needs assessment (case {{.CaseRef}})`,
 		needs:   []need{needTT},
@@ -304,9 +304,12 @@ Case {{.CaseRef}}: {{.Facts.Deadline.Title}} ({{.Facts.Deadline.Regulation}})
 {{- with .Facts.AdviceKind}}, advice kind {{.}}{{end}}.
 Due by {{date .Facts.Due}}: {{if .Facts.DaysLeft}}{{days .Facts.DaysLeft}} left{{else}}that is today{{end}}.
 
+{{if .Facts.Deadline.Excusable -}}
 If an exception applies, record it with its ground. It does not stop the
 clock: the case must still be finished as soon as practicable.
-`,
+{{else -}}
+No exception in law excuses this limit.
+{{end}}`,
 	},
 
 	StaffDeadlineMissed: {
@@ -410,11 +413,11 @@ email address held for them if it is wrong. 'ehc outbox --case {{.CaseRef}}'
 shows the message, its recipients and its delivery state.
 `,
 	},
-}
+}, planLetters)
 
 // titles name each notification in a sentence, for the alert that says
 // which one did not arrive.
-var titles = map[Template]string{
+var titles = merged(map[Template]string{
 	FamilyRequestReceived:     "acknowledgement of the request",
 	FamilyDecisionToAssess:    "decision to assess",
 	FamilyRefusalToAssess:     "decision not to assess",
@@ -436,7 +439,7 @@ var titles = map[Template]string{
 	PartnerRequestReceived:    "notice to partners of the request",
 	PartnerRefusalToAssess:    "notice to partners of the decision not to assess",
 	PartnerDecisionNotToIssue: "notice to partners of the decision not to issue a plan",
-}
+}, planTitles)
 
 // Title names the notification in words: "decision not to assess".
 func (t Template) Title() string {

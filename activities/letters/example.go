@@ -10,6 +10,8 @@ func Example(tpl Template) Notification {
 	const caseRef = "EHC-2026-0042"
 	day1 := statute.NewDate(2026, 1, 26)
 	tt := statute.Compute(day1, statute.Steps{DraftServed: statute.NewDate(2026, 4, 20)})
+	review := statute.Review(statute.NewDate(2026, 2, 16), statute.NewDate(2026, 3, 2))
+	transfer := statute.PhaseTransfers(statute.NewDate(2015, 4, 1))[1]
 	return Notification{
 		Envelope: Envelope{
 			Key:      caseRef + "/" + string(tpl) + "/1",
@@ -30,6 +32,8 @@ func Example(tpl Template) Notification {
 			Reason:      "The evidence shows the school can meet the needs from its own resources.",
 			CommentsEnd: tt.DraftCommentsEnd,
 			School:      "Riverside Primary School",
+			Plan: &PlanFacts{NextReviewDue: statute.NewDate(2027, 2, 15), Review: &review, Outcome: OutcomeMaintain,
+				Transfer: &transfer, CeasesOn: statute.NewDate(2026, 5, 2)},
 			Limits: []LimitFact{
 				{What: "decision whether to assess", Regulation: "reg 5(1)", Due: tt.DecisionToAssessDue, MetOn: tt.DecisionToAssessDue.AddDays(-2)},
 				{What: "psychological advice", Regulation: "reg 8(1)", Due: day1.AddWeeks(12), MetOn: day1.AddWeeks(13), DaysLate: 7},

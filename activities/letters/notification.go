@@ -30,6 +30,16 @@ const (
 	FamilyAdviceOverdue      Template = "family.advice_overdue"
 )
 
+// To the family, while the plan is in force (plancatalogue.go).
+const (
+	FamilyReviewMeeting   Template = "family.review_meeting"   // reg 20(3)-(4), 21(3)-(4)
+	FamilyReviewDecision  Template = "family.review_decision"  // reg 20(10), 22(1)-(2)
+	FamilyAmendedPlan     Template = "family.amended_plan"     // reg 22(3)
+	FamilyPhaseTransfer   Template = "family.phase_transfer"   // reg 18
+	FamilyPlanCeasing     Template = "family.plan_ceasing"     // CFA s.45, reg 31
+	FamilyPlanTransferred Template = "family.plan_transferred" // reg 15
+)
+
 // To advisers.
 const (
 	AdviserRequest  Template = "adviser.request" // reg 8(1)
@@ -95,7 +105,25 @@ type Facts struct {
 	// fact: the acknowledgement then says what was done and when, in the
 	// past tense, and the staff summary what is overdue.
 	Limits []LimitFact `json:"limits,omitempty"`
+	// Plan is what a letter about a plan in force says of it.
+	Plan *PlanFacts `json:"plan,omitempty"`
 }
+
+// PlanFacts are the dates and outcome a letter about a plan in force gives.
+type PlanFacts struct {
+	NextReviewDue statute.Date           `json:"next_review_due,omitzero"`
+	Review        *statute.ReviewMeeting `json:"review,omitempty"`
+	Outcome       string                 `json:"outcome,omitempty"` // maintain, amend or cease (ReviewOutcome)
+	Transfer      *statute.PhaseTransfer `json:"transfer,omitempty"`
+	CeasesOn      statute.Date           `json:"ceases_on,omitzero"` // the earliest day a ceasing plan ends
+}
+
+// Review outcomes (reg 20(10)): what the authority decides after a review.
+const (
+	OutcomeMaintain = "maintain"
+	OutcomeAmend    = "amend"
+	OutcomeCease    = "cease"
+)
 
 // LimitFact is one limit as it stood on the day a case was entered.
 type LimitFact struct {

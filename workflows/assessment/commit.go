@@ -1,16 +1,11 @@
 package assessment
 
 import (
-	"errors"
-	"fmt"
-	"slices"
-	"strings"
-
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/register/caserecord"
+	"github.com/ehc-send/ehc/workflows/commit"
 )
 
 // stepActivityChange guards one activity per step: a step's register
@@ -54,77 +49,7 @@ func (a *assessment) takeStep(ctx workflow.Context) letters.Step {
 // commit schedules CommitStep without waiting for it, and makes each letter
 // it could not send loud on the case.
 func (a *assessment) commit(ctx workflow.Context, s letters.Step) {
-	opts := activityOptions
-	opts.Summary = stepSummary(s)
-	f := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, opts), letters.ActivityCommitStep, s)
-	a.sending++
-	workflow.Go(ctx, func(ctx workflow.Context) {
-		defer func() { a.sending-- }()
-		var res letters.StepResult
-		err := f.Get(ctx, &res)
-		if err != nil {
-			workflow.GetLogger(ctx).Warn("step not committed after its retries", "summary", opts.Summary, "error", err)
-			res.Lost = unsentAtLast(s, err)
-		}
-		for _, l := range res.Lost {
-			for _, n := range s.Letters {
-				if n.Key == l.Key {
-					a.problem(ctx, DeliveryProblem{Key: n.Key, Template: n.Template, To: rolesOf(n), On: n.On, Error: l.Reason})
-				}
-			}
-		}
+	commit.Start(ctx, s, &a.sending, func(ctx workflow.Context, n letters.Notification, reason string) {
+		a.problem(ctx, DeliveryProblem{Key: n.Key, Template: n.Template, To: commit.Roles(n), On: n.On, Error: reason})
 	})
-}
-
-// unsentAtLast is which of a step's letters a CommitStep that ran out of
-// retries left unsent, and those already lost for good: as its last attempt
-// named them; or, when the last attempt was cut short (a timeout), every
-// letter but those its heartbeats said were sent. The relay still sends
-// those whose outbox row was written.
-func unsentAtLast(s letters.Step, err error) []letters.LostLetter {
-	reason := "it could not be sent after a day of retries"
-	var keys, sent []string
-	var lost []letters.LostLetter
-	var appErr *temporal.ApplicationError
-	var timeout *temporal.TimeoutError
-	switch {
-	case errors.As(err, &appErr) && appErr.Type() == letters.LettersUnsent && appErr.HasDetails():
-		_ = appErr.Details(&keys, &lost)
-	case errors.As(err, &timeout) && timeout.HasLastHeartbeatDetails():
-		_ = timeout.LastHeartbeatDetails(&sent)
-	case errors.As(err, &appErr) && appErr.Message() != "":
-		reason = appErr.Message()
-	}
-	if keys == nil {
-		for _, n := range s.Letters {
-			if !slices.Contains(sent, n.Key) && !slices.ContainsFunc(lost, func(l letters.LostLetter) bool { return l.Key == n.Key }) {
-				keys = append(keys, n.Key)
-			}
-		}
-	}
-	for _, k := range keys {
-		lost = append(lost, letters.LostLetter{Key: k, Reason: reason})
-	}
-	return lost
-}
-
-func rolesOf(n letters.Notification) letters.Roles {
-	var to letters.Roles
-	for _, r := range n.To {
-		to = append(to, r.Role)
-	}
-	return to
-}
-
-// stepSummary names, for the UI, what one CommitStep writes and sends: the
-// events and the templates, never a person.
-func stepSummary(s letters.Step) string {
-	var parts []string
-	for _, e := range s.Events {
-		parts = append(parts, e.Kind+" "+e.Name)
-	}
-	for _, n := range s.Letters {
-		parts = append(parts, fmt.Sprintf("notify %s: %s", n.To[0].Role, n.Template))
-	}
-	return "step: " + strings.Join(parts, "; ")
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/register/caserecord"
 	"github.com/ehc-send/ehc/statute"
+	"github.com/ehc-send/ehc/workflows/commit"
 )
 
 // activityCounts counts the activities a run starts, by type.
@@ -203,15 +204,15 @@ func TestUnsentAtLastLeavesOutWhatWasSent(t *testing.T) {
 		{Envelope: letters.Envelope{Key: "A"}}, {Envelope: letters.Envelope{Key: "B"}}, {Envelope: letters.Envelope{Key: "C"}}}}
 	unsent := temporal.NewApplicationErrorWithOptions("1 not sent", letters.LettersUnsent,
 		temporal.ApplicationErrorOptions{Details: []any{[]string{"B"}, []letters.LostLetter{{Key: "C", Reason: "refused"}}}})
-	got := unsentAtLast(s, unsent)
+	got := commit.UnsentAtLast(s, unsent)
 	if len(got) != 2 || got[0] != (letters.LostLetter{Key: "C", Reason: "refused"}) || got[1].Key != "B" {
 		t.Errorf("from LettersUnsent: %+v; want C refused, then B", got)
 	}
 	timedOut := temporal.NewTimeoutError(enumspb.TIMEOUT_TYPE_HEARTBEAT, nil, []string{"A"})
-	if got := unsentAtLast(s, timedOut); len(got) != 2 || got[0].Key != "B" || got[1].Key != "C" {
+	if got := commit.UnsentAtLast(s, timedOut); len(got) != 2 || got[0].Key != "B" || got[1].Key != "C" {
 		t.Errorf("after a timeout with A sent: %+v; want B and C", got)
 	}
-	if got := unsentAtLast(s, errors.New("the register is down")); len(got) != 3 {
+	if got := commit.UnsentAtLast(s, errors.New("the register is down")); len(got) != 3 {
 		t.Errorf("with nothing known: %+v; want all three", got)
 	}
 }

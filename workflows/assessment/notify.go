@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"time"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -12,17 +11,13 @@ import (
 	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/register/caserecord"
 	"github.com/ehc-send/ehc/statute"
+	"github.com/ehc-send/ehc/workflows/commit"
 	"github.com/ehc-send/ehc/workflows/deadline"
 )
 
-// activityOptions let a notification or a register write retry for a day:
-// an outage must not lose a statutory notice or record, but must not hold
-// the case either.
-var activityOptions = workflow.ActivityOptions{
-	StartToCloseTimeout:    2 * time.Minute, // above the SendGrid client's timeout, with room for its duplicate check
-	HeartbeatTimeout:       letters.HeartbeatTimeout,
-	ScheduleToCloseTimeout: 24 * time.Hour,
-}
+// activityOptions are a step's (commit.Options): every activity a case
+// schedules retries for a day.
+var activityOptions = commit.Options
 
 // send schedules one notification without waiting for it, so a slow
 // transport never delays a timer. subject makes the key unique within the
