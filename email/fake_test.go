@@ -15,7 +15,6 @@ import (
 	"testing"
 
 	"github.com/ehc-send/ehc/activities/letters"
-	"github.com/ehc-send/ehc/statute"
 )
 
 // A fake SendGrid v3 mail/send: it checks what the real API checks first
@@ -145,19 +144,10 @@ var (
 // full is a notification with every fact a template could use, as in the
 // activities package's own tests.
 func full(tpl letters.Template) letters.Notification {
-	tt := statute.Compute(statute.NewDate(2026, 1, 26), statute.Steps{DraftServed: statute.NewDate(2026, 4, 20)})
-	n := letters.Notification{
-		Envelope: letters.Envelope{Key: caseRef + "/" + string(tpl) + "/1", CaseRef: caseRef, Template: tpl,
-			On: statute.NewDate(2026, 3, 2), To: []letters.Recipient{family}, Cc: []letters.Recipient{caseworker}, Caseworker: caseworker},
-		Facts: letters.Facts{
-			Timetable: &tt, Deadline: statute.FinalPlanDue, Due: tt.FinalPlanDue, DaysOverdue: 3, DaysLeft: 5,
-			AdviceKind: statute.AdviceKindPsychological, AdviceID: "adv-1", CommentsEnd: tt.DraftCommentsEnd,
-			Reason: "The school can meet the needs from its own resources.", School: "Riverside Primary School",
-		},
-	}
-	if tpl == letters.StaffCaseEntered { // the one template that needs where each limit stood
-		n.Facts.Limits = []letters.LimitFact{{What: "final EHC plan", Regulation: "reg 13(2)", Due: tt.FinalPlanDue, DaysOverdue: 3}}
-	}
+	n := letters.Example(tpl) // every fact any template may use
+	n.Key = caseRef + "/" + string(tpl) + "/1"
+	n.CaseRef = caseRef
+	n.To, n.Cc, n.Caseworker = []letters.Recipient{family}, []letters.Recipient{caseworker}, caseworker
 	return n
 }
 
