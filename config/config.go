@@ -47,6 +47,12 @@ type Config struct {
 	EscalationEvery int   // days between escalations while a deadline is missed
 	ConsultDays     int   // days a school has to answer a consultation
 
+	// Plans in force: the review interval while a child is under 5 (CoP
+	// 9.178) and how long before a phase transfer's amend-by date (reg 18)
+	// its review is due.
+	UnderFiveMonths  int
+	TransferLeadDays int
+
 	// The LA's partners told of each request (reg 4(2)) and of a refusal or
 	// a decision not to issue (reg 5(2), 10(3)), unless a case names its own.
 	HealthBodyEmail string // the ICB's SEND contact (DCO)
@@ -69,6 +75,8 @@ const (
 	DefaultTaskQueue       = "ehc-assessments"
 	DefaultEscalationEvery = 7
 	DefaultConsultDays     = 15 // SEND Code of Practice 9.83
+	DefaultUnderFiveMonths = 6  // CoP 9.178: every 3 to 6 months
+	DefaultTransferLead    = 84 // 12 weeks: the review in the autumn term before a 15 February deadline
 	DefaultLogLevel        = "info"
 	// DefaultDatabaseURL is the local stack's database: the server on
 	// 127.0.0.1:5432 (make run and make test start it where it is not running).
@@ -107,6 +115,8 @@ const (
 	envReminderLeads   = "EHC_REMINDER_LEADS"
 	envEscalationEvery = "EHC_ESCALATION_EVERY_DAYS"
 	envConsultDays     = "EHC_CONSULTATION_DAYS"
+	envUnderFive       = "EHC_REVIEW_UNDER_FIVE_MONTHS"
+	envTransferLead    = "EHC_TRANSFER_LEAD_DAYS"
 	envHealthBody      = "EHC_HEALTH_BODY_EMAIL"
 	envSocialCare      = "EHC_SOCIAL_CARE_EMAIL"
 	envLogLevel        = "EHC_LOG_LEVEL"
@@ -128,6 +138,8 @@ var Settings = []Setting{
 	{envReminderLeads, "reminder-leads", "14,7", "comma-separated `days` before each due date to send reminders"},
 	{envEscalationEvery, "escalation-every-days", strconv.Itoa(DefaultEscalationEvery), "`days` between escalations to the SEND manager while a deadline is missed"},
 	{envConsultDays, "consultation-days", strconv.Itoa(DefaultConsultDays), "`days` a school has to answer a consultation on a draft plan (CoP 9.83)"},
+	{envUnderFive, "review-under-five-months", strconv.Itoa(DefaultUnderFiveMonths), "`months` between a plan's reviews while the child is under 5 (CoP 9.178: 3 to 6), 1 to 12"},
+	{envTransferLead, "transfer-lead-days", strconv.Itoa(DefaultTransferLead), "`days` before a phase transfer's amend-by date (reg 18) its review is due at the latest, 1 to 180"},
 	{envHealthBody, "health-body-email", "", "`email` of the health body's SEND contact (the ICB's DCO), told of each request (reg 4(2)) and of a refusal or decision not to issue (reg 5(2), 10(3))"},
 	{envSocialCare, "social-care-email", "", "`email` of children's social care's SEND contact, told of each request (reg 4(2))"},
 	{envLogLevel, "log-level", DefaultLogLevel, "log `level`: debug, info, warn or error"},
@@ -143,18 +155,20 @@ func init() {
 // Default returns the configuration with every setting at its default.
 func Default() Config {
 	return Config{
-		TemporalAddress: DefaultTemporalAddress,
-		Namespace:       DefaultNamespace,
-		TaskQueue:       DefaultTaskQueue,
-		ReminderLeads:   DefaultReminderLeads(),
-		EscalationEvery: DefaultEscalationEvery,
-		ConsultDays:     DefaultConsultDays,
-		LogLevel:        DefaultLogLevel,
-		DatabaseURL:     DefaultDatabaseURL,
-		Mail:            defaultMail(),
-		Codec:           Codec{Addr: "127.0.0.1:8234", UIOrigins: []string{"http://127.0.0.1:8233", "http://localhost:8233"}},
-		Tuning:          Tuning{StickyCacheSize: DefaultStickyCacheSize},
-		Demo:            Demo{WeekSeconds: defaultWeekSeconds},
+		TemporalAddress:  DefaultTemporalAddress,
+		Namespace:        DefaultNamespace,
+		TaskQueue:        DefaultTaskQueue,
+		ReminderLeads:    DefaultReminderLeads(),
+		EscalationEvery:  DefaultEscalationEvery,
+		ConsultDays:      DefaultConsultDays,
+		UnderFiveMonths:  DefaultUnderFiveMonths,
+		TransferLeadDays: DefaultTransferLead,
+		LogLevel:         DefaultLogLevel,
+		DatabaseURL:      DefaultDatabaseURL,
+		Mail:             defaultMail(),
+		Codec:            Codec{Addr: "127.0.0.1:8234", UIOrigins: []string{"http://127.0.0.1:8233", "http://localhost:8233"}},
+		Tuning:           Tuning{StickyCacheSize: DefaultStickyCacheSize},
+		Demo:             Demo{WeekSeconds: defaultWeekSeconds},
 	}
 }
 
@@ -207,27 +221,29 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 	}
 
 	c := Config{
-		Temporal:        profile.ClientConfigProfile,
-		Deprecated:      deprecated,
-		TemporalAddress: r.address(envAddress),
-		Namespace:       r.nonEmpty(envNamespace),
-		TaskQueue:       r.nonEmpty(envTaskQueue),
-		APIKey:          r.str(envAPIKey),
-		TLSCertFile:     r.str(envTLSCert),
-		TLSKeyFile:      r.str(envTLSKey),
-		TLSCAFile:       r.str(envTLSCA),
-		TLSServerName:   r.str(envTLSServerName),
-		ReminderLeads:   r.leads(envReminderLeads),
-		EscalationEvery: r.days(envEscalationEvery),
-		ConsultDays:     r.days(envConsultDays),
-		HealthBodyEmail: r.email(envHealthBody),
-		SocialCareEmail: r.email(envSocialCare),
-		LogLevel:        r.logLevel(envLogLevel),
-		DatabaseURL:     r.nonEmpty(envDatabaseURL),
-		Mail:            r.mail(),
-		Codec:           r.codec(),
-		Tuning:          r.tuning(),
-		Demo:            r.demo(),
+		Temporal:         profile.ClientConfigProfile,
+		Deprecated:       deprecated,
+		TemporalAddress:  r.address(envAddress),
+		Namespace:        r.nonEmpty(envNamespace),
+		TaskQueue:        r.nonEmpty(envTaskQueue),
+		APIKey:           r.str(envAPIKey),
+		TLSCertFile:      r.str(envTLSCert),
+		TLSKeyFile:       r.str(envTLSKey),
+		TLSCAFile:        r.str(envTLSCA),
+		TLSServerName:    r.str(envTLSServerName),
+		ReminderLeads:    r.leads(envReminderLeads),
+		EscalationEvery:  r.days(envEscalationEvery),
+		ConsultDays:      r.days(envConsultDays),
+		UnderFiveMonths:  r.within(envUnderFive, 1, 12, "months"),
+		TransferLeadDays: r.within(envTransferLead, 1, 180, "days"),
+		HealthBodyEmail:  r.email(envHealthBody),
+		SocialCareEmail:  r.email(envSocialCare),
+		LogLevel:         r.logLevel(envLogLevel),
+		DatabaseURL:      r.nonEmpty(envDatabaseURL),
+		Mail:             r.mail(),
+		Codec:            r.codec(),
+		Tuning:           r.tuning(),
+		Demo:             r.demo(),
 	}
 	if c.TLSCertFile != "" && c.TLSKeyFile == "" {
 		r.fail(envTLSCert, "set without %s; a client certificate needs its private key", both(envTLSKey))
@@ -299,6 +315,19 @@ func (r *resolver) days(i string) int {
 		r.fail(i, "%q is not a whole number of days", v)
 	case n < 1:
 		r.fail(i, "%d days: must be at least 1 day", n)
+	}
+	return n
+}
+
+// within is a whole number of unit from lo to hi.
+func (r *resolver) within(i string, lo, hi int, unit string) int {
+	v := r.values[i].raw
+	n, err := strconv.Atoi(v)
+	switch {
+	case err != nil:
+		r.fail(i, "%q is not a whole number of %s", v, unit)
+	case n < lo || n > hi:
+		r.fail(i, "%d %s: must be %d to %d", n, unit, lo, hi)
 	}
 	return n
 }
@@ -395,6 +424,8 @@ func (c Config) LogValue() slog.Value {
 		slog.Any("reminder_leads_days", c.ReminderLeads),
 		slog.Int("escalation_every_days", c.EscalationEvery),
 		slog.Int("consultation_days", c.ConsultDays),
+		slog.Int("review_under_five_months", c.UnderFiveMonths),
+		slog.Int("transfer_lead_days", c.TransferLeadDays),
 		slog.String("log_level", c.LogLevel),
 		slog.String("database_url", RedactURL(c.DatabaseURL)),
 		slog.Bool("sendgrid", c.Mail.SendGridAPIKey != ""),

@@ -48,6 +48,9 @@ func checkEvent(e caserecord.Event) error {
 
 // recordTx writes e and the projection it leaves within tx.
 func recordTx(ctx context.Context, tx pgx.Tx, e caserecord.Event) (bool, error) {
+	if e.Plan != nil {
+		return recordPlanTx(ctx, tx, e)
+	}
 	detail, err := json.Marshal(e.Detail)
 	if err != nil {
 		return false, err

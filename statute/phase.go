@@ -1,6 +1,9 @@
 package statute
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // Phase transfers (reg 2(1), 18): the moves between the phases of
 // education, for which the plan must be reviewed and amended, naming the
@@ -25,6 +28,14 @@ func (t Transfer) Title() string {
 		return "primary to secondary school"
 	case SecondaryToPost16:
 		return "secondary school to post-16"
+	case InfantToJunior:
+		return "infant to junior school"
+	case PrimaryToMiddle:
+		return "primary to middle school"
+	case MiddleToSecondary:
+		return "middle to secondary school"
+	case Post16ToPost16:
+		return "one post-16 institution to another"
 	}
 	return string(t)
 }
@@ -74,4 +85,70 @@ func NextPhaseTransfer(dob, on Date) (PhaseTransfer, error) {
 		}
 	}
 	return PhaseTransfer{}, fmt.Errorf("a child born on %s made the last standard transfer (secondary school to post-16) in September %d; transfers after it are recorded for the child's own settings (reg 18(2))", dob, ReceptionYear(dob)+12)
+}
+
+// Local transfers a caseworker records for the child's own settings
+// (reg 18): between schools where the area has infant, junior or middle
+// schools, and between post-16 institutions.
+const (
+	InfantToJunior    Transfer = "infant_to_junior"
+	PrimaryToMiddle   Transfer = "primary_to_middle"
+	MiddleToSecondary Transfer = "middle_to_secondary"
+	Post16ToPost16    Transfer = "post16_to_post16" // reg 18(2): at least 5 months before
+)
+
+// LocalTransfers lists the transfers a caseworker may record.
+var LocalTransfers = []Transfer{InfantToJunior, PrimaryToMiddle, MiddleToSecondary, Post16ToPost16}
+
+// LocalTransfer is the limit for a transfer the child makes on moves: a
+// school transfer in September, amended by 15 February of its year
+// (reg 18(1)(b)); a post-16 transfer at least 5 months before the move
+// (reg 18(2)).
+func LocalTransfer(kind Transfer, moves Date) (PhaseTransfer, error) {
+	y, m, _ := moves.t.Date()
+	switch kind {
+	case Post16ToPost16:
+		return PhaseTransfer{kind, y, MonthsBefore(moves, 5), "reg 18(2)"}, nil
+	case InfantToJunior, PrimaryToMiddle, MiddleToSecondary:
+		if m < 6 || m > 9 {
+			return PhaseTransfer{}, fmt.Errorf("a move between schools (%s) is at the start of the school year, in the summer or September, not %s", kind.Title(), moves)
+		}
+		return PhaseTransfer{kind, y, NewDate(y, 2, 15), "reg 18(1)(b)"}, nil
+	}
+	return PhaseTransfer{}, fmt.Errorf("transfer %q is not one of infant_to_junior, primary_to_middle, middle_to_secondary, post16_to_post16", kind)
+}
+
+// YearGroup is the child's school year on on, counted from reception (0):
+// negative in the early years, 1-6 primary, 7-11 secondary, 12-13 post-16.
+func YearGroup(dob, on Date) int {
+	y, m, _ := on.t.Date()
+	start := y // the school year on is in began on 1 September of start
+	if m < 9 {
+		start--
+	}
+	return start - ReceptionYear(dob)
+}
+
+// YearGroupTitle names a year group as schools do.
+func YearGroupTitle(n int) string {
+	switch {
+	case n < 0:
+		return "early years"
+	case n == 0:
+		return "Reception"
+	case n <= 13:
+		return fmt.Sprintf("Year %d", n)
+	}
+	return "post-19"
+}
+
+// MonthsBefore is the day n months before d, or the last day of that month
+// when it has no such day (31 July less 5 months is 28 or 29 February).
+func MonthsBefore(d Date, n int) Date {
+	y, m, day := d.t.Date()
+	first := time.Date(y, m-time.Month(n), 1, 0, 0, 0, 0, time.UTC)
+	if last := first.AddDate(0, 1, -1).Day(); day > last {
+		day = last
+	}
+	return Date{first.AddDate(0, 0, day-1)}
 }

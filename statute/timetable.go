@@ -45,6 +45,12 @@ func (d Deadline) Regulation() string {
 		return "reg 18(1)"
 	case TransferPlanSentBy:
 		return "reg 15(2)"
+	case ReassessDecisionDue:
+		return "reg 25"
+	case ReassessFinalPlanDue:
+		return "reg 27"
+	case TransferInNoticeDue:
+		return "reg 15"
 	}
 	return ""
 }
@@ -80,6 +86,12 @@ func (d Deadline) Title() string {
 		return "plan amended to name the setting for the phase transfer"
 	case TransferPlanSentBy:
 		return "plan sent to the new authority"
+	case ReassessDecisionDue:
+		return "decision whether to reassess"
+	case ReassessFinalPlanDue:
+		return "final plan after the reassessment"
+	case TransferInNoticeDue:
+		return "family told whether the plan will be reassessed, and when reviewed"
 	}
 	return string(d)
 }

@@ -1,6 +1,7 @@
 // Package workflows is every statutory process the worker runs, each in a
 // package of its own around the shared deadline engine (deadline/):
-// assessment/ is the EHC needs assessment and its advice requests; search/
+// assessment/ is the EHC needs assessment and its advice requests; plan/
+// the plan in force it issues, with its reviews; search/
 // the search attributes they all set. Register puts them all on a worker.
 package workflows
 
@@ -8,6 +9,7 @@ import (
 	"go.temporal.io/sdk/worker"
 
 	"github.com/ehc-send/ehc/workflows/assessment"
+	"github.com/ehc-send/ehc/workflows/plan"
 )
 
 // Register puts every process's workflows on a worker or replayer under the
@@ -15,4 +17,5 @@ import (
 // replay test all use it, so none can drift from the others.
 func Register(r worker.WorkflowRegistry) {
 	assessment.Register(r)
+	plan.Register(r)
 }

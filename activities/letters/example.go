@@ -12,6 +12,7 @@ func Example(tpl Template) Notification {
 	tt := statute.Compute(day1, statute.Steps{DraftServed: statute.NewDate(2026, 4, 20)})
 	review := statute.Review(statute.NewDate(2026, 2, 16), statute.NewDate(2026, 3, 2))
 	transfer := statute.PhaseTransfers(statute.NewDate(2015, 4, 1))[1]
+	reassess := statute.Reassess(statute.NewDate(2026, 2, 9), statute.NewDate(2026, 2, 23))
 	return Notification{
 		Envelope: Envelope{
 			Key:      caseRef + "/" + string(tpl) + "/1",
@@ -33,7 +34,7 @@ func Example(tpl Template) Notification {
 			CommentsEnd: tt.DraftCommentsEnd,
 			School:      "Riverside Primary School",
 			Plan: &PlanFacts{NextReviewDue: statute.NewDate(2027, 2, 15), Review: &review, Outcome: OutcomeMaintain,
-				Transfer: &transfer, CeasesOn: statute.NewDate(2026, 5, 2)},
+				Transfer: &transfer, CeasesOn: statute.NewDate(2026, 5, 2), Reassessment: &reassess},
 			Limits: []LimitFact{
 				{What: "decision whether to assess", Regulation: "reg 5(1)", Due: tt.DecisionToAssessDue, MetOn: tt.DecisionToAssessDue.AddDays(-2)},
 				{What: "psychological advice", Regulation: "reg 8(1)", Due: day1.AddWeeks(12), MetOn: day1.AddWeeks(13), DaysLate: 7},

@@ -38,6 +38,8 @@ const (
 	FamilyPhaseTransfer   Template = "family.phase_transfer"   // reg 18
 	FamilyPlanCeasing     Template = "family.plan_ceasing"     // CFA s.45, reg 31
 	FamilyPlanTransferred Template = "family.plan_transferred" // reg 15
+	FamilyPlanReceived    Template = "family.plan_received"    // reg 15: the new authority's 6-week notice
+	FamilyReassessment    Template = "family.reassessment"     // reg 25: the decision whether to reassess
 )
 
 // To advisers.
@@ -60,6 +62,7 @@ const (
 	StaffDeadlineMissed      Template = "staff.deadline_missed"
 	StaffDeliveryFailed      Template = "staff.delivery_failed" // a notification did not arrive: contact them another way
 	StaffCaseEntered         Template = "staff.case_entered"    // a case entered after the fact: what is already overdue
+	StaffPlanEntered         Template = "staff.plan_entered"    // a plan entered after the fact: what is already overdue
 )
 
 // Role is whom a recipient is to the case.
@@ -115,7 +118,8 @@ type PlanFacts struct {
 	Review        *statute.ReviewMeeting `json:"review,omitempty"`
 	Outcome       string                 `json:"outcome,omitempty"` // maintain, amend or cease (ReviewOutcome)
 	Transfer      *statute.PhaseTransfer `json:"transfer,omitempty"`
-	CeasesOn      statute.Date           `json:"ceases_on,omitzero"` // the earliest day a ceasing plan ends
+	CeasesOn      statute.Date           `json:"ceases_on,omitzero"`     // the earliest day a ceasing plan ends
+	Reassessment  *statute.Reassessment  `json:"reassessment,omitempty"` // a reassessment decided on (reg 25, 27)
 }
 
 // Review outcomes (reg 20(10)): what the authority decides after a review.

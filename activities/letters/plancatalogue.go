@@ -152,6 +152,68 @@ first review there is due within 12 months of the last one, or 3 months
 after the move if that is later.
 {{template "footer" .}}`,
 	},
+
+	FamilyPlanReceived: {
+		subject: `Your EHC plan is now with us (case {{.CaseRef}})`,
+		needs:   []need{needOn, needNextReview},
+		text: `
+{{template "dated" .}}
+
+Hello,
+
+We are now responsible for your child's education, health and care (EHC)
+plan (case {{.CaseRef}}), which your previous local authority sent us
+when you moved. We will secure the help it sets out.
+{{if .Facts.Plan.Reassessment}}
+We have decided to reassess your child's needs. We will send you the
+final plan, amended or replaced, by {{date .Facts.Plan.Reassessment.FinalPlanDue}} (reg 27).
+{{- else}}
+We do not propose to reassess your child's needs now.
+{{- end}}
+
+We will review the plan by {{date .Facts.Plan.NextReviewDue}} (reg 15): within 12 months of
+its last review, or 3 months after the move if that is later.
+{{template "footer" .}}`,
+	},
+
+	FamilyReassessment: {
+		subject: `{{if .Facts.Plan.Reassessment}}We will reassess your child's needs{{else}}Decision: we will not reassess your child's needs{{end}} (case {{.CaseRef}})`,
+		needs:   []need{needOn},
+		text: `
+{{template "dated" .}}
+
+Hello,
+{{if .Facts.Plan.Reassessment}}
+We have agreed to reassess the needs of your child, whose education,
+health and care (EHC) plan is case {{.CaseRef}} (reg 25). We will ask
+for advice again, as we did for the first assessment, and send you the
+final plan, amended or replaced, by {{date .Facts.Plan.Reassessment.FinalPlanDue}} (14 weeks, reg 27).
+The plan stays in force meanwhile.
+{{- else}}
+We have decided not to reassess the needs of your child, whose education,
+health and care (EHC) plan is case {{.CaseRef}} (reg 25). The plan stays
+in force and will be reviewed as usual.
+
+Why we decided this:
+{{.Facts.Reason}}
+{{template "rights" .}}
+{{- end}}{{template "footer" .}}`,
+	},
+
+	StaffPlanEntered: {
+		subject: `Plan entered after the fact: {{with .OverdueCount}}{{.}} overdue{{else}}nothing overdue{{end}} (case {{.CaseRef}})`,
+		needs:   []need{needLimits},
+		text: `
+The EHC plan for case {{.CaseRef}} was entered on {{date .On}}. Reminders
+and escalations whose dates passed before it was entered were not sent,
+and the family has been sent nothing about the past.
+
+Where each limit stood on entry:
+{{range .Facts.Limits}}
+- {{.What}} ({{.Regulation}}), due {{date .Due}}: {{template "limit" .}}
+{{- end}}
+`,
+	},
 }
 
 var planTitles = map[Template]string{
@@ -161,6 +223,9 @@ var planTitles = map[Template]string{
 	FamilyPhaseTransfer:   "notice of the phase transfer",
 	FamilyPlanCeasing:     "decision to cease the plan",
 	FamilyPlanTransferred: "notice that the plan went to the new authority",
+	FamilyPlanReceived:    "the new authority's notice after a move",
+	FamilyReassessment:    "decision whether to reassess",
+	StaffPlanEntered:      "summary of a plan entered after the fact",
 }
 
 var (
@@ -180,7 +245,8 @@ var (
 	needTransfer = need{"Facts.Plan.Transfer", func(n Notification) bool {
 		return n.Facts.Plan != nil && n.Facts.Plan.Transfer != nil && !n.Facts.Plan.Transfer.AmendBy.IsZero()
 	}}
-	needCeasesOn = need{"Facts.Plan.CeasesOn", func(n Notification) bool { return n.Facts.Plan != nil && !n.Facts.Plan.CeasesOn.IsZero() }}
+	needNextReview = need{"Facts.Plan.NextReviewDue", func(n Notification) bool { return n.Facts.Plan != nil && !n.Facts.Plan.NextReviewDue.IsZero() }}
+	needCeasesOn   = need{"Facts.Plan.CeasesOn", func(n Notification) bool { return n.Facts.Plan != nil && !n.Facts.Plan.CeasesOn.IsZero() }}
 )
 
 // merged is the assessment's letters (or titles) and the plan's, as one.

@@ -30,6 +30,9 @@ type Event struct {
 	// step's events share one, on the last (see Store.RecordStep).
 	Seq    int     `json:"seq,omitempty"`
 	People *People `json:"people,omitzero"` // on the first event only
+	// Plan, on a plan in force's events, is the plan as it now stands: the
+	// event goes to plan_events and the plan's rows, not the case's.
+	Plan *PlanSnapshot `json:"plan,omitempty"`
 }
 
 // Place is the event's place in the case's own sequence (zero for a

@@ -9,6 +9,7 @@ import (
 	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/deadline"
+	"github.com/ehc-send/ehc/workflows/plan"
 )
 
 // BulkPriority is the task priority of cases started in bulk (an import, a
@@ -136,6 +137,8 @@ type Policy struct {
 	// continues as new at its next quiet moment; default HistoryBound. A
 	// test sets it low to record a case that continues as new.
 	HistoryBound int `json:"history_bound,omitzero"`
+	// Plan is how the plan the case issues is kept (workflows/plan).
+	Plan plan.Policy `json:"plan,omitzero"`
 }
 
 // Clock is a case's statutory clock (see deadline.Clock).

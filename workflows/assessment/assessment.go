@@ -3,7 +3,6 @@ package assessment
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/register/caserecord"
 	"github.com/ehc-send/ehc/statute"
+	"github.com/ehc-send/ehc/workflows/bounds"
 	"github.com/ehc-send/ehc/workflows/deadline"
 )
 
@@ -117,16 +117,9 @@ type adviceRequest struct {
 	ended           bool                         // its child has closed
 }
 
-var caseRefPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{1,39}$`)
-
 // ValidateCaseRef rejects references that could not be a workflow ID or
-// that look like free text (where a name might creep in).
-func ValidateCaseRef(ref string) error {
-	if !caseRefPattern.MatchString(ref) {
-		return fmt.Errorf("case reference %q must be 2-40 letters, digits or hyphens, starting with a letter or digit", ref)
-	}
-	return nil
-}
+// that look like free text (bounds.CaseRef).
+func ValidateCaseRef(ref string) error { return bounds.CaseRef(ref) }
 
 // validateStart judges a start; bounded says by today's bounds, not as a
 // run begun before them was judged (see boundsChange).
@@ -286,6 +279,7 @@ func (a *assessment) finish(ctx workflow.Context) (AssessmentResult, error) {
 	a.tellMetLate(ctx) // a closing step may meet a limit late
 	a.flush(ctx)
 	a.settleAdvice(ctx)
+	a.startPlan(ctx)
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && a.sending == 0 && a.pending.empty() }); err != nil {
 		return AssessmentResult{}, err
 	}

@@ -37,6 +37,11 @@ func TestPlanWithin20Weeks(t *testing.T) {
 	if res.Stage != StageFinalPlanIssued || !res.FinalPlanWithin20Weeks || res.ClosedOn != date("2026-04-20") {
 		t.Errorf("result = %+v", res)
 	}
+	// The case carries on as a plan in force, made the day it was issued.
+	if ps := *h.plans; len(ps) != 1 || ps[0].PlanMade != date("2026-04-20") || ps[0].NamedSetting != "Elm Academy" ||
+		!ps[0].FromAssessment || ps[0].ChildDOB != h.in.Child.DateOfBirth || ps[0].CaseRef != h.in.CaseRef {
+		t.Errorf("plans started: %+v; want one made 2026-04-20 naming Elm Academy", ps)
+	}
 	assertLines(t, sorted(h.rec.lines()), []string{
 		"2026-01-05 family.request_received family",
 		"2026-01-05 partner.request_received school,health_body,social_care",

@@ -4,11 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/statute"
+	"github.com/ehc-send/ehc/workflows/bounds"
 )
 
 // Bounds on everything a person types, in characters (Unicode code points).
@@ -37,54 +37,12 @@ const SearchAttributeMaxBytes = 2048
 // This fails to compile if MaxCaseworker characters could exceed it.
 var _ [SearchAttributeMaxBytes - MaxCaseworker*utf8.UTFMax]struct{}
 
-// CheckLine refuses a single-line value (a name, an ID) longer than max
-// characters, not UTF-8, or holding any control character: no line break,
-// tab or escape, so it cannot break a table row, a log line or a header.
-// what names the field: "--caseworker", or "the caseworker ID".
-func CheckLine(what, v string, max int) error { return checkText(what, v, max, false) }
+// CheckLine refuses a single-line value longer than max characters, not
+// UTF-8, or holding any control character (bounds.Line).
+func CheckLine(what, v string, max int) error { return bounds.Line(what, v, max) }
 
-// CheckText is CheckLine for free text (reasons and notes), which may have
-// line breaks (\n) but no other control character.
-func CheckText(what, v string, max int) error { return checkText(what, v, max, true) }
-
-func checkText(what, v string, max int, multiline bool) error {
-	if n := utf8.RuneCountInString(v); n > max {
-		return fmt.Errorf("%s is %d characters; the limit is %d", what, n, max)
-	}
-	if !utf8.ValidString(v) {
-		return fmt.Errorf("%s is not valid UTF-8 text", what)
-	}
-	for _, r := range v {
-		if !isControl(r) || (multiline && r == '\n') {
-			continue
-		}
-		if multiline {
-			return fmt.Errorf("%s contains %s: it may have line breaks but no other control characters", what, describeControl(r))
-		}
-		return fmt.Errorf("%s contains %s: it must be a single line without control characters", what, describeControl(r))
-	}
-	return nil
-}
-
-// isControl is a control character (C0, DEL or C1) or a Unicode line or
-// paragraph separator.
-func isControl(r rune) bool { return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' }
-
-func describeControl(r rune) string {
-	switch r {
-	case '\n':
-		return "a line break (U+000A)"
-	case '\r':
-		return "a carriage return (U+000D)"
-	case '\t':
-		return "a tab (U+0009)"
-	case '\u2028':
-		return "a line separator (U+2028)"
-	case '\u2029':
-		return "a paragraph separator (U+2029)"
-	}
-	return fmt.Sprintf("a control character (U+%04X)", r)
-}
+// CheckText is CheckLine for free text, which may have line breaks.
+func CheckText(what, v string, max int) error { return bounds.Text(what, v, max) }
 
 // The checks for each kind of field.
 func CheckName(what, v string) error         { return CheckLine(what, v, MaxName) }

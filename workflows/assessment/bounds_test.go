@@ -14,6 +14,7 @@ import (
 
 	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/statute"
+	"github.com/ehc-send/ehc/workflows/bounds"
 )
 
 // boundsInputs is one of every step input, within bounds. A step input
@@ -350,7 +351,7 @@ func FuzzCheckBounds(f *testing.F) {
 				t.Errorf("%s: invalid UTF-8 accepted", what)
 			}
 			for _, r := range v {
-				if isControl(r) && !(b.multiline && r == '\n') {
+				if bounds.IsControl(r) && !(b.multiline && r == '\n') {
 					t.Errorf("%s: control character %U accepted", what, r)
 				}
 			}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/ehc-send/ehc/statute"
+	"github.com/ehc-send/ehc/workflows/deadline"
 )
 
 // TimetableDetails is the case's statutory timetable as the Temporal UI
@@ -32,48 +33,10 @@ func currentDetails(s CaseStatus) string {
 	if s.Overdue {
 		b.WriteString(" · **OVERDUE**")
 	}
-	b.WriteString("\n\n| deadline | regulation | due | status |\n|---|---|---|---|\n")
-	for _, d := range s.Deadlines {
-		status := md(strings.ReplaceAll(d.Status, "_", " "))
-		switch {
-		case d.Status == StatusMetLate:
-			status = md(fmt.Sprintf("met %s, %s late", d.MetOn, days(d.DaysOverdue)))
-		case d.Status == StatusMet:
-			status = md("met " + d.MetOn.String())
-		case d.Status == StatusMissed:
-			status = "**" + md(fmt.Sprintf("missed, %s overdue", days(d.DaysOverdue))) + "**"
-		}
-		if d.Exception != "" {
-			status += md(" (exception: " + d.Exception + ")")
-		}
-		if !d.ExpectedBy.IsZero() {
-			status += md(" (expected by " + d.ExpectedBy.String() + ")")
-		}
-		label := d.Deadline.Title()
-		if _, which, ok := strings.Cut(d.Key, "/"); ok {
-			label += " (" + which + ")" // the advice request or the school
-		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", md(label), md(d.Regulation), d.Due, status)
-	}
+	b.WriteString("\n\n")
+	b.WriteString(deadline.Table(s.Deadlines))
 	return b.String()
 }
 
-func days(n int) string {
-	if n == 1 {
-		return "1 day"
-	}
-	return fmt.Sprintf("%d days", n)
-}
-
-// mdEscaper backslash-escapes what Markdown would otherwise read as markup
-// in a value: emphasis (* _ ~), code, links, HTML and entities, table cell
-// breaks (|), and parentheses, which the Temporal UI's renderer would turn
-// into symbols ("(c)" into ©): "reg 13(3)(c)" is written reg 13\(3\)\(c\)
-// and reads as itself. A line break would end a table row, so it is a space.
-var mdEscaper = strings.NewReplacer(
-	`\`, `\\`, "`", "\\`", `*`, `\*`, `_`, `\_`, `~`, `\~`, `[`, `\[`, `]`, `\]`,
-	`(`, `\(`, `)`, `\)`, `|`, `\|`, `<`, `\<`, `>`, `\>`, `#`, `\#`, `&`, `\&`,
-	"\r\n", " ", "\n", " ", "\r", " ")
-
-// md is s as literal Markdown text.
-func md(s string) string { return mdEscaper.Replace(s) }
+// md is s as literal Markdown text (deadline.MD).
+func md(s string) string { return deadline.MD(s) }

@@ -51,7 +51,7 @@ func (a *assessment) recordComments(ctx workflow.Context, in RecordCommentsInput
 	// reg 13(1)(a): comments after the 15 days are still taken, but shown late.
 	if end := statute.CommentsEnd(a.DraftServed); in.On.After(end) {
 		a.CommentsLate = in.On.DaysSince(end)
-		detail += fmt.Sprintf("; %s after the period ended", days(a.CommentsLate))
+		detail += fmt.Sprintf("; %s after the period ended", deadline.Days(a.CommentsLate))
 	}
 	a.step(ctx, StepRecord{Step: UpdateRecordComments, On: in.On, Detail: detail})
 	if in.RequestedSchool.Name != "" {

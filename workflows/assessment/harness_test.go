@@ -13,11 +13,13 @@ import (
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/register/caserecord"
 	"github.com/ehc-send/ehc/statute"
+	"github.com/ehc-send/ehc/workflows/plan"
 )
 
 // recorder is a transport that keeps what the real Notify activity rendered.
@@ -144,6 +146,7 @@ type harness struct {
 	start time.Time
 	in    AssessmentInput
 	calls int
+	plans *[]plan.PlanInput // the plans in force the case started
 }
 
 func newHarness(t *testing.T, received string) *harness {
@@ -162,7 +165,14 @@ func newHarnessAt(t *testing.T, start time.Time, rec *recorder, reg *registry, d
 	env.SetStartTime(start)
 	Register(env)
 	env.RegisterActivity(&activities.Activities{Transport: rec, Register: reg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	return &harness{t: t, env: env, rec: rec, reg: reg, start: start, in: AssessmentInput{
+	// The plan in force has its own tests (workflows/plan): here it only
+	// says what the case started it with.
+	plans := &[]plan.PlanInput{}
+	env.RegisterWorkflowWithOptions(func(ctx workflow.Context, in plan.PlanInput) error {
+		*plans = append(*plans, in)
+		return nil
+	}, workflow.RegisterOptions{Name: plan.WorkflowName})
+	return &harness{t: t, env: env, rec: rec, reg: reg, start: start, plans: plans, in: AssessmentInput{
 		CaseRef:         "EHC-0001",
 		Received:        day1,
 		Child:           Child{Name: "Ada Example", DateOfBirth: date("2016-04-01")},

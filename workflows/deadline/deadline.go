@@ -140,3 +140,14 @@ func (d *Deadline) Next(s Schedule, now time.Time) (Alarm, bool) {
 		return a, true
 	}
 }
+
+// SkipPassedReminders marks as used the reminders whose moments are not
+// after now, without sending them: a limit that starts today (a report
+// due 14 days after a meeting recorded at noon) has no news in a reminder
+// dated this morning. Escalations are left to fire: a limit that starts
+// already missed (a step recorded late) still tells the family.
+func (d *Deadline) SkipPassedReminders(s Schedule, now time.Time) {
+	for al := d.AlarmAt(d.Fired, s); al.Kind == AlarmReminder && al.dueBy(now); al = d.AlarmAt(d.Fired, s) {
+		d.Fired++
+	}
+}

@@ -15,10 +15,18 @@ var (
 	// DeliveryProblem is set once a notification fails for good: someone
 	// must reach its recipients another way.
 	DeliveryProblem = temporal.NewSearchAttributeKeyBool("EhcDeliveryProblem")
+
+	// A plan in force (workflows/plan): when its next annual review is due
+	// (CFA s.44(1)), whether a review is overdue, and the day a phase
+	// transfer's amended plan must name the new setting by (reg 18).
+	NextReviewDue   = temporal.NewSearchAttributeKeyTime("EhcNextReviewDue")
+	ReviewOverdue   = temporal.NewSearchAttributeKeyBool("EhcReviewOverdue")
+	PhaseTransferBy = temporal.NewSearchAttributeKeyTime("EhcPhaseTransferBy")
 )
 
 // Attributes is every search attribute the workflows set: what a namespace
 // (or the local dev server) must have registered.
 func Attributes() []temporal.SearchAttributeKey {
-	return []temporal.SearchAttributeKey{CaseRef, Stage, NextDeadline, Overdue, Caseworker, DeliveryProblem}
+	return []temporal.SearchAttributeKey{CaseRef, Stage, NextDeadline, Overdue, Caseworker, DeliveryProblem,
+		NextReviewDue, ReviewOverdue, PhaseTransferBy}
 }

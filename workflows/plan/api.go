@@ -1,0 +1,343 @@
+// Package plan runs each EHC plan in force as a durable workflow, from the
+// day the final plan is issued (or the day a plan made before the product
+// was used is entered) until it ceases or goes to another authority: its
+// annual reviews and amendments (CFA s.44; reg 18-22), its phase transfers
+// (reg 18), a move to another authority (reg 15), reassessment (reg 24-27)
+// and ceasing (CFA s.45, reg 29-31), each limit on the shared deadline
+// engine. It continues as new after every review, so a plan held from age
+// 2 to 25 keeps a small history.
+package plan
+
+import (
+	"slices"
+
+	"github.com/ehc-send/ehc/statute"
+	"github.com/ehc-send/ehc/workflows/deadline"
+)
+
+// Names shared with the CLI, the worker and the assessment that starts it.
+const (
+	WorkflowName = "Plan"
+	StatusQuery  = "status"
+	// SettingUp is the error type of a step refused while the plan makes
+	// its first record: the CLI tries again (the assessment's value too).
+	SettingUp = "CaseSettingUp"
+)
+
+// Update names: one per caseworker step on a plan.
+const (
+	UpdateScheduleReview      = "schedule-review"
+	UpdateHoldReview          = "hold-review"
+	UpdateRecordReviewReport  = "record-review-report"
+	UpdateDecideReview        = "decide-review"
+	UpdateIssueAmendedPlan    = "issue-amended-plan"
+	UpdateDecideNotToAmend    = "decide-not-to-amend"
+	UpdateRecordPhaseTransfer = "record-phase-transfer"
+	UpdateRecordMove          = "record-move"
+	UpdateSendPlan            = "send-plan"
+	UpdateTellAfterTransferIn = "tell-after-transfer-in"
+	UpdateRequestReassessment = "request-reassessment"
+	UpdateDecideReassess      = "decide-reassess"
+	UpdateIssueReassessedPlan = "issue-reassessed-plan"
+	UpdateCeasePlan           = "cease-plan"
+	UpdateCeasingAppealed     = "record-ceasing-appeal"
+	UpdateCeasingAppealEnded  = "ceasing-appeal-decided"
+)
+
+// WorkflowID is the plan's ID: the case reference and nothing personal.
+// The assessment that made the plan is "ehc-REF"; its plan "ehc-REF-plan".
+func WorkflowID(caseRef string) string { return "ehc-" + caseRef + "-plan" }
+
+// Stage is where a plan stands.
+type Stage string
+
+const (
+	StageInForce        Stage = "plan_in_force"    // maintained and reviewed
+	StageCeasing        Stage = "plan_ceasing"     // a decision to cease: kept until the time to appeal ends
+	StageCeased         Stage = "plan_ceased"      // closed: no longer maintained (CFA s.45)
+	StageTransferredOut Stage = "plan_transferred" // closed: sent to the new authority (reg 15)
+)
+
+// Closed reports whether the plan has ended here.
+func (s Stage) Closed() bool { return s == StageCeased || s == StageTransferredOut }
+
+// Title is the stage in plain English.
+func (s Stage) Title() string {
+	switch s {
+	case StageInForce:
+		return "plan in force"
+	case StageCeasing:
+		return "decided to cease: kept until the time to appeal ends"
+	case StageCeased:
+		return "plan ceased"
+	case StageTransferredOut:
+		return "plan sent to the new authority"
+	}
+	return string(s)
+}
+
+// Stages lists every stage, for the CLI's filters.
+var Stages = []Stage{StageInForce, StageCeasing, StageCeased, StageTransferredOut}
+
+// Contact is a person or body the plan writes to.
+type Contact struct {
+	Name  string `json:"name,omitzero"`
+	Email string `json:"email,omitzero"`
+}
+
+// Policy is how the authority runs its plans: how it chases limits, the
+// review interval for a child under 5 and how early a transfer review is due.
+type Policy struct {
+	Schedule deadline.Schedule `json:"schedule"`
+	// UnderFiveMonths is the review interval for a child under 5: every 3
+	// to 6 months (guidance, CoP 9.178). Default 6.
+	UnderFiveMonths int `json:"under_five_months,omitzero"`
+	// TransferLeadDays is how long before a phase transfer's amend-by date
+	// (reg 18(1)) its review is due at the latest, so the amendment's
+	// 12 weeks fit before it. Default 84: the review in the autumn term.
+	TransferLeadDays int `json:"transfer_lead_days,omitzero"`
+	// HistoryBound is the history length, in events, after which the plan
+	// continues as new at its next quiet moment even within a review cycle.
+	HistoryBound int `json:"history_bound,omitzero"`
+}
+
+// Bounds and defaults of the policy.
+const (
+	DefaultUnderFiveMonths  = 6
+	DefaultTransferLeadDays = 84
+	DefaultHistoryBound     = 2000
+	MaxHistoryBound         = 20000
+)
+
+func (p Policy) normalise() Policy {
+	p.Schedule = p.Schedule.Normalise()
+	if p.UnderFiveMonths == 0 {
+		p.UnderFiveMonths = DefaultUnderFiveMonths
+	}
+	if p.TransferLeadDays == 0 {
+		p.TransferLeadDays = DefaultTransferLeadDays
+	}
+	if p.HistoryBound == 0 {
+		p.HistoryBound = DefaultHistoryBound
+	}
+	return p
+}
+
+// PlanInput starts a plan: from the assessment that issued it, or entered
+// for a plan made before the product was used, with its last review and
+// the steps of any review in progress.
+type PlanInput struct {
+	CaseRef         string       `json:"case_ref"`
+	Caseworker      string       `json:"caseworker"`
+	CaseworkerEmail string       `json:"caseworker_email"`
+	Manager         Contact      `json:"manager,omitzero"`
+	Family          Contact      `json:"family"`
+	ChildDOB        statute.Date `json:"child_dob"`
+	PlanMade        statute.Date `json:"plan_made"`
+	NamedSetting    string       `json:"named_setting,omitzero"`
+	// FromAssessment is set by the assessment that issued the plan: the
+	// family has just had the final plan, so nothing is entered late.
+	FromAssessment bool `json:"from_assessment,omitzero"`
+	// For a plan entered after the fact.
+	LastReview    statute.Date `json:"last_review,omitzero"`
+	TransferredIn statute.Date `json:"transferred_in,omitzero"` // received from another authority (reg 15)
+	Review        *PastReview  `json:"review,omitzero"`         // a review in progress when it was entered
+
+	Policy    Policy         `json:"policy"`
+	Clock     deadline.Clock `json:"clock,omitzero"`
+	Continued *State         `json:"continued,omitzero"` // set only by the plan itself
+}
+
+// PastReview is how far a review in progress had gone when its plan was
+// entered: each date the step was taken, zero when it has not been.
+type PastReview struct {
+	Meeting         statute.Date `json:"meeting,omitzero"`   // the meeting arranged for
+	NoticeOn        statute.Date `json:"notice_on,omitzero"` // its notice and advice sent
+	HeldOn          statute.Date `json:"held_on,omitzero"`
+	ReportOn        statute.Date `json:"report_on,omitzero"`
+	DecidedOn       statute.Date `json:"decided_on,omitzero"`
+	Outcome         string       `json:"outcome,omitzero"` // maintain or amend (cease is its own step)
+	AmendmentNotice statute.Date `json:"amendment_notice,omitzero"`
+}
+
+// The inputs of the steps. On is the day the step took effect.
+type (
+	ScheduleReviewInput struct {
+		On      statute.Date `json:"on"` // the notice and advice sent (reg 20(3)-(4))
+		Meeting statute.Date `json:"meeting"`
+	}
+	OnInput struct {
+		On statute.Date `json:"on"`
+	}
+	DecideReviewInput struct {
+		On      statute.Date `json:"on"`
+		Outcome string       `json:"outcome"` // maintain or amend; cease is UpdateCeasePlan
+	}
+	AmendedPlanInput struct {
+		On      statute.Date `json:"on"`
+		Setting string       `json:"setting,omitzero"` // the school or setting it names, if it names a new one
+	}
+	ReasonInput struct {
+		On     statute.Date `json:"on"`
+		Reason string       `json:"reason"`
+	}
+	PhaseTransferInput struct {
+		On    statute.Date     `json:"on"`
+		Kind  statute.Transfer `json:"kind"`
+		Moves statute.Date     `json:"moves"` // the day the child moves
+	}
+	SendPlanInput struct {
+		On        statute.Date `json:"on"`
+		Authority string       `json:"authority"` // the new authority, by name
+	}
+	TransferInNoticeInput struct {
+		On       statute.Date `json:"on"`
+		Reassess bool         `json:"reassess"`
+	}
+	ReassessmentRequestInput struct {
+		On   statute.Date `json:"on"`
+		From string       `json:"from"` // family or school (reg 24)
+	}
+	DecideReassessInput struct {
+		On       statute.Date `json:"on"`
+		Reassess bool         `json:"reassess"`
+		Reason   string       `json:"reason,omitzero"` // required to refuse
+	}
+	CeaseInput struct {
+		On          statute.Date        `json:"on"`
+		Ground      statute.CeaseGround `json:"ground"`
+		ConsultedOn statute.Date        `json:"consulted_on"` // the family and the setting consulted (reg 31)
+		Reason      string              `json:"reason"`
+	}
+	AppealDecidedInput struct {
+		On     statute.Date `json:"on"`
+		Upheld bool         `json:"upheld"` // the tribunal kept the plan; dismissed, it ceases (reg 44(2)(a))
+	}
+)
+
+// Who may ask for a reassessment (reg 24).
+const (
+	FromFamily = "family"
+	FromSchool = "school"
+)
+
+// Review is one annual review: the dates of its steps and the timetable
+// they set.
+type Review struct {
+	Cycle       int                   `json:"cycle"` // 1 for the plan's first review
+	Due         statute.Date          `json:"due"`
+	Meeting     statute.Date          `json:"meeting,omitzero"`
+	NoticeOn    statute.Date          `json:"notice_on,omitzero"`
+	HeldOn      statute.Date          `json:"held_on,omitzero"`
+	ReportOn    statute.Date          `json:"report_on,omitzero"`
+	DecidedOn   statute.Date          `json:"decided_on,omitzero"`
+	Outcome     string                `json:"outcome,omitzero"`
+	FinalOn     statute.Date          `json:"final_on,omitzero"` // the amended plan, or the decision not to amend
+	NotAmended  bool                  `json:"not_amended,omitzero"`
+	ForTransfer bool                  `json:"for_transfer,omitzero"` // the phase transfer's review
+	Timetable   statute.ReviewMeeting `json:"timetable,omitzero"`
+}
+
+// Done reports whether nothing more is owed on the review.
+func (r *Review) Done() bool {
+	return !r.DecidedOn.IsZero() && (r.Outcome != OutcomeAmend || !r.FinalOn.IsZero())
+}
+
+// Review outcomes (reg 20(10)).
+const (
+	OutcomeMaintain = "maintain"
+	OutcomeAmend    = "amend"
+)
+
+// Phase is the plan's next phase transfer and how it stands.
+type Phase struct {
+	statute.PhaseTransfer
+	Opened    bool         `json:"opened,omitzero"` // its review is in the current cycle
+	AmendedOn statute.Date `json:"amended_on,omitzero"`
+	Local     bool         `json:"local,omitzero"` // recorded for the child's own settings
+}
+
+// Move is a move to another authority's area (reg 15).
+type Move struct {
+	Aware      statute.Date `json:"aware"`
+	PlanSentBy statute.Date `json:"plan_sent_by"`
+	SentOn     statute.Date `json:"sent_on,omitzero"`
+	Authority  string       `json:"authority,omitzero"`
+}
+
+// Reassessment is a request to reassess and how it stands (reg 24-27).
+type Reassessment struct {
+	statute.Reassessment
+	From     string       `json:"from"`
+	Refused  bool         `json:"refused,omitzero"`
+	IssuedOn statute.Date `json:"issued_on,omitzero"`
+}
+
+// Ceasing is a decision to cease the plan (CFA s.45, reg 29-31).
+type Ceasing struct {
+	DecidedOn   statute.Date        `json:"decided_on"`
+	Ground      statute.CeaseGround `json:"ground"`
+	ConsultedOn statute.Date        `json:"consulted_on"`
+	CeasesOn    statute.Date        `json:"ceases_on"`            // the day after the time to appeal ends
+	AppealedOn  statute.Date        `json:"appealed_on,omitzero"` // an appeal lodged: the plan is kept until it is decided
+}
+
+// StepRecord is one step taken on the plan, in order.
+type StepRecord struct {
+	Step string       `json:"step"`
+	On   statute.Date `json:"on"`
+}
+
+// DeliveryProblem is a letter that failed for good.
+type DeliveryProblem struct {
+	Key      string       `json:"key"`
+	Template string       `json:"template"`
+	To       string       `json:"to"`
+	On       statute.Date `json:"on"`
+	Error    string       `json:"error"`
+}
+
+// PlanStatus is the plan as the status query and every step's answer
+// report it. Nothing in it is shown in search attributes but dates,
+// stages and flags.
+type PlanStatus struct {
+	CaseRef       string            `json:"case_ref"`
+	Stage         Stage             `json:"stage"`
+	Today         statute.Date      `json:"today"`
+	Caseworker    string            `json:"caseworker"`
+	PlanMade      statute.Date      `json:"plan_made"`
+	NamedSetting  string            `json:"named_setting,omitzero"`
+	YearGroup     string            `json:"year_group"` // "Reception", "Year 6", "early years", "post-19"
+	LastReview    statute.Date      `json:"last_review,omitzero"`
+	NextReviewDue statute.Date      `json:"next_review_due,omitzero"`
+	ReviewOverdue bool              `json:"review_overdue"`
+	Review        *Review           `json:"review,omitzero"` // the review in progress, or the last one
+	Phase         *Phase            `json:"phase_transfer,omitzero"`
+	Move          *Move             `json:"move,omitzero"`
+	Reassessment  *Reassessment     `json:"reassessment,omitzero"`
+	Ceasing       *Ceasing          `json:"ceasing,omitzero"`
+	EndedOn       statute.Date      `json:"ended_on,omitzero"`
+	NextDeadline  statute.Date      `json:"next_deadline,omitzero"`
+	Overdue       bool              `json:"overdue"`
+	Deadlines     []deadline.State  `json:"deadlines"`
+	Problems      []DeliveryProblem `json:"delivery_problems,omitzero"`
+	Steps         []StepRecord      `json:"steps"`
+	Runs          int               `json:"runs"` // runs before this one (continued as new)
+	Settled       bool              `json:"settled"`
+}
+
+// PlanResult is how the plan ended.
+type PlanResult struct {
+	CaseRef string       `json:"case_ref"`
+	Stage   Stage        `json:"stage"`
+	EndedOn statute.Date `json:"ended_on"`
+}
+
+// PolicyOf is the policy a configuration sets; it keeps no slice of the
+// caller's.
+func PolicyOf(reminderLeads []int, escalationEvery, underFiveMonths, transferLeadDays int) Policy {
+	return Policy{
+		Schedule:        deadline.Schedule{ReminderLeads: slices.Clone(reminderLeads), EscalationEvery: escalationEvery},
+		UnderFiveMonths: underFiveMonths, TransferLeadDays: transferLeadDays,
+	}
+}

@@ -1,0 +1,71 @@
+package plan
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ehc-send/ehc/statute"
+)
+
+// A plan received from another authority: the family told within 6 weeks
+// that it will be reassessed (reg 15), the first review due 3 months after
+// the move because that is later than 12 months from the last review, and
+// the reassessment's plan within 14 weeks (reg 27) restarting the cycle.
+// Steps the law does not allow are refused and change nothing.
+func TestAPlanTransferredInAndReassessed(t *testing.T) {
+	in := input("2023-01-09", "2014-02-02")
+	in.FromAssessment = false
+	in.LastReview, in.TransferredIn = date("2025-03-10"), date("2026-02-16")
+	c := newChain(t, in, "2026-02-16")
+	entered := c.status("2026-02-16")
+	notDecided := c.refuse("2026-02-20", UpdateIssueReassessedPlan, AmendedPlanInput{On: date("2026-02-20")})
+	future := c.refuse("2026-02-20", UpdateTellAfterTransferIn, TransferInNoticeInput{On: date("2026-03-20"), Reassess: true})
+	c.step("2026-03-23", UpdateTellAfterTransferIn, TransferInNoticeInput{On: date("2026-03-23"), Reassess: true})
+	twice := c.refuse("2026-03-24", UpdateTellAfterTransferIn, TransferInNoticeInput{On: date("2026-03-24")})
+	c.step("2026-06-15", UpdateIssueReassessedPlan, AmendedPlanInput{On: date("2026-06-15"), Setting: "Hill Secondary"})
+	reassessed := c.status("2026-06-16")
+	noGround := c.refuse("2026-07-01", UpdateCeasePlan, CeaseInput{On: date("2026-07-01"), Ground: "moved_away", ConsultedOn: date("2026-06-20"), Reason: "x"})
+	c.step("2026-07-01", UpdateCeasePlan, CeaseInput{On: date("2026-07-01"), Ground: statute.CeaseNoLongerNecessary, ConsultedOn: date("2026-06-20"), Reason: "Needs met."})
+	c.step("2026-08-20", UpdateCeasingAppealed, OnInput{On: date("2026-08-20")})
+	held := c.status("2026-09-15") // past the end of the time to appeal: kept while the appeal is heard
+	c.step("2026-11-02", UpdateCeasingAppealEnded, AppealDecidedInput{On: date("2026-11-02")})
+	res := c.run()
+
+	if got := entered.got; got.NextReviewDue != date("2026-05-15") {
+		t.Errorf("first review due %s; want 2026-05-15, 3 months starting with the move (later than 2026-03-09)", got.NextReviewDue)
+	}
+	for name, r := range map[string]*refusal{"a plan before the decision": notDecided, "a future date": future, "telling twice": twice, "an unknown ground": noGround} {
+		if r.err == nil {
+			t.Errorf("%s was accepted", name)
+		}
+	}
+	if noGround.err != nil && !strings.Contains(noGround.err.Error(), "moved_away") {
+		t.Errorf("the refusal does not name the ground: %v", noGround.err)
+	}
+	if got := reassessed.got; got.NextReviewDue != date("2027-06-14") || got.NamedSetting != "Hill Secondary" {
+		t.Errorf("after the reassessed plan: next review %s, setting %q; want 2027-06-14 and Hill Secondary", got.NextReviewDue, got.NamedSetting)
+	}
+	if got := held.got; got.Stage != StageCeasing {
+		t.Errorf("with an appeal lodged the plan is %s on 15 September; want still ceasing, kept", got.Stage)
+	}
+	if res.Stage != StageCeased || res.EndedOn != date("2026-11-02") {
+		t.Errorf("ended %s on %s; want ceased the day the appeal was dismissed", res.Stage, res.EndedOn)
+	}
+	assertLines(t, "letters", c.mail.sorted(), []string{
+		"2026-02-16 staff.plan_entered caseworker,manager",
+		"2026-03-16 staff.deadline_approaching caseworker,manager", // the notice due 30 March, 14 days on
+		"2026-03-23 family.plan_received family",
+		"2026-03-23 staff.deadline_approaching caseworker,manager",
+		"2026-05-01 staff.deadline_approaching caseworker,manager", // the review due 15 May
+		"2026-05-08 staff.deadline_approaching caseworker,manager",
+		"2026-05-16 family.deadline_missed family", // the review, missed: a reassessment does not excuse it
+		"2026-05-16 staff.deadline_missed caseworker,manager",
+		"2026-05-23 staff.deadline_missed caseworker,manager", // weekly while the review is missed
+		"2026-05-30 staff.deadline_missed caseworker,manager",
+		"2026-06-06 staff.deadline_missed caseworker,manager",
+		"2026-06-13 staff.deadline_missed caseworker,manager",
+		"2026-06-15 family.amended_plan family",                    // the reassessed plan: its own 12 months replace the missed review
+		"2026-06-15 staff.deadline_approaching caseworker,manager", // that morning: the plan due 29 June (14 weeks from 23 March)
+		"2026-07-01 family.plan_ceasing family",
+	})
+}

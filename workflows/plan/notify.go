@@ -1,0 +1,191 @@
+package plan
+
+import (
+	"fmt"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/ehc-send/ehc/activities/letters"
+	"github.com/ehc-send/ehc/register/caserecord"
+	"github.com/ehc-send/ehc/statute"
+	"github.com/ehc-send/ehc/workflows/commit"
+	"github.com/ehc-send/ehc/workflows/deadline"
+)
+
+// pendingStep is what the plan owes since the last flush: one step, or
+// the alarms of one pass, committed by one CommitStep.
+type pendingStep struct {
+	events  []caserecord.Event
+	letters []letters.Notification
+}
+
+func (s *pendingStep) empty() bool { return len(s.events) == 0 && len(s.letters) == 0 }
+
+// flush commits what is pending, with one activity: every event carries
+// the plan as it now stands, so the register's row follows the latest.
+func (p *plan) flush(ctx workflow.Context) {
+	if p.pending.empty() {
+		return
+	}
+	s := letters.Step{Events: p.pending.events, Letters: p.pending.letters}
+	p.pending = pendingStep{}
+	snap := p.snapshot(ctx)
+	for i := range s.Events {
+		s.Events[i].Plan = &snap
+	}
+	commit.Start(ctx, s, &p.sending, func(ctx workflow.Context, n letters.Notification, reason string) {
+		p.problem(ctx, n, reason)
+	})
+}
+
+// record adds one event to the plan's register record. Its key is the
+// plan and the event's place in the plan's own sequence, which continues
+// across runs, so a retry or replay writes it once.
+func (p *plan) record(kind, name string, on statute.Date, detail map[string]any) {
+	p.Seq++
+	p.pending.events = append(p.pending.events, caserecord.Event{
+		Key: fmt.Sprintf("%s/plan/%d/%s", p.In.CaseRef, p.Seq, name), CaseRef: p.In.CaseRef,
+		Kind: kind, Name: name, EffectiveOn: on, Detail: detail, Seq: p.Seq,
+	})
+}
+
+// step records a step taken on the plan.
+func (p *plan) step(ctx workflow.Context, name string, on statute.Date) {
+	p.Steps = append(p.Steps, StepRecord{Step: name, On: on})
+	p.record(caserecord.KindStep, name, on, nil)
+}
+
+// send owes one letter, keyed so the same decision or alarm always yields
+// the same key. A plan's past, applied on entry, sends nothing.
+func (p *plan) send(ctx workflow.Context, tmpl letters.Template, subject string, to, cc []letters.Recipient, facts letters.Facts) {
+	if p.entering {
+		return
+	}
+	p.pending.letters = append(p.pending.letters, letters.Notification{Facts: facts, Envelope: letters.Envelope{
+		Key:        deadline.LetterKey(p.In.CaseRef, string(tmpl), "plan", subject),
+		CaseRef:    p.In.CaseRef,
+		Template:   tmpl,
+		On:         p.today(ctx),
+		To:         to,
+		Cc:         cc,
+		Caseworker: p.caseworker()[0],
+	}})
+}
+
+func (p *plan) tellFamily(ctx workflow.Context, tmpl letters.Template, subject string, facts letters.Facts) {
+	p.send(ctx, tmpl, subject, p.family(), nil, facts)
+}
+
+func (p *plan) family() []letters.Recipient {
+	return []letters.Recipient{{Role: letters.RoleFamily, Name: p.In.Family.Name, Email: p.In.Family.Email}}
+}
+
+func (p *plan) caseworker() []letters.Recipient {
+	return []letters.Recipient{{Role: letters.RoleCaseworker, Name: p.In.Caseworker, Email: p.In.CaseworkerEmail}}
+}
+
+func (p *plan) manager() []letters.Recipient {
+	if p.In.Manager.Email == "" {
+		return nil
+	}
+	return []letters.Recipient{{Role: letters.RoleManager, Name: p.In.Manager.Name, Email: p.In.Manager.Email}}
+}
+
+// planFacts is what every plan letter may say of the plan: its next review.
+func (p *plan) planFacts() *letters.PlanFacts {
+	return &letters.PlanFacts{NextReviewDue: p.nextReviewDue()}
+}
+
+// fireDue fires every alarm now due, oldest first.
+func (p *plan) fireDue(ctx workflow.Context) {
+	p.Deadlines.FireDue(p.Policy.Schedule, p.now(ctx), func(d *deadline.Deadline, al deadline.Alarm) { p.fire(ctx, d, al) })
+}
+
+// fire sends what one alarm calls for, and records it: a reminder to the
+// caseworker (and manager), an escalation to both, and, the first time a
+// limit is missed (or the first escalation that fires, if that one was
+// superseded while no worker ran), one letter to the family.
+func (p *plan) fire(ctx workflow.Context, d *deadline.Deadline, al deadline.Alarm) {
+	today := p.today(ctx)
+	facts := letters.Facts{Deadline: d.Name, Due: d.Due, Plan: p.planFacts()}
+	occurrence := d.Key + "/" + deadline.Occurrence(al)
+	if al.Kind == deadline.AlarmReminder {
+		facts.DaysLeft = d.Due.DaysSince(today)
+		p.record(caserecord.KindReminder, d.Key, today, map[string]any{"due": d.Due.String(), "days_left": facts.DaysLeft})
+		p.send(ctx, letters.StaffDeadlineApproaching, occurrence, p.caseworker(), p.manager(), facts)
+		return
+	}
+	facts.DaysOverdue = today.DaysSince(d.Due)
+	p.record(caserecord.KindEscalation, d.Key, today, map[string]any{"due": d.Due.String(), "days_overdue": facts.DaysOverdue, "n": al.N})
+	p.send(ctx, letters.StaffDeadlineMissed, occurrence, p.caseworker(), p.manager(), facts)
+	if d.FamilyOwed(al) {
+		d.FamilyTold = true
+		p.tellFamily(ctx, letters.FamilyDeadlineMissed, d.Key, facts)
+	}
+}
+
+// tellMetLate sends the family, once, the missed-limit letter no alarm
+// sent for a limit met after its due date once that alarm's moment had
+// passed (no worker ran when it was due): it says when it was done.
+func (p *plan) tellMetLate(ctx workflow.Context) {
+	now := p.now(ctx)
+	for _, d := range p.Deadlines {
+		if d.FamilyTold || !d.MetOn.After(d.Due) || !d.MissedAlarmPassed(p.Policy.Schedule, now) {
+			continue
+		}
+		d.FamilyTold = true
+		p.tellFamily(ctx, letters.FamilyDeadlineMissed, d.Key, letters.Facts{Deadline: d.Name, Due: d.Due,
+			MetOn: d.MetOn, DaysOverdue: d.MetOn.DaysSince(d.Due), Plan: p.planFacts()})
+	}
+}
+
+// problem puts a letter lost for good on the plan and alerts the staff.
+func (p *plan) problem(ctx workflow.Context, n letters.Notification, reason string) {
+	today := p.today(ctx)
+	to := commit.Roles(n)
+	p.Problems = append(p.Problems, DeliveryProblem{Key: n.Key, Template: string(n.Template), To: to.String(), On: today, Error: reason})
+	p.record(caserecord.KindDeliveryFailed, string(n.Template), today, map[string]any{"key": n.Key, "to": to.String()})
+	if n.Template != letters.StaffDeliveryFailed {
+		p.send(ctx, letters.StaffDeliveryFailed, "lost/"+n.Key, p.caseworker(), p.manager(),
+			letters.Facts{Notice: n.Template, NoticeTo: to, Reason: reason})
+	}
+	p.flush(ctx)
+	p.changed++
+}
+
+// skipPassed is entering a plan after the fact: the alarms whose moments
+// passed before it was entered are not news, and the family hears nothing
+// of its past; the staff's summary says what is overdue.
+func (p *plan) skipPassed(ctx workflow.Context) {
+	now := p.now(ctx)
+	for _, d := range p.Deadlines {
+		if !d.Open() && d.MetOn.IsZero() {
+			continue
+		}
+		if d.MissedAlarmPassed(p.Policy.Schedule, now) {
+			d.FamilyTold = true
+		}
+		if d.Open() {
+			d.SkipPassed(p.Policy.Schedule, now)
+		}
+	}
+}
+
+// summarise sends the staff, once, where each limit stood on the day the
+// plan was entered.
+func (p *plan) summarise(ctx workflow.Context) {
+	today := p.today(ctx)
+	var limits []letters.LimitFact
+	for _, d := range p.Deadlines {
+		l := letters.LimitFact{What: d.Name.Title(), Regulation: d.Name.Regulation(), Due: d.Due, MetOn: d.MetOn}
+		switch {
+		case !d.MetOn.IsZero() && d.MetOn.After(d.Due):
+			l.DaysLate = d.MetOn.DaysSince(d.Due)
+		case d.MetOn.IsZero() && today.After(d.Due):
+			l.DaysOverdue = today.DaysSince(d.Due)
+		}
+		limits = append(limits, l)
+	}
+	p.entering = false
+	p.send(ctx, letters.StaffPlanEntered, "1", p.caseworker(), p.manager(), letters.Facts{Limits: limits})
+}

@@ -1,0 +1,97 @@
+package plan
+
+import (
+	"errors"
+	"fmt"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/ehc-send/ehc/activities/letters"
+	"github.com/ehc-send/ehc/statute"
+)
+
+// Reassessment (reg 24-27): a request from the family or the school, the
+// decision within 15 days of it, and the final plan, amended or replaced,
+// within 14 weeks of the decision to reassess.
+
+func reassessKey(name statute.Deadline, r *Reassessment) string {
+	return fmt.Sprintf("%s/%s", name, r.Requested)
+}
+
+// reassessing reports whether a reassessment is requested or under way.
+func (p *plan) reassessing() bool {
+	r := p.Reassessment
+	return r != nil && !r.Refused && r.IssuedOn.IsZero()
+}
+
+func (p *plan) checkRequestReassessment(ctx workflow.Context, in ReassessmentRequestInput) error {
+	if in.From != FromFamily && in.From != FromSchool {
+		return fmt.Errorf("from %q is not family or school (reg 24)", in.From)
+	}
+	if p.reassessing() {
+		return fmt.Errorf("a reassessment requested on %s is already in progress", p.Reassessment.Requested)
+	}
+	return p.dated(ctx, in.On, p.In.PlanMade, "the plan was made")
+}
+
+// requestReassessment records a request to reassess (reg 24), starting
+// the 15 days for the decision (reg 25).
+func (p *plan) requestReassessment(ctx workflow.Context, in ReassessmentRequestInput) {
+	p.Reassessment = &Reassessment{Reassessment: statute.Reassess(in.On, statute.Date{}), From: in.From}
+	p.addDeadline(ctx, reassessKey(statute.ReassessDecisionDue, p.Reassessment), statute.ReassessDecisionDue, p.Reassessment.DecisionDue)
+	p.step(ctx, UpdateRequestReassessment, in.On)
+}
+
+func (p *plan) checkDecideReassess(ctx workflow.Context, in DecideReassessInput) error {
+	if !p.reassessing() || !p.Reassessment.Decided.IsZero() {
+		return errors.New("no request to reassess is awaiting a decision (request-reassessment)")
+	}
+	if !in.Reassess {
+		if err := checkText("reason", in.Reason, maxReason, true); err != nil {
+			return fmt.Errorf("a refusal to reassess gives the family its reasons: %w", err)
+		}
+	}
+	return p.dated(ctx, in.On, p.Reassessment.Requested, "the request")
+}
+
+// decideReassess records the decision whether to reassess (reg 25): the
+// family told, with their rights on a refusal.
+func (p *plan) decideReassess(ctx workflow.Context, in DecideReassessInput) {
+	r := p.Reassessment
+	p.meet(reassessKey(statute.ReassessDecisionDue, r), in.On)
+	f := p.planFacts()
+	if in.Reassess {
+		r.Reassessment = statute.Reassess(r.Requested, in.On)
+		p.addDeadline(ctx, reassessKey(statute.ReassessFinalPlanDue, r), statute.ReassessFinalPlanDue, r.FinalPlanDue)
+		f.Reassessment = &r.Reassessment
+	} else {
+		r.Decided, r.Refused = in.On, true
+	}
+	p.step(ctx, UpdateDecideReassess, in.On)
+	p.tellFamily(ctx, letters.FamilyReassessment, r.Requested.String(), letters.Facts{Reason: in.Reason, Plan: f})
+}
+
+func (p *plan) checkIssueReassessedPlan(ctx workflow.Context, in AmendedPlanInput) error {
+	if !p.reassessing() || p.Reassessment.Decided.IsZero() {
+		return errors.New("no reassessment is under way: the decision to reassess comes first (decide-reassess --reassess)")
+	}
+	if err := checkText("setting", in.Setting, maxSetting, false); err != nil {
+		return err
+	}
+	return p.dated(ctx, in.On, p.Reassessment.Decided, "the decision to reassess")
+}
+
+// issueReassessedPlan records the plan amended or replaced after the
+// reassessment (reg 27): the review cycle starts again from it.
+func (p *plan) issueReassessedPlan(ctx workflow.Context, in AmendedPlanInput) {
+	r := p.Reassessment
+	r.IssuedOn = in.On
+	p.meet(reassessKey(statute.ReassessFinalPlanDue, r), in.On)
+	p.nameSetting(in.Setting, in.On)
+	if cur := p.current(); cur.HeldOn.IsZero() {
+		p.close(cycleKey(statute.ReviewDue, cur.Cycle)) // the new plan's own 12 months replace it
+	}
+	p.step(ctx, UpdateIssueReassessedPlan, in.On)
+	p.startCycle(ctx, in.On, p.Cycle+1)
+	p.tellFamily(ctx, letters.FamilyAmendedPlan, "reassessed/"+r.Requested.String(), letters.Facts{School: in.Setting, Plan: p.planFacts()})
+}
