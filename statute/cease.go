@@ -73,6 +73,8 @@ func ParseCeaseGround(s string) (CeaseGround, error) {
 }
 
 // CeasesOn is the first day a plan whose ceasing was notified on notice
-// may end: the day after the 2 months the family has to appeal (HESC
-// Rules r.20(1)(c); reg 31(2): the plan is kept until then).
-func CeasesOn(notice Date) Date { return ReviewDueAfter(notice, 2).AddDays(1) }
+// may end: the day after the family's time to appeal, "within 2 months
+// after" the notice (HESC Rules r.20(1)(c)), ends: an appeal may be lodged
+// on 9 May against a notice of 9 March, so the plan is kept until 10 May
+// (reg 31(2)).
+func CeasesOn(notice Date) Date { return MonthsBefore(notice, -2).AddDays(1) }

@@ -142,8 +142,9 @@ func YearGroupTitle(n int) string {
 	return "post-19"
 }
 
-// MonthsBefore is the day n months before d, or the last day of that month
-// when it has no such day (31 July less 5 months is 28 or 29 February).
+// MonthsBefore is the day n months before d (after it, for n negative), or
+// the last day of that month when it has no such day (31 July less 5
+// months is 28 or 29 February).
 func MonthsBefore(d Date, n int) Date {
 	y, m, day := d.t.Date()
 	first := time.Date(y, m-time.Month(n), 1, 0, 0, 0, 0, time.UTC)

@@ -95,8 +95,8 @@ func TestPlanLimitsHaveNoExceptions(t *testing.T) {
 
 func TestCeasingWaitsForTheTimeToAppeal(t *testing.T) {
 	for _, c := range []struct{ notice, ceases string }{
-		{"2026-03-09", "2026-05-09"}, // 2 months starting with 9 March end on 8 May
-		{"2026-12-31", "2027-03-01"}, // no 31 February: the period ends on the 28th
+		{"2026-03-09", "2026-05-10"}, // an appeal may still be lodged on 9 May, 2 months after
+		{"2026-12-31", "2027-03-01"}, // no 31 February: the time ends on the 28th
 		{"2027-12-31", "2028-03-01"}, // a leap year's 29 February ends it
 	} {
 		if got := CeasesOn(mustDate(t, c.notice)); got.String() != c.ceases {

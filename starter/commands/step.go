@@ -14,6 +14,7 @@ import (
 	"github.com/ehc-send/ehc/starter/internal/cli"
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/assessment"
+	"github.com/ehc-send/ehc/workflows/plan"
 )
 
 // step is what every caseworker step shares: the case reference (first
@@ -109,33 +110,9 @@ func (s *step) send(ctx context.Context, update string, input any, done string) 
 	}
 	input = got.input
 
-	uctx, cancel := cli.WithTimeout(ctx)
-	defer cancel()
 	var st assessment.CaseStatus
-	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
-		var h client.WorkflowUpdateHandle
-		h, err = c.UpdateWorkflow(uctx, client.UpdateWorkflowOptions{
-			WorkflowID:   assessment.WorkflowID(s.ref),
-			UpdateName:   update,
-			Args:         []any{input},
-			WaitForStage: client.WorkflowUpdateStageCompleted,
-		})
-		if err == nil {
-			err = h.Get(uctx, &st) // the update answers with the case as it now stands
-		}
-		// A case just started takes its first step before any other.
-		var appErr *temporal.ApplicationError
-		if !errors.As(err, &appErr) || appErr.Type() != assessment.CaseSettingUp {
-			break
-		}
-		select {
-		case <-uctx.Done():
-			return caseError(ctx, c, s.cfg, s.ref, err)
-		case <-time.After(wait):
-		}
-	}
-	if err != nil {
-		return caseError(ctx, c, s.cfg, s.ref, err)
+	if err := s.update(ctx, c, assessment.WorkflowID(s.ref), "assessment", update, input, &st); err != nil {
+		return err
 	}
 	if *s.asJSON {
 		return writeJSON(s.e.Stdout, st)
@@ -146,4 +123,39 @@ func (s *step) send(ctx context.Context, update string, input any, done string) 
 	fmt.Fprintf(s.e.Stdout, "Case %s, %s: %s.\n", s.ref, cli.LongDate(s.date), done)
 	_, err = fmt.Fprintln(s.e.Stdout, nextDeadlineLine(st))
 	return err
+}
+
+// update runs one step as an Update on the workflow id (the case's
+// assessment or its plan, named by what in refusals) and decodes its answer
+// into out. A workflow just started takes its first step before any other:
+// the step waits for it.
+func (s *step) update(ctx context.Context, c client.Client, id, what, update string, input, out any) error {
+	uctx, cancel := cli.WithTimeout(ctx)
+	defer cancel()
+	var err error
+	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
+		var h client.WorkflowUpdateHandle
+		h, err = c.UpdateWorkflow(uctx, client.UpdateWorkflowOptions{
+			WorkflowID:   id,
+			UpdateName:   update,
+			Args:         []any{input},
+			WaitForStage: client.WorkflowUpdateStageCompleted,
+		})
+		if err == nil {
+			err = h.Get(uctx, out) // the update answers with the workflow as it now stands
+		}
+		var appErr *temporal.ApplicationError
+		if !errors.As(err, &appErr) || (appErr.Type() != assessment.CaseSettingUp && appErr.Type() != plan.SettingUp) {
+			break
+		}
+		select {
+		case <-uctx.Done():
+			return workflowError(ctx, c, s.cfg, s.ref, id, what, err)
+		case <-time.After(wait):
+		}
+	}
+	if err != nil {
+		return workflowError(ctx, c, s.cfg, s.ref, id, what, err)
+	}
+	return nil
 }

@@ -46,6 +46,12 @@ func OpenRegister(ctx context.Context, cfg config.Config) (*register.Store, erro
 // caseError turns what Temporal said about a case into what the caseworker
 // needs to read: a refusal verbatim, an unknown or closed case by name.
 func caseError(ctx context.Context, c client.Client, cfg config.Config, ref string, err error) error {
+	return workflowError(ctx, c, cfg, ref, assessment.WorkflowID(ref), "assessment", err)
+}
+
+// workflowError is caseError for the workflow id, what it is of the case:
+// "assessment", "plan in force".
+func workflowError(ctx context.Context, c client.Client, cfg config.Config, ref, id, what string, err error) error {
 	var appErr *temporal.ApplicationError
 	if errors.As(err, &appErr) {
 		if msg := appErr.Message(); msg != "" {
@@ -59,11 +65,15 @@ func caseError(ctx context.Context, c client.Client, cfg config.Config, ref stri
 		// that has completed; only the second has a description.
 		dctx, cancel := cli.WithTimeout(ctx)
 		defer cancel()
-		d, derr := c.DescribeWorkflowExecution(dctx, assessment.WorkflowID(ref), "")
+		d, derr := c.DescribeWorkflowExecution(dctx, id, "")
 		if derr == nil && d.GetWorkflowExecutionInfo() != nil {
-			return fmt.Errorf("the assessment for case %s has ended; no further steps can be taken (see: ehc status %s)", ref, ref)
+			show := "status"
+			if id != assessment.WorkflowID(ref) {
+				show = "plan-status"
+			}
+			return fmt.Errorf("the %s for case %s has ended; no further steps can be taken (see: ehc %s %s)", what, ref, show, ref)
 		}
-		return fmt.Errorf("no assessment for case %s", ref)
+		return fmt.Errorf("no %s for case %s", what, ref)
 	}
 	var timeout *client.WorkflowUpdateServiceTimeoutOrCanceledError
 	var qFailed *serviceerror.QueryFailed

@@ -36,6 +36,7 @@ import (
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows"
 	"github.com/ehc-send/ehc/workflows/assessment"
+	"github.com/ehc-send/ehc/workflows/plan"
 	"github.com/ehc-send/ehc/workflows/search"
 )
 
@@ -68,17 +69,14 @@ func startTemporalWith(t *testing.T, ui bool) (client.Client, *register.Store, *
 	}
 	var serverLog bytes.Buffer
 	srv, err := testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
-		ExistingPath: cli,
-		EnableUI:     ui,
-		UIPort:       uiPort,
-		LogLevel:     "error",
-		ExtraArgs:    []string{"--dynamic-config-value", "matching.useNewMatcher=true"}, // task priority (assessment.BulkPriority)
-		Stdout:       &serverLog,
-		Stderr:       &serverLog,
-		SearchAttributes: temporal.NewSearchAttributes(
-			search.CaseRef.ValueSet(""), search.Stage.ValueSet(""),
-			search.NextDeadline.ValueSet(time.Time{}), search.Overdue.ValueSet(false),
-			search.Caseworker.ValueSet(""), search.DeliveryProblem.ValueSet(false)),
+		ExistingPath:     cli,
+		EnableUI:         ui,
+		UIPort:           uiPort,
+		LogLevel:         "error",
+		ExtraArgs:        []string{"--dynamic-config-value", "matching.useNewMatcher=true"}, // task priority (assessment.BulkPriority)
+		Stdout:           &serverLog,
+		Stderr:           &serverLog,
+		SearchAttributes: search.Declared(),
 	})
 	if err != nil {
 		t.Fatalf("starting the Temporal dev server: %v\n%s", err, serverLog.String())
@@ -172,8 +170,10 @@ func TestIntegrationCaseToFinalPlan(t *testing.T) {
 	today := statute.DateOf(time.Now())
 	day := func(n int) string { return today.AddDays(n).String() }
 	ref := "IT-PLAN-1"
+	// Aged 8: the plan the case issues has no phase transfer in its first year.
+	dob := statute.MonthsBefore(today, 8*12).String()
 
-	ehc(t, env, 0, "start", "--case", ref, "--received", day(-20), "--child-name", "Ada Example", "--child-dob", "2016-04-01",
+	ehc(t, env, 0, "start", "--case", ref, "--received", day(-20), "--child-name", "Ada Example", "--child-dob", dob,
 		"--family-name", "Sam Example", "--family-email", "sam@example.org", "--requester", "parent",
 		"--school-name", "Oak Primary", "--school-email", "head@oak.example.org",
 		"--caseworker", "cw-jones", "--caseworker-email", "jones@la.example.gov.uk", "--manager-email", "manager@la.example.gov.uk")
@@ -185,7 +185,7 @@ func TestIntegrationCaseToFinalPlan(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Logf("case in the register %s after ehc start returned", time.Since(started).Round(time.Millisecond))
-	if out := ehc(t, env, 1, "start", "--case", ref, "--received", day(-20), "--child-name", "Ada Example", "--child-dob", "2016-04-01",
+	if out := ehc(t, env, 1, "start", "--case", ref, "--received", day(-20), "--child-name", "Ada Example", "--child-dob", dob,
 		"--family-name", "Sam Example", "--family-email", "sam@example.org", "--requester", "parent",
 		"--school-name", "Oak Primary", "--school-email", "head@oak.example.org",
 		"--caseworker", "cw-jones", "--caseworker-email", "jones@la.example.gov.uk"); !strings.Contains(out, "case "+ref+" already has an assessment running") {
@@ -235,6 +235,20 @@ func TestIntegrationCaseToFinalPlan(t *testing.T) {
 	}
 	waitListed(t, env, ref, "--stage", "final_plan_issued", "--caseworker", "cw-jones")
 	recordHistories(t, c, ref)
+
+	// The case carries on as a plan in force, its first review due within
+	// the 12 months starting with the day the plan was made (CFA s.44(1)).
+	var p plan.PlanStatus
+	if err := json.Unmarshal([]byte(ehc(t, env, 0, "plan-status", ref, "--json")), &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.Stage != plan.StageInForce || p.PlanMade != today || p.NextReviewDue != statute.ReviewDueAfter(today, 12) || p.NamedSetting != "Elm Academy" {
+		t.Errorf("the plan in force: %s, made %s, next review %s, setting %q; want in force, made today, review due %s, Elm Academy",
+			p.Stage, p.PlanMade, p.NextReviewDue, p.NamedSetting, statute.ReviewDueAfter(today, 12))
+	}
+	due := statute.ReviewDueAfter(today, 12)
+	waitQuery(t, c, fmt.Sprintf("WorkflowType = 'Plan' AND EhcCaseRef = '%s' AND EhcNextReviewDue >= '%s' AND EhcNextReviewDue < '%s'", ref,
+		due.AddDays(-1).Time().Format(time.RFC3339), due.AddDays(1).Time().Format(time.RFC3339)))
 
 	// The register holds every step, in its order, and the closed case;
 	// its writes are asynchronous, so it may trail the workflow briefly.

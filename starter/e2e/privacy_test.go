@@ -34,6 +34,7 @@ import (
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows"
 	"github.com/ehc-send/ehc/workflows/assessment"
+	"github.com/ehc-send/ehc/workflows/plan"
 )
 
 // What Temporal's operators, its visibility store and its backups see of a
@@ -58,6 +59,17 @@ func TestIntegrationPrivacyTemporalHoldsNoPersonalData(t *testing.T) {
 	if out := ehc(t, env, 0, "status", ref); !strings.Contains(out, "gathering advice") {
 		t.Errorf("status: %s", out)
 	}
+	// The child's plan in force, entered with the same details, and a
+	// caseworker's reason naming the child and a health detail.
+	ehc(t, env, 0, "start-plan", "--case", ref, "--plan-made", day(-300), "--child-dob", fictional.DOB,
+		"--family-name", fictional.Family, "--family-email", fictional.Email, "--named-setting", "Quill Lane Primary",
+		"--caseworker", "cw-privacy", "--caseworker-email", "privacy.cw@la.example.gov.uk")
+	ehc(t, env, 0, "hold-review", ref, "--on", day(-30))
+	ehc(t, env, 0, "decide-review", ref, "--amend", "--on", day(-20))
+	ehc(t, env, 0, "decide-not-to-amend", ref, "--reason", fictional.Reason, "--on", day(-1))
+	if out := ehc(t, env, 0, "plan-status", ref); !strings.Contains(out, "Quill Lane Primary") {
+		t.Errorf("plan-status: %s", out)
+	}
 
 	// A plain client: no data converter, no codec, as an operator with
 	// access to Temporal (or its database) would have.
@@ -80,11 +92,11 @@ func TestIntegrationPrivacyTemporalHoldsNoPersonalData(t *testing.T) {
 		execs = resp.Executions
 		closedChild := false
 		for _, e := range execs {
-			if e.Execution.WorkflowId != assessment.WorkflowID(ref) && e.Status != enums.WORKFLOW_EXECUTION_STATUS_RUNNING {
+			if strings.Contains(e.Execution.WorkflowId, "advice") && e.Status != enums.WORKFLOW_EXECUTION_STATUS_RUNNING {
 				closedChild = true
 			}
 		}
-		if len(execs) >= 2 && closedChild {
+		if len(execs) >= 3 && closedChild {
 			break
 		}
 		if time.Since(start) > 20*time.Second {
@@ -92,7 +104,7 @@ func TestIntegrationPrivacyTemporalHoldsNoPersonalData(t *testing.T) {
 		}
 	}
 
-	sawAssessment := false
+	sawAssessment, sawPlan := false, false
 	for _, e := range execs {
 		id := e.Execution.WorkflowId
 		if fictional.Secret(id) != "" {
@@ -120,6 +132,15 @@ func TestIntegrationPrivacyTemporalHoldsNoPersonalData(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
+		if id == plan.WorkflowID(ref) {
+			sawPlan = true
+			text := clearText(t, decoded)
+			for _, want := range []string{fictional.DOB, fictional.Family, fictional.Email, fictional.Reason} {
+				if !strings.Contains(text, want) {
+					t.Errorf("%s decoded with the codec lacks %q: the check above would miss it", id, want)
+				}
+			}
+		}
 		if id == assessment.WorkflowID(ref) {
 			sawAssessment = true
 			text := clearText(t, decoded)
@@ -130,8 +151,8 @@ func TestIntegrationPrivacyTemporalHoldsNoPersonalData(t *testing.T) {
 			}
 		}
 	}
-	if !sawAssessment {
-		t.Errorf("visibility never listed %s", assessment.WorkflowID(ref))
+	if !sawAssessment || !sawPlan {
+		t.Errorf("visibility never listed %s and %s", assessment.WorkflowID(ref), plan.WorkflowID(ref))
 	}
 
 	// The worker's log: the SDK's (workflow and activity tasks) and the

@@ -31,7 +31,7 @@ func (p *plan) checkCeasePlan(ctx workflow.Context, in CeaseInput) error {
 	case in.ConsultedOn.Before(p.In.PlanMade):
 		return fmt.Errorf("the consultation on %s is before the plan was made (%s)", in.ConsultedOn, p.In.PlanMade)
 	}
-	if err := checkText("reason", in.Reason, maxReason, true); err != nil {
+	if err := checkText("reason", in.Reason, MaxReason, true); err != nil {
 		return err
 	}
 	return p.dated(ctx, in.On, p.In.PlanMade, "the plan was made")

@@ -19,10 +19,10 @@ import (
 
 // Bounds on what a caseworker types into a plan's steps, in characters.
 const (
-	maxReason  = 2000 // reasons the family will read
-	maxSetting = 200  // a school, setting or authority's name
-	maxName    = 200
-	maxStaffID = 64
+	MaxReason  = 2000 // reasons the family will read
+	MaxSetting = 200  // a school, setting or authority's name
+	MaxName    = 200
+	MaxStaffID = 64
 )
 
 // listen installs the status query and one validated update per step.
@@ -94,7 +94,7 @@ func checkText(what, v string, max int, required bool) error {
 	if required && strings.TrimSpace(v) == "" {
 		return fmt.Errorf("%s is required", what)
 	}
-	if max == maxReason {
+	if max == MaxReason {
 		return bounds.Text(what, v, max)
 	}
 	return bounds.Line(what, v, max)
@@ -110,10 +110,10 @@ func validateStart(in PlanInput, today statute.Date) error {
 	}
 	add(bounds.CaseRef(in.CaseRef))
 	add(in.Clock.Check())
-	add(checkText("the caseworker", in.Caseworker, maxStaffID, true))
-	add(checkText("the named setting", in.NamedSetting, maxSetting, false))
-	add(checkText("the family's name", in.Family.Name, maxName, false))
-	add(checkText("the SEND manager's name", in.Manager.Name, maxName, false))
+	add(checkText("the caseworker", in.Caseworker, MaxStaffID, true))
+	add(checkText("the named setting", in.NamedSetting, MaxSetting, false))
+	add(checkText("the family's name", in.Family.Name, MaxName, false))
+	add(checkText("the SEND manager's name", in.Manager.Name, MaxName, false))
 	if err := letters.CheckEmail(in.Family.Email); err != nil {
 		add(fmt.Errorf("the family's email (they must be told of every review): %w", err))
 	}

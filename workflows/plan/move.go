@@ -38,7 +38,7 @@ func (p *plan) checkSendPlan(ctx workflow.Context, in SendPlanInput) error {
 	if p.Move == nil {
 		return errors.New("no move is recorded: record the day the authority learnt of it first (record-move)")
 	}
-	if err := checkText("authority", in.Authority, maxSetting, true); err != nil {
+	if err := checkText("authority", in.Authority, MaxSetting, true); err != nil {
 		return err
 	}
 	return p.dated(ctx, in.On, p.In.PlanMade, "the plan was made")

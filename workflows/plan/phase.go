@@ -70,6 +70,9 @@ func (p *plan) openPhase(ctx workflow.Context, r *Review) {
 	p.addDeadline(ctx, phaseKey(ph), statute.PhaseTransferAmendBy, ph.AmendBy)
 	f := p.planFacts()
 	f.NextReviewDue, f.Transfer = r.Due, &ph.PhaseTransfer
+	if !r.Due.Before(ph.AmendBy) {
+		f.NextReviewDue = statute.Date{} // a plan made too late for a review first: the letter promises none
+	}
 	p.tellFamily(ctx, letters.FamilyPhaseTransfer, fmt.Sprintf("%d-%s", ph.TransferYear, ph.Transfer), letters.Facts{Plan: f})
 }
 

@@ -33,8 +33,8 @@ func TestAPlansLife(t *testing.T) {
 		ConsultedOn: date("2027-05-14"), Reason: "The school meets the needs from its own resources."})
 	res := c.run()
 
-	if res.Stage != StageCeased || res.EndedOn != date("2027-08-01") {
-		t.Errorf("ended %s on %s; want ceased on 2027-08-01, the day after the 2 months to appeal", res.Stage, res.EndedOn)
+	if res.Stage != StageCeased || res.EndedOn != date("2027-08-02") {
+		t.Errorf("ended %s on %s; want ceased on 2027-08-02, the day after the 2 months to appeal (1 June to 1 August)", res.Stage, res.EndedOn)
 	}
 	if got := first.got; got.NextReviewDue != date("2026-03-02") || got.YearGroup != "Year 4" || got.Phase == nil || got.Phase.Transfer != statute.PrimaryToSecondary {
 		t.Errorf("the day after the plan: next review %s, %s, transfer %+v; want 2026-03-02 (12 months starting with 3 March 2025), Year 4, primary to secondary", got.NextReviewDue, got.YearGroup, got.Phase)
@@ -92,7 +92,7 @@ func TestPlanLettersSayWhatHappensNext(t *testing.T) {
 		{letters.FamilyPhaseTransfer, []string{"primary to secondary school", "September\n2027", "15 February 2027", "reg 18(1)(b)", "23 November 2026"}},
 		{letters.FamilyReviewDecision, []string{"propose to amend", "17 March 2026", "28 April 2026", "reg 22(3)"}},
 		{letters.FamilyAmendedPlan, []string{"decided\nnot to amend", "Your comments showed", "23 November 2026"}},
-		{letters.FamilyPlanCeasing, []string{"1 August 2026", "no longer", "CFA s.45(1)(b)", "The school meets"}},
+		{letters.FamilyPlanCeasing, []string{"2 August 2026", "no longer", "CFA s.45(1)(b)", "The school meets"}},
 	} {
 		got := c.mail.find(w.tpl)
 		if len(got) != 1 {

@@ -47,7 +47,7 @@ func (p *plan) checkDecideReassess(ctx workflow.Context, in DecideReassessInput)
 		return errors.New("no request to reassess is awaiting a decision (request-reassessment)")
 	}
 	if !in.Reassess {
-		if err := checkText("reason", in.Reason, maxReason, true); err != nil {
+		if err := checkText("reason", in.Reason, MaxReason, true); err != nil {
 			return fmt.Errorf("a refusal to reassess gives the family its reasons: %w", err)
 		}
 	}
@@ -75,7 +75,7 @@ func (p *plan) checkIssueReassessedPlan(ctx workflow.Context, in AmendedPlanInpu
 	if !p.reassessing() || p.Reassessment.Decided.IsZero() {
 		return errors.New("no reassessment is under way: the decision to reassess comes first (decide-reassess --reassess)")
 	}
-	if err := checkText("setting", in.Setting, maxSetting, false); err != nil {
+	if err := checkText("setting", in.Setting, MaxSetting, false); err != nil {
 		return err
 	}
 	return p.dated(ctx, in.On, p.Reassessment.Decided, "the decision to reassess")

@@ -209,7 +209,7 @@ func (p *plan) checkIssueAmendedPlan(ctx workflow.Context, in AmendedPlanInput) 
 	if end := r.Timetable.AmendmentCommentsEnd; in.On.Before(end) {
 		return fmt.Errorf("the family have until %s to comment on the proposed amendments and ask for a school (reg 22(2)(c)): the final amended plan cannot be issued on %s", end, in.On)
 	}
-	if err := checkText("setting", in.Setting, maxSetting, false); err != nil {
+	if err := checkText("setting", in.Setting, MaxSetting, false); err != nil {
 		return err
 	}
 	return p.dated(ctx, in.On, r.DecidedOn, "the amendment notice")
@@ -231,7 +231,7 @@ func (p *plan) checkDecideNotToAmend(ctx workflow.Context, in ReasonInput) error
 	if r == nil {
 		return errors.New("no amendment is in progress: there is nothing to decide not to amend")
 	}
-	if err := checkText("reason", in.Reason, maxReason, true); err != nil {
+	if err := checkText("reason", in.Reason, MaxReason, true); err != nil {
 		return err
 	}
 	return p.dated(ctx, in.On, r.DecidedOn, "the amendment notice")

@@ -3,7 +3,11 @@
 // None of them holds personal data: a case is known by its reference only.
 package search
 
-import "go.temporal.io/sdk/temporal"
+import (
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+)
 
 // The attributes, as registered on the namespace.
 var (
@@ -29,4 +33,21 @@ var (
 func Attributes() []temporal.SearchAttributeKey {
 	return []temporal.SearchAttributeKey{CaseRef, Stage, NextDeadline, Overdue, Caseworker, DeliveryProblem,
 		NextReviewDue, ReviewOverdue, PhaseTransferBy}
+}
+
+// Declared is every attribute with a zero value of its type: what a dev
+// server's options register (testsuite.DevServerOptions.SearchAttributes).
+func Declared() temporal.SearchAttributes {
+	var updates []temporal.SearchAttributeUpdate
+	for _, k := range Attributes() {
+		switch k := k.(type) {
+		case temporal.SearchAttributeKeyKeyword:
+			updates = append(updates, k.ValueSet(""))
+		case temporal.SearchAttributeKeyTime:
+			updates = append(updates, k.ValueSet(time.Time{}))
+		case temporal.SearchAttributeKeyBool:
+			updates = append(updates, k.ValueSet(false))
+		}
+	}
+	return temporal.NewSearchAttributes(updates...)
 }

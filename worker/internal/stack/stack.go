@@ -24,7 +24,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/log"
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/ehc-send/ehc/codec"
@@ -41,16 +40,13 @@ func StartTemporal(ctx context.Context, cli string, logTo io.Writer) (*testsuite
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	return testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
-		ExistingPath:  cli,
-		ClientOptions: &client.Options{Logger: QuietLogger()},
-		LogLevel:      "error",
-		ExtraArgs:     []string{"--dynamic-config-value", "matching.useNewMatcher=true"}, // task priority (assessment.BulkPriority)
-		Stdout:        logTo,
-		Stderr:        logTo,
-		SearchAttributes: temporal.NewSearchAttributes(
-			search.CaseRef.ValueSet(""), search.Stage.ValueSet(""),
-			search.NextDeadline.ValueSet(time.Time{}), search.Overdue.ValueSet(false),
-			search.Caseworker.ValueSet(""), search.DeliveryProblem.ValueSet(false)),
+		ExistingPath:     cli,
+		ClientOptions:    &client.Options{Logger: QuietLogger()},
+		LogLevel:         "error",
+		ExtraArgs:        []string{"--dynamic-config-value", "matching.useNewMatcher=true"}, // task priority (assessment.BulkPriority)
+		Stdout:           logTo,
+		Stderr:           logTo,
+		SearchAttributes: search.Declared(),
 	})
 }
 
