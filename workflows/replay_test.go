@@ -82,6 +82,13 @@ func TestReplayFixturesCoverEveryPath(t *testing.T) {
 	if !handedOver {
 		t.Error("no ehc-*-continued-*.json history that continues as new: record it with make histories")
 	}
+	// A plan in force: the run that handed over after its review, and the
+	// run that ended it (sent to a new authority).
+	for _, pattern := range []string{"ehc-*-plan-continued-*.json", "ehc-*-plan.json"} {
+		if m, _ := filepath.Glob(filepath.Join("testdata", "histories", pattern)); len(m) == 0 {
+			t.Errorf("no %s history of the plan in force: record it with make histories", pattern)
+		}
+	}
 	files, _ := filepath.Glob(filepath.Join("testdata", "histories", "chaos-encrypted-*.json"))
 	for _, f := range files {
 		b, err := os.ReadFile(f)

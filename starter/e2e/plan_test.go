@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -72,6 +73,8 @@ func TestIntegrationPlanEnteredReviewedAndTransferred(t *testing.T) {
 		t.Errorf("a step after the plan ended: %s", out)
 	}
 	checkOutbox(t, env, sg, ref, today, []string{"family.plan_transferred", "family.review_decision", "staff.plan_entered"})
+	// Both runs are recorded once the plan has ended and visibility says so.
+	waitQuery(t, c, fmt.Sprintf("WorkflowId = '%s' AND ExecutionStatus = 'Completed'", plan.WorkflowID(ref)))
 	recordHistories(t, c, ref)
 
 	var stage, held string
