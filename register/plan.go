@@ -24,18 +24,17 @@ func recordPlanTx(ctx context.Context, tx pgx.Tx, e caserecord.Event) (bool, err
 	}
 	var owner string
 	err = tx.QueryRow(ctx, `insert into plans as p (plan_ref, first_run, seq, stage, caseworker, plan_made, transferred_in,
-			last_review, next_review_due, next_deadline, overdue, phase_transfer, phase_amend_by, phase_amended_on, ceases_on, ended_on)
-		values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+			last_review, next_review_due, next_deadline, overdue, ceases_on, ended_on)
+		values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 		on conflict (plan_ref) do update set first_run = excluded.first_run, seq = excluded.seq, stage = excluded.stage,
 			caseworker = excluded.caseworker, plan_made = excluded.plan_made, transferred_in = excluded.transferred_in,
 			last_review = excluded.last_review, next_review_due = excluded.next_review_due, next_deadline = excluded.next_deadline,
-			overdue = excluded.overdue, phase_transfer = excluded.phase_transfer, phase_amend_by = excluded.phase_amend_by,
-			phase_amended_on = excluded.phase_amended_on, ceases_on = excluded.ceases_on, ended_on = excluded.ended_on, updated_at = now()
+			overdue = excluded.overdue, ceases_on = excluded.ceases_on, ended_on = excluded.ended_on, updated_at = now()
 		where (p.first_run = excluded.first_run and p.seq < excluded.seq) or (p.first_run <> excluded.first_run and p.ended_on is not null)
 		returning first_run`,
 		e.CaseRef, p.FirstRun, p.Seq, p.Stage, p.Caseworker, dateArg(p.PlanMade), dateArg(p.TransferredIn),
-		dateArg(p.LastReview), dateArg(p.NextReviewDue), dateArg(p.NextDeadline), p.Overdue, textArg(p.PhaseTransfer),
-		dateArg(p.PhaseAmendBy), dateArg(p.PhaseAmendedOn), dateArg(p.CeasesOn), dateArg(p.EndedOn)).Scan(&owner)
+		dateArg(p.LastReview), dateArg(p.NextReviewDue), dateArg(p.NextDeadline), p.Overdue,
+		dateArg(p.CeasesOn), dateArg(p.EndedOn)).Scan(&owner)
 	switch {
 	case err == pgx.ErrNoRows: // the row is newer, or another plan's: which?
 		if err := tx.QueryRow(ctx, `select first_run from plans where plan_ref = $1`, e.CaseRef).Scan(&owner); err != nil {
@@ -58,6 +57,15 @@ func recordPlanTx(ctx context.Context, tx pgx.Tx, e caserecord.Event) (bool, err
 				e.CaseRef, r.Cycle, dateArg(r.Due), dateArg(r.Meeting), dateArg(r.NoticeOn), dateArg(r.HeldOn), dateArg(r.ReportOn),
 				dateArg(r.DecidedOn), textArg(r.Outcome), dateArg(r.FinalDue), dateArg(r.FinalOn), r.NotAmended, r.ForTransfer); err != nil {
 				return false, fmt.Errorf("recording review %d of plan %s: %w", r.Cycle, e.CaseRef, err)
+			}
+		}
+		for _, x := range p.Transfers {
+			if _, err := tx.Exec(ctx, `insert into plan_transfers as x (plan_ref, transfer, transfer_year, amend_by, amended_on, replaced)
+				values ($1, $2, $3, $4, $5, $6)
+				on conflict (plan_ref, transfer_year, transfer) do update set amend_by = excluded.amend_by,
+					amended_on = excluded.amended_on, replaced = excluded.replaced`,
+				e.CaseRef, x.Transfer, x.Year, dateArg(x.AmendBy), dateArg(x.AmendedOn), x.Replaced); err != nil {
+				return false, fmt.Errorf("recording the %d transfer of plan %s: %w", x.Year, e.CaseRef, err)
 			}
 		}
 	}

@@ -28,6 +28,29 @@ type Report struct {
 	AdviceTotal         AdviceTiming   `json:"advice_total"`
 	Overdue             []OverdueGroup `json:"overdue"`       // by limit missed first
 	OverdueTotal        OverdueGroup   `json:"overdue_total"` // every overdue case
+	PlansInForce        PlanLife       `json:"plans_in_force"`
+}
+
+// PlanLife is the plans in force: their reviews held in the period and
+// whether within their 12 months (CFA s.44(1)), the amended plans issued
+// in the period and whether within 12 weeks of the meeting (reg 22(3):
+// 4 weeks for the decision and notice, then 8), the phase transfers due in
+// the period and whether the plan named the setting by then (reg 18), and
+// what is overdue on Today.
+type PlanLife struct {
+	InForce                int      `json:"in_force"` // not ended (ceased or sent to another authority)
+	ReviewsHeld            int      `json:"reviews_held"`
+	ReviewsWithinPeriod    int      `json:"reviews_within_period"`
+	PctReviews             *float64 `json:"pct_reviews_within_period,omitempty"`
+	Amended                int      `json:"amended_plans_issued"`
+	AmendedWithin12Weeks   int      `json:"amended_within_12_weeks"`
+	PctAmended             *float64 `json:"pct_amended_within_12_weeks,omitempty"`
+	TransfersDue           int      `json:"phase_transfers_due"`
+	TransfersAmendedByDate int      `json:"phase_transfers_amended_by_date"`
+	PctTransfers           *float64 `json:"pct_phase_transfers_amended_by_date,omitempty"`
+	ReviewsOverdue         int      `json:"reviews_overdue"`
+	AmendmentsOverdue      int      `json:"amendments_overdue"`
+	TransfersOverdue       int      `json:"phase_transfers_overdue"`
 }
 
 // AssessTiming is the decisions whether to assess made in the period
@@ -184,10 +207,38 @@ func (s *Store) Report(ctx context.Context, from, to, today statute.Date) (Repor
 			}
 			return nil
 		},
+	}, {
+		sql: `select (select count(*) from plans where ended_on is null),
+				count(*) filter (where held_on between $1 and $2),
+				count(*) filter (where held_on between $1 and $2 and held_on <= due),
+				count(*) filter (where outcome = 'amend' and not not_amended and final_on between $1 and $2),
+				count(*) filter (where outcome = 'amend' and not not_amended and final_on between $1 and $2 and final_on <= held_on + 84),
+				(select count(*) from plans where ended_on is null and next_review_due < $3),
+				count(*) filter (where outcome = 'amend' and final_on is null and final_due < $3
+					and plan_ref in (select plan_ref from plans where ended_on is null))
+			from plan_reviews where held_on between $1 and $2 or final_on between $1 and $2 or (final_on is null and final_due < $3)`,
+		args: []any{f, t, now},
+		read: func(row pgx.Rows) error {
+			l := &r.PlansInForce
+			return row.Scan(&l.InForce, &l.ReviewsHeld, &l.ReviewsWithinPeriod, &l.Amended, &l.AmendedWithin12Weeks,
+				&l.ReviewsOverdue, &l.AmendmentsOverdue)
+		},
+	}, {
+		sql: `select count(*) filter (where amend_by between $1 and $2),
+				count(*) filter (where amend_by between $1 and $2 and amended_on <= amend_by),
+				count(*) filter (where amended_on is null and amend_by < $3 and plan_ref in (select plan_ref from plans where ended_on is null))
+			from plan_transfers where not replaced`,
+		args: []any{f, t, now},
+		read: func(row pgx.Rows) error {
+			l := &r.PlansInForce
+			return row.Scan(&l.TransfersDue, &l.TransfersAmendedByDate, &l.TransfersOverdue)
+		},
 	}})
 	if err != nil {
 		return Report{}, fmt.Errorf("report for %s to %s: %w", from, to, err)
 	}
+	l := &r.PlansInForce
+	l.PctReviews, l.PctAmended, l.PctTransfers = pct(l.ReviewsWithinPeriod, l.ReviewsHeld), pct(l.AmendedWithin12Weeks, l.Amended), pct(l.TransfersAmendedByDate, l.TransfersDue)
 	r.DecisionsToAssess.Pct = pct(r.DecisionsToAssess.Within6Weeks, r.DecisionsToAssess.Made)
 	r.DecisionsNotToIssue.Pct = pct(r.DecisionsNotToIssue.Within16Weeks, r.DecisionsNotToIssue.Made)
 	r.Plans.Pct = pct(r.Plans.Within20Weeks, r.Plans.Issued)

@@ -6,22 +6,29 @@ import "github.com/ehc-send/ehc/statute"
 // plan_reviews tables) after one of its events: dates, stages and flags,
 // no personal data. Seq orders snapshots as a case's do.
 type PlanSnapshot struct {
-	Seq            int          `json:"seq"`
-	FirstRun       string       `json:"first_run"`
-	Stage          string       `json:"stage"`
-	Caseworker     string       `json:"caseworker"`
-	PlanMade       statute.Date `json:"plan_made"`
-	TransferredIn  statute.Date `json:"transferred_in,omitzero"`
-	LastReview     statute.Date `json:"last_review,omitzero"`
-	NextReviewDue  statute.Date `json:"next_review_due,omitzero"`
-	NextDeadline   statute.Date `json:"next_deadline,omitzero"`
-	Overdue        bool         `json:"overdue"`
-	PhaseTransfer  string       `json:"phase_transfer,omitzero"`
-	PhaseAmendBy   statute.Date `json:"phase_amend_by,omitzero"`
-	PhaseAmendedOn statute.Date `json:"phase_amended_on,omitzero"`
-	CeasesOn       statute.Date `json:"ceases_on,omitzero"`
-	EndedOn        statute.Date `json:"ended_on,omitzero"`
-	Reviews        []PlanReview `json:"reviews,omitempty"` // those the plan still carries
+	Seq           int            `json:"seq"`
+	FirstRun      string         `json:"first_run"`
+	Stage         string         `json:"stage"`
+	Caseworker    string         `json:"caseworker"`
+	PlanMade      statute.Date   `json:"plan_made"`
+	TransferredIn statute.Date   `json:"transferred_in,omitzero"`
+	LastReview    statute.Date   `json:"last_review,omitzero"`
+	NextReviewDue statute.Date   `json:"next_review_due,omitzero"`
+	NextDeadline  statute.Date   `json:"next_deadline,omitzero"`
+	Overdue       bool           `json:"overdue"`
+	CeasesOn      statute.Date   `json:"ceases_on,omitzero"`
+	EndedOn       statute.Date   `json:"ended_on,omitzero"`
+	Reviews       []PlanReview   `json:"reviews,omitempty"`   // those the plan still carries
+	Transfers     []PlanTransfer `json:"transfers,omitempty"` // the phase transfer watched now, and one just replaced
+}
+
+// PlanTransfer is a phase transfer the plan is held to (reg 18).
+type PlanTransfer struct {
+	Transfer  string       `json:"transfer"`
+	Year      int          `json:"year"`
+	AmendBy   statute.Date `json:"amend_by"`
+	AmendedOn statute.Date `json:"amended_on,omitzero"`
+	Replaced  bool         `json:"replaced,omitzero"`
 }
 
 // PlanReview is one annual review's dates (CFA s.44; reg 20-22).

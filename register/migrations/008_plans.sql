@@ -15,9 +15,6 @@ create table plans (
     next_review_due  date,
     next_deadline    date,
     overdue          boolean not null default false,
-    phase_transfer   text,               -- the transfer being watched (reg 18)
-    phase_amend_by   date,
-    phase_amended_on date,
     ceases_on        date,
     ended_on         date,
     updated_at       timestamptz not null default now()
@@ -41,6 +38,19 @@ create table plan_reviews (
     primary key (plan_ref, cycle)
 );
 create index plan_reviews_held on plan_reviews (held_on);
+
+-- Each phase transfer a plan was held to (reg 18): watched from the review
+-- cycle it falls in, met by the amended plan naming the new setting.
+create table plan_transfers (
+    plan_ref      text not null references plans,
+    transfer      text not null,         -- early_years_to_school, primary_to_secondary, ...
+    transfer_year integer not null,      -- the September it happens
+    amend_by      date not null,         -- reg 18(1)-(2)
+    amended_on    date,
+    replaced      boolean not null default false, -- a transfer of the child's own settings took its place
+    primary key (plan_ref, transfer_year, transfer)
+);
+create index plan_transfers_amend_by on plan_transfers (amend_by);
 
 create table plan_events (
     id           bigint generated always as identity primary key,

@@ -112,6 +112,7 @@ func printReport(w io.Writer, r register.Report) error {
 	if r.AdviceTotal.Requested > 0 {
 		fmt.Fprint(w, "  Within 6 weeks % leaves out requests still within their 6 weeks.\n")
 	}
+	planLifeBlock(w, r)
 	if r.OverdueTotal.Cases == 0 {
 		block(w, "Cases overdue on "+cli.LongDate(r.Today), "No case is overdue.")
 		return nil
@@ -126,6 +127,20 @@ func printReport(w io.Writer, r register.Report) error {
 	}
 	block(w, "Cases overdue on "+cli.LongDate(r.Today)+" (ehc cases --overdue lists them)", rows...)
 	return nil
+}
+
+// planLifeBlock is the plans in force: reviews, amendments and phase
+// transfers in the period, and what is overdue on the report's day.
+func planLifeBlock(w io.Writer, r register.Report) {
+	l := r.PlansInForce
+	block(w, "EHC plans in force: annual reviews (CFA s.44(1)), amendments (reg 22) and phase transfers (reg 18)",
+		fmt.Sprintf("Plans in force	%d", l.InForce),
+		fmt.Sprintf("Reviews held in the period, within their 12 months	%s	%s", of(l.ReviewsWithinPeriod, l.ReviewsHeld), pctText(l.PctReviews)),
+		fmt.Sprintf("Amended plans issued in the period, within 12 weeks of the meeting	%s	%s", of(l.AmendedWithin12Weeks, l.Amended), pctText(l.PctAmended)),
+		fmt.Sprintf("Phase transfers due in the period, amended by their date	%s	%s", of(l.TransfersAmendedByDate, l.TransfersDue), pctText(l.PctTransfers)),
+		fmt.Sprintf("Overdue on %s: reviews	%d", cli.LongDate(r.Today), l.ReviewsOverdue),
+		fmt.Sprintf("Overdue on %s: amended plans	%d", cli.LongDate(r.Today), l.AmendmentsOverdue),
+		fmt.Sprintf("Overdue on %s: phase transfers	%d", cli.LongDate(r.Today), l.TransfersOverdue))
 }
 
 // kindText is an advice kind as a manager reads it: "Social care".
@@ -212,6 +227,20 @@ func writeReportCSV(w io.Writer, r register.Report) error {
 		overdue("overdue", g)
 	}
 	overdue("overdue_total", r.OverdueTotal)
+	l := r.PlansInForce
+	for _, f := range []struct {
+		measure string
+		v       any
+	}{
+		{"in_force", l.InForce}, {"reviews_held", l.ReviewsHeld}, {"reviews_within_period", l.ReviewsWithinPeriod},
+		{"pct_reviews_within_period", l.PctReviews}, {"amended_plans_issued", l.Amended},
+		{"amended_within_12_weeks", l.AmendedWithin12Weeks}, {"pct_amended_within_12_weeks", l.PctAmended},
+		{"phase_transfers_due", l.TransfersDue}, {"phase_transfers_amended_by_date", l.TransfersAmendedByDate},
+		{"pct_phase_transfers_amended_by_date", l.PctTransfers}, {"reviews_overdue", l.ReviewsOverdue},
+		{"amendments_overdue", l.AmendmentsOverdue}, {"phase_transfers_overdue", l.TransfersOverdue},
+	} {
+		row("plans_in_force", "", f.measure, f.v)
+	}
 	cw.Flush()
 	return cw.Error()
 }

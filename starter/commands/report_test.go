@@ -31,6 +31,7 @@ func TestReportPlain(t *testing.T) {
 			"  Social care     1           1          0                0               0.0%\n" +
 			"  All advice      6           4          3                1               60.0%\n",
 		"  Locum EP                1           0          0                0               0.0%\n",
+		"EHC plans in force: annual reviews (CFA s.44(1)), amendments (reg 22) and phase transfers (reg 18)\n",
 		"  EARLIEST LIMIT MISSED              CASES   MEDIAN DAYS OVERDUE   LONGEST\n" +
 			"  Decision whether to assess         1       30                    30\n" +
 			"  Decision whether to issue a plan   1       51                    51\n" +

@@ -115,6 +115,7 @@ func (p *plan) recordPhaseTransfer(ctx workflow.Context, in PhaseTransferInput) 
 	t, _ := statute.LocalTransfer(in.Kind, in.Moves) // checked
 	if ph := p.Phase; ph != nil && ph.Opened {
 		p.close(phaseKey(ph))
+		p.replaced = ph
 	}
 	p.Phase = &Phase{PhaseTransfer: t, Local: true}
 	p.step(ctx, UpdateRecordPhaseTransfer, in.On)

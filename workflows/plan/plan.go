@@ -49,6 +49,7 @@ type plan struct {
 	pending  pendingStep
 	timer    deadline.Timer
 	shown    shownState
+	replaced *Phase // a watched transfer a recorded one replaced, for the register's next record
 }
 
 // Plan keeps one EHC plan in force until it ceases or moves to another

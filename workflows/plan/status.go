@@ -122,8 +122,11 @@ func (p *plan) snapshot(ctx workflow.Context) caserecord.PlanSnapshot {
 		PlanMade: p.In.PlanMade, LastReview: p.LastReview, NextReviewDue: s.NextReviewDue,
 		EndedOn: p.EndedOn, Overdue: s.Overdue, NextDeadline: s.NextDeadline, TransferredIn: p.In.TransferredIn,
 	}
-	if ph := p.Phase; ph != nil && ph.Opened {
-		snap.PhaseTransfer, snap.PhaseAmendBy, snap.PhaseAmendedOn = string(ph.Transfer), ph.AmendBy, ph.AmendedOn
+	for _, ph := range []*Phase{p.Phase, p.replaced} {
+		if ph != nil && ph.Opened {
+			snap.Transfers = append(snap.Transfers, caserecord.PlanTransfer{Transfer: string(ph.Transfer), Year: ph.TransferYear,
+				AmendBy: ph.AmendBy, AmendedOn: ph.AmendedOn, Replaced: ph == p.replaced})
+		}
 	}
 	if c := p.Ceasing; c != nil {
 		snap.CeasesOn = c.CeasesOn
