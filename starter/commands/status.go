@@ -71,6 +71,9 @@ func printStatus(w io.Writer, st assessment.CaseStatus) error {
 	if err := writeWrapped(w, nextDeadlineLine(st), screenWidth, "  "); err != nil {
 		return err
 	}
+	if st.Stage == assessment.StageFinalPlanIssued {
+		fmt.Fprintf(w, "The plan in force, its reviews and amendments: ehc plan-status %s.\n", st.CaseRef)
+	}
 	if st.Overdue {
 		fmt.Fprintln(w, "OVERDUE: a statutory deadline has been missed.")
 	}
