@@ -6,7 +6,7 @@ TEMPORAL := $(CURDIR)/bin/temporal
 # The integration test starts its own dev server with this CLI.
 export EHC_TEMPORAL_CLI := $(TEMPORAL)
 
-.PHONY: run test build fmt-check clean histories bench bench-register ensure-postgres migrate fuzz chaos chaos-histories
+.PHONY: run test build fmt-check clean histories bench plan-years bench-register ensure-postgres migrate fuzz chaos chaos-histories
 
 ## run: start PostgreSQL if needed and migrate the register, then (bin/ehc dev) the codec server, a local Temporal dev server (its UI decoding through the codec server) and the worker, and drive the demo cases on a compressed clock (EHC_DEMO_WEEK_SECONDS, default 10) in the foreground; Ctrl-C stops all of it
 # The local stack runs in demonstration mode, so EHC_DEMO_WEEK_SECONDS is
@@ -52,6 +52,10 @@ chaos-histories: $(TEMPORAL) ensure-postgres
 bench: $(TEMPORAL) ensure-postgres
 	go run ./worker/bench $(BENCH_FLAGS)
 	$(MAKE) --no-print-directory bench-register
+
+## plan-years: one plan in force run for 5 years on a compressed clock (about 5 minutes), printing each run's history length: what continuing as new after each review keeps it to
+plan-years: $(TEMPORAL) ensure-postgres
+	go run ./worker/planyears $(PLAN_YEARS_FLAGS)
 
 ## bench-register: time the manager's report and the overdue list on an England-sized register (seeded once, about a minute)
 bench-register: ensure-postgres

@@ -31,7 +31,8 @@ func ParseExceptionGround(s string) (ExceptionGround, error) {
 
 // AppliesTo reports whether the ground can excuse the deadline.
 func (g ExceptionGround) AppliesTo(d Deadline) bool {
-	week := d == DecisionToAssessDue || d == DecisionNotToIssueDue || d == FinalPlanDue
+	// A reassessment has the assessment's exceptions (reg 25, 27).
+	week := d == DecisionToAssessDue || d == DecisionNotToIssueDue || d == FinalPlanDue || d == ReassessDecisionDue || d == ReassessFinalPlanDue
 	switch g {
 	case ExceptionSchoolClosure:
 		return week // not the advice limit
@@ -57,6 +58,10 @@ func (g ExceptionGround) Regulation(d Deadline) string {
 	case DecisionNotToIssueDue:
 		reg = "reg 10(4)"
 	case FinalPlanDue:
+		reg = "reg 13(3)"
+	case ReassessDecisionDue: // the reassessment's decision borrows reg 5(4)'s grounds
+		reg = "reg 5(4)"
+	case ReassessFinalPlanDue: // and its plan reg 13(3)'s
 		reg = "reg 13(3)"
 	default:
 		return ""

@@ -153,3 +153,18 @@ func MonthsBefore(d Date, n int) Date {
 	}
 	return Date{first.AddDate(0, 0, day-1)}
 }
+
+// PhaseOf names the phase of education a year group is in.
+func PhaseOf(yearGroup int) string {
+	switch {
+	case yearGroup < 0:
+		return "early years"
+	case yearGroup <= 6:
+		return "primary"
+	case yearGroup <= 11:
+		return "secondary"
+	case yearGroup <= 13:
+		return "post-16"
+	}
+	return "post-19"
+}

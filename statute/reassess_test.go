@@ -64,19 +64,22 @@ func TestLocalTransfers(t *testing.T) {
 // The school year runs 1 September to 31 August: a child born 31 August
 // 2020 is in Reception from September 2024, one born a day later from 2025.
 func TestYearGroup(t *testing.T) {
-	for _, c := range []struct{ dob, on, want string }{
-		{"2020-08-31", "2024-09-01", "Reception"},
-		{"2020-09-01", "2024-09-01", "early years"},
-		{"2020-09-01", "2025-09-01", "Reception"},
-		{"2015-10-10", "2025-03-04", "Year 4"},
-		{"2015-10-10", "2027-09-01", "Year 7"},
-		{"2007-01-01", "2024-10-01", "Year 13"},
-		{"2005-01-01", "2024-10-01", "post-19"},
+	for _, c := range []struct{ dob, on, want, phase string }{
+		{"2020-08-31", "2024-09-01", "Reception", "primary"},
+		{"2020-09-01", "2024-09-01", "early years", "early years"},
+		{"2020-09-01", "2025-09-01", "Reception", "primary"},
+		{"2015-10-10", "2025-03-04", "Year 4", "primary"},
+		{"2015-10-10", "2027-09-01", "Year 7", "secondary"},
+		{"2007-01-01", "2024-10-01", "Year 13", "post-16"},
+		{"2005-01-01", "2024-10-01", "post-19", "post-19"},
 	} {
 		dob, _ := ParseDate(c.dob)
 		on, _ := ParseDate(c.on)
 		if got := YearGroupTitle(YearGroup(dob, on)); got != c.want {
 			t.Errorf("born %s, on %s: %s, want %s", c.dob, c.on, got, c.want)
+		}
+		if got, want := PhaseOf(YearGroup(dob, on)), c.phase; got != want {
+			t.Errorf("born %s, on %s: phase %s, want %s", c.dob, c.on, got, want)
 		}
 	}
 }

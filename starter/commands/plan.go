@@ -227,7 +227,7 @@ func printPlanStatus(w io.Writer, st plan.PlanStatus) error {
 	head := newFitted("", screenWidth).wraps(1, 20)
 	head.row("Stage:", st.Stage.Title())
 	head.row("Plan made:", cli.LongDate(st.PlanMade))
-	head.row("Year group:", st.YearGroup)
+	head.row("Year group:", st.YearGroup+" ("+st.SchoolPhase+")")
 	if st.NamedSetting != "" {
 		head.row("Named setting:", st.NamedSetting)
 	}

@@ -292,3 +292,21 @@ func cmdCeasingAppealDecided(ctx context.Context, e *Env, args []string) error {
 	}
 	return s.sendPlan(ctx, plan.UpdateCeasingAppealEnded, plan.AppealDecidedInput{On: s.date, Upheld: *upheld}, said(done))
 }
+
+func cmdRecordReassessmentException(ctx context.Context, e *Env, args []string) error {
+	s := newStep(e, "record-reassessment-exception")
+	ground := s.fs.String("ground", "", "the exception: school_closure, personal or away_from_area (the assessment's, reg 5(4), 13(3))")
+	limit := s.fs.String("deadline", "", "the limit it excuses: reassess_decision_due or reassess_final_plan_due")
+	if err := s.parse(args); err != nil {
+		return err
+	}
+	g, d := statute.ExceptionGround(*ground), statute.Deadline(*limit)
+	if d != statute.ReassessDecisionDue && d != statute.ReassessFinalPlanDue {
+		return usagef("--deadline %q: want reassess_decision_due or reassess_final_plan_due (a plan's other limits have no exceptions)", *limit)
+	}
+	if !g.AppliesTo(d) {
+		return usagef("--ground %q: want school_closure, personal or away_from_area", *ground)
+	}
+	return s.sendPlan(ctx, plan.UpdateRecordException, plan.ExceptionInput{On: s.date, Ground: g, Deadline: d},
+		said("exception recorded under "+g.Regulation(d)+": "+g.Title()+"; it does not stop the clock"))
+}

@@ -45,6 +45,8 @@ func TestPlanStepsSendTheirUpdates(t *testing.T) {
 		{[]string{"issue-reassessed-plan", "EHC-1"}, plan.UpdateIssueReassessedPlan, plan.AmendedPlanInput{On: mar10}, "after the reassessment issued"},
 		{[]string{"cease-plan", "EHC-1", "--ground", "employment", "--consulted-on", "2026-03-01", "--reason", "r"}, plan.UpdateCeasePlan,
 			plan.CeaseInput{On: mar10, Ground: statute.CeaseEmployment, ConsultedOn: mar1, Reason: "r"}, "kept until Mon 11 May 2026"},
+		{[]string{"record-reassessment-exception", "EHC-1", "--ground", "personal", "--deadline", "reassess_final_plan_due"}, plan.UpdateRecordException,
+			plan.ExceptionInput{On: mar10, Ground: statute.ExceptionPersonal, Deadline: statute.ReassessFinalPlanDue}, "under reg 13(3)(c)"},
 		{[]string{"record-ceasing-appeal", "EHC-1"}, plan.UpdateCeasingAppealed, plan.OnInput{On: mar10}, "kept until it is decided"},
 		{[]string{"ceasing-appeal-decided", "EHC-1", "--dismissed"}, plan.UpdateCeasingAppealEnded, plan.AppealDecidedInput{On: mar10}, "the plan has ceased"},
 	}
@@ -91,6 +93,8 @@ func TestPlanStepRefusalsReachNoServer(t *testing.T) {
 		{[]string{"cease-plan", "EHC-1", "--ground", "moved", "--consulted-on", "2026-03-01", "--reason", "r"}, "--ground"},
 		{[]string{"cease-plan", "EHC-1", "--ground", "age_25", "--consulted-on", "2026-04-01", "--reason", "r"}, "--consulted-on"},
 		{[]string{"ceasing-appeal-decided", "EHC-1"}, "--upheld or --dismissed"},
+		{[]string{"record-reassessment-exception", "EHC-1", "--ground", "personal", "--deadline", "review_due"}, "--deadline"},
+		{[]string{"record-reassessment-exception", "EHC-1", "--ground", "missed_appointment", "--deadline", "reassess_decision_due"}, "--ground"},
 		{[]string{"start-plan", "--case", "EHC-1", "--plan-made", "2025-01-01", "--child-dob", "2015-01-01", "--family-email", "f@example.org",
 			"--caseworker", "cw", "--caseworker-email", "cw@example.org", "--decided-on", "2025-10-01"}, "--decided-on and --outcome"},
 		{[]string{"start-plan", "--case", "EHC-1", "--plan-made", "2025-01-01", "--child-dob", "1990-01-01", "--family-email", "f@example.org",

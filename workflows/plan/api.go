@@ -42,6 +42,7 @@ const (
 	UpdateCeasePlan           = "cease-plan"
 	UpdateCeasingAppealed     = "record-ceasing-appeal"
 	UpdateCeasingAppealEnded  = "ceasing-appeal-decided"
+	UpdateRecordException     = "record-reassessment-exception"
 )
 
 // WorkflowID is the plan's ID: the case reference and nothing personal.
@@ -209,6 +210,11 @@ type (
 		ConsultedOn statute.Date        `json:"consulted_on"` // the family and the setting consulted (reg 31)
 		Reason      string              `json:"reason"`
 	}
+	ExceptionInput struct {
+		On       statute.Date            `json:"on"`
+		Ground   statute.ExceptionGround `json:"ground"`
+		Deadline statute.Deadline        `json:"deadline"` // reassess_decision_due or reassess_final_plan_due
+	}
 	AppealDecidedInput struct {
 		On     statute.Date `json:"on"`
 		Upheld bool         `json:"upheld"` // the tribunal kept the plan; dismissed, it ceases (reg 44(2)(a))
@@ -273,6 +279,14 @@ type Reassessment struct {
 	IssuedOn statute.Date `json:"issued_on,omitzero"`
 }
 
+// Exception is an exception to a reassessment's limit, as recorded.
+type Exception struct {
+	Deadline   statute.Deadline        `json:"deadline"`
+	Ground     statute.ExceptionGround `json:"ground"`
+	Regulation string                  `json:"regulation"`
+	On         statute.Date            `json:"on"`
+}
+
 // Ceasing is a decision to cease the plan (CFA s.45, reg 29-31).
 type Ceasing struct {
 	DecidedOn   statute.Date        `json:"decided_on"`
@@ -308,6 +322,7 @@ type PlanStatus struct {
 	PlanMade      statute.Date      `json:"plan_made"`
 	NamedSetting  string            `json:"named_setting,omitzero"`
 	YearGroup     string            `json:"year_group"` // "Reception", "Year 6", "early years", "post-19"
+	SchoolPhase   string            `json:"phase"`      // early years, primary, secondary, post-16, post-19
 	LastReview    statute.Date      `json:"last_review,omitzero"`
 	NextReviewDue statute.Date      `json:"next_review_due,omitzero"`
 	ReviewOverdue bool              `json:"review_overdue"`

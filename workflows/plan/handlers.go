@@ -47,6 +47,7 @@ func (p *plan) listen(ctx workflow.Context) error {
 		on(ctx, p, UpdateCeasePlan, p.checkCeasePlan, p.ceasePlan),
 		on(ctx, p, UpdateCeasingAppealed, p.checkCeasingAppealed, p.ceasingAppealed),
 		on(ctx, p, UpdateCeasingAppealEnded, p.checkCeasingAppealEnded, p.ceasingAppealEnded),
+		on(ctx, p, UpdateRecordException, p.checkRecordException, p.recordException),
 	)
 }
 

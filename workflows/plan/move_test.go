@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/statute"
 )
 
@@ -68,4 +69,26 @@ func TestAPlanTransferredInAndReassessed(t *testing.T) {
 		"2026-06-15 staff.deadline_approaching caseworker,manager", // that morning: the plan due 29 June (14 weeks from 23 March)
 		"2026-07-01 family.plan_ceasing family",
 	})
+}
+
+// A reassessment has the assessment's exceptions (reg 25, 27): one
+// recorded does not stop the clock, and the family's letter when the
+// limit is missed names it. The annual review has none, and its exception
+// is refused.
+func TestReassessmentException(t *testing.T) {
+	c := newChain(t, input("2025-03-03", "2015-10-10"), "2025-03-03")
+	c.step("2025-04-01", UpdateRequestReassessment, ReassessmentRequestInput{On: date("2025-04-01"), From: FromSchool})
+	c.step("2025-04-10", UpdateDecideReassess, DecideReassessInput{On: date("2025-04-10"), Reassess: true}) // plan due 17 July
+	review := c.refuse("2025-05-01", UpdateRecordException, ExceptionInput{On: date("2025-05-01"), Ground: statute.ExceptionPersonal, Deadline: statute.ReviewDue})
+	c.step("2025-05-01", UpdateRecordException, ExceptionInput{On: date("2025-05-01"), Ground: statute.ExceptionPersonal, Deadline: statute.ReassessFinalPlanDue})
+	c.step("2025-07-25", UpdateIssueReassessedPlan, AmendedPlanInput{On: date("2025-07-25")})
+	c.step("2025-08-01", UpdateCeasePlan, CeaseInput{On: date("2025-08-01"), Ground: statute.CeaseNoLongerNecessary, ConsultedOn: date("2025-07-28"), Reason: "r"})
+	c.run()
+	if review.err == nil || !strings.Contains(review.err.Error(), "have none") {
+		t.Errorf("an exception to the annual review: %v", review.err)
+	}
+	missed := c.mail.find(letters.FamilyDeadlineMissed)
+	if len(missed) != 1 || missed[0].On != date("2025-07-18") || !strings.Contains(missed[0].Text, "reg 13(3)(c): exceptional personal circumstances") {
+		t.Fatalf("the family's letter when the reassessment's plan was late: %d letters %v", len(missed), missed)
+	}
 }

@@ -107,7 +107,7 @@ func (p *plan) fireDue(ctx workflow.Context) {
 // superseded while no worker ran), one letter to the family.
 func (p *plan) fire(ctx workflow.Context, d *deadline.Deadline, al deadline.Alarm) {
 	today := p.today(ctx)
-	facts := letters.Facts{Deadline: d.Name, Due: d.Due, Plan: p.planFacts()}
+	facts := letters.Facts{Deadline: d.Name, Due: d.Due, Plan: p.planFacts(), Exception: p.exceptionText(d.Name)}
 	occurrence := d.Key + "/" + deadline.Occurrence(al)
 	if al.Kind == deadline.AlarmReminder {
 		facts.DaysLeft = d.Due.DaysSince(today)

@@ -28,6 +28,7 @@ type State struct {
 	Phase        *Phase    // the next phase transfer, while one is ahead
 	Move         *Move
 	Reassessment *Reassessment
+	Exceptions   []Exception // to the reassessment's limits, this reassessment's
 	Ceasing      *Ceasing
 	EndedOn      statute.Date
 	Deadlines    deadline.Set

@@ -3,6 +3,7 @@ package plan
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"go.temporal.io/sdk/workflow"
 
@@ -38,6 +39,7 @@ func (p *plan) checkRequestReassessment(ctx workflow.Context, in ReassessmentReq
 // the 15 days for the decision (reg 25).
 func (p *plan) requestReassessment(ctx workflow.Context, in ReassessmentRequestInput) {
 	p.Reassessment = &Reassessment{Reassessment: statute.Reassess(in.On, statute.Date{}), From: in.From}
+	p.Exceptions = nil // an earlier reassessment's
 	p.addDeadline(ctx, reassessKey(statute.ReassessDecisionDue, p.Reassessment), statute.ReassessDecisionDue, p.Reassessment.DecisionDue)
 	p.step(ctx, UpdateRequestReassessment, in.On)
 }
@@ -94,4 +96,40 @@ func (p *plan) issueReassessedPlan(ctx workflow.Context, in AmendedPlanInput) {
 	p.step(ctx, UpdateIssueReassessedPlan, in.On)
 	p.startCycle(ctx, in.On, p.Cycle+1)
 	p.tellFamily(ctx, letters.FamilyAmendedPlan, "reassessed/"+r.Requested.String(), letters.Facts{School: in.Setting, Plan: p.planFacts()})
+}
+
+func (p *plan) checkRecordException(ctx workflow.Context, in ExceptionInput) error {
+	if in.Deadline != statute.ReassessDecisionDue && in.Deadline != statute.ReassessFinalPlanDue {
+		return fmt.Errorf("deadline %q: a plan's exceptions are to a reassessment's limits only (reassess_decision_due, reassess_final_plan_due); the annual review, amendments and transfers have none", in.Deadline)
+	}
+	if !slices.Contains(statute.ExceptionGrounds, in.Ground) || !in.Ground.AppliesTo(in.Deadline) {
+		return fmt.Errorf("ground %q does not excuse the %s", in.Ground, in.Deadline.Title())
+	}
+	if !p.reassessing() {
+		return errors.New("no reassessment is in progress")
+	}
+	if d := p.Deadlines.Find(reassessKey(in.Deadline, p.Reassessment)); d == nil || !d.Open() {
+		return fmt.Errorf("the %s is not being watched: nothing to excuse", in.Deadline.Title())
+	}
+	return p.dated(ctx, in.On, p.Reassessment.Requested, "the request")
+}
+
+// recordException records an exception to a reassessment's limit (the
+// assessment's grounds, reg 5(4) and 13(3)): it does not stop the clock,
+// but the staff and the family are told of it with every chase.
+func (p *plan) recordException(ctx workflow.Context, in ExceptionInput) {
+	reg := in.Ground.Regulation(in.Deadline)
+	p.Deadlines.Find(reassessKey(in.Deadline, p.Reassessment)).Exception = reg
+	p.Exceptions = append(p.Exceptions, Exception{Deadline: in.Deadline, Ground: in.Ground, Regulation: reg, On: in.On})
+	p.step(ctx, UpdateRecordException, in.On)
+}
+
+// exceptionText names the exception recorded against d, as letters say it.
+func (p *plan) exceptionText(name statute.Deadline) string {
+	for i := len(p.Exceptions) - 1; i >= 0; i-- {
+		if e := p.Exceptions[i]; e.Deadline == name {
+			return e.Regulation + ": " + e.Ground.Title()
+		}
+	}
+	return ""
 }

@@ -29,8 +29,9 @@ func (p *plan) status(ctx workflow.Context) PlanStatus {
 	s := PlanStatus{
 		CaseRef: p.In.CaseRef, Stage: p.Stage, Today: p.today(ctx), Caseworker: p.In.Caseworker,
 		PlanMade: p.In.PlanMade, NamedSetting: p.NamedSetting, LastReview: p.LastReview,
-		YearGroup: statute.YearGroupTitle(statute.YearGroup(p.In.ChildDOB, asOf)),
-		Move:      p.Move, Reassessment: p.Reassessment, Ceasing: p.Ceasing, EndedOn: p.EndedOn,
+		YearGroup:   statute.YearGroupTitle(statute.YearGroup(p.In.ChildDOB, asOf)),
+		SchoolPhase: statute.PhaseOf(statute.YearGroup(p.In.ChildDOB, asOf)),
+		Move:        p.Move, Reassessment: p.Reassessment, Ceasing: p.Ceasing, EndedOn: p.EndedOn,
 		Deadlines: []deadline.State{}, Problems: slices.Clone(p.Problems), Steps: slices.Clone(p.Steps),
 		Runs: p.Runs, Settled: p.ready,
 	}
