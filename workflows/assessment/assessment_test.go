@@ -42,7 +42,7 @@ func TestPlanWithin20Weeks(t *testing.T) {
 		!ps[0].FromAssessment || ps[0].ChildDOB != h.in.Child.DateOfBirth || ps[0].CaseRef != h.in.CaseRef {
 		t.Errorf("plans started: %+v; want one made 2026-04-20 naming Elm Academy", ps)
 	}
-	assertLines(t, sorted(h.rec.lines()), []string{
+	assertLines(t, sorted(h.rec.Lines()), []string{
 		"2026-01-05 family.request_received family",
 		"2026-01-05 partner.request_received school,health_body,social_care",
 		"2026-01-26 adviser.request adviser",
@@ -78,8 +78,8 @@ func TestPlanWithin20Weeks(t *testing.T) {
 		"2026-04-08 record-consultation",
 		"2026-04-20 issue-final-plan",
 	})
-	if n := len(h.reg.of(caserecord.KindNotification)); n != len(h.rec.lines()) {
-		t.Errorf("%d notifications in the register, %d sent", n, len(h.rec.lines()))
+	if n := len(h.reg.of(caserecord.KindNotification)); n != len(h.rec.Lines()) {
+		t.Errorf("%d notifications in the register, %d sent", n, len(h.rec.Lines()))
 	}
 	end := h.reg.last()
 	if end.Case.Stage != "final_plan_issued" || end.Case.FinalPlanOn != date("2026-04-20") || end.Case.DecidedToAssessOn != date("2026-01-26") ||

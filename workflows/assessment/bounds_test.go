@@ -287,7 +287,7 @@ func TestStartRefusedOutOfBounds(t *testing.T) {
 			t.Errorf("error %q\nlacks %q", err, want)
 		}
 	}
-	if lines := h.rec.lines(); len(lines) != 0 {
+	if lines := h.rec.Lines(); len(lines) != 0 {
 		t.Errorf("notifications sent: %v", lines)
 	}
 }

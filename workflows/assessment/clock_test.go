@@ -35,8 +35,8 @@ func TestCompressedClock(t *testing.T) {
 		snapshots[after] = s
 		h.env.RegisterDelayedCallback(func() {
 			st := h.status()
-			*s = seen{today: st.Today, missed: len(h.rec.find(letters.StaffDeadlineMissed)),
-				reminders: len(h.rec.find(letters.StaffDeadlineApproaching)), overdue: st.Overdue}
+			*s = seen{today: st.Today, missed: len(h.rec.Find(letters.StaffDeadlineMissed)),
+				reminders: len(h.rec.Find(letters.StaffDeadlineApproaching)), overdue: st.Overdue}
 		}, after)
 	}
 	for _, after := range []time.Duration{5 * time.Second, 10 * time.Second, 20 * time.Second, 30 * time.Second, 39 * time.Second,
@@ -88,12 +88,12 @@ func TestCompressedClock(t *testing.T) {
 	if s := snapshots[62*time.Second]; s.missed != 1 || !s.overdue {
 		t.Errorf("after 62 s: %d escalations, overdue %v; want the 6-week escalation", s.missed, s.overdue)
 	}
-	for _, m := range h.rec.find(letters.StaffDeadlineMissed) {
+	for _, m := range h.rec.Find(letters.StaffDeadlineMissed) {
 		if m.On != day1.AddDays(43) {
 			t.Errorf("escalation dated %s, want %s (statutory)", m.On, day1.AddDays(43))
 		}
 	}
-	assertLines(t, sorted(h.rec.lines()), []string{
+	assertLines(t, sorted(h.rec.Lines()), []string{
 		"2026-01-05 family.request_received family",
 		"2026-01-05 partner.request_received school,health_body,social_care",
 		"2026-02-02 staff.deadline_approaching caseworker,manager",

@@ -59,7 +59,7 @@ func TestOneActivityPerStep(t *testing.T) {
 		t.Errorf("activities started: %v; want %v", got, want)
 	}
 	// Nothing the register or the family is owed was dropped by batching.
-	assertLines(t, sorted(h.rec.lines()), []string{
+	assertLines(t, sorted(h.rec.Lines()), []string{
 		"2026-01-05 family.request_received family",
 		"2026-01-05 partner.request_received school,health_body,social_care",
 		"2026-02-02 staff.deadline_approaching caseworker,manager",
@@ -120,10 +120,10 @@ func TestAStepsRefusedLetterAloneIsLost(t *testing.T) {
 	if strings.Join(lost, ",") != "partner.refusal_to_assess,partner.request_received" {
 		t.Errorf("lost on the case: %v; want the two partner letters to the health body only", lost)
 	}
-	if got := h.rec.find(letters.FamilyRefusalToAssess); len(got) != 1 {
+	if got := h.rec.Find(letters.FamilyRefusalToAssess); len(got) != 1 {
 		t.Errorf("the family's refusal letter went %d times; want once", len(got))
 	}
-	if got := h.rec.find(letters.StaffDeliveryFailed); len(got) != 2 {
+	if got := h.rec.Find(letters.StaffDeliveryFailed); len(got) != 2 {
 		t.Errorf("the caseworker was alerted %d times; want once for each lost letter", len(got))
 	}
 }
@@ -146,7 +146,7 @@ func TestAStepOutOfRetriesNamesItsUnsentLetters(t *testing.T) {
 	if strings.Join(lost, "|") != want {
 		t.Errorf("lost on the case: %q; want %q", lost, want)
 	}
-	if got := h.rec.find(letters.FamilyRefusalToAssess); len(got) != 1 {
+	if got := h.rec.Find(letters.FamilyRefusalToAssess); len(got) != 1 {
 		t.Errorf("the family's refusal letter went %d times; want once", len(got))
 	}
 }
@@ -170,7 +170,7 @@ func TestOneTimerForTheNextAlarm(t *testing.T) {
 	if scheduled != 3 || fired != 2 || cancelled != 0 {
 		t.Errorf("timers: %d scheduled, %d fired, %d cancelled; want 3, 2, 0 (one a distinct alarm)", scheduled, fired, cancelled)
 	}
-	if got := len(h.rec.find(letters.StaffDeadlineApproaching)); got != 2 {
+	if got := len(h.rec.Find(letters.StaffDeadlineApproaching)); got != 2 {
 		t.Errorf("%d reminders; want 2", got)
 	}
 }

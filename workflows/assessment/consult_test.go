@@ -51,7 +51,7 @@ func TestConsultedSchoolsAreKnownByNumber(t *testing.T) {
 	if fired == 0 {
 		t.Error("no consultation reminder or escalation reached the register: the test proves nothing")
 	}
-	for _, m := range h.rec.msgs {
+	for _, m := range h.rec.Msgs {
 		for _, n := range names {
 			if strings.Contains(m.Key, n) {
 				t.Errorf("letter key %q holds the school's name", m.Key)

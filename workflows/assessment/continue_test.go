@@ -160,9 +160,9 @@ func TestContinueAsNewKeepsTheCase(t *testing.T) {
 	if oneRes != manyRes || manyRes.Stage != StageFinalPlanIssued || manyRes.FinalPlanWithin20Weeks {
 		t.Errorf("results: one run %+v, five runs %+v", oneRes, manyRes)
 	}
-	assertLines(t, sorted(many.rec.lines()), sorted(one.rec.lines()))
-	if len(one.rec.lines()) < 15 {
-		t.Errorf("only %d letters in one run: the script does not exercise the alarms", len(one.rec.lines()))
+	assertLines(t, sorted(many.rec.Lines()), sorted(one.rec.Lines()))
+	if len(one.rec.Lines()) < 15 {
+		t.Errorf("only %d letters in one run: the script does not exercise the alarms", len(one.rec.Lines()))
 	}
 	if got, want := many.reg.all(), one.reg.all(); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("register events differ:\n five runs: %v\n one run:   %v", got, want)

@@ -63,13 +63,13 @@ func TestCaseEnteredLateWithItsHistory(t *testing.T) {
 	res := h.run()
 
 	// Sorted: letters scheduled together may settle in any order.
-	assertLines(t, sorted(h.rec.lines()), []string{
+	assertLines(t, sorted(h.rec.Lines()), []string{
 		"2026-12-01 family.deadline_missed family",
 		"2026-12-01 family.request_received family",
 		"2026-12-01 staff.case_entered caseworker,manager",
 		"2026-12-03 family.final_plan family",
 	})
-	ack := h.rec.find(letters.FamilyRequestReceived)[0].Text
+	ack := h.rec.Find(letters.FamilyRequestReceived)[0].Text
 	for _, want := range []string{
 		"on Monday 1 June 2026",
 		"- decision whether to assess: due by Monday 13 July 2026; done on Friday 10 July 2026.",
@@ -81,10 +81,10 @@ func TestCaseEnteredLateWithItsHistory(t *testing.T) {
 			t.Errorf("acknowledgement lacks %q:\n%s", want, ack)
 		}
 	}
-	if missed := h.rec.find(letters.FamilyDeadlineMissed)[0]; missed.Key != "EHC-0001/family.deadline_missed/final_plan_due" {
+	if missed := h.rec.Find(letters.FamilyDeadlineMissed)[0]; missed.Key != "EHC-0001/family.deadline_missed/final_plan_due" {
 		t.Errorf("the delay notice is for %s; want the final plan", missed.Key)
 	}
-	summary := h.rec.find(letters.StaffCaseEntered)[0]
+	summary := h.rec.Find(letters.StaffCaseEntered)[0]
 	if !strings.Contains(summary.Subject, "1 overdue") || !strings.Contains(summary.Text, "final EHC plan (reg 13(2)), due Monday 19 October 2026: not yet done, 43 days late") {
 		t.Errorf("staff summary:\n%s\n%s", summary.Subject, summary.Text)
 	}
@@ -116,7 +116,7 @@ func TestCaseEnteredAfterALimitPassed(t *testing.T) {
 	h.enteredOn("2026-08-03") // 6 weeks were 2026-07-13
 	h.step("2026-08-12", UpdateDecideAssess, DecideAssessInput{On: date("2026-08-12"), Reason: "needs met by the school"})
 	h.run()
-	assertLines(t, sorted(h.rec.lines()), []string{
+	assertLines(t, sorted(h.rec.Lines()), []string{
 		"2026-08-03 family.deadline_missed family",
 		"2026-08-03 family.request_received family",
 		"2026-08-03 staff.case_entered caseworker,manager",
@@ -125,7 +125,7 @@ func TestCaseEnteredAfterALimitPassed(t *testing.T) {
 		"2026-08-12 family.refusal_to_assess family",
 		"2026-08-12 partner.refusal_to_assess school,health_body",
 	})
-	if m := h.rec.find(letters.FamilyDeadlineMissed)[0]; !strings.Contains(m.Text, "It is now 21 days late.") {
+	if m := h.rec.Find(letters.FamilyDeadlineMissed)[0]; !strings.Contains(m.Text, "It is now 21 days late.") {
 		t.Errorf("delay notice:\n%s", m.Text)
 	}
 }
@@ -144,8 +144,8 @@ func TestHistoryThatBreaksARuleChangesNothing(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `step 2 of the history (serve-draft): cannot serve the draft plan`) {
 		t.Fatalf("error = %v", err)
 	}
-	if len(h.rec.lines()) != 0 || len(h.reg.of("step")) != 0 {
-		t.Errorf("a refused history sent %q and recorded %q", h.rec.lines(), h.reg.of("step"))
+	if len(h.rec.Lines()) != 0 || len(h.reg.of("step")) != 0 {
+		t.Errorf("a refused history sent %q and recorded %q", h.rec.Lines(), h.reg.of("step"))
 	}
 }
 
@@ -154,7 +154,7 @@ func TestHistoryThatBreaksARuleChangesNothing(t *testing.T) {
 // told to reach the family another way.
 func TestLostNoticeIsLoud(t *testing.T) {
 	h := newHarness(t, "2026-01-05")
-	h.rec.refuse = letters.FamilyDecisionToAssess
+	h.rec.Refuse = letters.FamilyDecisionToAssess
 	problemShown := false
 	h.env.OnUpsertTypedSearchAttributes(mock.Anything).Return(nil).Run(func(args mock.Arguments) {
 		sa := args.Get(0).(temporal.SearchAttributes)
@@ -173,7 +173,7 @@ func TestLostNoticeIsLoud(t *testing.T) {
 	if got := h.reg.of("delivery_failed"); len(got) != 1 || got[0] != "2026-01-12 family.decision_to_assess" {
 		t.Errorf("register: %q", got)
 	}
-	alerts := h.rec.find(letters.StaffDeliveryFailed)
+	alerts := h.rec.Find(letters.StaffDeliveryFailed)
 	if len(alerts) != 1 || !strings.Contains(alerts[0].Subject, "NOT DELIVERED: decision to assess, to the family") {
 		t.Fatalf("alerts: %+v", alerts)
 	}
@@ -190,7 +190,7 @@ func TestCaseEnteredBeforeTheMissedAlarm(t *testing.T) {
 	h.env.SetStartTime(h.start)
 	h.step("2026-07-15", UpdateWithdraw, WithdrawInput{On: date("2026-07-15"), Reason: "family withdrew"})
 	h.run()
-	assertLines(t, sorted(h.rec.lines()), []string{
+	assertLines(t, sorted(h.rec.Lines()), []string{
 		"2026-07-14 family.deadline_missed family",
 		"2026-07-14 family.request_received family",
 		"2026-07-14 staff.case_entered caseworker,manager",
@@ -207,8 +207,8 @@ func TestCaseEnteredClosed(t *testing.T) {
 	h.enteredOn("2026-12-01")
 	h.in.History = []PastStep{past(t, UpdateWithdraw, WithdrawInput{On: date("2026-06-20"), Reason: "family withdrew"})}
 	res := h.run()
-	if res.Stage != StageWithdrawn || len(h.rec.lines()) != 0 {
-		t.Errorf("result %+v; letters %q", res, h.rec.lines())
+	if res.Stage != StageWithdrawn || len(h.rec.Lines()) != 0 {
+		t.Errorf("result %+v; letters %q", res, h.rec.Lines())
 	}
 	if steps := h.reg.of("step"); len(steps) != 2 || steps[1] != "2026-06-20 withdraw" {
 		t.Errorf("register: %q", steps)
@@ -219,7 +219,7 @@ func TestCaseEnteredClosed(t *testing.T) {
 // never had the request, and the caseworker is told to reach them.
 func TestLostAdviceLetterIsOnTheCase(t *testing.T) {
 	h := newHarness(t, "2026-01-05")
-	h.rec.refuse = letters.AdviserRequest
+	h.rec.Refuse = letters.AdviserRequest
 	h.step("2026-01-12", UpdateDecideAssess, DecideAssessInput{On: date("2026-01-12"), Assess: true})
 	h.step("2026-01-12", UpdateRequestAdvice, RequestAdviceInput{On: date("2026-01-12"), Kind: statute.AdviceKindMedical,
 		Provider: Contact{Name: "Paediatrics", Email: "paeds@nhs.example.org"}})
@@ -230,7 +230,7 @@ func TestLostAdviceLetterIsOnTheCase(t *testing.T) {
 		after.DeliveryProblems[0].To.String() != "adviser" {
 		t.Errorf("status delivery problems: %+v", after.DeliveryProblems)
 	}
-	if alerts := h.rec.find(letters.StaffDeliveryFailed); len(alerts) != 1 || !strings.Contains(alerts[0].Subject, "request for advice, to the adviser") {
+	if alerts := h.rec.Find(letters.StaffDeliveryFailed); len(alerts) != 1 || !strings.Contains(alerts[0].Subject, "request for advice, to the adviser") {
 		t.Errorf("alerts: %+v", alerts)
 	}
 }

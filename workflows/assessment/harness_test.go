@@ -11,45 +11,18 @@ import (
 	"testing"
 	"time"
 
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/ehc-send/ehc/activities"
-	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/register/caserecord"
 	"github.com/ehc-send/ehc/statute"
+	"github.com/ehc-send/ehc/workflows/internal/flowtest"
 	"github.com/ehc-send/ehc/workflows/plan"
 )
 
-// recorder is a transport that keeps what the real Notify activity rendered.
-type recorder struct {
-	mu   sync.Mutex
-	msgs []letters.Message
-	// refuse fails every delivery of a template for good, as a mail
-	// service that will never take it does.
-	refuse letters.Template
-	// slow holds every delivery of a template for a moment, as a mail
-	// service under load does; a delivery cancelled meanwhile is not sent.
-	slow letters.Template
-}
-
-func (r *recorder) Deliver(ctx context.Context, m letters.Message) (letters.Delivery, error) {
-	if m.Template == r.slow {
-		select {
-		case <-ctx.Done():
-			return letters.Delivery{}, ctx.Err()
-		case <-time.After(300 * time.Millisecond):
-		}
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if m.Template == r.refuse {
-		return letters.Delivery{}, temporal.NewNonRetryableApplicationError("the mail service refused the message for "+letters.MaskEmail(m.To[0].Email), "Refused", nil)
-	}
-	r.msgs = append(r.msgs, m)
-	return letters.Delivery{Key: m.Key}, nil
-}
+// recorder is the mail service the tests read their letters from.
+type recorder = flowtest.Mail
 
 // registry is a fake case register keeping every event by key, as the real
 // one does: a repeated key is not a new event.
@@ -100,33 +73,6 @@ func (r *registry) last() caserecord.Event {
 		}
 	}
 	return l
-}
-
-// lines renders each message as "date template role[,role]" in send order.
-func (r *recorder) lines() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []string
-	for _, m := range r.msgs {
-		var roles []string
-		for _, p := range append(append([]letters.Recipient{}, m.To...), m.Cc...) {
-			roles = append(roles, string(p.Role))
-		}
-		out = append(out, fmt.Sprintf("%s %s %s", m.On, m.Template, strings.Join(roles, ",")))
-	}
-	return out
-}
-
-func (r *recorder) find(tmpl letters.Template) []letters.Message {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []letters.Message
-	for _, m := range r.msgs {
-		if m.Template == tmpl {
-			out = append(out, m)
-		}
-	}
-	return out
 }
 
 func date(s string) statute.Date {

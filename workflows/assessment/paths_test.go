@@ -38,7 +38,7 @@ func TestRefusalToAssess(t *testing.T) {
 	if res.Stage != StageNotAssessed || res.ClosedOn != date("2026-02-10") {
 		t.Errorf("result = %+v", res)
 	}
-	assertLines(t, sorted(h.rec.lines()), []string{
+	assertLines(t, sorted(h.rec.Lines()), []string{
 		"2026-01-05 family.request_received family",
 		"2026-01-05 partner.request_received school,health_body,social_care",
 		"2026-02-02 staff.deadline_approaching caseworker,manager",
@@ -49,7 +49,7 @@ func TestRefusalToAssess(t *testing.T) {
 	wantDeadline(t, *end, "decision_to_assess_due", StatusMet, 0)
 	wantDeadline(t, *end, "decision_not_to_issue_due", StatusNotApplicable, 0)
 	wantDeadline(t, *end, "final_plan_due", StatusNotApplicable, 0)
-	if got := h.rec.find(letters.FamilyRefusalToAssess); len(got) != 1 || !strings.Contains(got[0].Text, "needs met from the school's own resources") {
+	if got := h.rec.Find(letters.FamilyRefusalToAssess); len(got) != 1 || !strings.Contains(got[0].Text, "needs met from the school's own resources") {
 		t.Errorf("refusal letter does not give the reason: %+v", got)
 	}
 	// The register's projection carries the decision typed: not to assess.
@@ -68,7 +68,7 @@ func TestNoPlanAt16Weeks(t *testing.T) {
 	if res.Stage != StageNoPlan || res.FinalPlanWithin20Weeks {
 		t.Errorf("result = %+v", res)
 	}
-	assertLines(t, sorted(h.rec.lines()), []string{
+	assertLines(t, sorted(h.rec.Lines()), []string{
 		"2026-01-05 family.request_received family",
 		"2026-01-05 partner.request_received school,health_body,social_care",
 		"2026-02-02 staff.deadline_approaching caseworker,manager",
@@ -95,7 +95,7 @@ func TestWithdrawal(t *testing.T) {
 	if res.Stage != StageWithdrawn || res.ClosedOn != date("2026-02-20") {
 		t.Errorf("result = %+v", res)
 	}
-	assertLines(t, sorted(h.rec.lines()), []string{
+	assertLines(t, sorted(h.rec.Lines()), []string{
 		"2026-01-05 family.request_received family",
 		"2026-01-05 partner.request_received school,health_body,social_care",
 		"2026-01-19 adviser.request adviser",
@@ -129,7 +129,7 @@ func TestLateAdvice(t *testing.T) {
 	if !res.FinalPlanWithin20Weeks {
 		t.Errorf("result = %+v", res)
 	}
-	assertLines(t, sorted(h.rec.lines()), []string{
+	assertLines(t, sorted(h.rec.Lines()), []string{
 		"2026-01-05 family.request_received family",
 		"2026-01-05 partner.request_received school,health_body,social_care",
 		"2026-01-12 adviser.request adviser",
@@ -145,7 +145,7 @@ func TestLateAdvice(t *testing.T) {
 		"2026-03-23 family.draft_served family",
 		"2026-04-20 family.final_plan family",
 	})
-	for _, m := range h.rec.find(letters.AdviserOverdue) {
+	for _, m := range h.rec.Find(letters.AdviserOverdue) {
 		if cc := m.Cc[len(m.Cc)-1]; cc.Email != "ep.lead@la.example.gov.uk" {
 			t.Errorf("overdue notice on %s not copied to the provider's escalation contact: %+v", m.On, m.Cc)
 		}
@@ -190,7 +190,7 @@ func TestFinalPlanLate(t *testing.T) {
 	if res.FinalPlanWithin20Weeks || res.Stage != StageFinalPlanIssued {
 		t.Errorf("result = %+v", res)
 	}
-	assertLines(t, sorted(h.rec.lines()), []string{
+	assertLines(t, sorted(h.rec.Lines()), []string{
 		"2026-01-05 family.request_received family",
 		"2026-01-05 partner.request_received school,health_body,social_care",
 		"2026-02-02 staff.deadline_approaching caseworker,manager",
@@ -230,7 +230,7 @@ func TestFinalPlanLate(t *testing.T) {
 		t.Errorf("final plan exception %q, expected by %s; want reg 13(3)(c), 2026-06-12", d.Exception, d.ExpectedBy)
 	}
 	var told string
-	for _, m := range h.rec.find(letters.FamilyDeadlineMissed) {
+	for _, m := range h.rec.Find(letters.FamilyDeadlineMissed) {
 		if m.On == date("2026-05-26") {
 			told = m.Text
 		}
@@ -238,12 +238,12 @@ func TestFinalPlanLate(t *testing.T) {
 	if !strings.Contains(told, "reg 13(3)(c)") || !strings.Contains(told, "exceptional personal circumstances") {
 		t.Errorf("family's missed-deadline letter does not name the exception:\n%s", told)
 	}
-	for _, m := range h.rec.find(letters.FamilyDeadlineMissed) {
+	for _, m := range h.rec.Find(letters.FamilyDeadlineMissed) {
 		if m.On == date("2026-06-01") && !strings.Contains(m.Text, "We now expect to complete it by Friday 12 June 2026") {
 			t.Errorf("the letter after ehc expect does not give the new date:\n%s", m.Text)
 		}
 	}
-	for _, m := range h.rec.msgs {
+	for _, m := range h.rec.Msgs {
 		if m.Caseworker.Email != "jones@la.example.gov.uk" {
 			t.Errorf("%s on %s names no caseworker to alert if it is not delivered", m.Template, m.On)
 		}

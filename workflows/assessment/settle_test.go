@@ -17,7 +17,7 @@ import (
 // its letter pending, and nothing else is sent to the adviser.
 func TestWithdrawnTheMomentAdviceIsRequested(t *testing.T) {
 	h := newHarness(t, "2026-01-05")
-	h.rec.slow = letters.AdviserRequest
+	h.rec.Slow = letters.AdviserRequest
 	h.step("2026-01-19", UpdateDecideAssess, DecideAssessInput{On: date("2026-01-19"), Assess: true})
 	var withdrawn CaseStatus
 	h.at("2026-01-20", func() {
@@ -45,7 +45,7 @@ func TestWithdrawnTheMomentAdviceIsRequested(t *testing.T) {
 	if res.Stage != StageWithdrawn {
 		t.Fatalf("stage = %s; want withdrawn", res.Stage)
 	}
-	assertLines(t, sorted(h.rec.lines()), []string{
+	assertLines(t, sorted(h.rec.Lines()), []string{
 		"2026-01-05 family.request_received family",
 		"2026-01-05 partner.request_received school,health_body,social_care",
 		"2026-01-19 family.decision_to_assess family",
@@ -77,7 +77,7 @@ func TestFamilyToldOnceWhenALateStepMeetsItsAlarm(t *testing.T) {
 		}, DecideAssessInput{On: date("2026-07-14"), Reason: "needs met by the school"})
 	}, at.Sub(h.start))
 	h.run()
-	if missed := h.rec.find(letters.FamilyDeadlineMissed); len(missed) != 1 {
-		t.Fatalf("%d letters telling the family the limit was missed; want 1:\n%s", len(missed), strings.Join(h.rec.lines(), "\n"))
+	if missed := h.rec.Find(letters.FamilyDeadlineMissed); len(missed) != 1 {
+		t.Fatalf("%d letters telling the family the limit was missed; want 1:\n%s", len(missed), strings.Join(h.rec.Lines(), "\n"))
 	}
 }

@@ -435,7 +435,7 @@ func TestValidatorsReject(t *testing.T) {
 				t.Errorf("steps recorded:\n got %v\nwant %v", gotSteps, wantSteps)
 			}
 			for tmpl, n := range sc.sent {
-				if got := len(h.rec.find(tmpl)); got != n {
+				if got := len(h.rec.Find(tmpl)); got != n {
 					t.Errorf("%s sent %d times; want %d", tmpl, got, n)
 				}
 			}
@@ -513,7 +513,7 @@ func TestStartRejectsInvalidInput(t *testing.T) {
 					t.Errorf("error %q\nlacks %q", err, want)
 				}
 			}
-			if lines := h.rec.lines(); len(lines) != 0 {
+			if lines := h.rec.Lines(); len(lines) != 0 {
 				t.Errorf("notifications sent: %v", lines)
 			}
 		})

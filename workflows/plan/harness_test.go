@@ -17,76 +17,10 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/ehc-send/ehc/activities"
-	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/register/caserecord"
 	"github.com/ehc-send/ehc/statute"
+	"github.com/ehc-send/ehc/workflows/internal/flowtest"
 )
-
-// mail keeps what the real CommitStep activity rendered and sent.
-type mail struct {
-	mu   sync.Mutex
-	msgs []letters.Message
-	keys map[string]int
-}
-
-func (m *mail) Deliver(_ context.Context, msg letters.Message) (letters.Delivery, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.keys == nil {
-		m.keys = map[string]int{}
-	}
-	m.keys[msg.Key]++
-	m.msgs = append(m.msgs, msg)
-	return letters.Delivery{Key: msg.Key}, nil
-}
-
-// lines is each letter as "date template to[,cc]", in the order sent.
-func (m *mail) lines() []string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	var out []string
-	for _, msg := range m.msgs {
-		var roles []string
-		for _, r := range append(append([]letters.Recipient{}, msg.To...), msg.Cc...) {
-			roles = append(roles, string(r.Role))
-		}
-		out = append(out, fmt.Sprintf("%s %s %s", msg.On, msg.Template, strings.Join(roles, ",")))
-	}
-	return out
-}
-
-// sorted is lines by date, then template: the letters of one step go at
-// once, in no fixed order.
-func (m *mail) sorted() []string {
-	out := m.lines()
-	sort.Strings(out)
-	return out
-}
-
-// twice is every key sent more than once.
-func (m *mail) twice() []string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	var out []string
-	for k, n := range m.keys {
-		if n > 1 {
-			out = append(out, k)
-		}
-	}
-	return out
-}
-
-func (m *mail) find(t letters.Template) []letters.Message {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	var out []letters.Message
-	for _, msg := range m.msgs {
-		if msg.Template == t {
-			out = append(out, msg)
-		}
-	}
-	return out
-}
 
 // register keeps every event by key, as the real register does.
 type register struct {
@@ -163,7 +97,7 @@ type chain struct {
 	in      PlanInput
 	start   time.Time
 	steps   []*chainStep
-	mail    *mail
+	mail    *flowtest.Mail
 	reg     *register
 	runs    int
 	last    PlanStatus
@@ -195,7 +129,7 @@ type refusal struct {
 }
 
 func newChain(t *testing.T, in PlanInput, start string) *chain {
-	return &chain{t: t, in: in, start: date(start).At(10), mail: &mail{}, reg: &register{}}
+	return &chain{t: t, in: in, start: date(start).At(10), mail: &flowtest.Mail{}, reg: &register{}}
 }
 
 // step takes a step at noon on its date, a minute after the one before.

@@ -60,7 +60,7 @@ func TestAPlanKeptForYearsStaysSmall(t *testing.T) {
 		t.Errorf("the state handed over grew from %d to %d bytes over %d reviews: %v", first, last, len(held), c.carried)
 	}
 	t.Logf("status bytes after each review %v; state carried at each hand-over %v", sizes, c.carried)
-	if tw := c.mail.twice(); len(tw) > 0 {
+	if tw := c.mail.Twice(); len(tw) > 0 {
 		t.Errorf("letters sent twice: %v", tw)
 	}
 }

@@ -52,7 +52,7 @@ func TestAPlanTransferredInAndReassessed(t *testing.T) {
 	if res.Stage != StageCeased || res.EndedOn != date("2026-11-02") {
 		t.Errorf("ended %s on %s; want ceased the day the appeal was dismissed", res.Stage, res.EndedOn)
 	}
-	assertLines(t, "letters", c.mail.sorted(), []string{
+	assertLines(t, "letters", c.mail.Sorted(), []string{
 		"2026-02-16 staff.plan_entered caseworker,manager",
 		"2026-03-16 staff.deadline_approaching caseworker,manager", // the notice due 30 March, 14 days on
 		"2026-03-23 family.plan_received family",
@@ -87,7 +87,7 @@ func TestReassessmentException(t *testing.T) {
 	if review.err == nil || !strings.Contains(review.err.Error(), "have none") {
 		t.Errorf("an exception to the annual review: %v", review.err)
 	}
-	missed := c.mail.find(letters.FamilyDeadlineMissed)
+	missed := c.mail.Find(letters.FamilyDeadlineMissed)
 	if len(missed) != 1 || missed[0].On != date("2025-07-18") || !strings.Contains(missed[0].Text, "reg 13(3)(c): exceptional personal circumstances") {
 		t.Fatalf("the family's letter when the reassessment's plan was late: %d letters %v", len(missed), missed)
 	}

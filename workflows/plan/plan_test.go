@@ -49,7 +49,7 @@ func TestAPlansLife(t *testing.T) {
 	if got := amended.got; got.NamedSetting != "Hill Secondary" || got.Phase.AmendedOn != date("2026-12-01") || got.NextReviewDue != date("2027-10-19") {
 		t.Errorf("after the amendment: setting %q, transfer amended %s, next review %s", got.NamedSetting, got.Phase.AmendedOn, got.NextReviewDue)
 	}
-	assertLines(t, "letters", c.mail.sorted(), []string{
+	assertLines(t, "letters", c.mail.Sorted(), []string{
 		"2026-02-02 family.review_meeting family",
 		"2026-02-16 staff.deadline_approaching caseworker,manager", // the review due 2 March, 14 days on
 		"2026-02-20 family.phase_transfer family",
@@ -65,7 +65,7 @@ func TestAPlansLife(t *testing.T) {
 		"2026-12-01 family.amended_plan family",
 		"2027-06-01 family.plan_ceasing family",
 	})
-	if tw := c.mail.twice(); len(tw) > 0 {
+	if tw := c.mail.Twice(); len(tw) > 0 {
 		t.Errorf("letters sent twice: %v", tw)
 	}
 	if c.runs < 3 {
@@ -94,7 +94,7 @@ func TestPlanLettersSayWhatHappensNext(t *testing.T) {
 		{letters.FamilyAmendedPlan, []string{"decided\nnot to amend", "Your comments showed", "23 November 2026"}},
 		{letters.FamilyPlanCeasing, []string{"2 August 2026", "no longer", "CFA s.45(1)(b)", "The school meets"}},
 	} {
-		got := c.mail.find(w.tpl)
+		got := c.mail.Find(w.tpl)
 		if len(got) != 1 {
 			t.Errorf("%s: %d letters, want 1", w.tpl, len(got))
 			continue
@@ -129,7 +129,7 @@ func TestAPlanEnteredLate(t *testing.T) {
 	if got.LastReview != date("2025-10-20") || got.NextReviewDue != date("2026-10-19") || !got.Overdue {
 		t.Errorf("on entry: last review %s, next due %s, overdue %v; want 2025-10-20, 2026-10-19 and the decision overdue", got.LastReview, got.NextReviewDue, got.Overdue)
 	}
-	assertLines(t, "letters", c.mail.sorted(), []string{
+	assertLines(t, "letters", c.mail.Sorted(), []string{
 		"2025-12-01 staff.plan_entered caseworker,manager",
 		"2025-12-02 staff.deadline_missed caseworker,manager", // the decision, due 17 November: the third escalation, the first two before entry
 		"2025-12-03 family.review_decision family",
@@ -137,7 +137,7 @@ func TestAPlanEnteredLate(t *testing.T) {
 		"2026-01-19 staff.deadline_approaching caseworker,manager",
 		"2026-01-23 family.plan_transferred family", // 26 January was the 15th working day after 5 January (reg 15(2))
 	})
-	summary := c.mail.find(letters.StaffPlanEntered)
+	summary := c.mail.Find(letters.StaffPlanEntered)
 	if len(summary) == 1 && !strings.Contains(summary[0].Text, "17 November 2025") {
 		t.Errorf("the summary does not name the decision due 17 November 2025 (4 weeks after the meeting):\n%s", summary[0].Text)
 	}

@@ -6,6 +6,8 @@ package search
 import (
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 )
 
@@ -50,4 +52,21 @@ func Declared() temporal.SearchAttributes {
 		}
 	}
 	return temporal.NewSearchAttributes(updates...)
+}
+
+// StartOptions start one process's workflow for a case: id, on taskQueue,
+// its search attributes set from the start (the reference, the first
+// stage, the caseworker). A second start for the same ID fails rather than
+// joining or replacing the one running, and an ID is used again only after
+// a start refused for its input, which may be put right and retried.
+func StartOptions(id, taskQueue, caseRef, stage, caseworker string) client.StartWorkflowOptions {
+	return client.StartWorkflowOptions{
+		ID:                                       id,
+		TaskQueue:                                taskQueue,
+		WorkflowIDConflictPolicy:                 enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
+		WorkflowExecutionErrorWhenAlreadyStarted: true,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			CaseRef.ValueSet(caseRef), Stage.ValueSet(stage), Caseworker.ValueSet(caseworker)),
+	}
 }
