@@ -99,6 +99,7 @@ func init() {
 		{"decide-reassess", "REF --reassess|--refuse [--reason TEXT] [--on YYYY-MM-DD]", "record the decision whether to reassess (reg 25)", cmdDecideReassess},
 		{"issue-reassessed-plan", "REF [--setting N] [--on YYYY-MM-DD]", "record the plan amended or replaced after a reassessment (reg 27)", cmdIssueReassessedPlan},
 		{"record-reassessment-exception", "REF --ground school_closure|personal|away_from_area --deadline reassess_decision_due|reassess_final_plan_due [--on YYYY-MM-DD]", "record an exception to a reassessment's limits (the assessment's: reg 5(4), 13(3)); the plan's other limits have none", cmdRecordReassessmentException},
+		{"plan-expect", "REF --deadline D --by YYYY-MM-DD [--on YYYY-MM-DD]", "record when a plan's missed or at-risk limit is now expected to be met (the family is told now if it is missed)", cmdPlanExpect},
 		{"cease-plan", "REF --ground G --consulted-on YYYY-MM-DD --reason TEXT [--on YYYY-MM-DD]", "record the decision to cease the plan (CFA s.45, reg 29-31): kept until the time to appeal ends", cmdCeasePlan},
 		{"record-ceasing-appeal", "REF [--on YYYY-MM-DD]", "record an appeal against ceasing: the plan is kept until it is decided", cmdCeasingAppealed},
 		{"ceasing-appeal-decided", "REF --upheld|--dismissed [--on YYYY-MM-DD]", "record the tribunal's decision on an appeal against ceasing", cmdCeasingAppealDecided},

@@ -310,3 +310,21 @@ func cmdRecordReassessmentException(ctx context.Context, e *Env, args []string) 
 	return s.sendPlan(ctx, plan.UpdateRecordException, plan.ExceptionInput{On: s.date, Ground: g, Deadline: d},
 		said("exception recorded under "+g.Regulation(d)+": "+g.Title()+"; it does not stop the clock"))
 }
+
+func cmdPlanExpect(ctx context.Context, e *Env, args []string) error {
+	s := newStep(e, "plan-expect")
+	limit := s.fs.String("deadline", "", "the limit, as plan-status names it: review_due, review_report_due, review_decision_due, final_amended_plan_due, phase_transfer_amend_by, ...")
+	by := s.fs.String("by", "", "`date` it is now expected to be met")
+	if err := s.parse(args); err != nil {
+		return err
+	}
+	if err := requiredBounded("deadline", *limit, assessment.CheckCode); err != nil {
+		return err
+	}
+	b, err := s.planDate("by", *by, true)
+	if err != nil {
+		return err
+	}
+	return s.sendPlan(ctx, plan.UpdateExpect, plan.ExpectInput{On: s.date, Deadline: statute.Deadline(*limit), By: b}, said(
+		fmt.Sprintf("%s now expected by %s; if it is already missed the family is told now, else in the letter if it is", statute.Deadline(*limit).Title(), cli.LongDate(b))))
+}

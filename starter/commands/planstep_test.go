@@ -47,6 +47,8 @@ func TestPlanStepsSendTheirUpdates(t *testing.T) {
 			plan.CeaseInput{On: mar10, Ground: statute.CeaseEmployment, ConsultedOn: mar1, Reason: "r"}, "kept until Mon 11 May 2026"},
 		{[]string{"record-reassessment-exception", "EHC-1", "--ground", "personal", "--deadline", "reassess_final_plan_due"}, plan.UpdateRecordException,
 			plan.ExceptionInput{On: mar10, Ground: statute.ExceptionPersonal, Deadline: statute.ReassessFinalPlanDue}, "under reg 13(3)(c)"},
+		{[]string{"plan-expect", "EHC-1", "--deadline", "review_due", "--by", "2026-03-20"}, plan.UpdateExpect,
+			plan.ExpectInput{On: mar10, Deadline: statute.ReviewDue, By: mar20}, "annual review of the EHC plan now expected by Fri 20 Mar 2026"},
 		{[]string{"record-ceasing-appeal", "EHC-1"}, plan.UpdateCeasingAppealed, plan.OnInput{On: mar10}, "kept until it is decided"},
 		{[]string{"ceasing-appeal-decided", "EHC-1", "--dismissed"}, plan.UpdateCeasingAppealEnded, plan.AppealDecidedInput{On: mar10}, "the plan has ceased"},
 	}

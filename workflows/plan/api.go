@@ -43,6 +43,7 @@ const (
 	UpdateCeasingAppealed     = "record-ceasing-appeal"
 	UpdateCeasingAppealEnded  = "ceasing-appeal-decided"
 	UpdateRecordException     = "record-reassessment-exception"
+	UpdateExpect              = "expect"
 )
 
 // WorkflowID is the plan's ID: the case reference and nothing personal.
@@ -215,6 +216,11 @@ type (
 		Ground   statute.ExceptionGround `json:"ground"`
 		Deadline statute.Deadline        `json:"deadline"` // reassess_decision_due or reassess_final_plan_due
 	}
+	ExpectInput struct {
+		On       statute.Date     `json:"on"`
+		Deadline statute.Deadline `json:"deadline"` // the limit, as status names it: review_due, final_amended_plan_due, ...
+		By       statute.Date     `json:"by"`       // when the authority now expects to meet it
+	}
 	AppealDecidedInput struct {
 		On     statute.Date `json:"on"`
 		Upheld bool         `json:"upheld"` // the tribunal kept the plan; dismissed, it ceases (reg 44(2)(a))
@@ -253,6 +259,7 @@ func (r *Review) Done() bool {
 const (
 	OutcomeMaintain = "maintain"
 	OutcomeAmend    = "amend"
+	OutcomeCease    = "cease" // recorded by cease-plan after a review
 )
 
 // Phase is the plan's next phase transfer and how it stands.

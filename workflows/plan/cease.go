@@ -42,6 +42,10 @@ func (p *plan) checkCeasePlan(ctx workflow.Context, in CeaseInput) error {
 func (p *plan) ceasePlan(ctx workflow.Context, in CeaseInput) {
 	p.Ceasing = &Ceasing{DecidedOn: in.On, Ground: in.Ground, ConsultedOn: in.ConsultedOn, CeasesOn: statute.CeasesOn(in.On)}
 	p.Stage = StageCeasing
+	if r := p.heldAwaiting(func(r *Review) bool { return r.DecidedOn.IsZero() }); r != nil {
+		r.DecidedOn, r.Outcome = in.On, OutcomeCease // the review's decision is to cease (reg 20(10))
+		p.meet(cycleKey(statute.ReviewDecisionDue, r.Cycle), in.On)
+	}
 	p.step(ctx, UpdateCeasePlan, in.On)
 	f := p.planFacts()
 	f.CeasesOn = p.Ceasing.CeasesOn

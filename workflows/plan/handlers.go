@@ -48,6 +48,7 @@ func (p *plan) listen(ctx workflow.Context) error {
 		on(ctx, p, UpdateCeasingAppealed, p.checkCeasingAppealed, p.ceasingAppealed),
 		on(ctx, p, UpdateCeasingAppealEnded, p.checkCeasingAppealEnded, p.ceasingAppealEnded),
 		on(ctx, p, UpdateRecordException, p.checkRecordException, p.recordException),
+		on(ctx, p, UpdateExpect, p.checkExpect, p.expect),
 	)
 }
 

@@ -92,3 +92,36 @@ func TestReassessmentException(t *testing.T) {
 		t.Fatalf("the family's letter when the reassessment's plan was late: %d letters %v", len(missed), missed)
 	}
 }
+
+// A review missed: the family's letter says a date will follow, and when
+// the caseworker records one the family is told it at once. Ceasing the
+// plan after the review is the review's decision (reg 20(10)).
+func TestExpectedDateAfterAMissedReview(t *testing.T) {
+	c := newChain(t, input("2025-03-03", "2015-10-10"), "2025-03-03")
+	c.step("2026-03-10", UpdateExpect, ExpectInput{On: date("2026-03-10"), Deadline: statute.ReviewDue, By: date("2026-03-20")})
+	bad := c.refuse("2026-03-11", UpdateExpect, ExpectInput{On: date("2026-03-11"), Deadline: statute.FinalAmendedPlanDue, By: date("2026-03-20")})
+	c.step("2026-03-20", UpdateHoldReview, OnInput{On: date("2026-03-20")})
+	c.step("2026-03-21", UpdateCeasePlan, CeaseInput{On: date("2026-03-21"), Ground: statute.CeaseNoLongerNecessary, ConsultedOn: date("2026-03-15"), Reason: "r"})
+	c.run()
+	if bad.err == nil {
+		t.Error("an expected date for a limit not open was accepted")
+	}
+	for _, m := range c.mail.Find(letters.FamilyDeadlineMissed) {
+		if strings.Contains(m.Key, "review_decision_due") {
+			t.Errorf("the family was told the review's decision is late after the decision to cease: %s", m.On)
+		}
+	}
+	var missed []letters.Message
+	for _, m := range c.mail.Find(letters.FamilyDeadlineMissed) {
+		if strings.Contains(m.Key, "/review_due/") {
+			missed = append(missed, m)
+		}
+	}
+	if len(missed) != 2 || missed[0].On != date("2026-03-03") || missed[1].On != date("2026-03-10") ||
+		!strings.Contains(missed[0].Text, "We will tell you the date") || !strings.Contains(missed[1].Text, "by Friday 20 March 2026") {
+		for _, m := range missed {
+			t.Logf("%s %s: %s", m.On, m.Key, m.Subject)
+		}
+		t.Fatalf("the family's letters about the missed review: %d", len(missed))
+	}
+}

@@ -107,7 +107,7 @@ func (p *plan) fireDue(ctx workflow.Context) {
 // superseded while no worker ran), one letter to the family.
 func (p *plan) fire(ctx workflow.Context, d *deadline.Deadline, al deadline.Alarm) {
 	today := p.today(ctx)
-	facts := letters.Facts{Deadline: d.Name, Due: d.Due, Plan: p.planFacts(), Exception: p.exceptionText(d.Name)}
+	facts := letters.Facts{Deadline: d.Name, Due: d.Due, Plan: p.planFacts(), Exception: p.exceptionText(d.Name), ExpectedBy: d.ExpectedBy}
 	occurrence := d.Key + "/" + deadline.Occurrence(al)
 	if al.Kind == deadline.AlarmReminder {
 		facts.DaysLeft = d.Due.DaysSince(today)
@@ -188,4 +188,37 @@ func (p *plan) summarise(ctx workflow.Context) {
 	}
 	p.entering = false
 	p.send(ctx, letters.StaffPlanEntered, "1", p.caseworker(), p.manager(), letters.Facts{Limits: limits})
+}
+
+// watching is the newest open limit named name.
+func (p *plan) watching(name statute.Deadline) *deadline.Deadline {
+	for i := len(p.Deadlines) - 1; i >= 0; i-- {
+		if d := p.Deadlines[i]; d.Name == name && d.Open() {
+			return d
+		}
+	}
+	return nil
+}
+
+func (p *plan) checkExpect(ctx workflow.Context, in ExpectInput) error {
+	if p.watching(in.Deadline) == nil {
+		return fmt.Errorf("no %q limit is open on this plan (plan-status lists them)", in.Deadline)
+	}
+	if in.By.IsZero() || in.By.Before(in.On) {
+		return fmt.Errorf("the expected date %s must be on or after %s, the day it is recorded", in.By, in.On)
+	}
+	return p.dated(ctx, in.On, p.In.PlanMade, "the plan was made")
+}
+
+// expect records when a missed or at-risk limit is now expected to be met:
+// the family is told now if it is already missed, else in the letter if it
+// is, so the missed-limit letter's promise of a date is kept.
+func (p *plan) expect(ctx workflow.Context, in ExpectInput) {
+	d := p.watching(in.Deadline)
+	d.ExpectedBy = in.By
+	p.step(ctx, UpdateExpect, in.On)
+	if today := p.today(ctx); today.After(d.Due) {
+		p.tellFamily(ctx, letters.FamilyDeadlineMissed, d.Key+"/expected-"+in.By.String(), letters.Facts{Deadline: d.Name, Due: d.Due,
+			DaysOverdue: today.DaysSince(d.Due), ExpectedBy: in.By, Exception: p.exceptionText(d.Name), Plan: p.planFacts()})
+	}
 }
