@@ -51,6 +51,20 @@ func (d Deadline) Regulation() string {
 		return "reg 27"
 	case TransferInNoticeDue:
 		return "reg 15"
+	case MediationCertificateDue:
+		return "reg 34, 39"
+	case MediationHeldBy:
+		return "reg 37"
+	case MediationActionDue:
+		return "reg 42"
+	case OrderNotifyDue, OrderNoPlanDecisionDue:
+		return "reg 44(2)(b)"
+	case OrderFinalPlanDue:
+		return "reg 44(2)(b)-(c)"
+	case OrderDraftDue:
+		return "reg 44(2)(c)"
+	case OrderAmendedPlanDue:
+		return "reg 44(2)(e)-(f)"
 	}
 	return ""
 }
@@ -92,6 +106,22 @@ func (d Deadline) Title() string {
 		return "final plan after the reassessment"
 	case TransferInNoticeDue:
 		return "family told whether the plan will be reassessed, and when reviewed"
+	case MediationCertificateDue:
+		return "mediation certificate"
+	case MediationHeldBy:
+		return "mediation held"
+	case MediationActionDue:
+		return "action agreed at mediation"
+	case OrderNotifyDue:
+		return "family told of the assessment the tribunal ordered"
+	case OrderNoPlanDecisionDue:
+		return "decision not to issue a plan, after the tribunal's order"
+	case OrderFinalPlanDue:
+		return "final EHC plan the tribunal ordered"
+	case OrderDraftDue:
+		return "draft EHC plan the tribunal ordered"
+	case OrderAmendedPlanDue:
+		return "amended EHC plan the tribunal ordered"
 	}
 	return string(d)
 }
