@@ -19,16 +19,72 @@ const (
 	OrderAmendedPlanDue     Deadline = "order_amended_plan_due"     // reg 44(2)(e): 5 weeks; (f): 2 weeks
 )
 
+// Appealable names a decision the family may appeal to the First-tier
+// Tribunal (SEND); the value is the key used in JSON.
+type Appealable string
+
+const (
+	AppealRefusalToAssess   Appealable = "refusal_to_assess"   // CFA s.51(2)(a)
+	AppealNoPlan            Appealable = "no_plan"             // CFA s.51(2)(b)
+	AppealPlanContents      Appealable = "plan_contents"       // CFA s.51(2)(c): the plan's provision or named school
+	AppealRefusalToReassess Appealable = "refusal_to_reassess" // CFA s.51(2)(d)
+	AppealNotToAmend        Appealable = "not_to_amend"        // CFA s.51(2)(e)
+	AppealCease             Appealable = "cease"               // CFA s.51(2)(f)
+)
+
+// Title is the decision in plain English.
+func (a Appealable) Title() string {
+	switch a {
+	case AppealRefusalToAssess:
+		return "the decision not to assess"
+	case AppealNoPlan:
+		return "the decision not to issue a plan"
+	case AppealPlanContents:
+		return "the plan's help or the school it names"
+	case AppealRefusalToReassess:
+		return "the decision not to reassess"
+	case AppealNotToAmend:
+		return "the decision not to amend the plan"
+	case AppealCease:
+		return "the decision to stop maintaining the plan"
+	}
+	return string(a)
+}
+
+// Regulation cites the right of appeal.
+func (a Appealable) Regulation() string {
+	switch a {
+	case AppealRefusalToAssess:
+		return "CFA s.51(2)(a)"
+	case AppealNoPlan:
+		return "CFA s.51(2)(b)"
+	case AppealPlanContents:
+		return "CFA s.51(2)(c)"
+	case AppealRefusalToReassess:
+		return "CFA s.51(2)(d)"
+	case AppealNotToAmend:
+		return "CFA s.51(2)(e)"
+	case AppealCease:
+		return "CFA s.51(2)(f)"
+	}
+	return ""
+}
+
 // Rights is the family's window after an appealable decision notified on
 // Notice: to contact the mediation adviser (reg 33) and to appeal (HESC
 // Rules r.20(1)(c)), later if a mediation certificate is issued.
 type Rights struct {
-	Notice           Date `json:"notice"`
-	MediationAdvice  Date `json:"mediation_adviser_by"` // reg 33: 2 months from the notice
-	AppealBy         Date `json:"appeal_by"`            // 2 months from the notice, or 1 month from a certificate if later
-	Certificate      Date `json:"certificate,omitzero"`
-	CertificateLater bool `json:"certificate_later,omitempty"` // the appeal date runs from the certificate
+	Decision         Appealable `json:"decision,omitempty"`
+	Notice           Date       `json:"notice"`
+	MediationAdvice  Date       `json:"mediation_adviser_by"` // reg 33: 2 months from the notice
+	AppealBy         Date       `json:"appeal_by"`            // 2 months from the notice, or 1 month from a certificate if later
+	Certificate      Date       `json:"certificate,omitzero"`
+	CertificateLater bool       `json:"certificate_later,omitempty"` // the appeal date runs from the certificate
 }
+
+// Open reports whether the family may still appeal on today: the window
+// ends quietly once its last day has passed.
+func (r Rights) Open(today Date) bool { return !r.Notice.IsZero() && !today.After(r.AppealBy) }
 
 // RightsAfter is the family's window after a decision notified on notice
 // and, once issued, a mediation certificate: "within 2 months after" the

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/ehc-send/ehc/statute"
 )
 
 // The fixed contract: each order's limits under their keys, from reg 44(2),
@@ -45,5 +47,25 @@ func TestOrderTimetable(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("plain output lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// The family's dates after an appealable decision show while they last,
+// and not after: status reads them against today, not the case's clock.
+func TestRightsShownWhileTheyLast(t *testing.T) {
+	r := statute.RightsAfter(statute.NewDate(2026, 3, 9), statute.Date{})
+	r.Decision = statute.AppealRefusalToAssess
+	var out strings.Builder
+	if err := printRights(&out, &r, statute.NewDate(2026, 3, 20)); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"the decision not to assess (CFA s.51(2)(a))", "until Sat 9 May 2026", "mediation adviser by Sat 9 May 2026"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("rights line lacks %q: %s", want, out.String())
+		}
+	}
+	out.Reset()
+	if err := printRights(&out, &r, statute.NewDate(2026, 5, 10)); err != nil || out.Len() != 0 {
+		t.Errorf("the day after the time to appeal ended: %q, %v", out.String(), err)
 	}
 }

@@ -206,7 +206,10 @@ func cmdPlanStatus(ctx context.Context, e *Env, args []string) error {
 		if *asJSON {
 			return writeJSON(e.Stdout, st)
 		}
-		return printPlanStatus(e.Stdout, st)
+		if err := printPlanStatus(e.Stdout, st); err != nil {
+			return err
+		}
+		return printRights(e.Stdout, st.Rights, e.today())
 	})
 }
 

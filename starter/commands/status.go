@@ -37,8 +37,24 @@ func cmdStatus(ctx context.Context, e *Env, args []string) error {
 		if *asJSON {
 			return writeJSON(e.Stdout, st)
 		}
-		return printStatus(e.Stdout, st)
+		if err := printStatus(e.Stdout, st); err != nil {
+			return err
+		}
+		return printRights(e.Stdout, st.Rights, e.today())
 	})
+}
+
+// printRights says, while it lasts, the family's time to go to mediation
+// and to appeal the decision (CFA s.51(2)); once passed, nothing.
+func printRights(w io.Writer, r *statute.Rights, today statute.Date) error {
+	if r == nil || !r.Open(today) {
+		return nil
+	}
+	line := fmt.Sprintf("The family may appeal %s (%s) to the First-tier Tribunal (SEND) until %s", r.Decision.Title(), r.Decision.Regulation(), cli.LongDate(r.AppealBy))
+	if !today.After(r.MediationAdvice) {
+		line += fmt.Sprintf(", and must contact the mediation adviser by %s first (reg 33)", cli.LongDate(r.MediationAdvice))
+	}
+	return writeWrapped(w, "\n"+line+".", screenWidth, "  ")
 }
 
 // printStatus writes a case's status for a person to read, every line

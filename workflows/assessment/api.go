@@ -332,6 +332,10 @@ type CaseStatus struct {
 	AdviceNotNeeded       []AdviceNotNeededInput `json:"advice_not_needed,omitempty"` // reg 6(4)
 	DeliveryProblems      []DeliveryProblem      `json:"delivery_problems,omitempty"`
 	Steps                 []StepRecord           `json:"steps"`
+	// Rights is the family's time to go to mediation and appeal after the
+	// decision the case closed with, if it is appealable (CFA s.51): read it
+	// against today (Rights.Open), since a closed case's clock stopped.
+	Rights *statute.Rights `json:"rights,omitempty"`
 }
 
 // DeliveryProblem is a notification that failed for good after its

@@ -64,7 +64,20 @@ func (a *assessment) status(ctx workflow.Context) CaseStatus {
 	for _, c := range a.Consults {
 		s.Consultations = append(s.Consultations, *c)
 	}
+	if d, ok := appealable[a.Stage]; ok {
+		r := statute.RightsAfter(a.ClosedOn, statute.Date{})
+		r.Decision = d
+		s.Rights = &r
+	}
 	return s
+}
+
+// appealable is the decision each closing stage leaves the family to
+// appeal, if any (CFA s.51(2)).
+var appealable = map[Stage]statute.Appealable{
+	StageNotAssessed:     statute.AppealRefusalToAssess,
+	StageNoPlan:          statute.AppealNoPlan,
+	StageFinalPlanIssued: statute.AppealPlanContents,
 }
 
 // publish keeps the UI's search attributes and current details in step

@@ -337,7 +337,9 @@ type PlanStatus struct {
 	Phase         *Phase            `json:"phase_transfer,omitzero"`
 	Move          *Move             `json:"move,omitzero"`
 	Reassessment  *Reassessment     `json:"reassessment,omitzero"`
+	Exceptions    []Exception       `json:"exceptions,omitzero"` // to the reassessment's limits
 	Ceasing       *Ceasing          `json:"ceasing,omitzero"`
+	Rights        *statute.Rights   `json:"rights,omitzero"` // after the last appealable decision (CFA s.51(2))
 	EndedOn       statute.Date      `json:"ended_on,omitzero"`
 	NextDeadline  statute.Date      `json:"next_deadline,omitzero"`
 	Overdue       bool              `json:"overdue"`

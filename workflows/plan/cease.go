@@ -47,6 +47,7 @@ func (p *plan) ceasePlan(ctx workflow.Context, in CeaseInput) {
 		p.meet(cycleKey(statute.ReviewDecisionDue, r.Cycle), in.On)
 	}
 	p.step(ctx, UpdateCeasePlan, in.On)
+	p.appealable(statute.AppealCease, in.On)
 	f := p.planFacts()
 	f.CeasesOn = p.Ceasing.CeasesOn
 	reason := fmt.Sprintf("%s (%s). %s", in.Ground.Title(), in.Ground.Regulation(), in.Reason)

@@ -125,3 +125,22 @@ func TestExpectedDateAfterAMissedReview(t *testing.T) {
 		t.Fatalf("the family's letters about the missed review: %d", len(missed))
 	}
 }
+
+// A decision the family may appeal leaves their dates in the plan's
+// status: an amended plan's contents, then the decision to cease.
+func TestAppealableDecisionsLeaveTheFamilysDates(t *testing.T) {
+	c := newChain(t, input("2025-03-03", "2015-10-10"), "2025-03-03")
+	c.step("2026-02-20", UpdateHoldReview, OnInput{On: date("2026-02-20")})
+	c.step("2026-03-03", UpdateDecideReview, DecideReviewInput{On: date("2026-03-03"), Outcome: OutcomeAmend})
+	c.step("2026-03-30", UpdateIssueAmendedPlan, AmendedPlanInput{On: date("2026-03-30")})
+	amended := c.status("2026-03-31")
+	c.step("2026-06-01", UpdateCeasePlan, CeaseInput{On: date("2026-06-01"), Ground: statute.CeaseNoLongerNecessary, ConsultedOn: date("2026-05-14"), Reason: "r"})
+	ceasing := c.status("2026-06-02")
+	c.run()
+	if r := amended.got.Rights; r == nil || r.Decision != statute.AppealPlanContents || r.AppealBy != date("2026-05-30") {
+		t.Errorf("after the amended plan: %+v; want the plan's contents appealable until 2026-05-30", r)
+	}
+	if r := ceasing.got.Rights; r == nil || r.Decision != statute.AppealCease || r.AppealBy != date("2026-08-01") {
+		t.Errorf("after the decision to cease: %+v; want it appealable until 2026-08-01", r)
+	}
+}

@@ -30,6 +30,7 @@ type State struct {
 	Reassessment *Reassessment
 	Exceptions   []Exception // to the reassessment's limits, this reassessment's
 	Ceasing      *Ceasing
+	Rights       *statute.Rights // the family's time to appeal the last appealable decision
 	EndedOn      statute.Date
 	Deadlines    deadline.Set
 	Problems     []DeliveryProblem
@@ -215,6 +216,14 @@ func (p *plan) close(key string) {
 	if d := p.Deadlines.Find(key); d != nil && d.Open() {
 		d.Closed = true
 	}
+}
+
+// appealable records a decision the family may appeal (CFA s.51(2)), for
+// status to show their time to go to mediation and appeal.
+func (p *plan) appealable(d statute.Appealable, on statute.Date) {
+	r := statute.RightsAfter(on, statute.Date{})
+	r.Decision = d
+	p.Rights = &r
 }
 
 // cycleKey keys a limit of one review cycle: "review_due/3".

@@ -68,6 +68,7 @@ func (p *plan) decideReassess(ctx workflow.Context, in DecideReassessInput) {
 		f.Reassessment = &r.Reassessment
 	} else {
 		r.Decided, r.Refused = in.On, true
+		p.appealable(statute.AppealRefusalToReassess, in.On)
 	}
 	p.step(ctx, UpdateDecideReassess, in.On)
 	p.tellFamily(ctx, letters.FamilyReassessment, r.Requested.String(), letters.Facts{Reason: in.Reason, Plan: f})
@@ -94,6 +95,7 @@ func (p *plan) issueReassessedPlan(ctx workflow.Context, in AmendedPlanInput) {
 		p.close(cycleKey(statute.ReviewDue, cur.Cycle)) // the new plan's own 12 months replace it
 	}
 	p.step(ctx, UpdateIssueReassessedPlan, in.On)
+	p.appealable(statute.AppealPlanContents, in.On)
 	p.startCycle(ctx, in.On, p.Cycle+1)
 	p.tellFamily(ctx, letters.FamilyAmendedPlan, "reassessed/"+r.Requested.String(), letters.Facts{School: in.Setting, Plan: p.planFacts()})
 }

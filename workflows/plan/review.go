@@ -223,6 +223,7 @@ func (p *plan) issueAmendedPlan(ctx workflow.Context, in AmendedPlanInput) {
 	p.meet(cycleKey(statute.FinalAmendedPlanDue, r.Cycle), in.On)
 	p.nameSetting(in.Setting, in.On)
 	p.step(ctx, UpdateIssueAmendedPlan, in.On)
+	p.appealable(statute.AppealPlanContents, in.On)
 	p.tellFamily(ctx, letters.FamilyAmendedPlan, fmt.Sprint(r.Cycle), letters.Facts{School: in.Setting, Plan: p.planFacts()})
 }
 
@@ -244,6 +245,7 @@ func (p *plan) decideNotToAmend(ctx workflow.Context, in ReasonInput) {
 	r.FinalOn, r.NotAmended = in.On, true
 	p.meet(cycleKey(statute.FinalAmendedPlanDue, r.Cycle), in.On)
 	p.step(ctx, UpdateDecideNotToAmend, in.On)
+	p.appealable(statute.AppealNotToAmend, in.On)
 	p.tellFamily(ctx, letters.FamilyAmendedPlan, fmt.Sprint(r.Cycle), letters.Facts{Reason: in.Reason, Plan: p.planFacts()})
 }
 

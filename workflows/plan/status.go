@@ -31,7 +31,8 @@ func (p *plan) status(ctx workflow.Context) PlanStatus {
 		PlanMade: p.In.PlanMade, NamedSetting: p.NamedSetting, LastReview: p.LastReview,
 		YearGroup:   statute.YearGroupTitle(statute.YearGroup(p.In.ChildDOB, asOf)),
 		SchoolPhase: statute.PhaseOf(statute.YearGroup(p.In.ChildDOB, asOf)),
-		Move:        p.Move, Reassessment: p.Reassessment, Ceasing: p.Ceasing, EndedOn: p.EndedOn,
+		Move:        p.Move, Reassessment: p.Reassessment, Exceptions: slices.Clone(p.Exceptions), Ceasing: p.Ceasing,
+		Rights: p.Rights, EndedOn: p.EndedOn,
 		Deadlines: []deadline.State{}, Problems: slices.Clone(p.Problems), Steps: slices.Clone(p.Steps),
 		Runs: p.Runs, Settled: p.ready,
 	}
