@@ -45,7 +45,7 @@ func (p *plan) carried() State {
 	st.In.Review = nil // applied by the first run
 	st.Reviews = nil
 	for _, r := range p.Reviews {
-		if r.Cycle == p.Cycle || !r.Done() {
+		if p.carries(r) {
 			st.Reviews = append(st.Reviews, r)
 		}
 	}
@@ -65,10 +65,17 @@ func (p *plan) carried() State {
 // the register keeps them all.
 const maxCarriedSteps = 20
 
+// carries reports whether a review goes on to the next run: the current
+// cycle's, and an earlier one held whose decision or amendment is owed (one
+// never held was replaced by a reassessed plan's cycle).
+func (p *plan) carries(r *Review) bool {
+	return r.Cycle == p.Cycle || (!r.HeldOn.IsZero() && !r.Done())
+}
+
 // keeps reports whether a met limit belongs to a review still carried.
 func (p *plan) keeps(key string) bool {
 	for _, r := range p.Reviews {
-		if (r.Cycle == p.Cycle || !r.Done()) && hasCycle(key, r.Cycle) {
+		if p.carries(r) && hasCycle(key, r.Cycle) {
 			return true
 		}
 	}
