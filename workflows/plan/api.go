@@ -44,6 +44,12 @@ const (
 	UpdateCeasingAppealEnded  = "ceasing-appeal-decided"
 	UpdateRecordException     = "record-reassessment-exception"
 	UpdateExpect              = "expect"
+	UpdateMediation           = "record-mediation"
+	UpdateMediationHeld       = "record-mediation-held"
+	UpdateCertificate         = "record-mediation-certificate"
+	UpdateAppeal              = "record-appeal"
+	UpdateOrder               = "record-order"
+	UpdateComplyOrder         = "issue-ordered-plan"
 )
 
 // WorkflowID is the plan's ID: the case reference and nothing personal.
@@ -340,6 +346,8 @@ type PlanStatus struct {
 	Exceptions    []Exception       `json:"exceptions,omitzero"` // to the reassessment's limits
 	Ceasing       *Ceasing          `json:"ceasing,omitzero"`
 	Rights        *statute.Rights   `json:"rights,omitzero"` // after the last appealable decision (CFA s.51(2))
+	Disagreement  *Dispute          `json:"disagreement,omitzero"`
+	OrderDue      statute.Date      `json:"order_due,omitzero"` // a tribunal order's amended plan, while it is owed
 	EndedOn       statute.Date      `json:"ended_on,omitzero"`
 	NextDeadline  statute.Date      `json:"next_deadline,omitzero"`
 	Overdue       bool              `json:"overdue"`

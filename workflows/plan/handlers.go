@@ -49,6 +49,12 @@ func (p *plan) listen(ctx workflow.Context) error {
 		on(ctx, p, UpdateCeasingAppealEnded, p.checkCeasingAppealEnded, p.ceasingAppealEnded),
 		on(ctx, p, UpdateRecordException, p.checkRecordException, p.recordException),
 		on(ctx, p, UpdateExpect, p.checkExpect, p.expect),
+		on(ctx, p, UpdateMediation, p.checkMediation, p.mediation),
+		on(ctx, p, UpdateMediationHeld, p.checkMediationHeld, p.mediationHeld),
+		on(ctx, p, UpdateCertificate, p.checkCertificate, p.certificate),
+		on(ctx, p, UpdateAppeal, p.checkAppeal, p.appeal),
+		on(ctx, p, UpdateOrder, p.checkOrder, p.order),
+		on(ctx, p, UpdateComplyOrder, p.checkComplyOrder, p.complyOrder),
 	)
 }
 

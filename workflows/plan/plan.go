@@ -31,6 +31,7 @@ type State struct {
 	Exceptions   []Exception // to the reassessment's limits, this reassessment's
 	Ceasing      *Ceasing
 	Rights       *statute.Rights // the family's time to appeal the last appealable decision
+	Disagreement *Dispute        // mediation, an appeal and an order over it
 	EndedOn      statute.Date
 	Deadlines    deadline.Set
 	Problems     []DeliveryProblem
@@ -224,6 +225,9 @@ func (p *plan) appealable(d statute.Appealable, on statute.Date) {
 	r := statute.RightsAfter(on, statute.Date{})
 	r.Decision = d
 	p.Rights = &r
+	if dis := p.Disagreement; dis != nil && (dis.OrderMade.IsZero() || !dis.OrderMetOn.IsZero()) && dis.AppealedOn.IsZero() {
+		p.Disagreement = nil // a new decision: a disagreement over the last one that went no further ends
+	}
 }
 
 // cycleKey keys a limit of one review cycle: "review_due/3".

@@ -20,6 +20,7 @@ type shownState struct {
 	set                 bool
 	stage               Stage
 	next, review, phase statute.Date
+	order               statute.Date
 	overdue, late       bool
 	problem             bool
 }
@@ -32,7 +33,7 @@ func (p *plan) status(ctx workflow.Context) PlanStatus {
 		YearGroup:   statute.YearGroupTitle(statute.YearGroup(p.In.ChildDOB, asOf)),
 		SchoolPhase: statute.PhaseOf(statute.YearGroup(p.In.ChildDOB, asOf)),
 		Move:        p.Move, Reassessment: p.Reassessment, Exceptions: slices.Clone(p.Exceptions), Ceasing: p.Ceasing,
-		Rights: p.Rights, EndedOn: p.EndedOn,
+		Rights: p.Rights, Disagreement: p.Disagreement, OrderDue: p.orderDue(), EndedOn: p.EndedOn,
 		Deadlines: []deadline.State{}, Problems: slices.Clone(p.Problems), Steps: slices.Clone(p.Steps),
 		Runs: p.Runs, Settled: p.ready,
 	}
@@ -69,7 +70,7 @@ func (p *plan) publish(ctx workflow.Context) {
 		phase = ph.AmendBy
 	}
 	now := shownState{set: true, stage: s.Stage, next: s.NextDeadline, review: s.NextReviewDue, phase: phase,
-		overdue: s.Overdue, late: s.ReviewOverdue, problem: len(p.Problems) > 0}
+		order: s.OrderDue, overdue: s.Overdue, late: s.ReviewOverdue, problem: len(p.Problems) > 0}
 	if now == p.shown {
 		return
 	}
@@ -78,6 +79,9 @@ func (p *plan) publish(ctx workflow.Context) {
 		dateAttr(search.NextReviewDue, s.NextReviewDue), dateAttr(search.PhaseTransferBy, phase)}
 	if now.problem {
 		updates = append(updates, search.DeliveryProblem.ValueSet(true))
+	}
+	if now.order != p.shown.order { // only ever written once an order is recorded
+		updates = append(updates, dateAttr(search.OrderDue, now.order))
 	}
 	if !p.shown.set {
 		updates = append(updates, search.CaseRef.ValueSet(p.In.CaseRef), search.Caseworker.ValueSet(p.In.Caseworker))

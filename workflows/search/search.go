@@ -28,13 +28,16 @@ var (
 	NextReviewDue   = temporal.NewSearchAttributeKeyTime("EhcNextReviewDue")
 	ReviewOverdue   = temporal.NewSearchAttributeKeyBool("EhcReviewOverdue")
 	PhaseTransferBy = temporal.NewSearchAttributeKeyTime("EhcPhaseTransferBy")
+	// OrderDue is the day a tribunal's order must be complied with by
+	// (reg 44(2)), while it is not: missing it breaches the order.
+	OrderDue = temporal.NewSearchAttributeKeyTime("EhcOrderDue")
 )
 
 // Attributes is every search attribute the workflows set: what a namespace
 // (or the local dev server) must have registered.
 func Attributes() []temporal.SearchAttributeKey {
 	return []temporal.SearchAttributeKey{CaseRef, Stage, NextDeadline, Overdue, Caseworker, DeliveryProblem,
-		NextReviewDue, ReviewOverdue, PhaseTransferBy}
+		NextReviewDue, ReviewOverdue, PhaseTransferBy, OrderDue}
 }
 
 // Declared is every attribute with a zero value of its type: what a dev

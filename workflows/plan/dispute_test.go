@@ -1,0 +1,68 @@
+package plan
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ehc-send/ehc/activities/letters"
+	"github.com/ehc-send/ehc/statute"
+)
+
+// A decision not to amend, disputed: the family want mediation (held
+// within 30 days, reg 37), the certificate within 3 working days (reg 39)
+// moves their appeal date to a month after it, they appeal, and the
+// tribunal orders the plan amended (5 weeks, reg 44(2)(e)); the amended
+// plan comes a week late, so the staff are escalated and the family told
+// once. Every letter, by date.
+func TestADisputedDecisionToAnOrder(t *testing.T) {
+	c := newChain(t, input("2025-03-03", "2015-10-10"), "2025-03-03")
+	early := c.refuse("2025-04-01", UpdateMediation, MediationInput{On: date("2025-04-01"), Wants: true})
+	c.step("2026-02-20", UpdateHoldReview, OnInput{On: date("2026-02-20")})
+	c.step("2026-03-02", UpdateRecordReviewReport, OnInput{On: date("2026-03-02")})
+	c.step("2026-03-03", UpdateDecideReview, DecideReviewInput{On: date("2026-03-03"), Outcome: OutcomeAmend})
+	c.step("2026-03-30", UpdateDecideNotToAmend, ReasonInput{On: date("2026-03-30"), Reason: "Your comments showed the plan already sets out the help."})
+	c.step("2026-04-10", UpdateMediation, MediationInput{On: date("2026-04-10"), Wants: true}) // held by 10 May
+	c.step("2026-05-06", UpdateMediationHeld, OnInput{On: date("2026-05-06")})                 // certificate by Mon 11 May
+	c.step("2026-05-08", UpdateCertificate, OnInput{On: date("2026-05-08")})
+	rights := c.status("2026-05-09")
+	noAppeal := c.refuse("2026-05-10", UpdateOrder, OrderInput{On: date("2026-05-10"), Kind: statute.OrderAmend, Made: date("2026-05-10")})
+	c.step("2026-06-01", UpdateAppeal, OnInput{On: date("2026-06-01")})
+	assess := c.refuse("2026-09-01", UpdateOrder, OrderInput{On: date("2026-09-01"), Kind: statute.OrderAssess, Made: date("2026-09-01")})
+	c.step("2026-09-01", UpdateOrder, OrderInput{On: date("2026-09-01"), Kind: statute.OrderAmend, Made: date("2026-09-01")}) // amended plan by 6 October
+	ordered := c.status("2026-09-02")
+	c.step("2026-10-13", UpdateComplyOrder, AmendedPlanInput{On: date("2026-10-13")})
+	c.step("2026-10-20", UpdateCeasePlan, CeaseInput{On: date("2026-10-20"), Ground: statute.CeaseNoLongerNecessary, ConsultedOn: date("2026-10-14"), Reason: "r"})
+	c.run()
+
+	for name, r := range map[string]*refusal{"mediation with no decision to dispute": early, "an order with no appeal": noAppeal, "an order to assess on a plan": assess} {
+		if r.err == nil {
+			t.Errorf("%s was accepted", name)
+		}
+	}
+	if r := rights.got.Rights; r == nil || r.AppealBy != date("2026-06-08") || !r.CertificateLater {
+		t.Errorf("after the certificate: %+v; want the appeal by 2026-06-08, a month after it (later than 2026-05-30)", r)
+	}
+	if got := ordered.got.OrderDue; got != date("2026-10-06") {
+		t.Errorf("order due %s; want 2026-10-06, 5 weeks after the order (reg 44(2)(e))", got)
+	}
+	var lines []string
+	for _, l := range c.mail.Sorted() {
+		if l >= "2026-04" && l < "2026-10-20" { // the disagreement's, not the review's
+			lines = append(lines, l)
+		}
+	}
+	assertLines(t, "letters", lines, []string{
+		"2026-04-26 staff.deadline_approaching caseworker,manager", // mediation due 10 May
+		"2026-05-03 staff.deadline_approaching caseworker,manager",
+		"2026-09-22 staff.deadline_approaching caseworker,manager", // the order's amended plan due 6 October
+		"2026-09-29 staff.deadline_approaching caseworker,manager",
+		"2026-10-07 family.deadline_missed family", // the order breached
+		"2026-10-07 staff.deadline_missed caseworker,manager",
+		"2026-10-13 family.amended_plan family",
+	})
+	for _, m := range c.mail.Find(letters.FamilyDeadlineMissed) {
+		if m.On == date("2026-10-07") && (!strings.Contains(m.Subject, "amended EHC plan the tribunal ordered") || !strings.Contains(m.Text, "reg 44(2)")) {
+			t.Errorf("the family's letter on the order's breach does not name it: %s\n%s", m.Subject, m.Text)
+		}
+	}
+}
