@@ -59,6 +59,21 @@ func recordPlanTx(ctx context.Context, tx pgx.Tx, e caserecord.Event) (bool, err
 				return false, fmt.Errorf("recording review %d of plan %s: %w", r.Cycle, e.CaseRef, err)
 			}
 		}
+		if d := p.Dispute; d != nil {
+			if _, err := tx.Exec(ctx, `insert into plan_disputes (plan_ref, decision, notice, mediation_from, wants_mediation,
+					mediation_held, certificate_on, appealed_on, order_kind, order_made, unopposed, order_due, order_met_on)
+				values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+				on conflict (plan_ref, notice, decision) do update set mediation_from = excluded.mediation_from,
+					wants_mediation = excluded.wants_mediation, mediation_held = excluded.mediation_held,
+					certificate_on = excluded.certificate_on, appealed_on = excluded.appealed_on, order_kind = excluded.order_kind,
+					order_made = excluded.order_made, unopposed = excluded.unopposed, order_due = excluded.order_due,
+					order_met_on = excluded.order_met_on`,
+				e.CaseRef, d.Decision, dateArg(d.Notice), dateArg(d.MediationFrom), d.WantsMediation, dateArg(d.MediationHeld),
+				dateArg(d.Certificate), dateArg(d.AppealedOn), textArg(d.OrderKind), dateArg(d.OrderMade), d.Unopposed,
+				dateArg(d.OrderDue), dateArg(d.OrderMetOn)); err != nil {
+				return false, fmt.Errorf("recording the disagreement on plan %s: %w", e.CaseRef, err)
+			}
+		}
 		for _, x := range p.Transfers {
 			if _, err := tx.Exec(ctx, `insert into plan_transfers as x (plan_ref, transfer, transfer_year, amend_by, amended_on, replaced)
 				values ($1, $2, $3, $4, $5, $6)

@@ -44,7 +44,17 @@ func TestReportPlansInForce(t *testing.T) {
 			DecidedOn: dt("2026-01-06"), Outcome: "amend", FinalDue: dt("2026-03-02")}},
 			Transfers: []caserecord.PlanTransfer{{Transfer: "primary_to_secondary", Year: 2026, AmendBy: dt("2026-02-15"), Replaced: true}}},
 	}
+	disputes := map[string]*caserecord.PlanDispute{
+		"PL1": {Decision: "plan_contents", Notice: dt("2025-12-01"), AppealedOn: dt("2026-02-01"), OrderKind: "amend",
+			OrderMade: dt("2026-02-10"), OrderDue: dt("2026-03-17"), OrderMetOn: dt("2026-03-10")},
+		"PL2": {Decision: "not_to_amend", Notice: dt("2025-12-10"), MediationFrom: dt("2026-01-02"), WantsMediation: true,
+			MediationHeld: dt("2026-01-20"), AppealedOn: dt("2026-02-15"), OrderKind: "name-school", OrderMade: dt("2026-03-01"),
+			Unopposed: true, OrderDue: dt("2026-03-15")},
+		"PL4": {Decision: "plan_contents", Notice: dt("2025-10-01"), AppealedOn: dt("2025-11-01"), OrderKind: "amend",
+			OrderMade: dt("2026-01-05"), OrderDue: dt("2026-02-09")},
+	}
 	for ref, snap := range plans {
+		snap.Dispute = disputes[ref]
 		snap.Seq, snap.FirstRun, snap.Caseworker, snap.PlanMade = 1, "run-"+ref, "cw-1", dt("2025-01-06")
 		if snap.Stage == "" {
 			snap.Stage = "plan_in_force"
@@ -67,6 +77,17 @@ func TestReportPlansInForce(t *testing.T) {
 		ReviewsOverdue: 1, AmendmentsOverdue: 1, TransfersOverdue: 1}
 	if !reflect.DeepEqual(r.PlansInForce, want) {
 		t.Errorf("plans in force:\n got %s\nwant %s", show(r.PlansInForce), show(want))
+	}
+	// Disagreements: PL2's mediation held 20 Jan; appeals lodged by PL1 and
+	// PL2 (PL4's in 2025); orders made: amend PL1 and PL4, name-school PL2
+	// (unopposed, reg 45); complied in the period PL1's, a week early;
+	// overdue on 15 Apr PL2's (due 15 Mar), not PL4's (the plan went to
+	// another authority).
+	wantD := register.Disagreements{MediationsHeld: 1, AppealsLodged: 2,
+		OrdersMade:     []register.OrderCount{{Kind: "amend", Made: 2}, {Kind: "name-school", Made: 1, Unopposed: 1}},
+		OrdersComplied: 1, OrdersCompliedDue: 1, PctOrdersOnTime: p(100), OrdersOverdue: 1}
+	if !reflect.DeepEqual(r.Disagreements, wantD) {
+		t.Errorf("disagreements:\n got %s\nwant %s", show(r.Disagreements), show(wantD))
 	}
 }
 

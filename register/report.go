@@ -29,6 +29,28 @@ type Report struct {
 	Overdue             []OverdueGroup `json:"overdue"`       // by limit missed first
 	OverdueTotal        OverdueGroup   `json:"overdue_total"` // every overdue case
 	PlansInForce        PlanLife       `json:"plans_in_force"`
+	Disagreements       Disagreements  `json:"disagreements"`
+}
+
+// Disagreements is the disagreements over decisions on plans in force
+// (reg 32-45): mediations held and appeals lodged in the period, tribunal
+// orders made in it by kind, those complied with in it and whether by
+// their limit (reg 44(2)), and those overdue on Today.
+type Disagreements struct {
+	MediationsHeld    int          `json:"mediations_held"`
+	AppealsLodged     int          `json:"appeals_lodged"`
+	OrdersMade        []OrderCount `json:"orders_made"` // by kind
+	OrdersComplied    int          `json:"orders_complied"`
+	OrdersCompliedDue int          `json:"orders_complied_on_time"`
+	PctOrdersOnTime   *float64     `json:"pct_orders_complied_on_time,omitempty"`
+	OrdersOverdue     int          `json:"orders_overdue"`
+}
+
+// OrderCount is the orders of one kind made in the period.
+type OrderCount struct {
+	Kind      string `json:"kind"`
+	Made      int    `json:"made"`
+	Unopposed int    `json:"unopposed"` // reg 45
 }
 
 // PlanLife is the plans in force: their reviews held in the period and
@@ -117,7 +139,7 @@ func (s *Store) Report(ctx context.Context, from, to, today statute.Date) (Repor
 		return Report{}, fmt.Errorf("report: the period ends (%s) before it starts (%s)", to, from)
 	}
 	r := Report{From: from, To: to, Today: today, AdviceByKind: []AdviceTiming{},
-		AdviceByProvider: []AdviceTiming{}, Overdue: []OverdueGroup{}}
+		AdviceByProvider: []AdviceTiming{}, Overdue: []OverdueGroup{}, Disagreements: Disagreements{OrdersMade: []OrderCount{}}}
 	f, t, now := from.String(), to.String(), today.String()
 	overdueSQL, overdueArgs := casesQuery(CaseFilter{Overdue: true}, today)
 	err := s.sections(ctx, []section{{
@@ -233,10 +255,35 @@ func (s *Store) Report(ctx context.Context, from, to, today statute.Date) (Repor
 			l := &r.PlansInForce
 			return row.Scan(&l.TransfersDue, &l.TransfersAmendedByDate, &l.TransfersOverdue)
 		},
+	}, {
+		sql: `select count(*) filter (where mediation_held between $1 and $2),
+				count(*) filter (where appealed_on between $1 and $2),
+				count(*) filter (where order_met_on between $1 and $2),
+				count(*) filter (where order_met_on between $1 and $2 and order_met_on <= order_due),
+				count(*) filter (where order_met_on is null and order_due < $3 and plan_ref in (select plan_ref from plans where ended_on is null))
+			from plan_disputes`,
+		args: []any{f, t, now},
+		read: func(row pgx.Rows) error {
+			d := &r.Disagreements
+			return row.Scan(&d.MediationsHeld, &d.AppealsLodged, &d.OrdersComplied, &d.OrdersCompliedDue, &d.OrdersOverdue)
+		},
+	}, {
+		sql: `select order_kind, count(*), count(*) filter (where unopposed) from plan_disputes
+			where order_made between $1 and $2 group by order_kind order by order_kind`,
+		args: []any{f, t},
+		read: func(row pgx.Rows) error {
+			var o OrderCount
+			if err := row.Scan(&o.Kind, &o.Made, &o.Unopposed); err != nil {
+				return err
+			}
+			r.Disagreements.OrdersMade = append(r.Disagreements.OrdersMade, o)
+			return nil
+		},
 	}})
 	if err != nil {
 		return Report{}, fmt.Errorf("report for %s to %s: %w", from, to, err)
 	}
+	r.Disagreements.PctOrdersOnTime = pct(r.Disagreements.OrdersCompliedDue, r.Disagreements.OrdersComplied)
 	l := &r.PlansInForce
 	l.PctReviews, l.PctAmended, l.PctTransfers = pct(l.ReviewsWithinPeriod, l.ReviewsHeld), pct(l.AmendedWithin12Weeks, l.Amended), pct(l.TransfersAmendedByDate, l.TransfersDue)
 	r.DecisionsToAssess.Pct = pct(r.DecisionsToAssess.Within6Weeks, r.DecisionsToAssess.Made)

@@ -20,6 +20,23 @@ type PlanSnapshot struct {
 	EndedOn       statute.Date   `json:"ended_on,omitzero"`
 	Reviews       []PlanReview   `json:"reviews,omitempty"`   // those the plan still carries
 	Transfers     []PlanTransfer `json:"transfers,omitempty"` // the phase transfer watched now, and one just replaced
+	Dispute       *PlanDispute   `json:"dispute,omitempty"`   // a disagreement over a decision on the plan
+}
+
+// PlanDispute is a disagreement over one decision (reg 32-45).
+type PlanDispute struct {
+	Decision       string       `json:"decision"`
+	Notice         statute.Date `json:"notice"`
+	MediationFrom  statute.Date `json:"mediation_from,omitzero"`
+	WantsMediation bool         `json:"wants_mediation,omitzero"`
+	MediationHeld  statute.Date `json:"mediation_held,omitzero"`
+	Certificate    statute.Date `json:"certificate,omitzero"`
+	AppealedOn     statute.Date `json:"appealed_on,omitzero"`
+	OrderKind      string       `json:"order_kind,omitzero"`
+	OrderMade      statute.Date `json:"order_made,omitzero"`
+	Unopposed      bool         `json:"unopposed,omitzero"`
+	OrderDue       statute.Date `json:"order_due,omitzero"`
+	OrderMetOn     statute.Date `json:"order_met_on,omitzero"`
 }
 
 // PlanTransfer is a phase transfer the plan is held to (reg 18).

@@ -52,6 +52,25 @@ create table plan_transfers (
 );
 create index plan_transfers_amend_by on plan_transfers (amend_by);
 
+-- Each disagreement over a decision on the plan (reg 32-45): mediation,
+-- the appeal and a tribunal order with its limit (reg 44(2)).
+create table plan_disputes (
+    plan_ref        text not null references plans,
+    decision        text not null,       -- plan_contents, not_to_amend, refusal_to_reassess, cease (CFA s.51(2))
+    notice          date not null,       -- the decision's notice
+    mediation_from  date,                -- the family said whether they want mediation
+    wants_mediation boolean not null default false,
+    mediation_held  date,
+    certificate_on  date,
+    appealed_on     date,
+    order_kind      text,                -- amend, name-school
+    order_made      date,
+    unopposed       boolean not null default false, -- reg 45
+    order_due       date,
+    order_met_on    date,
+    primary key (plan_ref, notice, decision)
+);
+
 create table plan_events (
     id           bigint generated always as identity primary key,
     event_key    text not null unique,

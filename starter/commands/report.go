@@ -241,6 +241,17 @@ func writeReportCSV(w io.Writer, r register.Report) error {
 	} {
 		row("plans_in_force", "", f.measure, f.v)
 	}
+	dis := r.Disagreements
+	row("disagreements", "", "mediations_held", dis.MediationsHeld)
+	row("disagreements", "", "appeals_lodged", dis.AppealsLodged)
+	for _, o := range dis.OrdersMade {
+		row("disagreements", o.Kind, "orders_made", o.Made)
+		row("disagreements", o.Kind, "unopposed", o.Unopposed)
+	}
+	row("disagreements", "", "orders_complied", dis.OrdersComplied)
+	row("disagreements", "", "orders_complied_on_time", dis.OrdersCompliedDue)
+	row("disagreements", "", "pct_orders_complied_on_time", dis.PctOrdersOnTime)
+	row("disagreements", "", "orders_overdue", dis.OrdersOverdue)
 	cw.Flush()
 	return cw.Error()
 }

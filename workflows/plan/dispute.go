@@ -221,3 +221,11 @@ func (p *plan) orderDue() statute.Date {
 	}
 	return statute.Date{}
 }
+
+// orderOwed is the kind of order whose amended plan is owed, if one is.
+func (p *plan) orderOwed() statute.Order {
+	if d := p.Disagreement; d != nil && !d.OrderMade.IsZero() && d.OrderMetOn.IsZero() {
+		return d.Order
+	}
+	return ""
+}

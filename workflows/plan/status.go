@@ -20,7 +20,7 @@ type shownState struct {
 	set                 bool
 	stage               Stage
 	next, review, phase statute.Date
-	order               statute.Date
+	order               statute.Order
 	overdue, late       bool
 	problem             bool
 }
@@ -70,7 +70,7 @@ func (p *plan) publish(ctx workflow.Context) {
 		phase = ph.AmendBy
 	}
 	now := shownState{set: true, stage: s.Stage, next: s.NextDeadline, review: s.NextReviewDue, phase: phase,
-		order: s.OrderDue, overdue: s.Overdue, late: s.ReviewOverdue, problem: len(p.Problems) > 0}
+		order: p.orderOwed(), overdue: s.Overdue, late: s.ReviewOverdue, problem: len(p.Problems) > 0}
 	if now == p.shown {
 		return
 	}
@@ -80,8 +80,11 @@ func (p *plan) publish(ctx workflow.Context) {
 	if now.problem {
 		updates = append(updates, search.DeliveryProblem.ValueSet(true))
 	}
-	if now.order != p.shown.order { // only ever written once an order is recorded
-		updates = append(updates, dateAttr(search.OrderDue, now.order))
+	switch { // only ever written once an order is recorded
+	case now.order != p.shown.order && now.order != "":
+		updates = append(updates, search.Order.ValueSet(string(now.order)))
+	case now.order != p.shown.order:
+		updates = append(updates, search.Order.ValueUnset())
 	}
 	if !p.shown.set {
 		updates = append(updates, search.CaseRef.ValueSet(p.In.CaseRef), search.Caseworker.ValueSet(p.In.Caseworker))
@@ -127,6 +130,16 @@ func (p *plan) snapshot(ctx workflow.Context) caserecord.PlanSnapshot {
 		Seq: p.Seq, FirstRun: workflow.GetInfo(ctx).FirstRunID, Stage: string(p.Stage), Caseworker: p.In.Caseworker,
 		PlanMade: p.In.PlanMade, LastReview: p.LastReview, NextReviewDue: s.NextReviewDue,
 		EndedOn: p.EndedOn, Overdue: s.Overdue, NextDeadline: s.NextDeadline, TransferredIn: p.In.TransferredIn,
+	}
+	if d := p.Disagreement; d != nil {
+		snap.Dispute = &caserecord.PlanDispute{Decision: string(d.Decision), Notice: d.Notice, MediationFrom: d.MediationFrom,
+			WantsMediation: d.WantsMediation, MediationHeld: d.MediationHeld, Certificate: d.Certificate, AppealedOn: d.AppealedOn,
+			OrderKind: string(d.Order), OrderMade: d.OrderMade, Unopposed: d.Unopposed, OrderMetOn: d.OrderMetOn}
+		if !d.OrderMade.IsZero() {
+			if dl := p.Deadlines.Find(orderKey(statute.OrderAmendedPlanDue, d.OrderMade)); dl != nil {
+				snap.Dispute.OrderDue = dl.Due
+			}
+		}
 	}
 	for _, ph := range []*Phase{p.Phase, p.replaced} {
 		if ph != nil && ph.Opened {

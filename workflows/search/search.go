@@ -28,16 +28,18 @@ var (
 	NextReviewDue   = temporal.NewSearchAttributeKeyTime("EhcNextReviewDue")
 	ReviewOverdue   = temporal.NewSearchAttributeKeyBool("EhcReviewOverdue")
 	PhaseTransferBy = temporal.NewSearchAttributeKeyTime("EhcPhaseTransferBy")
-	// OrderDue is the day a tribunal's order must be complied with by
-	// (reg 44(2)), while it is not: missing it breaches the order.
-	OrderDue = temporal.NewSearchAttributeKeyTime("EhcOrderDue")
+	// Order is the kind of tribunal order (reg 44(2)) a plan owes, while
+	// it is owed: with EhcNextDeadline and EhcOverdue, orders due and
+	// breached. (A Keyword, as Temporal's dev server takes three Datetime
+	// attributes at most.)
+	Order = temporal.NewSearchAttributeKeyKeyword("EhcOrder")
 )
 
 // Attributes is every search attribute the workflows set: what a namespace
 // (or the local dev server) must have registered.
 func Attributes() []temporal.SearchAttributeKey {
 	return []temporal.SearchAttributeKey{CaseRef, Stage, NextDeadline, Overdue, Caseworker, DeliveryProblem,
-		NextReviewDue, ReviewOverdue, PhaseTransferBy, OrderDue}
+		NextReviewDue, ReviewOverdue, PhaseTransferBy, Order}
 }
 
 // Declared is every attribute with a zero value of its type: what a dev
