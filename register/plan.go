@@ -12,7 +12,8 @@ import (
 
 // recordPlanTx writes a plan's event, its row and its reviews' rows within
 // tx. A snapshot older than the row's is not applied (a late retry), and a
-// second plan under a reference whose plan has not ended is refused.
+// second plan under a reference already used is refused, even once the
+// first has ended.
 func recordPlanTx(ctx context.Context, tx pgx.Tx, e caserecord.Event) (bool, error) {
 	p := e.Plan
 	detail, err := json.Marshal(e.Detail)
@@ -30,7 +31,7 @@ func recordPlanTx(ctx context.Context, tx pgx.Tx, e caserecord.Event) (bool, err
 			caseworker = excluded.caseworker, plan_made = excluded.plan_made, transferred_in = excluded.transferred_in,
 			last_review = excluded.last_review, next_review_due = excluded.next_review_due, next_deadline = excluded.next_deadline,
 			overdue = excluded.overdue, ceases_on = excluded.ceases_on, ended_on = excluded.ended_on, updated_at = now()
-		where (p.first_run = excluded.first_run and p.seq < excluded.seq) or (p.first_run <> excluded.first_run and p.ended_on is not null)
+		where p.first_run = excluded.first_run and p.seq < excluded.seq
 		returning first_run`,
 		e.CaseRef, p.FirstRun, p.Seq, p.Stage, p.Caseworker, dateArg(p.PlanMade), dateArg(p.TransferredIn),
 		dateArg(p.LastReview), dateArg(p.NextReviewDue), dateArg(p.NextDeadline), p.Overdue,
@@ -40,8 +41,8 @@ func recordPlanTx(ctx context.Context, tx pgx.Tx, e caserecord.Event) (bool, err
 		if err := tx.QueryRow(ctx, `select first_run from plans where plan_ref = $1`, e.CaseRef).Scan(&owner); err != nil {
 			return false, fmt.Errorf("reading plan %s: %w", e.CaseRef, err)
 		}
-		if owner != p.FirstRun {
-			return false, fmt.Errorf("%w: plan %s is held by a plan still in force", ErrReferenceTaken, e.CaseRef)
+		if owner != p.FirstRun { // one plan per reference, for ever: its events, letters and reviews are keyed by it
+			return false, fmt.Errorf("%w: plan %s is another plan's record; a new plan for the same child needs a new reference", ErrReferenceTaken, e.CaseRef)
 		}
 	case err != nil:
 		return false, fmt.Errorf("recording plan %s: %w", e.CaseRef, err)
@@ -77,10 +78,10 @@ func recordPlanTx(ctx context.Context, tx pgx.Tx, e caserecord.Event) (bool, err
 		for _, x := range p.Transfers {
 			if _, err := tx.Exec(ctx, `insert into plan_transfers as x (plan_ref, transfer, transfer_year, amend_by, amended_on, replaced)
 				values ($1, $2, $3, $4, $5, $6)
-				on conflict (plan_ref, transfer_year, transfer) do update set amend_by = excluded.amend_by,
+				on conflict (plan_ref, transfer, amend_by) do update set transfer_year = excluded.transfer_year,
 					amended_on = excluded.amended_on, replaced = excluded.replaced`,
 				e.CaseRef, x.Transfer, x.Year, dateArg(x.AmendBy), dateArg(x.AmendedOn), x.Replaced); err != nil {
-				return false, fmt.Errorf("recording the %d transfer of plan %s: %w", x.Year, e.CaseRef, err)
+				return false, fmt.Errorf("recording the transfer of plan %s due amended by %s: %w", e.CaseRef, x.AmendBy, err)
 			}
 		}
 	}

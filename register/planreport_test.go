@@ -2,7 +2,9 @@ package register_test
 
 import (
 	"context"
+	"errors"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/ehc-send/ehc/register"
@@ -91,13 +93,14 @@ func TestReportPlansInForce(t *testing.T) {
 	}
 }
 
-// A plan's record refuses a second plan under a reference whose plan is
-// still in force, and a stale snapshot never overwrites a newer one.
+// A plan's record refuses a second plan under a reference already used,
+// in force or ended, and a stale snapshot never overwrites a newer one.
 func TestPlanRecordKeepsOnePlanPerReference(t *testing.T) {
 	s := registertest.Store(t)
 	ctx := context.Background()
+	var ended statute.Date
 	rec := func(run string, seq int, stage string) error {
-		snap := caserecord.PlanSnapshot{Seq: seq, FirstRun: run, Stage: stage, Caseworker: "cw-1", PlanMade: d("2025-01-06")}
+		snap := caserecord.PlanSnapshot{Seq: seq, FirstRun: run, Stage: stage, Caseworker: "cw-1", PlanMade: d("2025-01-06"), EndedOn: ended}
 		_, err := s.Record(ctx, caserecord.Event{Key: run + "/" + stage, CaseRef: "PL9", Kind: caserecord.KindStep, Name: "x",
 			EffectiveOn: d("2025-01-06"), Seq: seq, Plan: &snap})
 		return err
@@ -112,7 +115,42 @@ func TestPlanRecordKeepsOnePlanPerReference(t *testing.T) {
 	if err := s.Pool.QueryRow(ctx, `select stage from plans where plan_ref = 'PL9'`).Scan(&stage); err != nil || stage != "plan_ceasing" {
 		t.Errorf("after a late retry of an older event the plan is %q (%v), want plan_ceasing", stage, err)
 	}
-	if err := rec("run-b", 1, "plan_in_force"); err == nil {
-		t.Error("a second plan under a reference in force was recorded")
+	if err := rec("run-b", 1, "plan_in_force"); !errors.Is(err, register.ErrReferenceTaken) {
+		t.Errorf("a second plan under a reference in force: %v; want ErrReferenceTaken", err)
+	}
+	ended = d("2025-09-01")
+	if err := rec("run-a", 3, "plan_ceased"); err != nil {
+		t.Fatal(err)
+	}
+	ended = statute.Date{}
+	err := rec("run-b", 1, "plan_in_force")
+	if !errors.Is(err, register.ErrReferenceTaken) || !strings.Contains(err.Error(), "needs a new reference") {
+		t.Errorf("a second plan after the first ceased: %v; want ErrReferenceTaken naming a new reference", err)
+	}
+	var n int
+	if err := s.Pool.QueryRow(ctx, `select (select count(*) from plan_events where event_key like 'run-b/%') +
+		(select count(*) from plans where plan_ref = 'PL9' and (first_run <> 'run-a' or stage <> 'plan_ceased'))`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("the refused plan left %d rows (%v); the ceased plan's record must stand as it was", n, err)
+	}
+}
+
+// Two moves of one kind in a year (a young person changing post-16
+// setting in January and again in September, reg 18(2)) are two transfers,
+// each with its own amend-by date.
+func TestTwoTransfersOfOneKindInAYear(t *testing.T) {
+	s := registertest.Store(t)
+	ctx := context.Background()
+	snap := caserecord.PlanSnapshot{Seq: 1, FirstRun: "run-a", Stage: "plan_in_force", Caseworker: "cw-1", PlanMade: d("2025-01-06"),
+		Transfers: []caserecord.PlanTransfer{
+			{Transfer: "post16_to_post16", Year: 2027, AmendBy: d("2026-08-10"), AmendedOn: d("2026-07-01")},
+			{Transfer: "post16_to_post16", Year: 2027, AmendBy: d("2027-04-01")},
+		}}
+	if _, err := s.Record(ctx, caserecord.Event{Key: "run-a/1", CaseRef: "PL8", Kind: caserecord.KindStep, Name: "x",
+		EffectiveOn: d("2025-01-06"), Seq: 1, Plan: &snap}); err != nil {
+		t.Fatal(err)
+	}
+	var n, amended int
+	if err := s.Pool.QueryRow(ctx, `select count(*), count(amended_on) from plan_transfers where plan_ref = 'PL8'`).Scan(&n, &amended); err != nil || n != 2 || amended != 1 {
+		t.Errorf("%d transfers recorded, %d amended (%v); want 2, the first amended", n, amended, err)
 	}
 }

@@ -16,6 +16,10 @@ const (
 	FinalAmendedPlanDue  Deadline = "final_amended_plan_due"  // reg 22(3): 8 weeks after the amendment notice
 	PhaseTransferAmendBy Deadline = "phase_transfer_amend_by" // reg 18(1): 15 February, or 31 March for post-16
 	TransferPlanSentBy   Deadline = "transfer_plan_sent_by"   // reg 15(2): 15 working days
+	// ReviewTarget is not the law's: the authority's own earlier date for a
+	// review (CoP 9.178's shorter interval for an under-5; a transfer review
+	// in time for reg 18(1)). Missing it breaches nothing.
+	ReviewTarget Deadline = "review_target"
 )
 
 // Periods of the review (reg 20-22).

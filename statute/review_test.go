@@ -84,7 +84,7 @@ func TestPhaseTransfers(t *testing.T) {
 // no exceptions (statute.md, "After the plan"): no ground excuses them.
 func TestPlanLimitsHaveNoExceptions(t *testing.T) {
 	for _, d := range []Deadline{ReviewDue, ReviewNoticeBy, ReviewReportDue, ReviewDecisionDue, AmendmentCommentsEnd,
-		FinalAmendedPlanDue, PhaseTransferAmendBy, TransferPlanSentBy} {
+		FinalAmendedPlanDue, PhaseTransferAmendBy, TransferPlanSentBy, ReviewTarget} {
 		for _, g := range []ExceptionGround{ExceptionSchoolClosure, ExceptionPersonal, ExceptionAwayFromArea, ExceptionMissedAppointment} {
 			if g.AppliesTo(d) {
 				t.Errorf("%s excuses %s", g, d)

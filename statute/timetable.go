@@ -45,6 +45,8 @@ func (d Deadline) Regulation() string {
 		return "reg 18(1)"
 	case TransferPlanSentBy:
 		return "reg 15(2)"
+	case ReviewTarget:
+		return "the authority's policy (CoP 9.178, reg 18(1))"
 	case ReassessDecisionDue:
 		return "reg 25"
 	case ReassessFinalPlanDue:
@@ -100,6 +102,8 @@ func (d Deadline) Title() string {
 		return "plan amended to name the setting for the phase transfer"
 	case TransferPlanSentBy:
 		return "plan sent to the new authority"
+	case ReviewTarget:
+		return "review by the authority's own earlier date"
 	case ReassessDecisionDue:
 		return "decision whether to reassess"
 	case ReassessFinalPlanDue:

@@ -489,6 +489,15 @@ If you have any questions, please contact us and quote case reference
 SEND team
 {{end}}
 
+{{- define "nextreview"}}
+{{- with .Facts.Plan}}{{if not .NextReviewDue.IsZero}}
+
+{{if not .ReviewTarget.IsZero}}We aim to hold the next review by {{date .ReviewTarget}}. The law says it
+must be held by {{date .NextReviewDue}} at the latest (CFA s.44(1)).
+{{- else}}The next review will be by {{date .NextReviewDue}}.{{end}}
+{{- end}}{{end}}
+{{- end}}
+
 {{- define "limit"}}
 {{- if not .MetOn.IsZero}}done on {{date .MetOn}}{{with .DaysLate}}, {{days .}} after the time limit{{end}}
 {{- else if .DaysOverdue}}not yet done, {{days .DaysOverdue}} late

@@ -114,7 +114,8 @@ type Facts struct {
 
 // PlanFacts are the dates and outcome a letter about a plan in force gives.
 type PlanFacts struct {
-	NextReviewDue statute.Date           `json:"next_review_due,omitzero"`
+	NextReviewDue statute.Date           `json:"next_review_due,omitzero"` // the law's latest date (CFA s.44(1))
+	ReviewTarget  statute.Date           `json:"review_target,omitzero"`   // the authority's earlier aim, if any
 	Review        *statute.ReviewMeeting `json:"review,omitempty"`
 	Outcome       string                 `json:"outcome,omitempty"` // maintain, amend or cease (ReviewOutcome)
 	Transfer      *statute.PhaseTransfer `json:"transfer,omitempty"`

@@ -55,10 +55,7 @@ that we have decided not to amend it after all, by
 After the review of your child's education, health and care (EHC) plan
 (case {{.CaseRef}}) we have decided to keep the plan as it is, without
 changes.
-{{- with .Facts.Plan.NextReviewDue}}
-
-The next review will be by {{date .}}.
-{{- end}}
+{{- template "nextreview" .}}
 {{template "rights" .}}
 {{- end}}{{template "footer" .}}`,
 	},
@@ -84,10 +81,7 @@ Why we decided this:
 We have issued the final amended education, health and care (EHC) plan
 (case {{.CaseRef}}).
 {{- end}}
-{{- with .Facts.Plan}}{{with .NextReviewDue}}
-
-The next review will be by {{date .}}.
-{{- end}}{{end}}
+{{- template "nextreview" .}}
 {{template "rights" .}}{{template "footer" .}}`,
 	},
 
@@ -101,10 +95,13 @@ Your child moves from {{.Facts.Plan.Transfer.Transfer.Title}} in September
 {{.Facts.Plan.Transfer.TransferYear}}. The law says the education, health and care (EHC) plan
 (case {{.CaseRef}}) must be reviewed and amended to name the new school,
 college or other setting by {{date .Facts.Plan.Transfer.AmendBy}} ({{.Facts.Plan.Transfer.Regulation}}).
-{{- with .Facts.Plan.NextReviewDue}}
+{{- with .Facts.Plan}}{{if not .ReviewTarget.IsZero}}
 
-So that there is time for that, the review will be by {{date .}}.
-{{- end}}
+So that there is time for that, we aim to hold the review by {{date .ReviewTarget}}.
+{{- else if not .NextReviewDue.IsZero}}
+
+So that there is time for that, the review will be by {{date .NextReviewDue}}.
+{{- end}}{{end}}
 
 You can ask us to name a particular school, college or other setting.
 Information about them is in our Local Offer; please tell us your

@@ -95,6 +95,7 @@ func init() {
 		{"record-phase-transfer", "REF --kind K --moves YYYY-MM-DD [--on YYYY-MM-DD]", "record a transfer of the child's own settings (infant to junior, middle schools, post-16: reg 18)", cmdRecordPhaseTransfer},
 		{"record-move", "REF [--on YYYY-MM-DD]", "record the day the authority learnt the family is moving to another authority (reg 15)", cmdRecordMove},
 		{"send-plan", "REF --authority N [--on YYYY-MM-DD]", "record the plan sent to the new authority (reg 15(2)); the plan ends here", cmdSendPlan},
+		{"withdraw-move", "REF --reason TEXT [--on YYYY-MM-DD]", "record that a move recorded is not happening: the plan stays, its 15 working days no longer chased", cmdWithdrawMove},
 		{"tell-after-transfer-in", "REF --reassess|--no-reassess [--on YYYY-MM-DD]", "record the family told, after a plan came in from another authority, whether it will be reassessed (reg 15)", cmdTellAfterTransferIn},
 		{"request-reassessment", "REF --from family|school [--on YYYY-MM-DD]", "record a request to reassess (reg 24): the decision in 15 days", cmdRequestReassessment},
 		{"decide-reassess", "REF --reassess|--refuse [--reason TEXT] [--on YYYY-MM-DD]", "record the decision whether to reassess (reg 25)", cmdDecideReassess},

@@ -83,6 +83,7 @@ type fakeClient struct {
 	updateErr  error // returned by the update handle, as a refusal is
 	callErr    error // returned by UpdateWorkflow itself, as NotFound is
 	status     assessment.CaseStatus
+	answer     any // what an update answers, when it is not status (a plan's)
 	queryErr   error
 	queries    int
 	describeOK bool // the workflow exists (for NotFound on a closed case)
@@ -108,7 +109,11 @@ func (f *fakeClient) UpdateWorkflow(_ context.Context, opts client.UpdateWorkflo
 	if f.callErr != nil {
 		return nil, f.callErr
 	}
-	return fakeHandle{err: f.updateErr, status: f.status}, nil
+	h := fakeHandle{err: f.updateErr, status: f.status}
+	if f.answer != nil {
+		h.status = f.answer
+	}
+	return h, nil
 }
 
 func (f *fakeClient) QueryWorkflow(_ context.Context, id, runID, query string, _ ...any) (converter.EncodedValue, error) {
@@ -155,7 +160,7 @@ func (r fakeRun) GetRunID() string { return r.runID }
 type fakeHandle struct {
 	client.WorkflowUpdateHandle
 	err    error
-	status assessment.CaseStatus
+	status any
 }
 
 // Get answers as the update does: the case's status, through JSON.

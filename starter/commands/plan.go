@@ -239,6 +239,9 @@ func printPlanStatus(w io.Writer, st plan.PlanStatus) error {
 	}
 	if !st.NextReviewDue.IsZero() {
 		head.row("Next review due:", cli.LongDate(st.NextReviewDue)+" (CFA s.44(1))")
+		if !st.ReviewTarget.IsZero() {
+			head.row("Aimed for by:", cli.LongDate(st.ReviewTarget)+" (the authority's own date: an under-5's interval or a phase transfer)")
+		}
 	}
 	if ph := st.Phase; ph != nil && ph.AmendedOn.IsZero() {
 		head.row("Phase transfer:", fmt.Sprintf("%s, September %d: amended plan naming the setting by %s (%s)", ph.Transfer.Title(), ph.TransferYear, cli.LongDate(ph.AmendBy), ph.Regulation))

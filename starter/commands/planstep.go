@@ -96,11 +96,15 @@ func cmdDecideReview(ctx context.Context, e *Env, args []string) error {
 	in := plan.DecideReviewInput{On: s.date, Outcome: plan.OutcomeMaintain}
 	done := "decision to keep the plan as it is sent to the family"
 	if *amend {
-		in.Outcome = plan.OutcomeAmend
-		done = fmt.Sprintf("amendment notice sent; the family have until %s to comment; the final amended plan is due by %s (reg 22(3))",
-			cli.LongDate(s.date.AddDays(14)), cli.LongDate(s.date.AddWeeks(8)))
+		in.Outcome, done = plan.OutcomeAmend, "amendment notice sent, with the proposed amendments"
 	}
-	return s.sendPlan(ctx, plan.UpdateDecideReview, in, said(done))
+	return s.sendPlan(ctx, plan.UpdateDecideReview, in, func(st plan.PlanStatus) string {
+		if r := st.Review; *amend && r != nil && !r.Timetable.AmendmentNotice.IsZero() { // counted from the letter sent, not --on (reg 22(2))
+			return fmt.Sprintf("amendment notice sent; the family have until %s to comment; the final amended plan is due by %s (reg 22(3))",
+				cli.LongDate(r.Timetable.AmendmentCommentsEnd), cli.LongDate(r.Timetable.FinalAmendedPlanDue))
+		}
+		return done
+	})
 }
 
 func cmdIssueAmendedPlan(ctx context.Context, e *Env, args []string) error {
@@ -175,6 +179,19 @@ func cmdSendPlan(ctx context.Context, e *Env, args []string) error {
 	}
 	return s.sendPlan(ctx, plan.UpdateSendPlan, plan.SendPlanInput{On: s.date, Authority: strings.TrimSpace(*authority)},
 		said("plan sent to the new authority; the family is told, and the plan ends here"))
+}
+
+func cmdWithdrawMove(ctx context.Context, e *Env, args []string) error {
+	s := newStep(e, "withdraw-move")
+	reason := s.fs.String("reason", "", "why the move is not happening (kept with the plan, not in the register)")
+	if err := s.parse(args); err != nil {
+		return err
+	}
+	if err := requiredBounded("reason", *reason, assessment.CheckReason); err != nil {
+		return err
+	}
+	return s.sendPlan(ctx, plan.UpdateWithdrawMove, plan.ReasonInput{On: s.date, Reason: strings.TrimSpace(*reason)},
+		said("move withdrawn: the plan stays with this authority"))
 }
 
 func cmdTellAfterTransferIn(ctx context.Context, e *Env, args []string) error {
@@ -264,7 +281,10 @@ func cmdCeasePlan(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	return s.sendPlan(ctx, plan.UpdateCeasePlan, plan.CeaseInput{On: s.date, Ground: g, ConsultedOn: c, Reason: strings.TrimSpace(*reason)}, func(st plan.PlanStatus) string {
-		return fmt.Sprintf("decision to cease sent, with the family's rights; the plan is kept until %s, or until an appeal is decided", cli.LongDate(statute.CeasesOn(s.date)))
+		if st.Ceasing == nil {
+			return "decision to cease sent, with the family's rights"
+		}
+		return fmt.Sprintf("decision to cease sent, with the family's rights; the plan is kept until %s, or until an appeal is decided", cli.LongDate(st.Ceasing.CeasesOn))
 	})
 }
 

@@ -29,8 +29,8 @@ func TestPlanStepsSendTheirUpdates(t *testing.T) {
 		{[]string{"hold-review", "EHC-1", "--on", "2026-03-01"}, plan.UpdateHoldReview, plan.OnInput{On: mar1},
 			"its report is due by Sun 15 Mar 2026 and the decision by Sun 29 Mar 2026"},
 		{[]string{"record-review-report", "EHC-1"}, plan.UpdateRecordReviewReport, plan.OnInput{On: mar10}, "review report sent"},
-		{[]string{"decide-review", "EHC-1", "--amend"}, plan.UpdateDecideReview, plan.DecideReviewInput{On: mar10, Outcome: plan.OutcomeAmend},
-			"the family have until Tue 24 Mar 2026 to comment; the final amended plan is due by Tue 5 May 2026"},
+		{[]string{"decide-review", "EHC-1", "--amend", "--on", "2026-03-01"}, plan.UpdateDecideReview, plan.DecideReviewInput{On: mar1, Outcome: plan.OutcomeAmend},
+			"the family have until Tue 24 Mar 2026 to comment; the final amended plan is due by Tue 5 May 2026"}, // from the letter of 10 March, not --on
 		{[]string{"decide-review", "EHC-1", "--maintain"}, plan.UpdateDecideReview, plan.DecideReviewInput{On: mar10, Outcome: plan.OutcomeMaintain}, "keep the plan"},
 		{[]string{"issue-amended-plan", "EHC-1", "--setting", " Hill Secondary "}, plan.UpdateIssueAmendedPlan, plan.AmendedPlanInput{On: mar10, Setting: "Hill Secondary"}, "final amended plan issued"},
 		{[]string{"decide-not-to-amend", "EHC-1", "--reason", "r"}, plan.UpdateDecideNotToAmend, plan.ReasonInput{On: mar10, Reason: "r"}, "reg 22(4)"},
@@ -38,6 +38,7 @@ func TestPlanStepsSendTheirUpdates(t *testing.T) {
 			plan.PhaseTransferInput{On: mar10, Kind: statute.InfantToJunior, Moves: statute.NewDate(2026, 9, 1)}, "by Sun 15 Feb 2026 (reg 18(1)(b))"},
 		{[]string{"record-move", "EHC-1"}, plan.UpdateRecordMove, plan.OnInput{On: mar10}, "by Tue 31 Mar 2026 (15 working days"},
 		{[]string{"send-plan", "EHC-1", "--authority", "Northshire"}, plan.UpdateSendPlan, plan.SendPlanInput{On: mar10, Authority: "Northshire"}, "the plan ends here"},
+		{[]string{"withdraw-move", "EHC-1", "--reason", "The family are staying."}, plan.UpdateWithdrawMove, plan.ReasonInput{On: mar10, Reason: "The family are staying."}, "the plan stays"},
 		{[]string{"tell-after-transfer-in", "EHC-1", "--no-reassess"}, plan.UpdateTellAfterTransferIn, plan.TransferInNoticeInput{On: mar10}, "reg 15"},
 		{[]string{"request-reassessment", "EHC-1", "--from", "school"}, plan.UpdateRequestReassessment,
 			plan.ReassessmentRequestInput{On: mar10, From: plan.FromSchool}, "due by Wed 25 Mar 2026 (reg 25)"},
@@ -60,8 +61,14 @@ func TestPlanStepsSendTheirUpdates(t *testing.T) {
 		{[]string{"record-ceasing-appeal", "EHC-1"}, plan.UpdateCeasingAppealed, plan.OnInput{On: mar10}, "kept until it is decided"},
 		{[]string{"ceasing-appeal-decided", "EHC-1", "--dismissed"}, plan.UpdateCeasingAppealEnded, plan.AppealDecidedInput{On: mar10}, "the plan has ceased"},
 	}
+	// The plan's answer, where what is said comes from it: the dates the plan
+	// counted from the letter it sent, not from --on.
+	answers := map[string]any{
+		"decide-review": plan.PlanStatus{CaseRef: "EHC-1", Review: &plan.Review{Timetable: statute.Review(mar1, mar10)}},
+		"cease-plan":    plan.PlanStatus{CaseRef: "EHC-1", Ceasing: &plan.Ceasing{CeasesOn: statute.CeasesOn(mar10)}},
+	}
 	for _, c := range cases {
-		fc := &fakeClient{status: assessing()}
+		fc := &fakeClient{status: assessing(), answer: answers[c.args[0]]}
 		code, out, errOut := runCmd(useFake(t, fc), c.args...)
 		if code != ExitOK {
 			t.Errorf("%v: exit %d, stderr %s", c.args, code, errOut)

@@ -118,6 +118,9 @@ func TestIntegrationPrivacyTemporalHoldsNoPersonalData(t *testing.T) {
 		checkClear(t, id+" description", desc)
 
 		h := rawHistory(t, raw, id, e.Execution.RunId)
+		for wait := time.Now(); len(h.Events) < 3 && time.Since(wait) < 10*time.Second; h = rawHistory(t, raw, id, e.Execution.RunId) {
+			time.Sleep(100 * time.Millisecond) // a run that has just continued as new has had no task yet
+		}
 		if len(h.Events) < 3 {
 			t.Fatalf("%s: %d events", id, len(h.Events))
 		}

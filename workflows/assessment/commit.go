@@ -51,5 +51,5 @@ func (a *assessment) takeStep(ctx workflow.Context) letters.Step {
 func (a *assessment) commit(ctx workflow.Context, s letters.Step) {
 	commit.Start(ctx, s, &a.sending, func(ctx workflow.Context, n letters.Notification, reason string) {
 		a.problem(ctx, DeliveryProblem{Key: n.Key, Template: n.Template, To: commit.Roles(n), On: n.On, Error: reason})
-	})
+	}, nil)
 }

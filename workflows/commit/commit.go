@@ -28,8 +28,9 @@ var Options = workflow.ActivityOptions{
 
 // Start schedules CommitStep for s without waiting for it, counting it in
 // inFlight until it settles so the workflow does not close under it; lost
-// hears of each of its letters that will never be sent, and why.
-func Start(ctx workflow.Context, s letters.Step, inFlight *int, lost func(workflow.Context, letters.Notification, string)) {
+// hears of each of its letters that will never be sent, and why, and
+// failed (if not nil) of a step no retry could commit.
+func Start(ctx workflow.Context, s letters.Step, inFlight *int, lost func(workflow.Context, letters.Notification, string), failed func(workflow.Context, error)) {
 	opts := Options
 	opts.Summary = Summary(s)
 	f := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, opts), letters.ActivityCommitStep, s)
@@ -41,6 +42,9 @@ func Start(ctx workflow.Context, s letters.Step, inFlight *int, lost func(workfl
 		if err != nil {
 			workflow.GetLogger(ctx).Warn("step not committed after its retries", "summary", opts.Summary, "error", err)
 			res.Lost = UnsentAtLast(s, err)
+			if failed != nil {
+				failed(ctx, err)
+			}
 		}
 		for _, l := range res.Lost {
 			for _, n := range s.Letters {

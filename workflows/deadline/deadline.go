@@ -20,6 +20,7 @@ const (
 	ChaseAdvice               // the family told once that late advice holds their case up
 	ChaseConsult              // staff told when a school has not answered, then weekly
 	ChaseAdviser              // the adviser reminded and chased weekly, staff copied (an advice request)
+	ChaseStaff                // the authority's own target: reminders and weekly escalations to staff, never the family
 )
 
 // Deadline is one due date being watched. Its alarms form a fixed sequence
@@ -85,7 +86,7 @@ func (d *Deadline) AlarmAt(i int, s Schedule) Alarm {
 
 // Leads are the days before the due date that d's reminders go.
 func (d *Deadline) Leads(s Schedule) []int {
-	if d.Chase == ChaseLA || d.Chase == ChaseAdviser {
+	if d.Chase == ChaseLA || d.Chase == ChaseAdviser || d.Chase == ChaseStaff {
 		return s.ReminderLeads
 	}
 	return nil

@@ -28,6 +28,7 @@ func TestFamilyLetterIsNeverSuperseded(t *testing.T) {
 		{"down 9 days: the second, carrying the letter", ChaseLA, date("2026-02-25"), false, 2, true},
 		{"down 9 days, family already told", ChaseLA, date("2026-02-25"), true, 2, false},
 		{"a school's answer: staff only", ChaseConsult, date("2026-02-25"), false, 2, false},
+		{"the authority's own target: staff only", ChaseStaff, date("2026-02-17"), false, 1, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			d := &Deadline{Name: statute.DecisionToAssessDue, Due: due, Chase: c.chase, FamilyTold: c.told}
@@ -54,6 +55,7 @@ func TestAlarmSequences(t *testing.T) {
 		{ChaseAdviser, "2026-02-02 lead14, 2026-02-09 lead7, 2026-02-17 1, 2026-02-24 2, 2026-03-03 3"},
 		{ChaseConsult, "2026-02-17 1, 2026-02-24 2, 2026-03-03 3, 2026-03-10 4, 2026-03-17 5"},
 		{ChaseAdvice, "2026-02-17 1"},
+		{ChaseStaff, "2026-02-02 lead14, 2026-02-09 lead7, 2026-02-17 1, 2026-02-24 2, 2026-03-03 3"},
 	} {
 		d := &Deadline{Due: due, Chase: c.chase}
 		var got []string

@@ -35,6 +35,7 @@ const (
 	UpdateRecordPhaseTransfer = "record-phase-transfer"
 	UpdateRecordMove          = "record-move"
 	UpdateSendPlan            = "send-plan"
+	UpdateWithdrawMove        = "withdraw-move"
 	UpdateTellAfterTransferIn = "tell-after-transfer-in"
 	UpdateRequestReassessment = "request-reassessment"
 	UpdateDecideReassess      = "decide-reassess"
@@ -242,8 +243,9 @@ const (
 // Review is one annual review: the dates of its steps and the timetable
 // they set.
 type Review struct {
-	Cycle       int                   `json:"cycle"` // 1 for the plan's first review
-	Due         statute.Date          `json:"due"`
+	Cycle       int                   `json:"cycle"`           // 1 for the plan's first review
+	Due         statute.Date          `json:"due"`             // the law's: CFA s.44(1), or reg 15's for a plan transferred in
+	Target      statute.Date          `json:"target,omitzero"` // the authority's earlier aim: an under-5's interval, a phase transfer's review
 	Meeting     statute.Date          `json:"meeting,omitzero"`
 	NoticeOn    statute.Date          `json:"notice_on,omitzero"`
 	HeldOn      statute.Date          `json:"held_on,omitzero"`
@@ -253,19 +255,21 @@ type Review struct {
 	FinalOn     statute.Date          `json:"final_on,omitzero"` // the amended plan, or the decision not to amend
 	NotAmended  bool                  `json:"not_amended,omitzero"`
 	ForTransfer bool                  `json:"for_transfer,omitzero"` // the phase transfer's review
+	ReplacedOn  statute.Date          `json:"replaced_on,omitzero"`  // a reassessed plan took the place of what it still owed
 	Timetable   statute.ReviewMeeting `json:"timetable,omitzero"`
 }
 
 // Done reports whether nothing more is owed on the review.
 func (r *Review) Done() bool {
-	return !r.DecidedOn.IsZero() && (r.Outcome != OutcomeAmend || !r.FinalOn.IsZero())
+	return !r.ReplacedOn.IsZero() || !r.DecidedOn.IsZero() && (r.Outcome != OutcomeAmend || !r.FinalOn.IsZero())
 }
 
 // Review outcomes (reg 20(10)).
 const (
 	OutcomeMaintain = "maintain"
 	OutcomeAmend    = "amend"
-	OutcomeCease    = "cease" // recorded by cease-plan after a review
+	OutcomeCease    = "cease"    // recorded by cease-plan after a review
+	OutcomeReplaced = "replaced" // a reassessed plan was issued before the review's decision or amendment
 )
 
 // Phase is the plan's next phase transfer and how it stands.
@@ -274,6 +278,7 @@ type Phase struct {
 	Opened    bool         `json:"opened,omitzero"` // its review is in the current cycle
 	AmendedOn statute.Date `json:"amended_on,omitzero"`
 	Local     bool         `json:"local,omitzero"` // recorded for the child's own settings
+	Key       string       `json:"key,omitzero"`   // its limit's key; empty in a plan begun before keys named the amend-by date
 }
 
 // Move is a move to another authority's area (reg 15).
@@ -282,6 +287,7 @@ type Move struct {
 	PlanSentBy statute.Date `json:"plan_sent_by"`
 	SentOn     statute.Date `json:"sent_on,omitzero"`
 	Authority  string       `json:"authority,omitzero"`
+	Key        string       `json:"key,omitzero"` // its limit's key; empty for a move recorded before moves could be withdrawn
 }
 
 // Reassessment is a request to reassess and how it stands (reg 24-27).
@@ -290,6 +296,7 @@ type Reassessment struct {
 	From     string       `json:"from"`
 	Refused  bool         `json:"refused,omitzero"`
 	IssuedOn statute.Date `json:"issued_on,omitzero"`
+	Key      string       `json:"key,omitzero"` // its limits' key; empty in a plan begun before requests were numbered
 }
 
 // Exception is an exception to a reassessment's limit, as recorded.
@@ -305,6 +312,7 @@ type Ceasing struct {
 	DecidedOn   statute.Date        `json:"decided_on"`
 	Ground      statute.CeaseGround `json:"ground"`
 	ConsultedOn statute.Date        `json:"consulted_on"`
+	NoticeOn    statute.Date        `json:"notice_on,omitzero"`   // the family's notice, which the time to appeal runs from
 	CeasesOn    statute.Date        `json:"ceases_on"`            // the day after the time to appeal ends
 	AppealedOn  statute.Date        `json:"appealed_on,omitzero"` // an appeal lodged: the plan is kept until it is decided
 }
@@ -338,6 +346,7 @@ type PlanStatus struct {
 	SchoolPhase   string            `json:"phase"`      // early years, primary, secondary, post-16, post-19
 	LastReview    statute.Date      `json:"last_review,omitzero"`
 	NextReviewDue statute.Date      `json:"next_review_due,omitzero"`
+	ReviewTarget  statute.Date      `json:"review_target,omitzero"` // the authority's earlier aim for it, if any
 	ReviewOverdue bool              `json:"review_overdue"`
 	Review        *Review           `json:"review,omitzero"` // the review in progress, or the last one
 	Phase         *Phase            `json:"phase_transfer,omitzero"`

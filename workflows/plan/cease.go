@@ -40,14 +40,15 @@ func (p *plan) checkCeasePlan(ctx workflow.Context, in CeaseInput) error {
 // ceasePlan records the decision to cease: the family told why, and of
 // their rights, and the plan kept until the time to appeal has passed.
 func (p *plan) ceasePlan(ctx workflow.Context, in CeaseInput) {
-	p.Ceasing = &Ceasing{DecidedOn: in.On, Ground: in.Ground, ConsultedOn: in.ConsultedOn, CeasesOn: statute.CeasesOn(in.On)}
+	notice := p.noticeOn(ctx, in.On) // the plan is kept until the family's 2 months from it end
+	p.Ceasing = &Ceasing{DecidedOn: in.On, Ground: in.Ground, ConsultedOn: in.ConsultedOn, NoticeOn: notice, CeasesOn: statute.CeasesOn(notice)}
 	p.Stage = StageCeasing
-	if r := p.heldAwaiting(func(r *Review) bool { return r.DecidedOn.IsZero() }); r != nil {
+	if r := p.heldAwaiting(func(r *Review) bool { return r.DecidedOn.IsZero() }); r != nil && !in.On.Before(r.HeldOn) {
 		r.DecidedOn, r.Outcome = in.On, OutcomeCease // the review's decision is to cease (reg 20(10))
 		p.meet(cycleKey(statute.ReviewDecisionDue, r.Cycle), in.On)
 	}
 	p.step(ctx, UpdateCeasePlan, in.On)
-	p.appealable(statute.AppealCease, in.On)
+	p.appealable(ctx, statute.AppealCease, in.On)
 	f := p.planFacts()
 	f.CeasesOn = p.Ceasing.CeasesOn
 	reason := fmt.Sprintf("%s (%s). %s", in.Ground.Title(), in.Ground.Regulation(), in.Reason)

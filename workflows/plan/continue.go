@@ -19,7 +19,14 @@ func (p *plan) continuing(ctx workflow.Context) bool {
 // there is no hand-over (nil: the plan finishes in this run).
 func (p *plan) continueAsNew(ctx workflow.Context) error {
 	quiet := func() bool { return workflow.AllHandlersFinished(ctx) && p.sending == 0 && p.pending.empty() }
-	for !quiet() {
+	for {
+		if p.noticed {
+			p.tellMetLate(ctx) // a step met a limit late while the run hands over: its letter is owed now
+			p.flush(ctx)
+		}
+		if quiet() {
+			break
+		}
 		if err := workflow.Await(ctx, func() bool { return quiet() || !p.pending.empty() }); err != nil {
 			return err
 		}
@@ -90,6 +97,7 @@ func resume(ctx workflow.Context, in PlanInput) (*plan, error) {
 	}
 	p := &plan{State: *in.Continued}
 	p.In.Continued = nil
+	p.versions(ctx)
 	if err := p.listen(ctx); err != nil {
 		return nil, err
 	}

@@ -40,6 +40,7 @@ func (p *plan) listen(ctx workflow.Context) error {
 		on(ctx, p, UpdateRecordPhaseTransfer, p.checkRecordPhaseTransfer, p.recordPhaseTransfer),
 		on(ctx, p, UpdateRecordMove, p.checkRecordMove, p.recordMove),
 		on(ctx, p, UpdateSendPlan, p.checkSendPlan, p.sendPlan),
+		on(ctx, p, UpdateWithdrawMove, p.checkWithdrawMove, p.withdrawMove),
 		on(ctx, p, UpdateTellAfterTransferIn, p.checkTellAfterTransferIn, p.tellAfterTransferIn),
 		on(ctx, p, UpdateRequestReassessment, p.checkRequestReassessment, p.requestReassessment),
 		on(ctx, p, UpdateDecideReassess, p.checkDecideReassess, p.decideReassess),

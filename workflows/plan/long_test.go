@@ -5,10 +5,11 @@ import (
 	"testing"
 )
 
-// A plan kept from age 2 to 6 by its reviews alone: a review every 6
-// months while the child is under 5 (the authority's interval, CoP 9.178),
-// then every 12, the move to school reviewed in time, each review handing
-// the plan to a new run whose carried state does not grow.
+// A plan kept from age 2 to 6 by its reviews alone: a review aimed for
+// every 6 months while the child is under 5 (the authority's interval, CoP
+// 9.178) beside the law's 12, then every 12, the move to school reviewed
+// in time, each review handing the plan to a new run whose carried state
+// does not grow.
 func TestAPlanKeptForYearsStaysSmall(t *testing.T) {
 	in := input("2021-09-06", "2019-06-15") // reception September 2023: amend by 15 February 2023
 	c := newChain(t, in, "2021-09-06")
@@ -32,20 +33,20 @@ func TestAPlanKeptForYearsStaysSmall(t *testing.T) {
 	c.step("2026-03-10", UpdateSendPlan, SendPlanInput{On: date("2026-03-10"), Authority: "Northshire County Council"})
 	c.run()
 
-	want := []string{
-		"2022-08-31", // 6 months starting with 1 March 2022 (under 5)
-		"2022-11-23", // 84 days before 15 February 2023, not 6 months on: the transfer review
-		"2023-05-14", // 6 months starting with 15 November 2022
-		"2023-11-03",
-		"2024-04-29",
-		"2024-10-21", // still 6: the period starts before the fifth birthday (15 June 2024)
-		"2025-10-13", // 12 months from here on
-		"2026-10-05",
+	want := []struct{ due, target string }{ // the law's 12 months; the authority's aim
+		{"2023-02-28", "2022-08-31"}, // 6 months starting with 1 March 2022 (under 5)
+		{"2023-08-09", "2022-11-23"}, // 84 days before 15 February 2023, not 6 months on: the transfer review
+		{"2023-11-14", "2023-05-14"}, // 6 months starting with 15 November 2022
+		{"2024-05-03", "2023-11-03"},
+		{"2024-10-29", "2024-04-29"},
+		{"2025-04-21", "2024-10-21"}, // still 6: the period starts before the fifth birthday (15 June 2024)
+		{"2025-10-13", ""},           // 12 months from here on, and no earlier aim
+		{"2026-10-05", ""},
 	}
 	var sizes []int
 	for i, l := range due {
-		if got := l.got.NextReviewDue.String(); got != want[i] {
-			t.Errorf("after the review held %s: next review due %s, want %s", held[i], got, want[i])
+		if got, target := l.got.NextReviewDue.String(), l.got.ReviewTarget; got != want[i].due || (target.IsZero() != (want[i].target == "")) || !target.IsZero() && target.String() != want[i].target {
+			t.Errorf("after the review held %s: next review due %s, aimed for %s; want %s, aimed for %q", held[i], got, target, want[i].due, want[i].target)
 		}
 		b, _ := json.Marshal(l.got)
 		sizes = append(sizes, len(b))

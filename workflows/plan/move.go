@@ -29,9 +29,36 @@ func (p *plan) checkRecordMove(ctx workflow.Context, in OnInput) error {
 // recordMove records the day the authority learnt of the family's move.
 func (p *plan) recordMove(ctx workflow.Context, in OnInput) {
 	tt, _ := statute.TransferTimetable(in.On) // checked
-	p.Move = &Move{Aware: in.On, PlanSentBy: tt.PlanSentBy}
-	p.addDeadline(ctx, string(statute.TransferPlanSentBy), statute.TransferPlanSentBy, tt.PlanSentBy)
+	p.Move = &Move{Aware: in.On, PlanSentBy: tt.PlanSentBy, Key: fmt.Sprintf("%s/%s", statute.TransferPlanSentBy, in.On)}
+	p.addDeadline(ctx, moveKey(p.Move), statute.TransferPlanSentBy, tt.PlanSentBy)
 	p.step(ctx, UpdateRecordMove, in.On)
+}
+
+// moveKey keys a move's limit by the day the authority learnt of it, so a
+// move withdrawn and a later one are two.
+func moveKey(m *Move) string {
+	if m.Key != "" {
+		return m.Key
+	}
+	return string(statute.TransferPlanSentBy) // a move recorded before moves could be withdrawn
+}
+
+func (p *plan) checkWithdrawMove(ctx workflow.Context, in ReasonInput) error {
+	if p.Move == nil {
+		return errors.New("no move is recorded: there is nothing to withdraw")
+	}
+	if err := checkText("reason", in.Reason, MaxReason, true); err != nil {
+		return err
+	}
+	return p.dated(ctx, in.On, p.Move.Aware, "the day the authority learnt of the move")
+}
+
+// withdrawMove records that the family are not moving after all: the
+// plan stays here and its 15 working days are no longer chased.
+func (p *plan) withdrawMove(ctx workflow.Context, in ReasonInput) {
+	p.close(moveKey(p.Move))
+	p.Move = nil
+	p.step(ctx, UpdateWithdrawMove, in.On)
 }
 
 func (p *plan) checkSendPlan(ctx workflow.Context, in SendPlanInput) error {
@@ -41,14 +68,14 @@ func (p *plan) checkSendPlan(ctx workflow.Context, in SendPlanInput) error {
 	if err := checkText("authority", in.Authority, MaxSetting, true); err != nil {
 		return err
 	}
-	return p.dated(ctx, in.On, p.In.PlanMade, "the plan was made")
+	return p.dated(ctx, in.On, p.Move.Aware, "the day the authority learnt of the move")
 }
 
 // sendPlan records the plan sent to the new authority (reg 15(2)): the
 // family is told, and the plan ends here.
 func (p *plan) sendPlan(ctx workflow.Context, in SendPlanInput) {
 	p.Move.SentOn, p.Move.Authority = in.On, in.Authority
-	p.meet(string(statute.TransferPlanSentBy), in.On)
+	p.meet(moveKey(p.Move), in.On)
 	p.step(ctx, UpdateSendPlan, in.On)
 	p.tellFamily(ctx, letters.FamilyPlanTransferred, "1", letters.Facts{})
 	p.end(StageTransferredOut, in.On)
@@ -88,7 +115,7 @@ func (p *plan) tellAfterTransferIn(ctx workflow.Context, in TransferInNoticeInpu
 	p.meet(string(statute.TransferInNoticeDue), in.On)
 	f := p.planFacts()
 	if in.Reassess {
-		p.Reassessment = &Reassessment{Reassessment: statute.Reassess(in.On, in.On), From: "authority"}
+		p.Reassessment = p.newReassessment(statute.Reassess(in.On, in.On), "authority")
 		p.addDeadline(ctx, reassessKey(statute.ReassessFinalPlanDue, p.Reassessment), statute.ReassessFinalPlanDue, p.Reassessment.FinalPlanDue)
 		f.Reassessment = &p.Reassessment.Reassessment
 	}

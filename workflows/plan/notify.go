@@ -1,8 +1,10 @@
 package plan
 
 import (
+	"errors"
 	"fmt"
 
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/ehc-send/ehc/activities/letters"
@@ -35,6 +37,11 @@ func (p *plan) flush(ctx workflow.Context) {
 	}
 	commit.Start(ctx, s, &p.sending, func(ctx workflow.Context, n letters.Notification, reason string) {
 		p.problem(ctx, n, reason)
+	}, func(ctx workflow.Context, err error) {
+		if app := (*temporal.ApplicationError)(nil); errors.As(err, &app) && app.Type() == letters.ReferenceTaken {
+			p.taken = app // the register holds the reference as another plan's: this one must not go on
+			p.changed++
+		}
 	})
 }
 
@@ -93,7 +100,11 @@ func (p *plan) manager() []letters.Recipient {
 
 // planFacts is what every plan letter may say of the plan: its next review.
 func (p *plan) planFacts() *letters.PlanFacts {
-	return &letters.PlanFacts{NextReviewDue: p.nextReviewDue()}
+	f := &letters.PlanFacts{NextReviewDue: p.nextReviewDue()}
+	if r := p.current(); r != nil {
+		f.ReviewTarget = r.Target
+	}
+	return f
 }
 
 // fireDue fires every alarm now due, oldest first.
@@ -130,7 +141,7 @@ func (p *plan) fire(ctx workflow.Context, d *deadline.Deadline, al deadline.Alar
 func (p *plan) tellMetLate(ctx workflow.Context) {
 	now := p.now(ctx)
 	for _, d := range p.Deadlines {
-		if d.FamilyTold || !d.MetOn.After(d.Due) || !d.MissedAlarmPassed(p.Policy.Schedule, now) {
+		if d.Chase != deadline.ChaseLA || d.FamilyTold || !d.MetOn.After(d.Due) || !d.MissedAlarmPassed(p.Policy.Schedule, now) {
 			continue
 		}
 		d.FamilyTold = true
@@ -217,7 +228,7 @@ func (p *plan) expect(ctx workflow.Context, in ExpectInput) {
 	d := p.watching(in.Deadline)
 	d.ExpectedBy = in.By
 	p.step(ctx, UpdateExpect, in.On)
-	if today := p.today(ctx); today.After(d.Due) {
+	if today := p.today(ctx); today.After(d.Due) && d.Chase == deadline.ChaseLA {
 		p.tellFamily(ctx, letters.FamilyDeadlineMissed, d.Key+"/expected-"+in.By.String(), letters.Facts{Deadline: d.Name, Due: d.Due,
 			DaysOverdue: today.DaysSince(d.Due), ExpectedBy: in.By, Exception: p.exceptionText(d.Name), Plan: p.planFacts()})
 	}

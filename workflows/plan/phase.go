@@ -32,15 +32,29 @@ func (p *plan) nextPhase(after statute.Date) {
 			return // past the move to post-16: later transfers are recorded (reg 18(2))
 		}
 		if !t.AmendBy.Before(after) {
-			p.Phase = &Phase{PhaseTransfer: t}
+			p.Phase = newPhase(t, false)
 			return
 		}
 		on = statute.NewDate(t.TransferYear, 9, 1)
 	}
 }
 
+// newPhase watches transfer t, keyed by its amend-by date: two moves of
+// one kind in a year (post-16 to post-16) are two transfers.
+func newPhase(t statute.PhaseTransfer, local bool) *Phase {
+	return &Phase{PhaseTransfer: t, Local: local, Key: fmt.Sprintf("%s-%s", t.AmendBy, t.Transfer)}
+}
+
 func phaseKey(ph *Phase) string {
-	return fmt.Sprintf("%s/%d-%s", statute.PhaseTransferAmendBy, ph.TransferYear, ph.Transfer)
+	return fmt.Sprintf("%s/%s", statute.PhaseTransferAmendBy, phaseSubject(ph))
+}
+
+// phaseSubject names a transfer in its keys.
+func phaseSubject(ph *Phase) string {
+	if ph.Key != "" {
+		return ph.Key
+	}
+	return fmt.Sprintf("%d-%s", ph.TransferYear, ph.Transfer) // a transfer watched before keys named the amend-by date
 }
 
 // openPhase looks at the transfer ahead when cycle r begins. Once r's
@@ -54,13 +68,17 @@ func (p *plan) openPhase(ctx workflow.Context, r *Review) {
 		return
 	}
 	window := statute.MonthsBefore(ph.AmendBy, transferWindowMonths)
-	if r.Due.Before(window) {
+	if reviewBy(r).Before(window) {
 		return
 	}
 	if heldInWindow := p.CycleFrom.Equal(p.LastReview) && !p.CycleFrom.Before(window); !heldInWindow {
 		r.ForTransfer = true
-		if by := ph.AmendBy.AddDays(-p.Policy.TransferLeadDays); by.Before(r.Due) && by.After(p.CycleFrom) {
-			r.Due = by
+		if by := ph.AmendBy.AddDays(-p.Policy.TransferLeadDays); by.Before(reviewBy(r)) && by.After(p.CycleFrom) {
+			if p.noticed {
+				p.aim(ctx, r, by) // the authority's aim: the law's 12 months stand
+			} else {
+				r.Due = by
+			}
 		}
 	}
 	if ph.Opened {
@@ -69,11 +87,16 @@ func (p *plan) openPhase(ctx workflow.Context, r *Review) {
 	ph.Opened = true
 	p.addDeadline(ctx, phaseKey(ph), statute.PhaseTransferAmendBy, ph.AmendBy)
 	f := p.planFacts()
-	f.NextReviewDue, f.Transfer = r.Due, &ph.PhaseTransfer
-	if !r.Due.Before(ph.AmendBy) {
-		f.NextReviewDue = statute.Date{} // a plan made too late for a review first: the letter promises none
+	f.Transfer = &ph.PhaseTransfer
+	if p.noticed {
+		f.ReviewTarget = r.Target // planFacts read the current review's: r may be the next
+	} else {
+		f.NextReviewDue = r.Due
 	}
-	p.tellFamily(ctx, letters.FamilyPhaseTransfer, fmt.Sprintf("%d-%s", ph.TransferYear, ph.Transfer), letters.Facts{Plan: f})
+	if !reviewBy(r).Before(ph.AmendBy) {
+		f.NextReviewDue, f.ReviewTarget = statute.Date{}, statute.Date{} // a plan made too late for a review first: the letter promises none
+	}
+	p.tellFamily(ctx, letters.FamilyPhaseTransfer, phaseSubject(ph), letters.Facts{Plan: f})
 }
 
 // nameSetting records the setting an amended or new plan names; naming
@@ -117,9 +140,13 @@ func (p *plan) recordPhaseTransfer(ctx workflow.Context, in PhaseTransferInput) 
 		p.close(phaseKey(ph))
 		p.replaced = ph
 	}
-	p.Phase = &Phase{PhaseTransfer: t, Local: true}
+	p.Phase = newPhase(t, true)
 	p.step(ctx, UpdateRecordPhaseTransfer, in.On)
-	if r := p.current(); r.HeldOn.IsZero() {
+	if r := p.current(); r.HeldOn.IsZero() && p.noticed {
+		r.ForTransfer = false
+		p.aim(ctx, r, p.baseTarget(p.CycleFrom)) // the replaced transfer's aim goes
+		p.openPhase(ctx, r)                      // and this one's may bring the review forward
+	} else if r.HeldOn.IsZero() {
 		p.openPhase(ctx, r) // may bring the review forward: its limit follows
 		if d := p.Deadlines.Find(cycleKey(statute.ReviewDue, r.Cycle)); d != nil && d.Due != r.Due {
 			p.setReviewDue(ctx, r.Due)

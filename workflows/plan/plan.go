@@ -8,6 +8,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/deadline"
 )
@@ -37,6 +38,7 @@ type State struct {
 	Problems     []DeliveryProblem
 	Steps        []StepRecord // since the run began, and the run before's
 	Seq          int          // register events so far
+	Requests     int          // reassessment requests so far, numbering their limits
 	Runs         int          // runs before this one
 }
 
@@ -53,6 +55,8 @@ type plan struct {
 	timer    deadline.Timer
 	shown    shownState
 	replaced *Phase // a watched transfer a recorded one replaced, for the register's next record
+	noticed  bool   // noticeChange applies to this run
+	taken    error  // the register refused the plan's record: its reference is another plan's
 }
 
 // Plan keeps one EHC plan in force until it ceases or moves to another
@@ -84,6 +88,7 @@ func begin(ctx workflow.Context, in PlanInput) (*plan, error) {
 		return nil, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidStart", nil)
 	}
 	p := &plan{State: State{In: in, Policy: in.Policy.normalise(), Stage: StageInForce, NamedSetting: in.NamedSetting}}
+	p.versions(ctx)
 	if err := p.listen(ctx); err != nil {
 		return nil, err
 	}
@@ -121,6 +126,9 @@ func begin(ctx workflow.Context, in PlanInput) (*plan, error) {
 // the plan hands over to a new run.
 func (p *plan) run(ctx workflow.Context) error {
 	for !p.Stage.Closed() {
+		if p.taken != nil {
+			return temporal.NewNonRetryableApplicationError(p.taken.Error(), letters.ReferenceTaken, nil)
+		}
 		p.tellMetLate(ctx)
 		p.fireDue(ctx)
 		p.endCeasing(ctx)
@@ -194,10 +202,15 @@ func (p *plan) end(stage Stage, on statute.Date) {
 // addDeadline watches a limit, chased as the authority's own from now:
 // reminders whose moment has passed are not sent.
 func (p *plan) addDeadline(ctx workflow.Context, key string, name statute.Deadline, due statute.Date) *deadline.Deadline {
+	return p.watch(ctx, key, name, due, deadline.ChaseLA)
+}
+
+// watch is addDeadline for a limit chased as chase says.
+func (p *plan) watch(ctx workflow.Context, key string, name statute.Deadline, due statute.Date, chase deadline.Chase) *deadline.Deadline {
 	if d := p.Deadlines.Find(key); d != nil {
 		return d
 	}
-	d := &deadline.Deadline{Key: key, Name: name, Due: due, Chase: deadline.ChaseLA}
+	d := &deadline.Deadline{Key: key, Name: name, Due: due, Chase: chase}
 	if !p.entering {
 		d.SkipPassedReminders(p.Policy.Schedule, p.now(ctx))
 	}
@@ -219,10 +232,22 @@ func (p *plan) close(key string) {
 	}
 }
 
+// noticeOn is the day the family's notice of a step taken on on is dated:
+// today, as its letter goes now, or the day recorded for an entered plan's
+// past (which sends none). The family's periods run from it, so a step
+// recorded late never shortens them.
+func (p *plan) noticeOn(ctx workflow.Context, on statute.Date) statute.Date {
+	if p.entering || !p.noticed {
+		return on
+	}
+	return p.today(ctx)
+}
+
 // appealable records a decision the family may appeal (CFA s.51(2)), for
-// status to show their time to go to mediation and appeal.
-func (p *plan) appealable(d statute.Appealable, on statute.Date) {
-	r := statute.RightsAfter(on, statute.Date{})
+// status to show their time to go to mediation and appeal, counted from
+// its notice (reg 33; HESC Rules r.20(1)).
+func (p *plan) appealable(ctx workflow.Context, d statute.Appealable, on statute.Date) {
+	r := statute.RightsAfter(p.noticeOn(ctx, on), statute.Date{})
 	r.Decision = d
 	p.Rights = &r
 	if dis := p.Disagreement; dis != nil && (dis.OrderMade.IsZero() || !dis.OrderMetOn.IsZero()) && dis.AppealedOn.IsZero() {

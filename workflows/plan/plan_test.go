@@ -39,9 +39,9 @@ func TestAPlansLife(t *testing.T) {
 	if got := first.got; got.NextReviewDue != date("2026-03-02") || got.YearGroup != "Year 4" || got.Phase == nil || got.Phase.Transfer != statute.PrimaryToSecondary {
 		t.Errorf("the day after the plan: next review %s, %s, transfer %+v; want 2026-03-02 (12 months starting with 3 March 2025), Year 4, primary to secondary", got.NextReviewDue, got.YearGroup, got.Phase)
 	}
-	if got := afterFirst.got; got.NextReviewDue != date("2026-11-23") || !got.Phase.Opened || got.Runs != 1 {
-		t.Errorf("after the first review: next review %s, transfer opened %v, run %d; want 2026-11-23 (84 days before 15 February 2027), opened, the second run",
-			got.NextReviewDue, got.Phase.Opened, got.Runs)
+	if got := afterFirst.got; got.NextReviewDue != date("2027-02-19") || got.ReviewTarget != date("2026-11-23") || !got.Phase.Opened || got.Runs != 1 {
+		t.Errorf("after the first review: next review %s aimed for %s, transfer opened %v, run %d; want due 2027-02-19 (12 months), aimed for 2026-11-23 (84 days before 15 February 2027), opened, the second run",
+			got.NextReviewDue, got.ReviewTarget, got.Phase.Opened, got.Runs)
 	}
 	if early.err == nil {
 		t.Error("an amended plan before the family's 15 days ended was accepted")
@@ -91,7 +91,7 @@ func TestPlanLettersSayWhatHappensNext(t *testing.T) {
 	}{
 		{letters.FamilyPhaseTransfer, []string{"primary to secondary school", "September\n2027", "15 February 2027", "reg 18(1)(b)", "23 November 2026"}},
 		{letters.FamilyReviewDecision, []string{"propose to amend", "17 March 2026", "28 April 2026", "reg 22(3)"}},
-		{letters.FamilyAmendedPlan, []string{"decided\nnot to amend", "Your comments showed", "23 November 2026"}},
+		{letters.FamilyAmendedPlan, []string{"decided\nnot to amend", "Your comments showed", "aim to hold the next review by Monday 23 November 2026", "19 February 2027 at the latest"}},
 		{letters.FamilyPlanCeasing, []string{"2 August 2026", "no longer", "CFA s.45(1)(b)", "The school meets"}},
 	} {
 		got := c.mail.Find(w.tpl)

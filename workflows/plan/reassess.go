@@ -16,7 +16,22 @@ import (
 // within 14 weeks of the decision to reassess.
 
 func reassessKey(name statute.Deadline, r *Reassessment) string {
-	return fmt.Sprintf("%s/%s", name, r.Requested)
+	return fmt.Sprintf("%s/%s", name, reassessSubject(r))
+}
+
+// reassessSubject names one request in its keys: numbered, as a refused
+// request and a second one may share a date.
+func reassessSubject(r *Reassessment) string {
+	if r.Key != "" {
+		return r.Key
+	}
+	return r.Requested.String() // a request made before requests were numbered
+}
+
+// newReassessment numbers a request.
+func (p *plan) newReassessment(r statute.Reassessment, from string) *Reassessment {
+	p.Requests++
+	return &Reassessment{Reassessment: r, From: from, Key: fmt.Sprintf("%s-%d", r.Requested, p.Requests)}
 }
 
 // reassessing reports whether a reassessment is requested or under way.
@@ -38,7 +53,7 @@ func (p *plan) checkRequestReassessment(ctx workflow.Context, in ReassessmentReq
 // requestReassessment records a request to reassess (reg 24), starting
 // the 15 days for the decision (reg 25).
 func (p *plan) requestReassessment(ctx workflow.Context, in ReassessmentRequestInput) {
-	p.Reassessment = &Reassessment{Reassessment: statute.Reassess(in.On, statute.Date{}), From: in.From}
+	p.Reassessment = p.newReassessment(statute.Reassess(in.On, statute.Date{}), in.From)
 	p.Exceptions = nil // an earlier reassessment's
 	p.addDeadline(ctx, reassessKey(statute.ReassessDecisionDue, p.Reassessment), statute.ReassessDecisionDue, p.Reassessment.DecisionDue)
 	p.step(ctx, UpdateRequestReassessment, in.On)
@@ -68,10 +83,10 @@ func (p *plan) decideReassess(ctx workflow.Context, in DecideReassessInput) {
 		f.Reassessment = &r.Reassessment
 	} else {
 		r.Decided, r.Refused = in.On, true
-		p.appealable(statute.AppealRefusalToReassess, in.On)
+		p.appealable(ctx, statute.AppealRefusalToReassess, in.On)
 	}
 	p.step(ctx, UpdateDecideReassess, in.On)
-	p.tellFamily(ctx, letters.FamilyReassessment, r.Requested.String(), letters.Facts{Reason: in.Reason, Plan: f})
+	p.tellFamily(ctx, letters.FamilyReassessment, reassessSubject(r), letters.Facts{Reason: in.Reason, Plan: f})
 }
 
 func (p *plan) checkIssueReassessedPlan(ctx workflow.Context, in AmendedPlanInput) error {
@@ -93,11 +108,19 @@ func (p *plan) issueReassessedPlan(ctx workflow.Context, in AmendedPlanInput) {
 	p.nameSetting(in.Setting, in.On)
 	if cur := p.current(); cur.HeldOn.IsZero() {
 		p.close(cycleKey(statute.ReviewDue, cur.Cycle)) // the new plan's own 12 months replace it
+		p.close(cycleKey(statute.ReviewTarget, cur.Cycle))
+	}
+	for _, o := range p.Reviews {
+		if p.noticed && !o.HeldOn.IsZero() && !o.Done() { // the new plan decides what the review's decision or amendment would have
+			o.ReplacedOn = in.On
+			p.close(cycleKey(statute.ReviewDecisionDue, o.Cycle))
+			p.close(cycleKey(statute.FinalAmendedPlanDue, o.Cycle))
+		}
 	}
 	p.step(ctx, UpdateIssueReassessedPlan, in.On)
-	p.appealable(statute.AppealPlanContents, in.On)
+	p.appealable(ctx, statute.AppealPlanContents, in.On)
 	p.startCycle(ctx, in.On, p.Cycle+1)
-	p.tellFamily(ctx, letters.FamilyAmendedPlan, "reassessed/"+r.Requested.String(), letters.Facts{School: in.Setting, Plan: p.planFacts()})
+	p.tellFamily(ctx, letters.FamilyAmendedPlan, "reassessed/"+reassessSubject(r), letters.Facts{School: in.Setting, Plan: p.planFacts()})
 }
 
 func (p *plan) checkRecordException(ctx workflow.Context, in ExceptionInput) error {

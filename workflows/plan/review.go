@@ -8,6 +8,7 @@ import (
 
 	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/statute"
+	"github.com/ehc-send/ehc/workflows/deadline"
 )
 
 // The annual review (CFA s.44(1); reg 18-22): due within each period of
@@ -22,10 +23,67 @@ func (p *plan) startCycle(ctx workflow.Context, from statute.Date, n int) {
 		p.nextPhase(statute.NewDate(ph.TransferYear, 9, 1)) // the transfer is made: the one after it
 	}
 	p.Cycle, p.CycleFrom = n, from
-	r := &Review{Cycle: n, Due: statute.ReviewDueAfter(from, p.interval(from))}
+	r := &Review{Cycle: n}
 	p.Reviews = append(p.Reviews, r)
-	p.openPhase(ctx, r)
+	if !p.noticed { // as plans begun before noticeChange ran: the target was the limit
+		r.Due = statute.ReviewDueAfter(from, p.interval(from))
+		p.openPhase(ctx, r)
+		p.addDeadline(ctx, cycleKey(statute.ReviewDue, n), statute.ReviewDue, r.Due)
+		return
+	}
+	r.Due, r.Target = statute.ReviewDueAfter(from, statute.AnnualReviewMonths), p.baseTarget(from)
 	p.addDeadline(ctx, cycleKey(statute.ReviewDue, n), statute.ReviewDue, r.Due)
+	p.openPhase(ctx, r)
+	p.aim(ctx, r, r.Target)
+}
+
+// baseTarget is the authority's target for a review whose period starts
+// with from: an under-5's shorter interval (CoP 9.178), or none.
+func (p *plan) baseTarget(from statute.Date) statute.Date {
+	if m := p.interval(from); m < statute.AnnualReviewMonths {
+		return statute.ReviewDueAfter(from, m)
+	}
+	return statute.Date{}
+}
+
+// aim sets review r's target, the authority's own date before the law's
+// limit, watched for the staff only: missing it breaches nothing the family
+// could be told of. A target set today is never already past; one not
+// before the limit is none.
+func (p *plan) aim(ctx workflow.Context, r *Review, target statute.Date) {
+	if !p.noticed {
+		return
+	}
+	if today := p.today(ctx); !p.entering && !target.IsZero() && target.Before(today) {
+		target = today
+	}
+	if !target.Before(r.Due) {
+		target = statute.Date{}
+	}
+	r.Target = target
+	key := cycleKey(statute.ReviewTarget, r.Cycle)
+	switch d := p.Deadlines.Find(key); {
+	case d == nil:
+		if !target.IsZero() {
+			p.watch(ctx, key, statute.ReviewTarget, target, deadline.ChaseStaff)
+		}
+	case !d.MetOn.IsZero():
+	case target.IsZero():
+		d.Closed = true
+	case d.Closed || d.Due != target:
+		d.Closed, d.Due, d.Fired = false, target, 0
+		if !p.entering {
+			d.SkipPassedReminders(p.Policy.Schedule, p.now(ctx))
+		}
+	}
+}
+
+// reviewBy is the day review r is aimed at: its target, or the law's limit.
+func reviewBy(r *Review) statute.Date {
+	if !r.Target.IsZero() {
+		return r.Target
+	}
+	return r.Due
 }
 
 // interval is the months a review period starting with from lasts: 12
@@ -122,7 +180,10 @@ func (p *plan) checkHoldReview(ctx workflow.Context, in OnInput) error {
 	if !r.NoticeOn.IsZero() && in.On.Before(r.NoticeOn) {
 		return fmt.Errorf("date %s is before the meeting's notice was sent on %s", in.On, r.NoticeOn)
 	}
-	if open := p.latest(func(r *Review) bool { return !r.HeldOn.IsZero() && !r.Done() }); open != nil {
+	// An amendment still owed does not hold up the next year's review
+	// (CFA s.44(1) runs regardless); a decision owed does: it says what
+	// the review is reviewing.
+	if open := p.latest(func(r *Review) bool { return !r.HeldOn.IsZero() && r.DecidedOn.IsZero() && r.ReplacedOn.IsZero() }); open != nil {
 		return fmt.Errorf("the review held on %s is not finished (%s): record that first", open.HeldOn, owed(open))
 	}
 	return p.dated(ctx, in.On, p.CycleFrom, "the start of the review period")
@@ -138,6 +199,7 @@ func (p *plan) holdReview(ctx workflow.Context, in OnInput) {
 		r.Meeting = in.On
 	}
 	p.meet(cycleKey(statute.ReviewDue, r.Cycle), in.On)
+	p.meet(cycleKey(statute.ReviewTarget, r.Cycle), in.On)
 	p.addDeadline(ctx, cycleKey(statute.ReviewReportDue, r.Cycle), statute.ReviewReportDue, r.Timetable.ReportDue)
 	p.addDeadline(ctx, cycleKey(statute.ReviewDecisionDue, r.Cycle), statute.ReviewDecisionDue, r.Timetable.DecisionDue)
 	p.LastReview = in.On
@@ -188,7 +250,7 @@ func (p *plan) decideReview(ctx workflow.Context, in DecideReviewInput) {
 	f := p.planFacts()
 	f.Outcome = in.Outcome
 	if in.Outcome == OutcomeAmend {
-		r.Timetable = statute.Review(r.HeldOn, in.On)
+		r.Timetable = statute.Review(r.HeldOn, p.noticeOn(ctx, in.On)) // the proposed amendments go with the letter sent now (reg 22(2))
 		f.Review = &r.Timetable
 		p.addDeadline(ctx, cycleKey(statute.FinalAmendedPlanDue, r.Cycle), statute.FinalAmendedPlanDue, r.Timetable.FinalAmendedPlanDue)
 	}
@@ -206,7 +268,7 @@ func (p *plan) checkIssueAmendedPlan(ctx workflow.Context, in AmendedPlanInput) 
 	if r == nil {
 		return errors.New("no amendment is in progress: a review's decision to amend comes first (decide-review --outcome amend)")
 	}
-	if end := r.Timetable.AmendmentCommentsEnd; in.On.Before(end) {
+	if end := r.Timetable.AmendmentCommentsEnd; !in.On.After(end) { // the 15th day is still theirs
 		return fmt.Errorf("the family have until %s to comment on the proposed amendments and ask for a school (reg 22(2)(c)): the final amended plan cannot be issued on %s", end, in.On)
 	}
 	if err := checkText("setting", in.Setting, MaxSetting, false); err != nil {
@@ -216,14 +278,19 @@ func (p *plan) checkIssueAmendedPlan(ctx workflow.Context, in AmendedPlanInput) 
 }
 
 // issueAmendedPlan records the final amended plan issued (reg 22(3)); one
-// naming the setting for a phase transfer meets reg 18's limit too.
+// naming the setting for a phase transfer meets reg 18's limit too. It is
+// the plan as amended: an earlier review's amendment still owed is in it.
 func (p *plan) issueAmendedPlan(ctx workflow.Context, in AmendedPlanInput) {
 	r := p.amending()
-	r.FinalOn = in.On
-	p.meet(cycleKey(statute.FinalAmendedPlanDue, r.Cycle), in.On)
+	for _, o := range p.Reviews {
+		if o.Outcome == OutcomeAmend && o.FinalOn.IsZero() && o.ReplacedOn.IsZero() {
+			o.FinalOn = in.On
+			p.meet(cycleKey(statute.FinalAmendedPlanDue, o.Cycle), in.On)
+		}
+	}
 	p.nameSetting(in.Setting, in.On)
 	p.step(ctx, UpdateIssueAmendedPlan, in.On)
-	p.appealable(statute.AppealPlanContents, in.On)
+	p.appealable(ctx, statute.AppealPlanContents, in.On)
 	p.tellFamily(ctx, letters.FamilyAmendedPlan, fmt.Sprint(r.Cycle), letters.Facts{School: in.Setting, Plan: p.planFacts()})
 }
 
@@ -245,7 +312,7 @@ func (p *plan) decideNotToAmend(ctx workflow.Context, in ReasonInput) {
 	r.FinalOn, r.NotAmended = in.On, true
 	p.meet(cycleKey(statute.FinalAmendedPlanDue, r.Cycle), in.On)
 	p.step(ctx, UpdateDecideNotToAmend, in.On)
-	p.appealable(statute.AppealNotToAmend, in.On)
+	p.appealable(ctx, statute.AppealNotToAmend, in.On)
 	p.tellFamily(ctx, letters.FamilyAmendedPlan, fmt.Sprint(r.Cycle), letters.Facts{Reason: in.Reason, Plan: p.planFacts()})
 }
 

@@ -39,6 +39,9 @@ func (p *plan) status(ctx workflow.Context) PlanStatus {
 	}
 	if !p.Stage.Closed() {
 		s.NextReviewDue = p.nextReviewDue()
+		if r := p.current(); r != nil {
+			s.ReviewTarget = r.Target
+		}
 	}
 	if r := p.latest(func(r *Review) bool { return !r.NoticeOn.IsZero() || !r.HeldOn.IsZero() }); r != nil {
 		s.Review = r
@@ -49,6 +52,9 @@ func (p *plan) status(ctx workflow.Context) PlanStatus {
 	for _, d := range p.Deadlines {
 		ds := d.State(asOf)
 		s.Deadlines = append(s.Deadlines, ds)
+		if d.Chase == deadline.ChaseStaff {
+			continue // the authority's own target: missing it is not overdue in law
+		}
 		if ds.Status == deadline.StatusMissed && d.Open() {
 			s.Overdue = true
 			s.ReviewOverdue = s.ReviewOverdue || d.Name == statute.ReviewDue
@@ -111,6 +117,9 @@ func details(s PlanStatus) string {
 	if !s.NextReviewDue.IsZero() {
 		fmt.Fprintf(&b, " · **next review due** %s", s.NextReviewDue)
 	}
+	if !s.ReviewTarget.IsZero() {
+		fmt.Fprintf(&b, " (the authority aims for %s)", s.ReviewTarget)
+	}
 	if ph := s.Phase; ph != nil && ph.Opened && ph.AmendedOn.IsZero() {
 		fmt.Fprintf(&b, " · **%s** amend by %s", deadline.MD(ph.Transfer.Title()), ph.AmendBy)
 	}
@@ -154,6 +163,9 @@ func (p *plan) snapshot(ctx workflow.Context) caserecord.PlanSnapshot {
 		rec := caserecord.PlanReview{Cycle: r.Cycle, Due: r.Due, Meeting: r.Meeting, NoticeOn: r.NoticeOn,
 			HeldOn: r.HeldOn, ReportOn: r.ReportOn, DecidedOn: r.DecidedOn, Outcome: r.Outcome,
 			FinalDue: r.Timetable.FinalAmendedPlanDue, FinalOn: r.FinalOn, NotAmended: r.NotAmended, ForTransfer: r.ForTransfer}
+		if !r.ReplacedOn.IsZero() {
+			rec.Outcome = OutcomeReplaced // nothing more owed on it: not an amendment overdue
+		}
 		if d := p.Deadlines.Find(cycleKey(statute.ReviewDue, r.Cycle)); d != nil && d.Closed && r.HeldOn.IsZero() {
 			continue // replaced by a reassessed plan's own cycle
 		}
