@@ -52,6 +52,7 @@ type Config struct {
 	// its review is due.
 	UnderFiveMonths  int
 	TransferLeadDays int
+	ResponseDays     int // working days for the authority's response to an appeal, unless the tribunal directs otherwise
 
 	// The LA's partners told of each request (reg 4(2)) and of a refusal or
 	// a decision not to issue (reg 5(2), 10(3)), unless a case names its own.
@@ -77,6 +78,7 @@ const (
 	DefaultConsultDays     = 15 // SEND Code of Practice 9.83
 	DefaultUnderFiveMonths = 6  // CoP 9.178: every 3 to 6 months
 	DefaultTransferLead    = 84 // 12 weeks: the review in the autumn term before a 15 February deadline
+	DefaultResponseDays    = 30 // the tribunal's usual time for the authority's response (HESC Rules r.21)
 	DefaultLogLevel        = "info"
 	// DefaultDatabaseURL is the local stack's database: the server on
 	// 127.0.0.1:5432 (make run and make test start it where it is not running).
@@ -117,6 +119,7 @@ const (
 	envConsultDays     = "EHC_CONSULTATION_DAYS"
 	envUnderFive       = "EHC_REVIEW_UNDER_FIVE_MONTHS"
 	envTransferLead    = "EHC_TRANSFER_LEAD_DAYS"
+	envResponseDays    = "EHC_APPEAL_RESPONSE_WORKING_DAYS"
 	envHealthBody      = "EHC_HEALTH_BODY_EMAIL"
 	envSocialCare      = "EHC_SOCIAL_CARE_EMAIL"
 	envLogLevel        = "EHC_LOG_LEVEL"
@@ -140,6 +143,7 @@ var Settings = []Setting{
 	{envConsultDays, "consultation-days", strconv.Itoa(DefaultConsultDays), "`days` a school has to answer a consultation on a draft plan (CoP 9.83)"},
 	{envUnderFive, "review-under-five-months", strconv.Itoa(DefaultUnderFiveMonths), "`months` between a plan's reviews while the child is under 5 (CoP 9.178: 3 to 6), 1 to 12"},
 	{envTransferLead, "transfer-lead-days", strconv.Itoa(DefaultTransferLead), "`days` before a phase transfer's amend-by date (reg 18) its review is due at the latest, 1 to 180"},
+	{envResponseDays, "appeal-response-working-days", strconv.Itoa(DefaultResponseDays), "`working days` from an appeal to the authority's response, unless the tribunal directs otherwise (HESC Rules r.21), 1 to 120"},
 	{envHealthBody, "health-body-email", "", "`email` of the health body's SEND contact (the ICB's DCO), told of each request (reg 4(2)) and of a refusal or decision not to issue (reg 5(2), 10(3))"},
 	{envSocialCare, "social-care-email", "", "`email` of children's social care's SEND contact, told of each request (reg 4(2))"},
 	{envLogLevel, "log-level", DefaultLogLevel, "log `level`: debug, info, warn or error"},
@@ -163,6 +167,7 @@ func Default() Config {
 		ConsultDays:      DefaultConsultDays,
 		UnderFiveMonths:  DefaultUnderFiveMonths,
 		TransferLeadDays: DefaultTransferLead,
+		ResponseDays:     DefaultResponseDays,
 		LogLevel:         DefaultLogLevel,
 		DatabaseURL:      DefaultDatabaseURL,
 		Mail:             defaultMail(),
@@ -236,6 +241,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 		ConsultDays:      r.days(envConsultDays),
 		UnderFiveMonths:  r.within(envUnderFive, 1, 12, "months"),
 		TransferLeadDays: r.within(envTransferLead, 1, 180, "days"),
+		ResponseDays:     r.within(envResponseDays, 1, 120, "working days"),
 		HealthBodyEmail:  r.email(envHealthBody),
 		SocialCareEmail:  r.email(envSocialCare),
 		LogLevel:         r.logLevel(envLogLevel),
@@ -426,6 +432,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Int("consultation_days", c.ConsultDays),
 		slog.Int("review_under_five_months", c.UnderFiveMonths),
 		slog.Int("transfer_lead_days", c.TransferLeadDays),
+		slog.Int("appeal_response_working_days", c.ResponseDays),
 		slog.String("log_level", c.LogLevel),
 		slog.String("database_url", RedactURL(c.DatabaseURL)),
 		slog.Bool("sendgrid", c.Mail.SendGridAPIKey != ""),

@@ -58,6 +58,18 @@ func recordTx(ctx context.Context, tx pgx.Tx, e caserecord.Event) (bool, error) 
 	if e.Detail == nil {
 		detail = []byte("{}")
 	}
+	if e.Dispute != nil {
+		var exists bool
+		if err := tx.QueryRow(ctx, `select exists (select 1 from cases where case_ref = $1)`, e.CaseRef).Scan(&exists); err != nil {
+			return false, err
+		}
+		if !exists { // a disagreement is on a case the register holds: no retry writes it otherwise
+			return false, fmt.Errorf("%w: the disagreement's case %s is not in the register", ErrInvalidEvent, e.CaseRef)
+		}
+		if err := recordDisputeTx(ctx, tx, e.CaseRef, e.Dispute); err != nil {
+			return false, err
+		}
+	}
 	if e.Case.Seq > 0 { // events without a snapshot (notifications) leave the projection alone
 		if err := upsertCase(ctx, tx, e.CaseRef, e.Case); err != nil {
 			return false, err

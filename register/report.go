@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/jackc/pgx/v5"
@@ -30,12 +32,39 @@ type Report struct {
 	OverdueTotal        OverdueGroup   `json:"overdue_total"` // every overdue case
 	PlansInForce        PlanLife       `json:"plans_in_force"`
 	Disagreements       Disagreements  `json:"disagreements"`
+	// DfE is the 20-week figure as the DfE publishes it: plans from
+	// assessments where no mediation or tribunal took place, exceptions
+	// left out, and which cases are left out and why.
+	DfE DfETiming `json:"dfe_20_weeks"`
 }
 
-// Disagreements is the disagreements over decisions on plans in force
-// (reg 32-45): mediations held and appeals lodged in the period, tribunal
-// orders made in it by kind, those complied with in it and whether by
-// their limit (reg 44(2)), and those overdue on Today.
+// DfETiming is the 20-week figure comparable with the DfE's.
+type DfETiming struct {
+	Issued        int       `json:"issued"`
+	Within20Weeks int       `json:"within_20_weeks"`
+	Pct           *float64  `json:"pct_within_20_weeks,omitempty"`
+	LeftOut       []LeftOut `json:"left_out"`
+}
+
+// LeftOut is a case the DfE's figure leaves out, and why.
+type LeftOut struct {
+	CaseRef string `json:"case_ref"`
+	Reason  string `json:"reason"`
+}
+
+// Reasons a case is left out of the DfE's figure.
+const (
+	LeftOutException = "an exception to the 20 weeks applied (reg 13(3))"
+	LeftOutMediation = "mediation took place over the plan"
+	LeftOutTribunal  = "an appeal went to the tribunal over the plan"
+	LeftOutOrder     = "the plan was made under a tribunal order (reg 44(2)(b)-(c))"
+)
+
+// Disagreements is the disagreements over decisions on plans in force and
+// over refusals that closed a case (reg 32-45): mediations held and
+// appeals lodged in the period, tribunal orders made in it by kind, those
+// complied with in it and whether by their limit (reg 44(2)), and those
+// overdue on Today.
 type Disagreements struct {
 	MediationsHeld    int          `json:"mediations_held"`
 	AppealsLodged     int          `json:"appeals_lodged"`
@@ -142,6 +171,7 @@ func (s *Store) Report(ctx context.Context, from, to, today statute.Date) (Repor
 		AdviceByProvider: []AdviceTiming{}, Overdue: []OverdueGroup{}, Disagreements: Disagreements{OrdersMade: []OrderCount{}}}
 	f, t, now := from.String(), to.String(), today.String()
 	overdueSQL, overdueArgs := casesQuery(CaseFilter{Overdue: true}, today)
+	var ordered []LeftOut // the DfE's left-out plans made under an order: their own section's
 	err := s.sections(ctx, []section{{
 		sql:  `select count(*) from cases where day1 between $1 and $2`,
 		args: []any{f, t},
@@ -260,15 +290,19 @@ func (s *Store) Report(ctx context.Context, from, to, today statute.Date) (Repor
 				count(*) filter (where appealed_on between $1 and $2),
 				count(*) filter (where order_met_on between $1 and $2),
 				count(*) filter (where order_met_on between $1 and $2 and order_met_on <= order_due),
-				count(*) filter (where order_met_on is null and order_due < $3 and plan_ref in (select plan_ref from plans where ended_on is null))
-			from plan_disputes`,
+				count(*) filter (where order_met_on is null and order_due < $3 and live)
+			from (select mediation_held, appealed_on, order_met_on, order_due,
+					plan_ref in (select plan_ref from plans where ended_on is null) as live from plan_disputes
+				union all select mediation_held, appealed_on, order_met_on, order_due, ended_on is null from case_disputes) d`,
 		args: []any{f, t, now},
 		read: func(row pgx.Rows) error {
 			d := &r.Disagreements
 			return row.Scan(&d.MediationsHeld, &d.AppealsLodged, &d.OrdersComplied, &d.OrdersCompliedDue, &d.OrdersOverdue)
 		},
 	}, {
-		sql: `select order_kind, count(*), count(*) filter (where unopposed) from plan_disputes
+		sql: `select order_kind, count(*), count(*) filter (where unopposed)
+			from (select order_kind, unopposed, order_made from plan_disputes
+				union all select order_kind, unopposed, order_made from case_disputes) d
 			where order_made between $1 and $2 group by order_kind order by order_kind`,
 		args: []any{f, t},
 		read: func(row pgx.Rows) error {
@@ -279,10 +313,54 @@ func (s *Store) Report(ctx context.Context, from, to, today statute.Date) (Repor
 			r.Disagreements.OrdersMade = append(r.Disagreements.OrdersMade, o)
 			return nil
 		},
+	}, {
+		// The plans the assessments issued in the period, and whether
+		// mediation or the tribunal came into them; then the plans made
+		// under an order, which the DfE leaves out too.
+		sql: `select c.case_ref, c.final_plan_on <= c.final_plan_due, c.has_exception,
+				coalesce(bool_or(d.mediation_from is not null), false), coalesce(bool_or(d.appealed_on is not null), false)
+			from cases c left join plan_disputes d on d.plan_ref = c.case_ref and d.decision = 'plan_contents'
+			where c.final_plan_on between $1 and $2 group by c.case_ref order by c.case_ref`,
+		args: []any{f, t},
+		read: func(row pgx.Rows) error {
+			var ref string
+			var onTime, exception, mediated, appealed bool
+			if err := row.Scan(&ref, &onTime, &exception, &mediated, &appealed); err != nil {
+				return err
+			}
+			switch {
+			case appealed:
+				r.DfE.LeftOut = append(r.DfE.LeftOut, LeftOut{ref, LeftOutTribunal})
+			case mediated:
+				r.DfE.LeftOut = append(r.DfE.LeftOut, LeftOut{ref, LeftOutMediation})
+			case exception:
+				r.DfE.LeftOut = append(r.DfE.LeftOut, LeftOut{ref, LeftOutException})
+			default:
+				r.DfE.Issued++
+				if onTime {
+					r.DfE.Within20Weeks++
+				}
+			}
+			return nil
+		},
+	}, {
+		sql:  `select case_ref from case_disputes where plan_issued_on between $1 and $2 order by case_ref`,
+		args: []any{f, t},
+		read: func(row pgx.Rows) error {
+			var ref string
+			if err := row.Scan(&ref); err != nil {
+				return err
+			}
+			ordered = append(ordered, LeftOut{ref, LeftOutOrder})
+			return nil
+		},
 	}})
 	if err != nil {
 		return Report{}, fmt.Errorf("report for %s to %s: %w", from, to, err)
 	}
+	r.DfE.Pct = pct(r.DfE.Within20Weeks, r.DfE.Issued)
+	r.DfE.LeftOut = append(append([]LeftOut{}, r.DfE.LeftOut...), ordered...)
+	slices.SortFunc(r.DfE.LeftOut, func(a, b LeftOut) int { return strings.Compare(a.CaseRef, b.CaseRef) })
 	r.Disagreements.PctOrdersOnTime = pct(r.Disagreements.OrdersCompliedDue, r.Disagreements.OrdersComplied)
 	l := &r.PlansInForce
 	l.PctReviews, l.PctAmended, l.PctTransfers = pct(l.ReviewsWithinPeriod, l.ReviewsHeld), pct(l.AmendedWithin12Weeks, l.Amended), pct(l.TransfersAmendedByDate, l.TransfersDue)

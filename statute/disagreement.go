@@ -17,6 +17,7 @@ const (
 	OrderFinalPlanDue       Deadline = "order_final_plan_due"       // reg 44(2)(b): 14 weeks; (c): 11 weeks
 	OrderDraftDue           Deadline = "order_draft_due"            // reg 44(2)(c): 5 weeks
 	OrderAmendedPlanDue     Deadline = "order_amended_plan_due"     // reg 44(2)(e): 5 weeks; (f): 2 weeks
+	AppealResponseDue       Deadline = "appeal_response_due"        // HESC Rules r.21: by the tribunal's directions
 )
 
 // Appealable names a decision the family may appeal to the First-tier
@@ -131,6 +132,9 @@ const (
 	OrderAmend      Order = "amend"       // reg 44(2)(e): to amend the plan's provision
 	OrderNameSchool Order = "name-school" // reg 44(2)(f): to change only the named school
 	OrderCeaseKept  Order = "cease-dismissed"
+	// OrderAgreedAction is a mediation agreement's action that is not one
+	// the tribunal could order: within 2 weeks (reg 42).
+	OrderAgreedAction Order = "agreed-action"
 )
 
 // Orders lists the kinds the CLI takes.
@@ -162,6 +166,8 @@ func OrderTimetable(o Order, made Date) ([]OrderLimit, error) {
 		return []OrderLimit{{OrderAmendedPlanDue, made.AddWeeks(5), "reg 44(2)(e)"}}, nil
 	case OrderNameSchool:
 		return []OrderLimit{{OrderAmendedPlanDue, made.AddWeeks(2), "reg 44(2)(f)"}}, nil
+	case OrderAgreedAction:
+		return []OrderLimit{{MediationActionDue, AgreementActionBy(made), "reg 42"}}, nil
 	}
 	return nil, fmt.Errorf("order %q is not one of assess, make-plan, amend, name-school", o)
 }

@@ -67,6 +67,8 @@ func (d Deadline) Regulation() string {
 		return "reg 44(2)(c)"
 	case OrderAmendedPlanDue:
 		return "reg 44(2)(e)-(f)"
+	case AppealResponseDue:
+		return "HESC Rules r.21"
 	}
 	return ""
 }
@@ -119,13 +121,15 @@ func (d Deadline) Title() string {
 	case OrderNotifyDue:
 		return "family told of the assessment the tribunal ordered"
 	case OrderNoPlanDecisionDue:
-		return "decision not to issue a plan, after the tribunal's order"
+		return "decision whether to issue a plan, after the tribunal's order"
 	case OrderFinalPlanDue:
 		return "final EHC plan the tribunal ordered"
 	case OrderDraftDue:
 		return "draft EHC plan the tribunal ordered"
 	case OrderAmendedPlanDue:
 		return "amended EHC plan the tribunal ordered"
+	case AppealResponseDue:
+		return "authority's response to the appeal"
 	}
 	return string(d)
 }

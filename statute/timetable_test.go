@@ -273,6 +273,7 @@ func TestDeadlineRegulation(t *testing.T) {
 		{"reg 18(1)", statute.PhaseTransferAmendBy},
 		{"reg 15(2)", statute.TransferPlanSentBy},
 		{"the authority's policy (CoP 9.178, reg 18(1))", statute.ReviewTarget},
+		{"HESC Rules r.21", statute.AppealResponseDue},
 		{"", statute.Deadline("annual_review_due")},
 	}
 	for _, c := range cases {

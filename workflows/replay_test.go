@@ -89,6 +89,11 @@ func TestReplayFixturesCoverEveryPath(t *testing.T) {
 			t.Errorf("no %s history of the plan in force: record it with make histories", pattern)
 		}
 	}
+	// A disagreement over a refusal, from the refusal to an order complied
+	// with, and the assessment that started it.
+	if m, _ := filepath.Glob(filepath.Join("testdata", "histories", "ehc-*-dispute.json")); len(m) == 0 {
+		t.Error("no ehc-*-dispute.json history of a disagreement: record it with make histories")
+	}
 	files, _ := filepath.Glob(filepath.Join("testdata", "histories", "chaos-encrypted-*.json"))
 	for _, f := range files {
 		b, err := os.ReadFile(f)

@@ -33,6 +33,9 @@ type Event struct {
 	// Plan, on a plan in force's events, is the plan as it now stands: the
 	// event goes to plan_events and the plan's rows, not the case's.
 	Plan *PlanSnapshot `json:"plan,omitempty"`
+	// Dispute, on a case's disagreement's events, is it as it now stands:
+	// the event goes to case_events and the case_disputes row.
+	Dispute *DisputeSnapshot `json:"dispute,omitempty"`
 }
 
 // Place is the event's place in the case's own sequence (zero for a

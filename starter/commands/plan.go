@@ -283,10 +283,15 @@ func planNextLine(st plan.PlanStatus) string {
 	if st.Stage.Closed() {
 		return "Plan ended: " + st.Stage.Title() + "."
 	}
+	return nextLimitLine(st.Deadlines)
+}
+
+// nextLimitLine names the next limit pending or missed of ds.
+func nextLimitLine(ds []assessment.DeadlineState) string {
 	var next *assessment.DeadlineState
-	for i, d := range st.Deadlines {
+	for i, d := range ds {
 		if (d.Status == assessment.StatusPending || d.Status == assessment.StatusMissed) && (next == nil || d.Due.Before(next.Due)) {
-			next = &st.Deadlines[i]
+			next = &ds[i]
 		}
 	}
 	if next == nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/assessment"
 	"github.com/ehc-send/ehc/workflows/plan"
+	"go.temporal.io/sdk/client"
 )
 
 // The steps of a plan in force (workflow plan/), as the assessment's are:
@@ -23,6 +24,11 @@ func (s *step) sendPlan(ctx context.Context, update string, input any, done func
 		return err
 	}
 	defer c.Close()
+	return s.sendPlanOn(ctx, c, update, input, done)
+}
+
+// sendPlanOn is sendPlan on a client already dialled.
+func (s *step) sendPlanOn(ctx context.Context, c client.Client, update string, input any, done func(plan.PlanStatus) string) error {
 	var st plan.PlanStatus
 	if err := s.update(ctx, c, plan.WorkflowID(s.ref), "plan in force", update, input, &st); err != nil {
 		return err
@@ -31,7 +37,7 @@ func (s *step) sendPlan(ctx context.Context, update string, input any, done func
 		return writeJSON(s.e.Stdout, st)
 	}
 	fmt.Fprintf(s.e.Stdout, "Plan for case %s, %s: %s.\n", s.ref, cli.LongDate(s.date), done(st))
-	_, err = fmt.Fprintln(s.e.Stdout, planNextLine(st))
+	_, err := fmt.Fprintln(s.e.Stdout, planNextLine(st))
 	return err
 }
 

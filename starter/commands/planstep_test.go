@@ -11,6 +11,7 @@ import (
 
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/bounds"
+	"github.com/ehc-send/ehc/workflows/dispute"
 	"github.com/ehc-send/ehc/workflows/plan"
 )
 
@@ -54,9 +55,9 @@ func TestPlanStepsSendTheirUpdates(t *testing.T) {
 		{[]string{"record-mediation", "EHC-1", "--wants"}, plan.UpdateMediation, plan.MediationInput{On: mar10, Wants: true}, "held by Thu 9 Apr 2026 (reg 37)"},
 		{[]string{"record-mediation-held", "EHC-1"}, plan.UpdateMediationHeld, plan.OnInput{On: mar10}, "due by Fri 13 Mar 2026 (reg 39)"},
 		{[]string{"record-mediation-certificate", "EHC-1"}, plan.UpdateCertificate, plan.OnInput{On: mar10}, "certificate issued"},
-		{[]string{"record-appeal", "EHC-1"}, plan.UpdateAppeal, plan.OnInput{On: mar10}, "appeal to the First-tier Tribunal (SEND) recorded"},
+		{[]string{"record-appeal", "EHC-1"}, plan.UpdateAppeal, dispute.AppealInput{On: mar10}, "appeal to the First-tier Tribunal (SEND) recorded"},
 		{[]string{"record-order", "EHC-1", "--kind", "name-school", "--made", "2026-03-01"}, plan.UpdateOrder,
-			plan.OrderInput{On: mar10, Kind: statute.OrderNameSchool, Made: mar1}, "due by Sun 15 Mar 2026 (reg 44(2)(f))"},
+			plan.OrderInput{On: mar10, Kind: statute.OrderNameSchool, Made: mar1}, "order recorded (reg 44(2)(f)): the amended EHC plan the tribunal ordered by Sun 15 Mar 2026"},
 		{[]string{"issue-ordered-plan", "EHC-1", "--setting", "Elm Academy"}, plan.UpdateComplyOrder, plan.AmendedPlanInput{On: mar10, Setting: "Elm Academy"}, "tribunal ordered issued"},
 		{[]string{"record-ceasing-appeal", "EHC-1"}, plan.UpdateCeasingAppealed, plan.OnInput{On: mar10}, "kept until it is decided"},
 		{[]string{"ceasing-appeal-decided", "EHC-1", "--dismissed"}, plan.UpdateCeasingAppealEnded, plan.AppealDecidedInput{On: mar10}, "the plan has ceased"},
@@ -111,7 +112,7 @@ func TestPlanStepRefusalsReachNoServer(t *testing.T) {
 		{[]string{"cease-plan", "EHC-1", "--ground", "age_25", "--consulted-on", "2026-04-01", "--reason", "r"}, "--consulted-on"},
 		{[]string{"ceasing-appeal-decided", "EHC-1"}, "--upheld or --dismissed"},
 		{[]string{"record-mediation", "EHC-1"}, "--wants or --declines"},
-		{[]string{"record-order", "EHC-1", "--kind", "assess", "--made", "2026-03-01"}, "--kind"},
+		{[]string{"record-order", "EHC-1", "--kind", "cease", "--made", "2026-03-01"}, "--kind"},
 		{[]string{"record-order", "EHC-1", "--kind", "amend", "--made", "2026-04-01"}, "--made"},
 		{[]string{"record-reassessment-exception", "EHC-1", "--ground", "personal", "--deadline", "review_due"}, "--deadline"},
 		{[]string{"record-reassessment-exception", "EHC-1", "--ground", "missed_appointment", "--deadline", "reassess_decision_due"}, "--ground"},
@@ -143,6 +144,10 @@ func FuzzPlanStepFlags(f *testing.F) {
 			{"send-plan", "EHC-1", "--authority=" + name},
 			{"cease-plan", "EHC-1", "--ground", "no_longer_necessary", "--consulted-on=" + day, "--reason=" + reason},
 			{"record-phase-transfer", "EHC-1", "--kind", "post16_to_post16", "--moves=" + day},
+			{"withdraw-move", "EHC-1", "--reason=" + reason},
+			{"record-appeal", "EHC-1", "--respond-by=" + day},
+			{"record-order-step", "EHC-1", "--step=" + name},
+			{"record-order", "EHC-1", "--kind=" + name, "--made=" + day},
 		}
 		for _, args := range steps {
 			fc := &fakeClient{status: assessing()}
@@ -177,6 +182,16 @@ func FuzzPlanStepFlags(f *testing.F) {
 				}
 			case plan.PhaseTransferInput:
 				_, err = statute.LocalTransfer(in.Kind, in.Moves)
+			case dispute.AppealInput:
+				if in.RespondBy.IsZero() && day != "" { // empty: the policy's default
+					err = errors.New("no response date")
+				}
+			case dispute.OrderStepInput:
+				if in.Step != name {
+					err = fmt.Errorf("step %q sent for %q", in.Step, name)
+				}
+			case plan.OrderInput:
+				_, err = statute.OrderTimetable(in.Kind, in.Made)
 			default:
 				t.Fatalf("%s sent a %T", args[0], in)
 			}

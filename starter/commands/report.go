@@ -107,6 +107,12 @@ func printReport(w io.Writer, r register.Report) error {
 			of(p.Within20WeeksExclExceptions, p.IssuedExclExceptions), pctText(p.PctExclExceptions)),
 		fmt.Sprintf("Weeks from Day 1 to final plan, median\t%s", weeksText(p.MedianWeeks)),
 		fmt.Sprintf("Weeks from Day 1 to final plan, 90th percentile\t%s", weeksText(p.P90Weeks)))
+	dfe := []string{fmt.Sprintf("Plans issued, as the DfE counts them\t%d", r.DfE.Issued),
+		fmt.Sprintf("Within 20 weeks\t%s\t%s", of(r.DfE.Within20Weeks, r.DfE.Issued), pctText(r.DfE.Pct))}
+	for _, l := range r.DfE.LeftOut {
+		dfe = append(dfe, fmt.Sprintf("Left out: %s\t%s", l.CaseRef, l.Reason))
+	}
+	block(w, "Final EHC plans within 20 weeks as the DfE publishes it (no exception, mediation or tribunal)", dfe...)
 	adviceBlock(w, "Advice requested in the period, by kind (6 weeks from the request, reg 8(1))", "KIND", r.AdviceByKind, r.AdviceTotal, kindText)
 	adviceBlock(w, "Advice requested in the period, by provider", "PROVIDER", r.AdviceByProvider, r.AdviceTotal, func(s string) string { return s })
 	if r.AdviceTotal.Requested > 0 {
@@ -240,6 +246,12 @@ func writeReportCSV(w io.Writer, r register.Report) error {
 		{"amendments_overdue", l.AmendmentsOverdue}, {"phase_transfers_overdue", l.TransfersOverdue},
 	} {
 		row("plans_in_force", "", f.measure, f.v)
+	}
+	row("dfe_20_weeks", "", "issued", r.DfE.Issued)
+	row("dfe_20_weeks", "", "within_20_weeks", r.DfE.Within20Weeks)
+	row("dfe_20_weeks", "", "pct_within_20_weeks", r.DfE.Pct)
+	for _, l := range r.DfE.LeftOut {
+		row("dfe_20_weeks", l.CaseRef, "left_out: "+l.Reason, 1)
 	}
 	dis := r.Disagreements
 	row("disagreements", "", "mediations_held", dis.MediationsHeld)

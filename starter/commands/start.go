@@ -13,6 +13,7 @@ import (
 	"github.com/ehc-send/ehc/starter/internal/cli"
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/assessment"
+	"github.com/ehc-send/ehc/workflows/dispute"
 	"github.com/ehc-send/ehc/workflows/plan"
 	"github.com/ehc-send/ehc/workflows/search"
 )
@@ -169,6 +170,7 @@ func cmdStart(ctx context.Context, e *Env, args []string) error {
 	}
 	in.Policy = assessment.PolicyOf(cfg.ReminderLeads, cfg.EscalationEvery, cfg.ConsultDays)
 	in.Policy.Plan = plan.PolicyOf(cfg.ReminderLeads, cfg.EscalationEvery, cfg.UnderFiveMonths, cfg.TransferLeadDays)
+	in.Policy.Dispute = dispute.Policy{ResponseWorkingDays: cfg.ResponseDays}
 	// reg 4(2): the LA's partners, or the case's own given as
 	// --health-body-email and --social-care-email on this command.
 	if cfg.HealthBodyEmail != "" {

@@ -19,6 +19,7 @@ import (
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/assessment"
 	"github.com/ehc-send/ehc/workflows/deadline"
+	"github.com/ehc-send/ehc/workflows/dispute"
 	"github.com/ehc-send/ehc/workflows/plan"
 )
 
@@ -303,7 +304,8 @@ func TestStart(t *testing.T) {
 		Manager:         assessment.Contact{Email: "send@council.example.gov.uk"},
 		Policy: assessment.Policy{Schedule: deadline.Schedule{ReminderLeads: []int{14, 7}, EscalationEvery: 7}, ConsultDays: 10,
 			// The plan it issues is kept with the configured review interval and transfer lead.
-			Plan: plan.Policy{Schedule: deadline.Schedule{ReminderLeads: []int{14, 7}, EscalationEvery: 7}, UnderFiveMonths: 6, TransferLeadDays: 84}},
+			Plan:    plan.Policy{Schedule: deadline.Schedule{ReminderLeads: []int{14, 7}, EscalationEvery: 7}, UnderFiveMonths: 6, TransferLeadDays: 84},
+			Dispute: dispute.Policy{ResponseWorkingDays: 30}},
 	}
 	if !reflect.DeepEqual(fc.startArgs[0], want) {
 		t.Errorf("input %#v\nwant %#v", fc.startArgs[0], want)

@@ -26,6 +26,7 @@ import (
 	"github.com/ehc-send/ehc/starter/internal/cli"
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/assessment"
+	"github.com/ehc-send/ehc/workflows/dispute"
 	"github.com/ehc-send/ehc/workflows/plan"
 )
 
@@ -193,6 +194,7 @@ func (d *driver) prepare(ctx context.Context, dc demoCase, start time.Time) (*de
 		in.Manager = demoManager
 		in.Policy = assessment.PolicyOf(d.cfg.ReminderLeads, d.cfg.EscalationEvery, d.cfg.ConsultDays)
 		in.Policy.Plan = plan.PolicyOf(d.cfg.ReminderLeads, d.cfg.EscalationEvery, d.cfg.UnderFiveMonths, d.cfg.TransferLeadDays)
+		in.Policy.Dispute = dispute.Policy{ResponseWorkingDays: d.cfg.ResponseDays}
 		in.Clock = assessment.Clock{Start: start, WeekSeconds: d.cfg.Demo.WeekSeconds}
 		sctx, cancel := cli.WithTimeout(ctx)
 		_, err = d.c.ExecuteWorkflow(sctx, assessment.StartOptions(in, d.cfg.TaskQueue), assessment.AssessmentWorkflowName, in)

@@ -149,6 +149,7 @@ func TestIntegrationWorkerDownAcrossALimit(t *testing.T) {
 	time.Sleep(6 * time.Second) // 21 statutory days: both reminders, the limit and its first escalation pass
 	startHeldWorker(t, c, queue, store, sg.URL)
 
+	wanted := []string{"family.request_received", "partner.request_received", "staff.deadline_missed", "family.deadline_missed"}
 	var got []string
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
 		got = got[:0]
@@ -157,11 +158,15 @@ func TestIntegrationWorkerDownAcrossALimit(t *testing.T) {
 				got = append(got, m.Template)
 			}
 		}
-		if slices.Contains(got, "family.deadline_missed") || time.Now().After(deadline) {
+		all := true
+		for _, w := range wanted {
+			all = all && slices.Contains(got, w)
+		}
+		if all || time.Now().After(deadline) { // one step's letters go one after another: wait for them all
 			break
 		}
 	}
-	for _, want := range []string{"family.request_received", "partner.request_received", "staff.deadline_missed", "family.deadline_missed"} {
+	for _, want := range wanted {
 		if !slices.Contains(got, want) {
 			t.Errorf("no %s letter; sent: %q", want, got)
 		}

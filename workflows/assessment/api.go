@@ -9,6 +9,7 @@ import (
 	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/deadline"
+	"github.com/ehc-send/ehc/workflows/dispute"
 	"github.com/ehc-send/ehc/workflows/plan"
 )
 
@@ -139,6 +140,8 @@ type Policy struct {
 	HistoryBound int `json:"history_bound,omitzero"`
 	// Plan is how the plan the case issues is kept (workflows/plan).
 	Plan plan.Policy `json:"plan,omitzero"`
+	// Dispute is how a disagreement with a refusal is kept (workflows/dispute).
+	Dispute dispute.Policy `json:"dispute,omitzero"`
 }
 
 // Clock is a case's statutory clock (see deadline.Clock).

@@ -59,6 +59,7 @@ type State struct {
 	Stage        Stage
 	StageOn      statute.Date // the step that began this stage; later steps may not precede it
 	ClosedOn     statute.Date
+	NoticeOn     statute.Date // a refusal's letter: the day sent, or the day recorded for a step from a history
 	DraftServed  statute.Date
 	CommentsOn   statute.Date
 	CommentsLate int    // days after the reg 13(1)(a) period the comments came
@@ -280,6 +281,7 @@ func (a *assessment) finish(ctx workflow.Context) (AssessmentResult, error) {
 	a.flush(ctx)
 	a.settleAdvice(ctx)
 	a.startPlan(ctx)
+	a.startDispute(ctx)
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && a.sending == 0 && a.pending.empty() }); err != nil {
 		return AssessmentResult{}, err
 	}

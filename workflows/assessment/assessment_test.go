@@ -42,6 +42,9 @@ func TestPlanWithin20Weeks(t *testing.T) {
 		!ps[0].FromAssessment || ps[0].ChildDOB != h.in.Child.DateOfBirth || ps[0].CaseRef != h.in.CaseRef {
 		t.Errorf("plans started: %+v; want one made 2026-04-20 naming Elm Academy", ps)
 	}
+	if ds := *h.disputes; len(ds) != 0 {
+		t.Errorf("a disagreement started for a case that issued its plan: %+v (the plan's contents are the plan's to dispute)", ds)
+	}
 	assertLines(t, sorted(h.rec.Lines()), []string{
 		"2026-01-05 family.request_received family",
 		"2026-01-05 partner.request_received school,health_body,social_care",

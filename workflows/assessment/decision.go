@@ -35,6 +35,7 @@ func (a *assessment) decideAssess(ctx workflow.Context, in DecideAssessInput) {
 		return
 	}
 	a.close(StageNotAssessed, in.On)
+	a.noticed(ctx, in.On)
 	a.step(ctx, StepRecord{Step: UpdateDecideAssess, On: in.On, Detail: "refused", Decision: no()})
 	a.tellFamily(ctx, letters.FamilyRefusalToAssess, "1", letters.Facts{Reason: in.Reason})
 	a.tellPartners(ctx, letters.PartnerRefusalToAssess, letters.Facts{}, letters.RoleSchool, letters.RoleHealth) // reg 5(2)
@@ -69,6 +70,7 @@ func (a *assessment) decideIssue(ctx workflow.Context, in DecideIssueInput) {
 		return
 	}
 	a.close(StageNoPlan, in.On)
+	a.noticed(ctx, in.On)
 	a.step(ctx, StepRecord{Step: UpdateDecideIssue, On: in.On, Detail: "no plan", Decision: no()})
 	a.tellFamily(ctx, letters.FamilyDecisionNotToIssue, "1", letters.Facts{Reason: in.Reason})
 	a.tellPartners(ctx, letters.PartnerDecisionNotToIssue, letters.Facts{}, letters.RoleSchool, letters.RoleHealth) // reg 10(3)

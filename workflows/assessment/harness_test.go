@@ -17,6 +17,7 @@ import (
 	"github.com/ehc-send/ehc/activities"
 	"github.com/ehc-send/ehc/register/caserecord"
 	"github.com/ehc-send/ehc/statute"
+	"github.com/ehc-send/ehc/workflows/dispute"
 	"github.com/ehc-send/ehc/workflows/internal/flowtest"
 	"github.com/ehc-send/ehc/workflows/plan"
 )
@@ -85,14 +86,15 @@ func date(s string) statute.Date {
 
 // harness runs one case in the test suite's time-skipping environment.
 type harness struct {
-	t     *testing.T
-	env   *testsuite.TestWorkflowEnvironment
-	rec   *recorder
-	reg   *registry
-	start time.Time
-	in    AssessmentInput
-	calls int
-	plans *[]plan.PlanInput // the plans in force the case started
+	t        *testing.T
+	env      *testsuite.TestWorkflowEnvironment
+	rec      *recorder
+	reg      *registry
+	start    time.Time
+	in       AssessmentInput
+	calls    int
+	plans    *[]plan.PlanInput       // the plans in force the case started
+	disputes *[]dispute.DisputeInput // the disagreements a refusal started
 }
 
 func newHarness(t *testing.T, received string) *harness {
@@ -118,7 +120,12 @@ func newHarnessAt(t *testing.T, start time.Time, rec *recorder, reg *registry, d
 		*plans = append(*plans, in)
 		return nil
 	}, workflow.RegisterOptions{Name: plan.WorkflowName})
-	return &harness{t: t, env: env, rec: rec, reg: reg, start: start, plans: plans, in: AssessmentInput{
+	disputes := &[]dispute.DisputeInput{}
+	env.RegisterWorkflowWithOptions(func(ctx workflow.Context, in dispute.DisputeInput) error {
+		*disputes = append(*disputes, in)
+		return nil
+	}, workflow.RegisterOptions{Name: dispute.WorkflowName})
+	return &harness{t: t, env: env, rec: rec, reg: reg, start: start, plans: plans, disputes: disputes, in: AssessmentInput{
 		CaseRef:         "EHC-0001",
 		Received:        day1,
 		Child:           Child{Name: "Ada Example", DateOfBirth: date("2016-04-01")},

@@ -65,7 +65,11 @@ func (a *assessment) status(ctx workflow.Context) CaseStatus {
 		s.Consultations = append(s.Consultations, *c)
 	}
 	if d, ok := appealable[a.Stage]; ok {
-		r := statute.RightsAfter(a.ClosedOn, statute.Date{})
+		notice := a.ClosedOn
+		if !a.NoticeOn.IsZero() {
+			notice = a.NoticeOn
+		}
+		r := statute.RightsAfter(notice, statute.Date{})
 		r.Decision = d
 		s.Rights = &r
 	}
