@@ -64,6 +64,9 @@ func (p *plan) checkMediation(ctx workflow.Context, in MediationInput) error {
 	if d := p.Disagreement; d != nil && !d.MediationFrom.IsZero() {
 		return fmt.Errorf("the family already said on %s whether they want mediation", d.MediationFrom)
 	}
+	if r := p.Rights; in.On.After(r.AppealBy) {
+		return fmt.Errorf("the family's time to go to mediation and appeal over the %s ended on %s (reg 33; HESC Rules r.20)", r.Decision.Title(), r.AppealBy)
+	}
 	if !in.Wants {
 		if _, err := statute.MediationCertificateBy(in.On); err != nil {
 			return err

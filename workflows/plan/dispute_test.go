@@ -16,7 +16,7 @@ import (
 // once. Every letter, by date.
 func TestADisputedDecisionToAnOrder(t *testing.T) {
 	c := newChain(t, input("2025-03-03", "2015-10-10"), "2025-03-03")
-	early := c.refuse("2025-04-01", UpdateMediation, MediationInput{On: date("2025-04-01"), Wants: true})
+	late := c.refuse("2025-06-01", UpdateMediation, MediationInput{On: date("2025-06-01"), Wants: true}) // the final plan's 2 months ended 3 May
 	c.step("2026-02-20", UpdateHoldReview, OnInput{On: date("2026-02-20")})
 	c.step("2026-03-02", UpdateRecordReviewReport, OnInput{On: date("2026-03-02")})
 	c.step("2026-03-03", UpdateDecideReview, DecideReviewInput{On: date("2026-03-03"), Outcome: OutcomeAmend})
@@ -34,7 +34,7 @@ func TestADisputedDecisionToAnOrder(t *testing.T) {
 	c.step("2026-10-20", UpdateCeasePlan, CeaseInput{On: date("2026-10-20"), Ground: statute.CeaseNoLongerNecessary, ConsultedOn: date("2026-10-14"), Reason: "r"})
 	c.run()
 
-	for name, r := range map[string]*refusal{"mediation with no decision to dispute": early, "an order with no appeal": noAppeal, "an order to assess on a plan": assess} {
+	for name, r := range map[string]*refusal{"mediation after the family's time over the final plan": late, "an order with no appeal": noAppeal, "an order to assess on a plan": assess} {
 		if r.err == nil {
 			t.Errorf("%s was accepted", name)
 		}
@@ -65,4 +65,39 @@ func TestADisputedDecisionToAnOrder(t *testing.T) {
 			t.Errorf("the family's letter on the order's breach does not name it: %s\n%s", m.Subject, m.Text)
 		}
 	}
+}
+
+// An order changing only the named school (reg 44(2)(f)) gives 2 weeks,
+// and the plan must name the school ordered to meet it: one naming no
+// setting is refused. Issued on the 14th day, it is on time: no escalation.
+func TestAnOrderToNameASchool(t *testing.T) {
+	c := newChain(t, input("2025-03-03", "2015-10-10"), "2025-03-03")
+	c.step("2025-03-10", UpdateAppeal, OnInput{On: date("2025-03-10")})
+	c.step("2025-06-02", UpdateOrder, OrderInput{On: date("2025-06-02"), Kind: statute.OrderNameSchool, Made: date("2025-06-02")})
+	ordered := c.status("2025-06-03")
+	unnamed := c.refuse("2025-06-10", UpdateComplyOrder, AmendedPlanInput{On: date("2025-06-10")})
+	c.step("2025-06-16", UpdateComplyOrder, AmendedPlanInput{On: date("2025-06-16"), Setting: "Elm Academy"})
+	named := c.status("2025-06-17")
+	c.step("2025-07-01", UpdateCeasePlan, CeaseInput{On: date("2025-07-01"), Ground: statute.CeaseNoLongerNecessary, ConsultedOn: date("2025-06-20"), Reason: "r"})
+	c.run()
+
+	if got := ordered.got.OrderDue; got != date("2025-06-16") {
+		t.Errorf("order due %s; want 2025-06-16, 2 weeks after the order (reg 44(2)(f))", got)
+	}
+	if unnamed.err == nil || !strings.Contains(unnamed.err.Error(), "setting") {
+		t.Errorf("an ordered plan naming no school: %v; want it refused", unnamed.err)
+	}
+	if named.got.NamedSetting != "Elm Academy" || !named.got.OrderDue.IsZero() {
+		t.Errorf("after the plan: setting %q, order due %s; want Elm Academy and nothing owed", named.got.NamedSetting, named.got.OrderDue)
+	}
+	var chased []string
+	for _, l := range c.mail.Sorted() {
+		if l >= "2025-06-02" && l < "2025-07-01" {
+			chased = append(chased, l)
+		}
+	}
+	assertLines(t, "letters while the order ran", chased, []string{
+		"2025-06-09 staff.deadline_approaching caseworker,manager", // 7 days before; the 14-day reminder fell on the order's own morning
+		"2025-06-16 family.amended_plan family",
+	})
 }

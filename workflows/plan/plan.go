@@ -106,6 +106,9 @@ func begin(ctx workflow.Context, in PlanInput) (*plan, error) {
 		p.transferIn(ctx)
 	}
 	p.step(ctx, "plan-in-force", in.PlanMade)
+	if in.FromAssessment && p.noticed {
+		p.appealable(ctx, statute.AppealPlanContents, in.PlanMade) // the final plan just issued: its contents and school (CFA s.51(2)(c))
+	}
 	if in.Review != nil {
 		p.applyPast(ctx, *in.Review)
 	}
