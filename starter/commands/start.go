@@ -13,8 +13,6 @@ import (
 	"github.com/ehc-send/ehc/starter/internal/cli"
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/assessment"
-	"github.com/ehc-send/ehc/workflows/dispute"
-	"github.com/ehc-send/ehc/workflows/plan"
 	"github.com/ehc-send/ehc/workflows/search"
 )
 
@@ -168,17 +166,7 @@ func cmdStart(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	in.Policy = assessment.PolicyOf(cfg.ReminderLeads, cfg.EscalationEvery, cfg.ConsultDays)
-	in.Policy.Plan = plan.PolicyOf(cfg.ReminderLeads, cfg.EscalationEvery, cfg.UnderFiveMonths, cfg.TransferLeadDays)
-	in.Policy.Dispute = dispute.Policy{ResponseWorkingDays: cfg.ResponseDays}
-	// reg 4(2): the LA's partners, or the case's own given as
-	// --health-body-email and --social-care-email on this command.
-	if cfg.HealthBodyEmail != "" {
-		in.HealthBody = assessment.Contact{Name: "Health body (SEND)", Email: cfg.HealthBodyEmail}
-	}
-	if cfg.SocialCareEmail != "" {
-		in.SocialCare = assessment.Contact{Name: "Social care (SEND)", Email: cfg.SocialCareEmail}
-	}
+	casePolicy(cfg, &in)
 	if f.history != "" {
 		if in.History, err = readHistory(ctx, e, f.history, in.CaseRef); err != nil {
 			return err

@@ -13,6 +13,7 @@ type runFigures struct {
 	lightFailed int
 	cli         cliResult
 	open        *openResult
+	imported    *importResult
 	failures    []string
 }
 
@@ -36,6 +37,9 @@ func (r *runFigures) notes() string {
 	if r.open != nil {
 		n = append(n, fmt.Sprintf("open cases settled %d (99%% of them in %s); caseworker steps during the bulk start %d",
 			r.open.settled, r.open.settled99.Round(time.Second), r.open.probeSteps))
+	}
+	if r.imported != nil {
+		n = append(n, fmt.Sprintf("imported cases and plans settled %d", r.imported.settled))
 	}
 	n = append(n, r.failures...)
 	return strings.Join(n, "; ")
@@ -81,6 +85,14 @@ func figures(o options, runs []*runFigures) []figure {
 			return f(r.open)
 		})
 	}
+	imp := func(f func(i *importResult) float64) []float64 {
+		return col(func(r *runFigures) float64 {
+			if r.imported == nil {
+				return nan
+			}
+			return f(r.imported)
+		})
+	}
 	lightP99 := col(func(r *runFigures) float64 {
 		if r.light == nil {
 			return nan
@@ -108,6 +120,12 @@ func figures(o options, runs []*runFigures) []figure {
 			target: target{atMost: true, value: 0, worst: true}},
 		{name: "open cases: worker peak memory (VmHWM)", unit: megabytes, runs: open(func(o *openResult) float64 { return o.workerPeak }), target: atMost(500e6)},
 		{name: "open cases: dev server peak memory (VmHWM)", unit: megabytes, runs: open(func(o *openResult) float64 { return o.serverPeak })},
+		{name: fmt.Sprintf("ehc import of %d: started a second", o.imports), unit: perSec, runs: imp(func(i *importResult) float64 { return i.importedPerSec })},
+		{name: fmt.Sprintf("ehc import of %d: settled a second (%d in 5 minutes)", o.imports, o.imports), unit: perSec,
+			runs: imp(func(i *importResult) float64 { return i.settledPerSec }), target: atLeast(float64(o.imports) / 300)},
+		{name: "ehc import: worker peak memory (VmHWM)", unit: megabytes, runs: imp(func(i *importResult) float64 { return i.workerPeak }), target: atMost(500e6)},
+		{name: "ehc import again: started", unit: count, runs: imp(func(i *importResult) float64 { return float64(i.again) }),
+			target: target{atMost: true, value: 0, worst: true}},
 		{name: "CLI: ehc status, median", unit: millis, runs: col(func(r *runFigures) float64 { return r.cli.status })},
 		{name: "CLI: ehc decide-assess, median", unit: millis, runs: col(func(r *runFigures) float64 { return r.cli.step })},
 		{name: "CLI: ehc request-advice naming its provider, median", unit: millis, runs: col(func(r *runFigures) float64 { return r.cli.advice })},

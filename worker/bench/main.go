@@ -38,6 +38,7 @@ type options struct {
 	lightRate        float64
 	lightFor         time.Duration
 	open             int
+	imports          int
 	startConcurrency int
 	settleTimeout    time.Duration
 	probeEvery       time.Duration
@@ -79,6 +80,7 @@ func main() {
 	flag.Float64Var(&o.lightRate, "light-rate", 5, "steps a `second` at the light load")
 	flag.DurationVar(&o.lightFor, "light-for", 30*time.Second, "how long the light load lasts")
 	flag.IntVar(&o.open, "open", 10000, "`n` open cases started at once (fewer for a quick run)")
+	flag.IntVar(&o.imports, "import", 5000, "`n` cases and plans (half each) brought in by ehc import")
 	flag.IntVar(&o.startConcurrency, "start-concurrency", 50, "`n` starts in flight at once in the bulk start")
 	flag.DurationVar(&o.settleTimeout, "settle-timeout", 20*time.Minute, "how long the open cases are given to settle")
 	flag.DurationVar(&o.probeEvery, "probe-every", 2*time.Second, "how often a caseworker takes a step on another case during the bulk start")
@@ -89,13 +91,13 @@ func main() {
 	flag.BoolVar(&o.keep, "keep", false, "keep the run's directory (binaries and logs)")
 	flag.StringVar(&o.workerBin, "worker", "", "an ehc-worker `binary` to measure instead of this tree's (e.g. an older commit's, for a before figure)")
 	flag.Var((*settings)(&o.workerEnv), "worker-env", "a `KEY=VALUE` setting for both workers, e.g. EHC_STICKY_CACHE_SIZE=2000 (repeatable)")
-	phases := flag.String("phases", "lifecycle,light,cli,open", "the `phases` to run, comma-separated (the others' figures show n/a)")
+	phases := flag.String("phases", "lifecycle,light,cli,open,import", "the `phases` to run, comma-separated (the others' figures show n/a)")
 	flag.Parse()
 	o.phases = map[string]bool{}
 	for _, p := range strings.Split(*phases, ",") {
 		o.phases[strings.TrimSpace(p)] = true
 	}
-	if o.runs < 1 || o.cases < 1 || o.caseworkers < 1 || o.lightRate <= 0 || o.open < 1 || o.startConcurrency < 1 || o.cliRuns < 1 {
+	if o.runs < 1 || o.cases < 1 || o.caseworkers < 1 || o.lightRate <= 0 || o.open < 1 || o.imports < 2 || o.startConcurrency < 1 || o.cliRuns < 1 {
 		fmt.Fprintln(os.Stderr, "bench: -runs, -cases, -caseworkers, -light-rate, -open, -start-concurrency and -cli-runs must be positive")
 		os.Exit(2)
 	}
@@ -190,6 +192,12 @@ func oneRun(ctx context.Context, o options, dir string, n int) *runFigures {
 		logf("run %d: %d open cases", n, o.open)
 		if r.open, err = openCases(ctx, s, o); err != nil {
 			r.fail("open cases", err)
+		}
+	}
+	if o.phases["import"] {
+		logf("run %d: ehc import of %d cases and plans", n, o.imports)
+		if r.imported, err = importCaseload(ctx, s, o); err != nil {
+			r.fail("import", err)
 		}
 	}
 	return r

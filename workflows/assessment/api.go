@@ -169,6 +169,11 @@ type AssessmentInput struct {
 	// History is the steps already taken when a case is entered after the
 	// fact, oldest first: the case begins in its true state.
 	History []PastStep `json:"history,omitempty"`
+	// QuietEntry is set by ehc import unless told to write to families: a
+	// case entered after the fact sends the family nothing about its past
+	// (no acknowledgement, no letter for a limit already missed); the
+	// staff's summary lists what is overdue.
+	QuietEntry bool `json:"quiet_entry,omitzero"`
 	// Continued is the case as the run before left it, when it continued
 	// as new: set by the workflow, never by a caller.
 	Continued *State `json:"continued,omitempty"`

@@ -154,6 +154,13 @@ func (a *assessment) enter(ctx workflow.Context) {
 		}
 		return
 	}
+	if a.In.QuietEntry && late {
+		for _, d := range missed {
+			d.FamilyTold = true // the authority chose not to write about the past: the staff's summary has it
+		}
+		a.send(ctx, letters.StaffCaseEntered, "1", a.caseworker(), a.manager(), facts)
+		return
+	}
 	a.tellFamily(ctx, letters.FamilyRequestReceived, "1", facts)
 	if !late {
 		// reg 4(2): partners hear of a request as it arrives; one entered

@@ -234,3 +234,33 @@ func TestLostAdviceLetterIsOnTheCase(t *testing.T) {
 		t.Errorf("alerts: %+v", alerts)
 	}
 }
+
+// A case brought in by ehc import without --tell-families: decided on in
+// time, its 16-week decision whether to issue a plan missed before it came
+// in. The family are sent nothing about the past, now or at the next weekly
+// escalation; the staff have their summary and are chased as ever.
+func TestAnImportedCaseTellsTheFamilyNothingOfItsPast(t *testing.T) {
+	h := newHarness(t, "2026-06-01")
+	h.enteredOn("2026-10-01")
+	h.in.QuietEntry = true
+	h.in.History = []PastStep{past(t, UpdateDecideAssess, DecideAssessInput{On: date("2026-07-10"), Assess: true})}
+	h.step("2026-10-20", UpdateWithdraw, WithdrawInput{On: date("2026-10-20"), Reason: "the family moved away"})
+	h.run()
+
+	var family []string
+	staff := 0
+	for _, l := range h.rec.Lines() {
+		switch {
+		case strings.Contains(l, " family.") && !strings.HasPrefix(l, "2026-10-20"):
+			family = append(family, l)
+		case strings.Contains(l, "staff.deadline_missed"):
+			staff++
+		}
+	}
+	if len(family) != 0 {
+		t.Errorf("letters to the family about the past: %v", family)
+	}
+	if len(h.rec.Find(letters.StaffCaseEntered)) != 1 || staff == 0 {
+		t.Errorf("the staff had %d summaries and %d escalations; want one summary and the weekly escalations", len(h.rec.Find(letters.StaffCaseEntered)), staff)
+	}
+}

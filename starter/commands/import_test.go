@@ -1,0 +1,154 @@
+package commands
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+
+	"github.com/ehc-send/ehc/config"
+	"github.com/ehc-send/ehc/workflows/assessment"
+	"github.com/ehc-send/ehc/workflows/plan"
+)
+
+// startsClient is Temporal as an import sees it: it keeps every workflow
+// started, and refuses a second start under an ID, as the server does.
+type startsClient struct {
+	client.Client
+	mu      sync.Mutex
+	started map[string]any
+}
+
+func (s *startsClient) ExecuteWorkflow(_ context.Context, o client.StartWorkflowOptions, _ any, args ...any) (client.WorkflowRun, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.started[o.ID]; ok {
+		return nil, serviceerror.NewWorkflowExecutionAlreadyStarted("already started", "", "")
+	}
+	s.started[o.ID] = args[0]
+	return fakeRun{id: o.ID, runID: "run-1"}, nil
+}
+
+func (s *startsClient) Close() {}
+
+func importEnv(t *testing.T, sc *startsClient) *Env {
+	env := stubDial(t)
+	env.Dial = func(context.Context, config.Config, io.Writer) (client.Client, error) { return sc, nil }
+	return env
+}
+
+func writeFile(t *testing.T, dir, name, text string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+const caseHeader = "case_ref,received,child_name,child_dob,family_name,family_email,requester,school_name,school_email,caseworker,caseworker_email,manager_email,history\n"
+const planHeader = "case_ref,plan_made,child_dob,family_name,family_email,named_setting,caseworker,caseworker_email,manager_email,last_review,transferred_in,notice_on,meeting,held_on,report_on,decided_on,outcome\n"
+
+// A caseload with three wrong rows: every problem is named by file, line
+// and column at once, and nothing is started; with --skip-invalid the good
+// rows start in their true state (a case's steps so far, a plan's review
+// in progress) and the wrong ones are written beside the input with why;
+// the same import again starts nothing and says they were already in.
+func TestImportChecksEveryRowThenStartsOnlyWhatIsNotIn(t *testing.T) {
+	dir := t.TempDir()
+	cases := writeFile(t, dir, "cases.csv", caseHeader+
+		"IMP-1,2026-02-02,Ada Example,2016-04-01,Sam Example,sam@example.org,parent,Oak Primary,senco@oak.example.org,cw-jones,jones@la.example.gov.uk,,\"decide-assess --assess --on 2026-02-20\nrequest-advice --kind psychological --provider-name \"\"EP service\"\" --provider-email ep@la.example.gov.uk --on 2026-02-25\"\n"+
+		"IMP-2,2026-13-02,Ben Example,2016-04-01,Jo Example,jo@example.org,parent,Oak Primary,senco@oak.example.org,cw-jones,jones@la.example.gov.uk,,\n"+
+		"IMP-3,2026-02-02,Cy Example,2016-04-01,Al Example,not-an-email,parent,Oak Primary,senco@oak.example.org,cw-jones,jones@la.example.gov.uk,,\"decide-assess --assess\"\n"+
+		"IMP-1,2026-02-02,Ada Example,2016-04-01,Sam Example,sam@example.org,parent,Oak Primary,senco@oak.example.org,cw-jones,jones@la.example.gov.uk,,\n")
+	plans := writeFile(t, dir, "plans.csv", planHeader+
+		"IMP-9,2024-05-10,2014-02-02,Kim Example,kim@example.org,Oak Primary,cw-jones,jones@la.example.gov.uk,,2025-05-01,,2026-02-10,2026-02-24,2026-02-24,,,\n")
+
+	sc := &startsClient{started: map[string]any{}}
+	env := importEnv(t, sc)
+	code, _, errOut := runCmd(env, "import", "--cases", cases, "--plans", plans)
+	if code != ExitUsage {
+		t.Fatalf("exit %d with wrong rows; want a usage error", code)
+	}
+	for _, want := range []string{cases + ":4: received", "2026-13-02", cases + ":5: family_email", cases + ":5: history, step:1: decide-assess", "--on is required",
+		cases + ":6: case_ref IMP-1 is on " + cases + ":2 too", "nothing was imported"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("the problems do not say %q:\n%s", want, errOut)
+		}
+	}
+	if len(sc.started) != 0 {
+		t.Fatalf("%d started with wrong rows in the files", len(sc.started))
+	}
+
+	code, out, errs := runCmd(env, "import", "--cases", cases, "--plans", plans, "--skip-invalid")
+	if code != ExitOK {
+		t.Fatalf("--skip-invalid: exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "Imported 2 of 2 cases and plans") {
+		t.Errorf("summary: %s", out)
+	}
+	in, ok := sc.started[assessment.WorkflowID("IMP-1")].(assessment.AssessmentInput)
+	if !ok || len(in.History) != 2 || in.Family.Email != "sam@example.org" || in.Policy.Schedule.EscalationEvery == 0 {
+		t.Errorf("IMP-1 started with %+v; want its two steps, the family's contact and the policy", in)
+	}
+	pin, ok := sc.started[plan.WorkflowID("IMP-9")].(plan.PlanInput)
+	if !ok || pin.Review == nil || pin.Review.HeldOn.String() != "2026-02-24" || pin.LastReview.String() != "2025-05-01" {
+		t.Errorf("IMP-9 started with %+v; want its last review and the review held on 2026-02-24", pin)
+	}
+	rejected, err := os.ReadFile(filepath.Join(dir, "cases.rejected.csv"))
+	if err != nil || len(strings.Split(strings.TrimSpace(string(rejected)), "\n")) != 4 || !strings.Contains(string(rejected), "not-an-email") {
+		t.Errorf("cases.rejected.csv (%v):\n%s\nwant the header and the three wrong rows, with why", err, rejected)
+	}
+
+	code, out, errs = runCmd(env, "import", "--cases", cases, "--plans", plans, "--skip-invalid")
+	if code != ExitOK {
+		t.Fatalf("again: exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "Imported 0 of 2 cases and plans") || !strings.Contains(out, "2 were already in") || len(sc.started) != 2 {
+		t.Errorf("the same import again: %s (%d started in all)", out, len(sc.started))
+	}
+}
+
+// The template is the two files' headers, each column explained, and an
+// import reads them back.
+func TestImportTemplate(t *testing.T) {
+	dir := t.TempDir()
+	sc := &startsClient{started: map[string]any{}}
+	env := importEnv(t, sc)
+	code, out, errs := runCmd(env, "import", "--template", dir)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, f := range []struct {
+		name string
+		cols []column
+	}{{"cases.csv", caseColumns}, {"plans.csv", planColumns}} {
+		b, err := os.ReadFile(filepath.Join(dir, f.name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+		if len(lines) != len(f.cols)+1 || !strings.HasPrefix(lines[0], "# case_ref: ") {
+			t.Errorf("%s: %d lines; want a comment per column and the header:\n%s", f.name, len(lines), b)
+		}
+		if rows, problems, err := readImport(filepath.Join(dir, f.name), f.cols); err != nil || len(rows)+len(problems) != 0 {
+			t.Errorf("%s read back: %d rows, %v, %v", f.name, len(rows), problems, err)
+		}
+	}
+	if !strings.Contains(out, "Wrote ") {
+		t.Errorf("output: %s", out)
+	}
+	if code, _, _ := runCmd(env, "import", "--template", dir); code != ExitUsage {
+		t.Error("the template overwrote files already there")
+	}
+	if !slices.Equal([]string{caseColumns[0].name, planColumns[0].name}, []string{"case_ref", "case_ref"}) {
+		t.Error("both files are keyed by case_ref")
+	}
+}
