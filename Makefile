@@ -26,7 +26,8 @@ test: fmt-check $(TEMPORAL) ensure-postgres
 # The native Go fuzz targets, as package:target. Plain go test runs their
 # seeds (f.Add and testdata/fuzz/TARGET); fuzz searches beyond them.
 FUZZ_TARGETS := ./workflows/assessment:FuzzCheckBounds ./activities/letters:FuzzCheckEmail ./register:FuzzProviderBounds \
-	./starter/commands:FuzzStartFlags ./starter/commands:FuzzStepFlags ./starter/commands:FuzzPlanStepFlags
+	./starter/commands:FuzzStartFlags ./starter/commands:FuzzStepFlags ./starter/commands:FuzzPlanStepFlags \
+	./starter/commands:FuzzImportRow
 FUZZTIME ?= 10s
 
 ## fuzz: run each fuzz target for FUZZTIME (default 10s); a failing input is saved under the package's testdata/fuzz

@@ -2,6 +2,8 @@ package commands
 
 import (
 	"context"
+	"encoding/csv"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -151,4 +153,43 @@ func TestImportTemplate(t *testing.T) {
 	if !slices.Equal([]string{caseColumns[0].name, planColumns[0].name}, []string{"case_ref", "case_ref"}) {
 		t.Error("both files are keyed by case_ref")
 	}
+}
+
+// Whatever a spreadsheet holds, the import either refuses the row, naming
+// its file and line and starting nothing, or starts a case whose every
+// field is within its bounds.
+func FuzzImportRow(f *testing.F) {
+	f.Add("IMP-1", "Ada Example", "sam@example.org", "2026-02-02", "decide-assess --assess --on 2026-02-20")
+	f.Add("imp 1", "Ada\x00Example", "not-an-email", "2026-13-02", "decide-assess")
+	f.Add("IMP-2", strings.Repeat("a", 300), "a@b.c", "", "\"unclosed")
+	f.Fuzz(func(t *testing.T, ref, name, email, received, history string) {
+		dir := t.TempDir()
+		var b strings.Builder
+		w := csv.NewWriter(&b)
+		_ = w.Write(strings.Split(strings.TrimSuffix(caseHeader, "\n"), ","))
+		_ = w.Write([]string{ref, received, name, "2016-04-01", "Sam Example", email, "parent", "Oak Primary", "senco@oak.example.org",
+			"cw-jones", "jones@la.example.gov.uk", "", history})
+		w.Flush()
+		cases := writeFile(t, dir, "cases.csv", b.String())
+		sc := &startsClient{started: map[string]any{}}
+		code, _, errOut := runCmd(importEnv(t, sc), "import", "--cases", cases)
+		switch code {
+		case ExitUsage:
+			if len(sc.started) != 0 {
+				t.Fatalf("refused, yet started %d", len(sc.started))
+			}
+			if !strings.Contains(errOut, cases+":") && !strings.Contains(errOut, "rows have problems") {
+				t.Errorf("a refusal that names no file and line: %s", errOut)
+			}
+		case ExitOK:
+			for _, v := range sc.started {
+				in := v.(assessment.AssessmentInput)
+				if err := errors.Join(checkCaseRef(in.CaseRef), assessment.CheckName("child-name", in.Child.Name), checkEmail("family-email", in.Family.Email)); err != nil {
+					t.Errorf("started out of bounds: %v", err)
+				}
+			}
+		default:
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+	})
 }
