@@ -13,6 +13,7 @@ import (
 	"github.com/ehc-send/ehc/register/caserecord"
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/bounds"
+	"github.com/ehc-send/ehc/workflows/commit"
 	"github.com/ehc-send/ehc/workflows/deadline"
 )
 
@@ -104,7 +105,7 @@ type assessment struct {
 	// request still being chased; the request's end wakes it.
 	awaitingChildren bool
 	timer            deadline.Timer
-	pending          pendingStep
+	pending          commit.Pending
 
 	adviceCtx    workflow.Context // the advice children's: cancelled by settleAdvice
 	cancelAdvice workflow.CancelFunc
@@ -282,7 +283,7 @@ func (a *assessment) finish(ctx workflow.Context) (AssessmentResult, error) {
 	a.settleAdvice(ctx)
 	a.startPlan(ctx)
 	a.startDispute(ctx)
-	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && a.sending == 0 && a.pending.empty() }); err != nil {
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && a.sending == 0 && a.pending.Empty() }); err != nil {
 		return AssessmentResult{}, err
 	}
 	a.publish(ctx)

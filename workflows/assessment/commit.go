@@ -4,7 +4,6 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/ehc-send/ehc/activities/letters"
-	"github.com/ehc-send/ehc/register/caserecord"
 	"github.com/ehc-send/ehc/workflows/commit"
 )
 
@@ -15,22 +14,13 @@ import (
 // or three activities a step, and one an alarm: most of a case's cost).
 const stepActivityChange = "one-activity-per-step"
 
-// pendingStep is what the case's goroutines have recorded and owe since the
-// last flush: one step, or the alarms of one pass.
-type pendingStep struct {
-	events  []caserecord.Event
-	letters []letters.Notification
-}
-
-func (p *pendingStep) empty() bool { return len(p.events) == 0 && len(p.letters) == 0 }
-
 // flush commits what is pending, with one activity. Every place that
 // records or sends calls it when it is done: an update's handler, a pass of
 // the main loop, a lost letter's handling. The activity is scheduled from
 // the coroutine that produced the step, as a Notify was before, so a replay
 // schedules it at the same point in the same workflow task.
 func (a *assessment) flush(ctx workflow.Context) {
-	if a.Batched && !a.pending.empty() {
+	if a.Batched && !a.pending.Empty() {
 		a.commit(ctx, a.takeStep(ctx))
 	}
 }
@@ -38,8 +28,7 @@ func (a *assessment) flush(ctx workflow.Context) {
 // takeStep empties the pending step. Its last event carries the case's
 // snapshot as it now stands, the others only their place in the case.
 func (a *assessment) takeStep(ctx workflow.Context) letters.Step {
-	s := letters.Step{Events: a.pending.events, Letters: a.pending.letters}
-	a.pending = pendingStep{}
+	s := a.pending.Take()
 	if n := len(s.Events); n > 0 {
 		s.Events[n-1].Case = a.snapshot(ctx)
 	}

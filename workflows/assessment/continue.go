@@ -46,9 +46,9 @@ func (a *assessment) continuing(ctx workflow.Context) bool {
 // meanwhile is handled here first; its letters go before the hand-over,
 // and if it closed the case, there is no hand-over (nil: finish here).
 func (a *assessment) continueAsNew(ctx workflow.Context) error {
-	quiet := func() bool { return workflow.AllHandlersFinished(ctx) && a.sending == 0 && a.pending.empty() }
+	quiet := func() bool { return workflow.AllHandlersFinished(ctx) && a.sending == 0 && a.pending.Empty() }
 	for !quiet() {
-		if err := workflow.Await(ctx, func() bool { return quiet() || !a.pending.empty() }); err != nil {
+		if err := workflow.Await(ctx, func() bool { return quiet() || !a.pending.Empty() }); err != nil {
 			return err
 		}
 		a.flush(ctx)

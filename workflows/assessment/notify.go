@@ -36,7 +36,7 @@ func (a *assessment) send(ctx workflow.Context, tmpl letters.Template, subject s
 		Caseworker: a.caseworker()[0],
 	}}
 	if a.Batched {
-		a.pending.letters = append(a.pending.letters, n) // the step's CommitStep sends it
+		a.pending.Letters = append(a.pending.Letters, n) // the step's CommitStep sends it
 		return
 	}
 	send(ctx, &a.sending, n, a.lost(n))

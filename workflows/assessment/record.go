@@ -30,7 +30,7 @@ func (a *assessment) record(ctx workflow.Context, kind, name string, on statute.
 	}
 	if a.Batched && a.Seq > 1 {
 		e.Seq = a.Seq // the step's last event carries the snapshot (takeStep)
-		a.pending.events = append(a.pending.events, e)
+		a.pending.Events = append(a.pending.Events, e)
 		return
 	}
 	e.Case = a.snapshot(ctx)

@@ -1,7 +1,8 @@
 // Package bounds is the one check every statutory process and the CLI
 // apply to what people type: a length in characters, valid UTF-8, no
 // control characters (but line breaks in free text), and the case
-// reference's form. It has no other dependency, so every process shares it.
+// reference's form, and a step's date. It depends on statute alone, so every
+// process shares it.
 package bounds
 
 import (

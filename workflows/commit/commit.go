@@ -16,6 +16,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/ehc-send/ehc/activities/letters"
+	"github.com/ehc-send/ehc/register/caserecord"
 )
 
 // Options let a step's record and letters retry for a day: an outage must
@@ -108,4 +109,21 @@ func Summary(s letters.Step) string {
 		parts = append(parts, fmt.Sprintf("notify %s: %s", n.To[0].Role, n.Template))
 	}
 	return "step: " + strings.Join(parts, "; ")
+}
+
+// Pending is what a process owes since its last commit: one step's register
+// events and letters, or the alarms of one pass, committed together.
+type Pending struct {
+	Events  []caserecord.Event
+	Letters []letters.Notification
+}
+
+// Empty reports whether nothing is owed.
+func (p *Pending) Empty() bool { return len(p.Events) == 0 && len(p.Letters) == 0 }
+
+// Take is what is owed, as one step, leaving nothing owed.
+func (p *Pending) Take() letters.Step {
+	s := letters.Step{Events: p.Events, Letters: p.Letters}
+	*p = Pending{}
+	return s
 }

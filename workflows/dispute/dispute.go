@@ -10,6 +10,7 @@ import (
 
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/bounds"
+	"github.com/ehc-send/ehc/workflows/commit"
 	"github.com/ehc-send/ehc/workflows/deadline"
 )
 
@@ -38,7 +39,7 @@ type dispute struct {
 	changed int
 	sending int
 	ready   bool
-	pending pendingStep
+	pending commit.Pending
 	timer   deadline.Timer
 	shown   shown
 }
@@ -146,9 +147,9 @@ func (d *dispute) certificateOwed() bool {
 
 // finish lets what is in flight settle.
 func (d *dispute) finish(ctx workflow.Context) (Result, error) {
-	quiet := func() bool { return workflow.AllHandlersFinished(ctx) && d.sending == 0 && d.pending.empty() }
+	quiet := func() bool { return workflow.AllHandlersFinished(ctx) && d.sending == 0 && d.pending.Empty() }
 	for !quiet() {
-		if err := workflow.Await(ctx, func() bool { return quiet() || !d.pending.empty() }); err != nil {
+		if err := workflow.Await(ctx, func() bool { return quiet() || !d.pending.Empty() }); err != nil {
 			return Result{}, err
 		}
 		d.flush(ctx)

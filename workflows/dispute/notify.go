@@ -12,23 +12,13 @@ import (
 	"github.com/ehc-send/ehc/workflows/deadline"
 )
 
-// pendingStep is what the disagreement owes since the last flush, committed
-// by one CommitStep as the plan's and the assessment's are.
-type pendingStep struct {
-	events  []caserecord.Event
-	letters []letters.Notification
-}
-
-func (s *pendingStep) empty() bool { return len(s.events) == 0 && len(s.letters) == 0 }
-
 // flush commits what is pending: every event carries the disagreement as
 // it now stands, so the register's row follows the latest.
 func (d *dispute) flush(ctx workflow.Context) {
-	if d.pending.empty() {
+	if d.pending.Empty() {
 		return
 	}
-	s := letters.Step{Events: d.pending.events, Letters: d.pending.letters}
-	d.pending = pendingStep{}
+	s := d.pending.Take()
 	snap := d.snapshot(ctx)
 	for i := range s.Events {
 		s.Events[i].Dispute = &snap
@@ -49,7 +39,7 @@ func (d *dispute) flush(ctx workflow.Context) {
 // retry or replay writes it once.
 func (d *dispute) record(kind, name string, on statute.Date, detail map[string]any) {
 	d.Seq++
-	d.pending.events = append(d.pending.events, caserecord.Event{
+	d.pending.Events = append(d.pending.Events, caserecord.Event{
 		Key: fmt.Sprintf("%s/dispute/%d/%s", d.In.CaseRef, d.Seq, name), CaseRef: d.In.CaseRef,
 		Kind: kind, Name: name, EffectiveOn: on, Detail: detail,
 	})
@@ -63,7 +53,7 @@ func (d *dispute) step(name string, on statute.Date) {
 
 // send owes one letter, keyed so the same alarm always yields the same key.
 func (d *dispute) send(ctx workflow.Context, tmpl letters.Template, subject string, to, cc []letters.Recipient, facts letters.Facts) {
-	d.pending.letters = append(d.pending.letters, letters.Notification{Facts: facts, Envelope: letters.Envelope{
+	d.pending.Letters = append(d.pending.Letters, letters.Notification{Facts: facts, Envelope: letters.Envelope{
 		Key: deadline.LetterKey(d.In.CaseRef, string(tmpl), "dispute", subject), CaseRef: d.In.CaseRef,
 		Template: tmpl, On: d.today(ctx), To: to, Cc: cc, Caseworker: d.caseworker()[0],
 	}})

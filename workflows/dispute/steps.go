@@ -7,6 +7,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/ehc-send/ehc/statute"
+	"github.com/ehc-send/ehc/workflows/bounds"
 )
 
 // Every step is a validated Update: its check runs in the validator, so a
@@ -50,16 +51,7 @@ func on[T any](ctx workflow.Context, d *dispute, name string, check func(workflo
 
 // dated rejects a missing date, a future one, and one before notBefore.
 func (d *dispute) dated(ctx workflow.Context, on, notBefore statute.Date, after string) error {
-	today := d.today(ctx)
-	switch {
-	case on.IsZero():
-		return errors.New("the date the step took effect (--on) is required")
-	case on.After(today):
-		return fmt.Errorf("date %s is in the future (today is %s)", on, today)
-	case on.Before(notBefore):
-		return fmt.Errorf("date %s is before %s on %s", on, after, notBefore)
-	}
-	return nil
+	return bounds.Dated(on, d.today(ctx), notBefore, after)
 }
 
 func key(name statute.Deadline, on statute.Date) string { return fmt.Sprintf("%s/%s", name, on) }

@@ -18,7 +18,7 @@ func (p *plan) continuing(ctx workflow.Context) bool {
 // run. A step accepted meanwhile is committed first; if it ended the plan,
 // there is no hand-over (nil: the plan finishes in this run).
 func (p *plan) continueAsNew(ctx workflow.Context) error {
-	quiet := func() bool { return workflow.AllHandlersFinished(ctx) && p.sending == 0 && p.pending.empty() }
+	quiet := func() bool { return workflow.AllHandlersFinished(ctx) && p.sending == 0 && p.pending.Empty() }
 	for {
 		if p.noticed {
 			p.tellMetLate(ctx) // a step met a limit late while the run hands over: its letter is owed now
@@ -27,7 +27,7 @@ func (p *plan) continueAsNew(ctx workflow.Context) error {
 		if quiet() {
 			break
 		}
-		if err := workflow.Await(ctx, func() bool { return quiet() || !p.pending.empty() }); err != nil {
+		if err := workflow.Await(ctx, func() bool { return quiet() || !p.pending.Empty() }); err != nil {
 			return err
 		}
 		p.flush(ctx)

@@ -85,16 +85,7 @@ func on[T any](ctx workflow.Context, p *plan, name string, check func(workflow.C
 // dated rejects a missing date, a future date and one before notBefore
 // (the step it must follow, named by after).
 func (p *plan) dated(ctx workflow.Context, on, notBefore statute.Date, after string) error {
-	today := p.today(ctx)
-	switch {
-	case on.IsZero():
-		return errors.New("the date the step took effect (--on) is required")
-	case on.After(today):
-		return fmt.Errorf("date %s is in the future (today is %s)", on, today)
-	case on.Before(notBefore):
-		return fmt.Errorf("date %s is before %s on %s", on, after, notBefore)
-	}
-	return nil
+	return bounds.Dated(on, p.today(ctx), notBefore, after)
 }
 
 // checkText applies the bounds to a value typed for what; required

@@ -14,23 +14,13 @@ import (
 	"github.com/ehc-send/ehc/workflows/deadline"
 )
 
-// pendingStep is what the plan owes since the last flush: one step, or
-// the alarms of one pass, committed by one CommitStep.
-type pendingStep struct {
-	events  []caserecord.Event
-	letters []letters.Notification
-}
-
-func (s *pendingStep) empty() bool { return len(s.events) == 0 && len(s.letters) == 0 }
-
 // flush commits what is pending, with one activity: every event carries
 // the plan as it now stands, so the register's row follows the latest.
 func (p *plan) flush(ctx workflow.Context) {
-	if p.pending.empty() {
+	if p.pending.Empty() {
 		return
 	}
-	s := letters.Step{Events: p.pending.events, Letters: p.pending.letters}
-	p.pending = pendingStep{}
+	s := p.pending.Take()
 	snap := p.snapshot(ctx)
 	for i := range s.Events {
 		s.Events[i].Plan = &snap
@@ -50,7 +40,7 @@ func (p *plan) flush(ctx workflow.Context) {
 // across runs, so a retry or replay writes it once.
 func (p *plan) record(kind, name string, on statute.Date, detail map[string]any) {
 	p.Seq++
-	p.pending.events = append(p.pending.events, caserecord.Event{
+	p.pending.Events = append(p.pending.Events, caserecord.Event{
 		Key: fmt.Sprintf("%s/plan/%d/%s", p.In.CaseRef, p.Seq, name), CaseRef: p.In.CaseRef,
 		Kind: kind, Name: name, EffectiveOn: on, Detail: detail, Seq: p.Seq,
 	})
@@ -68,7 +58,7 @@ func (p *plan) send(ctx workflow.Context, tmpl letters.Template, subject string,
 	if p.entering {
 		return
 	}
-	p.pending.letters = append(p.pending.letters, letters.Notification{Facts: facts, Envelope: letters.Envelope{
+	p.pending.Letters = append(p.pending.Letters, letters.Notification{Facts: facts, Envelope: letters.Envelope{
 		Key:        deadline.LetterKey(p.In.CaseRef, string(tmpl), "plan", subject),
 		CaseRef:    p.In.CaseRef,
 		Template:   tmpl,

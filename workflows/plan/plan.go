@@ -10,6 +10,7 @@ import (
 
 	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/statute"
+	"github.com/ehc-send/ehc/workflows/commit"
 	"github.com/ehc-send/ehc/workflows/deadline"
 )
 
@@ -51,7 +52,7 @@ type plan struct {
 	ready    bool // the first record is out: steps may run
 	entering bool // applying an entered plan's past: no letters
 	runCycle int  // the cycle the run began in: a later one hands over
-	pending  pendingStep
+	pending  commit.Pending
 	timer    deadline.Timer
 	shown    shownState
 	replaced *Phase // a watched transfer a recorded one replaced, for the register's next record
@@ -181,9 +182,9 @@ func (p *plan) nextWake(ctx workflow.Context) (statute.Date, string, bool) {
 
 // finish lets what is in flight settle and reports how the plan ended.
 func (p *plan) finish(ctx workflow.Context) (PlanResult, error) {
-	quiet := func() bool { return workflow.AllHandlersFinished(ctx) && p.sending == 0 && p.pending.empty() }
+	quiet := func() bool { return workflow.AllHandlersFinished(ctx) && p.sending == 0 && p.pending.Empty() }
 	for !quiet() {
-		if err := workflow.Await(ctx, func() bool { return quiet() || !p.pending.empty() }); err != nil {
+		if err := workflow.Await(ctx, func() bool { return quiet() || !p.pending.Empty() }); err != nil {
 			return PlanResult{}, err
 		}
 		p.flush(ctx)
