@@ -34,6 +34,7 @@ import (
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows"
 	"github.com/ehc-send/ehc/workflows/assessment"
+	"github.com/ehc-send/ehc/workflows/dispute"
 	"github.com/ehc-send/ehc/workflows/plan"
 )
 
@@ -381,5 +382,55 @@ func checkClear(t *testing.T, what string, m proto.Message) {
 	t.Helper()
 	if s := fictional.Secret(clearText(t, m)); s != "" {
 		t.Errorf("%s holds %q in clear", what, s)
+	}
+}
+
+// A refusal's disagreement (the Dispute workflow) holds the family's
+// contact only encrypted: its ID, search attributes, details and history
+// read without the codec hold no name or email; read with it, they are there.
+func TestIntegrationPrivacyDisputeHoldsNoPersonalData(t *testing.T) {
+	c, _, _, env := startTemporal(t)
+	today := statute.DateOf(time.Now())
+	ref := "IT-PRIV-3"
+	ehc(t, env, 0, "start", "--case", ref, "--received", today.AddDays(-10).String(), "--child-name", fictional.Child, "--child-dob", fictional.DOB,
+		"--family-name", fictional.Family, "--family-email", fictional.Email, "--requester", "parent",
+		"--school-name", "Quill Lane Primary", "--school-email", "senco@quill.example.org",
+		"--caseworker", "cw-privacy", "--caseworker-email", "privacy.cw@la.example.gov.uk")
+	ehc(t, env, 0, "decide-assess", ref, "--refuse", "--reason", fictional.Reason)
+	waitQuery(t, c, fmt.Sprintf("WorkflowType = 'Dispute' AND EhcCaseRef = '%s'", ref))
+	ehc(t, env, 0, "record-mediation", ref, "--wants")
+
+	raw, err := client.Dial(client.Options{HostPort: env.Getenv("TEMPORAL_ADDRESS")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	ctx := context.Background()
+	id := dispute.WorkflowID(ref)
+	if fictional.Secret(id) != "" {
+		t.Errorf("workflow ID %q holds personal data", id)
+	}
+	resp, err := raw.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: fmt.Sprintf("WorkflowId = '%s'", id)})
+	if err != nil || len(resp.Executions) != 1 {
+		t.Fatalf("visibility: %v, %d executions", err, len(resp.GetExecutions()))
+	}
+	checkClear(t, id+" visibility record", resp.Executions[0])
+	desc, err := raw.DescribeWorkflowExecution(ctx, id, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkClear(t, id+" description", desc)
+	h := rawHistory(t, raw, id, "")
+	checkClear(t, id+" history", h)
+	decoded := proto.Clone(h).(*historypb.History)
+	if err := proxy.VisitPayloads(ctx, decoded, proxy.VisitPayloadsOptions{
+		Visitor: func(_ *proxy.VisitPayloadsContext, p []*commonpb.Payload) ([]*commonpb.Payload, error) {
+			return testCodec.Decode(p)
+		},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if text := clearText(t, decoded); !strings.Contains(text, fictional.Email) || !strings.Contains(text, fictional.Family) {
+		t.Errorf("%s decoded with the codec lacks the family's contact: the check above would miss it", id)
 	}
 }
