@@ -80,9 +80,10 @@ func recordTx(ctx context.Context, tx pgx.Tx, e caserecord.Event) (bool, error) 
 	}
 	if p := e.People; p != nil {
 		if _, err := tx.Exec(ctx, `insert into case_people
-			(case_ref, child_name, child_dob, family_name, family_email, school_name, school_email)
-			values ($1, $2, $3, $4, $5, $6, $7) on conflict (case_ref) do nothing`,
-			e.CaseRef, p.ChildName, dateArg(p.ChildDOB), p.FamilyName, p.FamilyEmail, p.SchoolName, p.SchoolEmail); err != nil {
+			(case_ref, child_name, child_dob, family_name, family_email, school_name, school_email, upn, uln, upn_unknown, sex, ethnicity, postcode)
+			values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) on conflict (case_ref) do nothing`,
+			e.CaseRef, p.ChildName, dateArg(p.ChildDOB), p.FamilyName, p.FamilyEmail, p.SchoolName, p.SchoolEmail,
+			textArg(p.SEN2.UPN), textArg(p.SEN2.ULN), textArg(p.SEN2.UPNUnknown), textArg(p.SEN2.Sex), textArg(p.SEN2.Ethnicity), textArg(p.SEN2.PostCode)); err != nil {
 			return false, fmt.Errorf("recording the people on case %s: %w", e.CaseRef, err)
 		}
 	}

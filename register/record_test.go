@@ -9,6 +9,7 @@ import (
 	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/register/caserecord"
 	"github.com/ehc-send/ehc/register/registertest"
+	"github.com/ehc-send/ehc/register/sen2"
 	"github.com/ehc-send/ehc/statute"
 )
 
@@ -52,7 +53,8 @@ func TestRecordIsIdempotentAndOrdered(t *testing.T) {
 	ctx := context.Background()
 	first := caserecord.Event{Key: "EHC-1/step/1/request-received", CaseRef: "EHC-1", Kind: caserecord.KindStep,
 		Name: "request-received", EffectiveOn: d("2026-01-05"), Case: snapshot(1, "requested"),
-		People: &caserecord.People{ChildName: "Ada Example", ChildDOB: d("2016-04-01"), FamilyEmail: "sam@example.org"}}
+		People: &caserecord.People{ChildName: "Ada Example", ChildDOB: d("2016-04-01"), FamilyEmail: "sam@example.org",
+			SEN2: sen2.Person{ULN: "1234567899", Sex: "F", Ethnicity: "WBRI", PostCode: "SW1A 1AA"}}}
 	assess := true
 	second := caserecord.Event{Key: "EHC-1/step/2/decide-assess", CaseRef: "EHC-1", Kind: caserecord.KindStep,
 		Name: "decide-assess", EffectiveOn: d("2026-01-26"), Case: snapshot(2, "assessing")}
@@ -74,6 +76,12 @@ func TestRecordIsIdempotentAndOrdered(t *testing.T) {
 	if err := s.Pool.QueryRow(ctx, `select (select count(*) from case_events), (select count(*) from case_people),
 		(select count(*) from advice_requests), (select stage from cases where case_ref = 'EHC-1')`).Scan(&events, &people, &advice, &stage); err != nil {
 		t.Fatal(err)
+	}
+	var uln, sex, ethnicity, postcode string
+	var upn *string
+	if err := s.Pool.QueryRow(ctx, `select upn, uln, sex, ethnicity, postcode from case_people where case_ref = 'EHC-1'`).Scan(&upn, &uln, &sex, &ethnicity, &postcode); err != nil ||
+		upn != nil || uln != "1234567899" || sex != "F" || ethnicity != "WBRI" || postcode != "SW1A 1AA" {
+		t.Errorf("the SEN2 details in case_people: %v %q %q %q %q (%v); want no UPN, the ULN, F, WBRI, SW1A 1AA", upn, uln, sex, ethnicity, postcode, err)
 	}
 	if events != 2 || people != 1 || advice != 1 || stage != "assessing" {
 		t.Errorf("events %d, people %d, advice %d, stage %s; want 2, 1, 1, assessing (a replayed older event must not win)", events, people, advice, stage)

@@ -4,7 +4,10 @@
 // that write these records never link PostgreSQL's driver.
 package caserecord
 
-import "github.com/ehc-send/ehc/statute"
+import (
+	"github.com/ehc-send/ehc/register/sen2"
+	"github.com/ehc-send/ehc/statute"
+)
 
 // Event kinds in case_events.
 const (
@@ -94,4 +97,5 @@ type People struct {
 	FamilyEmail string       `json:"family_email,omitempty"`
 	SchoolName  string       `json:"school_name,omitempty"`
 	SchoolEmail string       `json:"school_email,omitempty"`
+	SEN2        sen2.Person  `json:"sen2,omitzero"` // the DfE return's person items
 }

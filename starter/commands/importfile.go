@@ -23,6 +23,10 @@ type column struct {
 	set        func(row *importRow, v string)
 }
 
+// optionalColumns may be left out of a header: the SEN2 items, which a
+// system moving in may not hold.
+var optionalColumns = map[string]bool{"upn": true, "uln": true, "upn_unknown": true, "sex": true, "ethnicity": true, "postcode": true}
+
 // importRow is one row as read: the flags it fills, and where it was.
 type importRow struct {
 	file    string
@@ -47,6 +51,12 @@ var caseColumns = []column{
 	{"caseworker_email", "the caseworker's email address, for reminders", func(r *importRow, v string) { r.start.caseworkerEmail = v }},
 	{"manager_email", "the SEND manager's email address, for escalations (may be empty)", func(r *importRow, v string) { r.start.managerEmail = v }},
 	{"history", "the steps already taken, one per line within the cell, as typed after ehc and the reference, each with its --on date (may be empty)", func(r *importRow, v string) { r.history = v }},
+	{"upn", "for SEN2: the child's Unique Pupil Number (optional column)", func(r *importRow, v string) { r.start.sen2.upn = v }},
+	{"uln", "for SEN2: the young person's Unique Learner Number (optional column)", func(r *importRow, v string) { r.start.sen2.uln = v }},
+	{"upn_unknown", "for SEN2: why there is neither, UN1 to UN10 (optional column)", func(r *importRow, v string) { r.start.sen2.upnUnknown = v }},
+	{"sex", "for SEN2: M, F or U (optional column)", func(r *importRow, v string) { r.start.sen2.sex = v }},
+	{"ethnicity", "for SEN2: the DfE's ethnicity code (optional column)", func(r *importRow, v string) { r.start.sen2.ethnicity = v }},
+	{"postcode", "for SEN2: the child's home postcode (optional column)", func(r *importRow, v string) { r.start.sen2.postcode = v }},
 }
 
 var planColumns = []column{
@@ -107,7 +117,7 @@ func readImport(path string, cols []column) ([]*importRow, []error, error) {
 	}
 	var missing []string
 	for _, c := range cols {
-		if _, ok := index[c.name]; !ok {
+		if _, ok := index[c.name]; !ok && !optionalColumns[c.name] {
 			missing = append(missing, c.name)
 		}
 	}
@@ -139,7 +149,9 @@ func readImport(path string, cols []column) ([]*importRow, []error, error) {
 			continue
 		}
 		for _, c := range cols {
-			c.set(row, strings.TrimSpace(rec[index[c.name]]))
+			if i, ok := index[c.name]; ok {
+				c.set(row, strings.TrimSpace(rec[i]))
+			}
 		}
 		rows = append(rows, row)
 	}

@@ -56,6 +56,7 @@ type startFlags struct {
 	schoolName, schoolEmail     string
 	caseworker, caseworkerEmail string
 	managerEmail                string
+	sen2                        sen2Flags
 	history                     string
 	asJSON                      bool
 }
@@ -119,10 +120,14 @@ func (f startFlags) input(e *Env) (assessment.AssessmentInput, error) {
 			return assessment.AssessmentInput{}, err
 		}
 	}
+	person, err := f.sen2.person()
+	if err != nil {
+		return assessment.AssessmentInput{}, err
+	}
 	return assessment.AssessmentInput{
 		CaseRef:         strings.ToUpper(f.caseRef), // one case per reference, whatever its case
 		Received:        received,
-		Child:           assessment.Child{Name: strings.TrimSpace(f.childName), DateOfBirth: dob},
+		Child:           assessment.Child{Name: strings.TrimSpace(f.childName), DateOfBirth: dob, SEN2: person},
 		Family:          assessment.Contact{Name: strings.TrimSpace(f.familyName), Email: f.familyEmail},
 		Requester:       requester,
 		School:          assessment.Contact{Name: strings.TrimSpace(f.schoolName), Email: f.schoolEmail},
@@ -156,6 +161,7 @@ func cmdStart(ctx context.Context, e *Env, args []string) error {
 	fs.StringVar(&f.caseworker, "caseworker", "", "caseworker's staff `ID`")
 	fs.StringVar(&f.caseworkerEmail, "caseworker-email", "", "caseworker's `email` address, for reminders")
 	fs.StringVar(&f.managerEmail, "manager-email", "", "SEND manager's `email` address, for escalations (optional)")
+	f.sen2.flags(fs)
 	fs.StringVar(&f.history, "history", "", "`file` of the steps already taken, one per line as typed (e.g. decide-assess --assess --on 2026-07-10), for a case entered after the fact")
 	fs.BoolVar(&f.asJSON, "json", false, "print JSON for scripts")
 	cfg, err := e.parseOnly(fs, "start", args)

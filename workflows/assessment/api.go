@@ -7,6 +7,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/ehc-send/ehc/activities/letters"
+	"github.com/ehc-send/ehc/register/sen2"
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/deadline"
 	"github.com/ehc-send/ehc/workflows/dispute"
@@ -128,6 +129,9 @@ type Contact struct {
 type Child struct {
 	Name        string       `json:"name"`
 	DateOfBirth statute.Date `json:"date_of_birth"`
+	// SEN2 is what the DfE's return asks of the child that the limits do
+	// not (UPN or ULN, sex, ethnicity, postcode), as far as it is known.
+	SEN2 sen2.Person `json:"sen2,omitzero"`
 }
 
 // Policy is how the case is chased; it comes from config at start.

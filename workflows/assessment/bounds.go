@@ -184,6 +184,9 @@ func checkStartBounds(in AssessmentInput) error {
 	if !in.Child.DateOfBirth.IsZero() && !in.Received.IsZero() {
 		p.add(CheckChildAge("the child's date of birth", in.Child.DateOfBirth, in.Received))
 	}
+	if err := in.Child.SEN2.Check(); err != nil {
+		p.add(fmt.Errorf("the child's details for SEN2: %w", err))
+	}
 	p.add(CheckName("the family's name", in.Family.Name))
 	p.add(CheckCode("the requester", string(in.Requester)))
 	p.add(CheckSchoolName("the school's name", in.School.Name))

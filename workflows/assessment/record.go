@@ -37,7 +37,7 @@ func (a *assessment) record(ctx workflow.Context, kind, name string, on statute.
 	if a.Seq == 1 {
 		e.People = &caserecord.People{ChildName: a.In.Child.Name, ChildDOB: a.In.Child.DateOfBirth,
 			FamilyName: a.In.Family.Name, FamilyEmail: a.In.Family.Email,
-			SchoolName: a.In.School.Name, SchoolEmail: a.In.School.Email}
+			SchoolName: a.In.School.Name, SchoolEmail: a.In.School.Email, SEN2: a.In.Child.SEN2}
 	}
 	summary := fmt.Sprintf("register %s: %s", kind, name)
 	if a.Seq > 1 {
