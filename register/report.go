@@ -33,8 +33,8 @@ type Report struct {
 	PlansInForce        PlanLife       `json:"plans_in_force"`
 	Disagreements       Disagreements  `json:"disagreements"`
 	// DfE is the 20-week figure as the DfE publishes it: plans from
-	// assessments where no mediation or tribunal took place, exceptions
-	// left out, and which cases are left out and why.
+	// assessments where no mediation or tribunal took place (a refusal
+	// disputed), exceptions left out, and which cases are left out and why.
 	DfE DfETiming `json:"dfe_20_weeks"`
 }
 
@@ -55,9 +55,8 @@ type LeftOut struct {
 // Reasons a case is left out of the DfE's figure.
 const (
 	LeftOutException = "an exception to the 20 weeks applied (reg 13(3))"
-	LeftOutMediation = "mediation took place over the plan"
-	LeftOutTribunal  = "an appeal went to the tribunal over the plan"
-	LeftOutOrder     = "the plan was made under a tribunal order (reg 44(2)(b)-(c))"
+	LeftOutOrder     = "the plan was made under a tribunal order after a refusal (reg 44(2)(b)-(c))"
+	LeftOutAgreement = "the plan was made under a mediation agreement after a refusal (reg 42)"
 )
 
 // Disagreements is the disagreements over decisions on plans in force and
@@ -286,14 +285,19 @@ func (s *Store) Report(ctx context.Context, from, to, today statute.Date) (Repor
 			return row.Scan(&l.TransfersDue, &l.TransfersAmendedByDate, &l.TransfersOverdue)
 		},
 	}, {
+		// A refusal's order is on time when every one of its limits was met
+		// by its date; a mediation agreement (reg 42) is not a tribunal order.
 		sql: `select count(*) filter (where mediation_held between $1 and $2),
 				count(*) filter (where appealed_on between $1 and $2),
-				count(*) filter (where order_met_on between $1 and $2),
-				count(*) filter (where order_met_on between $1 and $2 and order_met_on <= order_due),
-				count(*) filter (where order_met_on is null and order_due < $3 and live)
-			from (select mediation_held, appealed_on, order_met_on, order_due,
-					plan_ref in (select plan_ref from plans where ended_on is null) as live from plan_disputes
-				union all select mediation_held, appealed_on, order_met_on, order_due, ended_on is null from case_disputes) d`,
+				count(*) filter (where ordered and order_met_on between $1 and $2),
+				count(*) filter (where ordered and order_met_on between $1 and $2 and on_time),
+				count(*) filter (where ordered and overdue_now)
+			from (select mediation_held, appealed_on, order_met_on, true as ordered, order_met_on <= order_due as on_time,
+					order_met_on is null and order_due < $3 and plan_ref in (select plan_ref from plans where ended_on is null) as overdue_now
+				from plan_disputes
+				union all select mediation_held, appealed_on, order_met_on, not agreement, order_on_time,
+					ended_on is null and order_made is not null and (overdue or order_due < $3)
+				from case_disputes) d`,
 		args: []any{f, t, now},
 		read: func(row pgx.Rows) error {
 			d := &r.Disagreements
@@ -302,7 +306,7 @@ func (s *Store) Report(ctx context.Context, from, to, today statute.Date) (Repor
 	}, {
 		sql: `select order_kind, count(*), count(*) filter (where unopposed)
 			from (select order_kind, unopposed, order_made from plan_disputes
-				union all select order_kind, unopposed, order_made from case_disputes) d
+				union all select order_kind, unopposed, order_made from case_disputes where not agreement) d
 			where order_made between $1 and $2 group by order_kind order by order_kind`,
 		args: []any{f, t},
 		read: func(row pgx.Rows) error {
@@ -314,25 +318,22 @@ func (s *Store) Report(ctx context.Context, from, to, today statute.Date) (Repor
 			return nil
 		},
 	}, {
-		// The plans the assessments issued in the period, and whether
-		// mediation or the tribunal came into them; then the plans made
-		// under an order, which the DfE leaves out too.
-		sql: `select c.case_ref, c.final_plan_on <= c.final_plan_due, c.has_exception,
-				coalesce(bool_or(d.mediation_from is not null), false), coalesce(bool_or(d.appealed_on is not null), false)
-			from cases c left join plan_disputes d on d.plan_ref = c.case_ref and d.decision = 'plan_contents'
-			where c.final_plan_on between $1 and $2 group by c.case_ref order by c.case_ref`,
+		// The plans the assessments issued in the period: an assessment that
+		// went to mediation or the tribunal (a refusal disputed) issues its
+		// plan under the order or agreement, counted below, never here. A
+		// disagreement over a plan's contents comes after the plan was
+		// issued, so it leaves the figure alone: a period's figure does not
+		// change when a plan is appealed later.
+		sql: `select case_ref, final_plan_on <= final_plan_due, has_exception from cases
+			where final_plan_on between $1 and $2 order by case_ref`,
 		args: []any{f, t},
 		read: func(row pgx.Rows) error {
 			var ref string
-			var onTime, exception, mediated, appealed bool
-			if err := row.Scan(&ref, &onTime, &exception, &mediated, &appealed); err != nil {
+			var onTime, exception bool
+			if err := row.Scan(&ref, &onTime, &exception); err != nil {
 				return err
 			}
 			switch {
-			case appealed:
-				r.DfE.LeftOut = append(r.DfE.LeftOut, LeftOut{ref, LeftOutTribunal})
-			case mediated:
-				r.DfE.LeftOut = append(r.DfE.LeftOut, LeftOut{ref, LeftOutMediation})
 			case exception:
 				r.DfE.LeftOut = append(r.DfE.LeftOut, LeftOut{ref, LeftOutException})
 			default:
@@ -344,14 +345,19 @@ func (s *Store) Report(ctx context.Context, from, to, today statute.Date) (Repor
 			return nil
 		},
 	}, {
-		sql:  `select case_ref from case_disputes where plan_issued_on between $1 and $2 order by case_ref`,
+		sql:  `select case_ref, agreement from case_disputes where plan_issued_on between $1 and $2 order by case_ref`,
 		args: []any{f, t},
 		read: func(row pgx.Rows) error {
 			var ref string
-			if err := row.Scan(&ref); err != nil {
+			var agreed bool
+			if err := row.Scan(&ref, &agreed); err != nil {
 				return err
 			}
-			ordered = append(ordered, LeftOut{ref, LeftOutOrder})
+			why := LeftOutOrder
+			if agreed {
+				why = LeftOutAgreement
+			}
+			ordered = append(ordered, LeftOut{ref, why})
 			return nil
 		},
 	}})

@@ -21,8 +21,10 @@ type DisputeSnapshot struct {
 	OrderKind      string       `json:"order_kind,omitzero"`
 	OrderMade      statute.Date `json:"order_made,omitzero"`
 	Unopposed      bool         `json:"unopposed,omitzero"`
-	OrderDue       statute.Date `json:"order_due,omitzero"`    // the order's last limit (its final plan, or the plan's)
-	OrderMetOn     statute.Date `json:"order_met_on,omitzero"` // the day nothing more was owed on it
+	Agreement      bool         `json:"agreement,omitzero"`     // agreed at mediation (reg 42), not ordered
+	OrderOnTime    bool         `json:"order_on_time,omitzero"` // complied with, every one of its limits met by its date
+	OrderDue       statute.Date `json:"order_due,omitzero"`     // the order's last limit (its final plan, or the plan's)
+	OrderMetOn     statute.Date `json:"order_met_on,omitzero"`  // the day nothing more was owed on it
 	PlanIssuedOn   statute.Date `json:"plan_issued_on,omitzero"`
 	EndedOn        statute.Date `json:"ended_on,omitzero"`
 	NextDeadline   statute.Date `json:"next_deadline,omitzero"`

@@ -2,11 +2,13 @@ package commands
 
 import (
 	"context"
+	"errors"
 
 	"fmt"
 	"strings"
 
 	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
 	"github.com/ehc-send/ehc/starter/internal/cli"
@@ -29,7 +31,14 @@ func (s *step) sendDisagreement(ctx context.Context, update string, input any, d
 		return err
 	}
 	defer c.Close()
-	if !s.disputeRunning(ctx, c) {
+	running, err := s.disputeRunning(ctx, c)
+	if err != nil {
+		return err
+	}
+	if !running {
+		if a, ok := input.(dispute.AppealInput); ok && !a.RespondBy.IsZero() {
+			return usagef("--respond-by: the authority's response is tracked for an appeal against a refusal; this case's disagreement is on its plan")
+		}
 		return s.sendPlanOn(ctx, c, update, input, func(st plan.PlanStatus) string {
 			if rights && st.Rights != nil {
 				return done + "; the family may appeal until " + cli.LongDate(st.Rights.AppealBy)
@@ -57,10 +66,18 @@ func (s *step) sendDisagreement(ctx context.Context, update string, input any, d
 }
 
 // disputeRunning reports whether the case has a disagreement over a
-// refusal still running: its steps go there.
-func (s *step) disputeRunning(ctx context.Context, c client.Client) bool {
+// refusal still running: its steps go there. Only a disagreement not
+// found sends them to the plan; any other failure to ask is reported.
+func (s *step) disputeRunning(ctx context.Context, c client.Client) (bool, error) {
 	d, err := c.DescribeWorkflowExecution(ctx, dispute.WorkflowID(s.ref), "")
-	return err == nil && d.GetWorkflowExecutionInfo().GetStatus() == enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING
+	var nf *serviceerror.NotFound
+	switch {
+	case errors.As(err, &nf):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("could not ask Temporal whether case %s has a disagreement over a refusal open: %w", s.ref, err)
+	}
+	return d.GetWorkflowExecutionInfo().GetStatus() == enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING, nil
 }
 
 func disputeEnd(st dispute.Stage) string {
@@ -202,7 +219,7 @@ func cmdRecordOrderStep(ctx context.Context, e *Env, args []string) error {
 
 func cmdRecordOrder(ctx context.Context, e *Env, args []string) error {
 	s := newStep(e, "record-order")
-	kind := s.fs.String("kind", "", "what the tribunal ordered: amend (the plan's provision) or name-school")
+	kind := s.fs.String("kind", "", "what the tribunal ordered: after a refusal, assess or make-plan; on a plan, amend (its provision) or name-school")
 	made := s.fs.String("made", "", "`date` of the order, or with --unopposed the day the authority told the tribunal it would not oppose (reg 45)")
 	unopposed := s.fs.Bool("unopposed", false, "the authority did not oppose the appeal (reg 45): the same limits, from that day")
 	if err := s.parse(args); err != nil {

@@ -175,6 +175,7 @@ type Order struct {
 	Made      statute.Date  `json:"made"`
 	Unopposed bool          `json:"unopposed,omitzero"`
 	Agreement bool          `json:"agreement,omitzero"` // agreed at mediation (reg 42), not ordered
+	OnTime    bool          `json:"on_time,omitzero"`   // complied with, every limit met by its date
 }
 
 // Step is one step taken, in order.

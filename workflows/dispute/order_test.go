@@ -152,3 +152,49 @@ func TestAMediationAgreementToMakeAPlan(t *testing.T) {
 		t.Errorf("another agreed action's limit %+v; want 2026-04-15, 2 weeks (reg 42)", limits)
 	}
 }
+
+// An order recorded three weeks after it was made, its 2-week limit to tell
+// the family already past, which was met in time: recording what was done
+// straight after sends the family no false "missed" letter; and an
+// agreement's certificate still owed does not stop the order being
+// complied with.
+func TestAnOrderRecordedLate(t *testing.T) {
+	r := newRun(t, statute.AppealRefusalToAssess, "2026-03-02")
+	r.step("2026-03-10", UpdateAppeal, AppealInput{On: date("2026-03-10")})
+	r.step("2026-04-01", UpdateResponse, OnInput{On: date("2026-04-01")})
+	r.step("2026-06-22", UpdateOrder, OrderInput{On: date("2026-06-22"), Kind: statute.OrderAssess, Made: date("2026-06-01")})
+	r.step("2026-06-22", UpdateOrderStep, OrderStepInput{On: date("2026-06-10"), Step: StepNotified})
+	r.step("2026-07-20", UpdateOrderStep, OrderStepInput{On: date("2026-07-20"), Step: StepNoPlanDecided})
+	res := r.finish()
+
+	if res.Stage != StageComplied || res.EndedOn != date("2026-07-20") {
+		t.Errorf("ended %s on %s; want complied with on 2026-07-20", res.Stage, res.EndedOn)
+	}
+	for _, m := range r.mail.Find(letters.FamilyDeadlineMissed) {
+		t.Errorf("the family were told on %s that %s was missed; it was met on time", m.On, m.Subject)
+	}
+	if !r.reg.last.OrderOnTime {
+		t.Errorf("the register's row %+v; want the order complied with on time", r.reg.last)
+	}
+}
+
+// Mediation wanted and never held: the certificate still comes (the family
+// may appeal a month after it), mediation's limit is no longer chased, and
+// when the time to appeal passes the disagreement ends.
+func TestMediationWantedAndNotHeld(t *testing.T) {
+	r := newRun(t, statute.AppealRefusalToAssess, "2026-03-02")
+	r.step("2026-04-20", UpdateMediation, MediationInput{On: date("2026-04-20"), Wants: true})
+	early := r.refused("2026-05-01", UpdateCertificate, OnInput{On: date("2026-04-19")})
+	r.step("2026-05-12", UpdateCertificate, OnInput{On: date("2026-05-12")})
+	res := r.finish()
+
+	if res.Stage != StageRightsLapsed || res.EndedOn != date("2026-06-13") {
+		t.Errorf("ended %s on %s; want rights lapsed on 2026-06-13, the day after a month from the certificate", res.Stage, res.EndedOn)
+	}
+	if *early == nil {
+		t.Error("a certificate dated before the family went to the mediation adviser was accepted")
+	}
+	for _, m := range r.mail.Find(letters.FamilyDeadlineMissed) {
+		t.Errorf("the family were told on %s that %s was missed", m.On, m.Subject)
+	}
+}

@@ -106,7 +106,7 @@ func (d *dispute) snapshot(ctx workflow.Context) caserecord.DisputeSnapshot {
 		MediationHeld: d.Mediation.HeldOn, Certificate: d.Mediation.Certificate, AppealedOn: d.AppealedOn, RespondBy: d.RespondBy,
 		RespondedOn: d.RespondedOn, EndedOn: d.EndedOn, NextDeadline: s.NextDeadline, Overdue: s.Overdue}
 	if o := d.Order; o != nil {
-		snap.OrderKind, snap.OrderMade, snap.Unopposed = string(o.Kind), o.Made, o.Unopposed
+		snap.OrderKind, snap.OrderMade, snap.Unopposed, snap.Agreement, snap.OrderOnTime = string(o.Kind), o.Made, o.Unopposed, o.Agreement, o.OnTime
 		if dl := d.Deadlines.Find(key(statute.OrderFinalPlanDue, o.Made)); dl != nil {
 			snap.OrderDue = dl.Due
 			snap.PlanIssuedOn = dl.MetOn

@@ -62,6 +62,8 @@ func (d *dispute) checkMediation(ctx workflow.Context, in MediationInput) error 
 		return fmt.Errorf("the disagreement is %s: mediation comes before an appeal", d.Stage)
 	case !d.Mediation.AnsweredOn.IsZero():
 		return fmt.Errorf("the family already said on %s whether they want mediation", d.Mediation.AnsweredOn)
+	case in.On.After(d.Rights.AppealBy):
+		return fmt.Errorf("the family's time to go to mediation and appeal over the %s ended on %s (reg 33; HESC Rules r.20)", d.In.Decision.Title(), d.Rights.AppealBy)
 	}
 	if _, err := statute.MediationCertificateBy(in.On); err != nil {
 		return err
@@ -84,7 +86,7 @@ func (d *dispute) mediation(ctx workflow.Context, in MediationInput) {
 }
 
 func (d *dispute) checkMediationHeld(ctx workflow.Context, in OnInput) error {
-	if m := d.Mediation; !m.Wants || !m.HeldOn.IsZero() {
+	if m := d.Mediation; d.Stage != StageOpen || !m.Wants || !m.HeldOn.IsZero() || !m.Certificate.IsZero() {
 		return errors.New("no mediation is awaited: the family's wish for it comes first (record-mediation --wants)")
 	}
 	if _, err := statute.MediationCertificateBy(in.On); err != nil {
@@ -105,10 +107,13 @@ func (d *dispute) mediationHeld(ctx workflow.Context, in OnInput) {
 
 func (d *dispute) checkCertificate(ctx workflow.Context, in OnInput) error {
 	m := d.Mediation
-	if m.AnsweredOn.IsZero() || !m.Certificate.IsZero() || (m.Wants && m.HeldOn.IsZero()) {
+	if m.AnsweredOn.IsZero() || !m.Certificate.IsZero() {
 		return errors.New("no mediation certificate is awaited")
 	}
-	return d.dated(ctx, in.On, m.AnsweredOn, "the family's answer to the mediation adviser")
+	if !m.HeldOn.IsZero() {
+		return d.dated(ctx, in.On, m.HeldOn, "the mediation")
+	}
+	return d.dated(ctx, in.On, m.AnsweredOn, "the family's answer to the mediation adviser") // mediation wanted and not held: the certificate still comes
 }
 
 // certificate records the certificate issued: the family may appeal within
@@ -121,6 +126,7 @@ func (d *dispute) certificate(ctx workflow.Context, in OnInput) {
 		from = m.HeldOn
 	}
 	d.meet(key(statute.MediationCertificateDue, from), in.On)
+	d.close(key(statute.MediationHeldBy, m.AnsweredOn)) // wanted and not held: it will not be now
 	d.Rights = statute.RightsAfter(d.In.Notice, in.On)
 	d.Rights.Decision = d.In.Decision
 	d.step(UpdateCertificate, in.On)
@@ -202,10 +208,7 @@ func (d *dispute) checkAgreement(ctx workflow.Context, in AgreementInput) error 
 // action within 2 weeks. Its steps are an order's.
 func (d *dispute) agreement(ctx workflow.Context, in AgreementInput) {
 	d.Stage, d.Order = StageOrdered, &Order{Kind: in.Agreed, Made: in.On, Agreement: true}
-	limits, _ := statute.OrderTimetable(in.Agreed, in.On) // checked
-	for _, l := range limits {
-		d.watch(ctx, key(l.Deadline, in.On), l.Deadline, l.Due)
-	}
+	d.watchOrder(ctx, in.Agreed, in.On)
 	d.step(UpdateAgreement, in.On)
 }
 
@@ -232,11 +235,23 @@ func (d *dispute) checkOrder(ctx workflow.Context, in OrderInput) error {
 func (d *dispute) order(ctx workflow.Context, in OrderInput) {
 	d.Stage, d.Order = StageOrdered, &Order{Kind: in.Kind, Made: in.Made, Unopposed: in.Unopposed}
 	d.close(key(statute.AppealResponseDue, d.AppealedOn)) // the tribunal has decided
-	limits, _ := statute.OrderTimetable(in.Kind, in.Made) // checked
-	for _, l := range limits {
-		d.watch(ctx, key(l.Deadline, in.Made), l.Deadline, l.Due)
-	}
+	d.watchOrder(ctx, in.Kind, in.Made)
 	d.step(UpdateOrder, in.On)
+}
+
+// watchOrder chases an order's limits. One already past when the order is
+// recorded late is not called missed at once: what was done by then is
+// recorded next, so its first escalation (to staff, and to the family once)
+// waits for the week's next, and a limit met meanwhile has no letter.
+func (d *dispute) watchOrder(ctx workflow.Context, kind statute.Order, made statute.Date) {
+	limits, _ := statute.OrderTimetable(kind, made) // checked
+	for _, l := range limits {
+		k := key(l.Deadline, made)
+		d.watch(ctx, k, l.Deadline, l.Due)
+		if dl := d.Deadlines.Find(k); d.today(ctx).After(l.Due) {
+			dl.SkipPassed(d.Policy.Schedule, d.now(ctx))
+		}
+	}
 }
 
 // OrderSteps are the steps each order takes, in the order they come, and
@@ -308,9 +323,16 @@ func (d *dispute) orderStep(ctx workflow.Context, in OrderStepInput) {
 		d.meet(key(statute.OrderNoPlanDecisionDue, o.Made), in.On)
 	}
 	d.step(UpdateOrderStep+"/"+in.Step, in.On)
-	for _, dl := range d.Deadlines {
-		if dl.Open() {
+	limits, _ := statute.OrderTimetable(o.Kind, o.Made)
+	for _, l := range limits { // the order's own limits: mediation's and the response's are not what it asks
+		if dl := d.Deadlines.Find(key(l.Deadline, o.Made)); dl != nil && dl.Open() {
 			return
+		}
+	}
+	o.OnTime = true
+	for _, l := range limits {
+		if dl := d.Deadlines.Find(key(l.Deadline, o.Made)); dl != nil && dl.MetOn.After(dl.Due) {
+			o.OnTime = false
 		}
 	}
 	d.step("order-complied", in.On)

@@ -183,7 +183,10 @@ func (p *plan) order(ctx workflow.Context, in OrderInput) {
 	d.Order, d.OrderMade, d.Unopposed = in.Kind, in.Made, in.Unopposed
 	limits, _ := statute.OrderTimetable(in.Kind, in.Made) // checked
 	for _, l := range limits {
-		p.addDeadline(ctx, orderKey(l.Deadline, in.Made), l.Deadline, l.Due)
+		dl := p.addDeadline(ctx, orderKey(l.Deadline, in.Made), l.Deadline, l.Due)
+		if p.noticed && p.today(ctx).After(l.Due) {
+			dl.SkipPassed(p.Policy.Schedule, p.now(ctx)) // recorded late: what was done is recorded next, before anyone is told it was missed
+		}
 	}
 	p.step(ctx, UpdateOrder, in.On)
 }
