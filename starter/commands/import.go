@@ -143,6 +143,10 @@ func importJobs(ctx context.Context, e *Env, cfg config.Config, casesFile, plans
 				reject(row, err)
 				return
 			}
+			if at, both := seen["case/"+in.CaseRef]; both { // the case's assessment starts its own plan, under this ID, when it issues it
+				reject(row, fmt.Errorf("%s:%d: case_ref %s is an open assessment on %s too: import the plan once the assessment is done, or the plan alone", row.file, row.line, in.CaseRef, at))
+				return
+			}
 			if once(row, "plan", in.CaseRef) {
 				in.Policy = plan.PolicyOf(cfg.ReminderLeads, cfg.EscalationEvery, cfg.UnderFiveMonths, cfg.TransferLeadDays)
 				jobs = append(jobs, importJob{"plan", in.CaseRef, func(ctx context.Context, c client.Client) error {
@@ -159,7 +163,9 @@ func importJobs(ctx context.Context, e *Env, cfg config.Config, casesFile, plans
 		if err != nil {
 			return nil, err
 		}
-		problems = append(problems, shape...)
+		for _, sp := range shape {
+			reject(sp.row, sp.err)
+		}
 		for _, c := range f.cols {
 			headers[f.path] = append(headers[f.path], c.name)
 		}
@@ -190,7 +196,7 @@ func rejectedPath(file string) string {
 }
 
 func writeRejected(file string, rows [][]string) error {
-	f, err := os.Create(rejectedPath(file))
+	f, err := os.OpenFile(rejectedPath(file), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600) // children's details: as private as the input should be
 	if err != nil {
 		return err
 	}
@@ -231,7 +237,7 @@ func runImport(ctx context.Context, e *Env, c client.Client, jobs []importJob, l
 			break // interrupted: what started is in; the rest start next time
 		}
 		g.Go(func() error {
-			sctx, cancel := context.WithTimeout(gctx, 30*time.Second)
+			sctx, cancel := context.WithTimeout(context.WithoutCancel(gctx), 30*time.Second) // a start under way finishes: Ctrl-C stops only the next
 			defer cancel()
 			err := j.start(sctx, c)
 			var dup *serviceerror.WorkflowExecutionAlreadyStarted
@@ -269,6 +275,7 @@ func runImport(ctx context.Context, e *Env, c client.Client, jobs []importJob, l
 // importProgress is a bar with rate and time left on a terminal, and a
 // plain line every tenth of the way otherwise (a log, a pipe).
 type importProgress struct {
+	mu    sync.Mutex // lines and the bar come from every start in flight
 	bar   *progressbar.ProgressBar
 	w     io.Writer
 	total int
@@ -287,6 +294,8 @@ func newImportProgress(w io.Writer, total int) *importProgress {
 }
 
 func (p *importProgress) add() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	n := p.n.Add(1)
 	if p.bar != nil {
 		_ = p.bar.Add(1)
@@ -297,7 +306,7 @@ func (p *importProgress) add() {
 		secs := time.Since(p.begun).Seconds()
 		perSec := float64(n) / max(secs, 0.001)
 		left := time.Duration(float64(int64(p.total)-n)/max(perSec, 0.001)) * time.Second
-		fmt.Fprintf(p.w, "ehc import: %d of %d started (%.0f%%), %.1f a second, about %s left\n",
+		fmt.Fprintf(p.w, "ehc import: %d of %d done (%.0f%%), %.1f a second, about %s left\n",
 			n, p.total, 100*float64(n)/float64(max(p.total, 1)), perSec, left.Round(time.Second))
 	}
 }

@@ -211,3 +211,35 @@ func TestSEN2Refusals(t *testing.T) {
 		}
 	}
 }
+
+// What a spreadsheet gets wrong about its shape is refused too: a header
+// naming a column the import does not read; a row with a cell too many (an
+// unquoted comma), which goes to the rejected file with the rest; a plan
+// under the reference of an assessment in the same import. The rejected
+// file is readable by its owner only.
+func TestImportRefusesTheFilesShape(t *testing.T) {
+	dir := t.TempDir()
+	sc := &startsClient{started: map[string]any{}}
+	env := importEnv(t, sc)
+	if code, _, errOut := runCmd(env, "import", "--cases", writeFile(t, dir, "odd.csv", strings.TrimSuffix(caseHeader, "\n")+",post_code\n")); code != ExitUsage || !strings.Contains(errOut, `column "post_code" is not one the import reads`) {
+		t.Errorf("a misnamed column: exit %d, %s", code, errOut)
+	}
+	row := "IMP-5,2026-02-02,Ada Example,2016-04-01,Sam Example,sam@example.org,parent,Oak Primary,senco@oak.example.org,cw-jones,jones@la.example.gov.uk,,\n"
+	cases := writeFile(t, dir, "cases.csv", caseHeader+row+"IMP-6,2026-02-02,Smith, Jo,2016-04-01,Sam Example,sam@example.org,parent,Oak Primary,senco@oak.example.org,cw-jones,jones@la.example.gov.uk,,\n")
+	plans := writeFile(t, dir, "plans.csv", planHeader+"IMP-5,2024-05-10,2014-02-02,Kim Example,kim@example.org,Oak Primary,cw-jones,jones@la.example.gov.uk,,,,,,,,,\n")
+	code, out, errOut := runCmd(env, "import", "--cases", cases, "--plans", plans, "--skip-invalid")
+	if code != ExitOK || !strings.Contains(out, "Imported 1 of 1") {
+		t.Fatalf("exit %d: %s %s", code, out, errOut)
+	}
+	for _, want := range []string{cases + ":3: 14 cells, the header has 13", plans + ":2: case_ref IMP-5 is an open assessment on " + cases + ":2 too"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("the problems do not say %q:\n%s", want, errOut)
+		}
+	}
+	for _, f := range []string{"cases.rejected.csv", "plans.rejected.csv"} {
+		st, err := os.Stat(filepath.Join(dir, f))
+		if err != nil || st.Mode().Perm() != 0o600 {
+			t.Errorf("%s: %v, mode %v; want it written, readable by its owner only", f, err, st.Mode().Perm())
+		}
+	}
+}

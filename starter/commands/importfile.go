@@ -97,9 +97,17 @@ func writeTemplate(path string, cols []column) error {
 	return os.WriteFile(path, []byte(b.String()), 0o644)
 }
 
+// shapeProblem is a row the file's shape refuses: it cannot be read as
+// its columns (a quote left open, too few or too many cells).
+type shapeProblem struct {
+	row *importRow
+	err error
+}
+
 // readImport reads every row of an import file, naming each problem of
-// shape (a missing or unknown column, a short row) by file and line.
-func readImport(path string, cols []column) ([]*importRow, []error, error) {
+// shape by file and line; a header missing a column, or naming one twice
+// or one unknown, refuses the file.
+func readImport(path string, cols []column) ([]*importRow, []shapeProblem, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, usagef("%v", err)
@@ -112,8 +120,19 @@ func readImport(path string, cols []column) ([]*importRow, []error, error) {
 		return nil, nil, usagef("%s: no header row: %v", path, err)
 	}
 	index := map[string]int{}
+	known := map[string]bool{}
+	for _, c := range cols {
+		known[c.name] = true
+	}
 	for i, h := range header {
-		index[strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))] = i
+		name := strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+		if _, twice := index[name]; twice {
+			return nil, nil, usagef("%s: the header names column %s twice", path, name)
+		}
+		if !known[name] {
+			return nil, nil, usagef("%s: the header's column %q is not one the import reads (ehc import --template DIR writes them)", path, name)
+		}
+		index[name] = i
 	}
 	var missing []string
 	for _, c := range cols {
@@ -125,7 +144,7 @@ func readImport(path string, cols []column) ([]*importRow, []error, error) {
 		return nil, nil, usagef("%s: the header has no column %s (ehc import --template DIR writes the files' headers)", path, strings.Join(missing, ", "))
 	}
 	var rows []*importRow
-	var problems []error
+	var problems []shapeProblem
 	for {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
@@ -135,7 +154,7 @@ func readImport(path string, cols []column) ([]*importRow, []error, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				problems = append(problems, fmt.Errorf("%s:%d: %v", path, pe.StartLine, pe.Err))
+				problems = append(problems, shapeProblem{&importRow{file: path, line: pe.StartLine, raw: rec}, fmt.Errorf("%s:%d: %v", path, pe.StartLine, pe.Err)})
 				continue
 			}
 			return nil, nil, err
@@ -144,8 +163,8 @@ func readImport(path string, cols []column) ([]*importRow, []error, error) {
 			return nil, nil, usagef("%s: more than %d rows", path, maxImportRows)
 		}
 		row := &importRow{file: path, line: line, raw: rec}
-		if len(rec) < len(header) {
-			problems = append(problems, fmt.Errorf("%s:%d: %d cells, the header has %d", path, line, len(rec), len(header)))
+		if len(rec) != len(header) { // too many is a comma unquoted: every later cell is in the wrong column
+			problems = append(problems, shapeProblem{row, fmt.Errorf("%s:%d: %d cells, the header has %d", path, line, len(rec), len(header))})
 			continue
 		}
 		for _, c := range cols {

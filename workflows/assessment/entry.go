@@ -154,10 +154,11 @@ func (a *assessment) enter(ctx workflow.Context) {
 		}
 		return
 	}
-	if a.In.QuietEntry && late {
-		for _, d := range missed {
-			d.FamilyTold = true // the authority chose not to write about the past: the staff's summary has it
-		}
+	if a.In.QuietEntry {
+		// Imported without writing to families: no acknowledgement of a
+		// request made before, no partners' notice of it, no letter now for
+		// a limit missed before. A limit still missed is the present: the
+		// next weekly escalation tells the family, as for any case.
 		a.send(ctx, letters.StaffCaseEntered, "1", a.caseworker(), a.manager(), facts)
 		return
 	}
