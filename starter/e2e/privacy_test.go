@@ -97,15 +97,16 @@ func TestIntegrationPrivacyTemporalHoldsNoPersonalData(t *testing.T) {
 				closedChild = true
 			}
 		}
-		if len(execs) >= 3 && closedChild {
+		if len(execs) >= 4 && closedChild { // the case, its advice, and the plan's run before and after its review
 			break
 		}
 		if time.Since(start) > 20*time.Second {
-			t.Fatalf("visibility lists %d executions for %s, want the case and its closed advice child", len(execs), ref)
+			t.Fatalf("visibility lists %d executions for %s, want the case, its closed advice child and the plan's two runs", len(execs), ref)
 		}
 	}
 
 	sawAssessment, sawPlan := false, false
+	planText := ""
 	for _, e := range execs {
 		id := e.Execution.WorkflowId
 		if fictional.Secret(id) != "" {
@@ -138,12 +139,7 @@ func TestIntegrationPrivacyTemporalHoldsNoPersonalData(t *testing.T) {
 		}
 		if id == plan.WorkflowID(ref) {
 			sawPlan = true
-			text := clearText(t, decoded)
-			for _, want := range []string{fictional.DOB, fictional.Family, fictional.Email, fictional.Reason} {
-				if !strings.Contains(text, want) {
-					t.Errorf("%s decoded with the codec lacks %q: the check above would miss it", id, want)
-				}
-			}
+			planText += clearText(t, decoded) // its runs together: the reason may be in the run after a hand-over
 		}
 		if id == assessment.WorkflowID(ref) {
 			sawAssessment = true
@@ -153,6 +149,11 @@ func TestIntegrationPrivacyTemporalHoldsNoPersonalData(t *testing.T) {
 					t.Errorf("%s decoded with the codec lacks %q: the check above would miss it", id, want)
 				}
 			}
+		}
+	}
+	for _, want := range []string{fictional.DOB, fictional.Family, fictional.Email, fictional.Reason} {
+		if sawPlan && !strings.Contains(planText, want) {
+			t.Errorf("%s decoded with the codec lacks %q: the check above would miss it", plan.WorkflowID(ref), want)
 		}
 	}
 	if !sawAssessment || !sawPlan {
