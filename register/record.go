@@ -240,3 +240,35 @@ func dateArg(d statute.Date) any {
 	}
 	return d.String()
 }
+
+// HeldRefs reports which of refs the register already holds as a case's
+// and which as a plan's (references compared as the register keeps them,
+// upper case): an import's check, in two queries however many rows.
+func (s *Store) HeldRefs(ctx context.Context, refs []string) (cases, plans map[string]bool, err error) {
+	cases, plans = map[string]bool{}, map[string]bool{}
+	for _, q := range []struct {
+		sql  string
+		into map[string]bool
+	}{
+		{`select upper(case_ref) from cases where upper(case_ref) = any($1)`, cases},
+		{`select upper(plan_ref) from plans where upper(plan_ref) = any($1)`, plans},
+	} {
+		rows, err := s.Pool.Query(ctx, q.sql, refs)
+		if err != nil {
+			return nil, nil, fmt.Errorf("checking the register for the import's references: %w", err)
+		}
+		for rows.Next() {
+			var ref string
+			if err := rows.Scan(&ref); err != nil {
+				rows.Close()
+				return nil, nil, err
+			}
+			q.into[ref] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, nil, err
+		}
+	}
+	return cases, plans, nil
+}

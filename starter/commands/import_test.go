@@ -16,6 +16,8 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/ehc-send/ehc/config"
+	"github.com/ehc-send/ehc/register/caserecord"
+	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/assessment"
 	"github.com/ehc-send/ehc/workflows/plan"
 )
@@ -41,7 +43,7 @@ func (s *startsClient) ExecuteWorkflow(_ context.Context, o client.StartWorkflow
 func (s *startsClient) Close() {}
 
 func importEnv(t *testing.T, sc *startsClient) *Env {
-	env := stubDial(t)
+	env := useFake(t, &fakeClient{}) // a fresh, empty register, made if asked
 	env.Dial = func(context.Context, config.Config, io.Writer) (client.Client, error) { return sc, nil }
 	return env
 }
@@ -241,5 +243,31 @@ func TestImportRefusesTheFilesShape(t *testing.T) {
 		if err != nil || st.Mode().Perm() != 0o600 {
 			t.Errorf("%s: %v, mode %v; want it written, readable by its owner only", f, err, st.Mode().Perm())
 		}
+	}
+}
+
+// A case the register already holds (one Temporal has forgotten after its
+// retention, say) is not started again: it is already in.
+func TestImportLeavesOutWhatTheRegisterHolds(t *testing.T) {
+	dir := t.TempDir()
+	sc := &startsClient{started: map[string]any{}}
+	env := importEnv(t, sc)
+	store, err := env.OpenRegister(context.Background(), config.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap := caserecord.Snapshot{Seq: 1, FirstRun: "run-old", Stage: "not_assessed", Requester: "parent", Caseworker: "cw-1",
+		Day1: statute.NewDate(2025, 1, 6), ClosedOn: statute.NewDate(2025, 2, 1), DecisionToAssessDue: statute.NewDate(2025, 2, 17),
+		DecisionNotToIssueDue: statute.NewDate(2025, 4, 28), FinalPlanDue: statute.NewDate(2025, 5, 26)}
+	if _, err := store.Record(context.Background(), caserecord.Event{Key: "IMP-7/1", CaseRef: "IMP-7", Kind: caserecord.KindStep,
+		Name: "request-received", EffectiveOn: snap.Day1, Case: snap}); err != nil {
+		t.Fatal(err)
+	}
+	store.Close()
+	cases := writeFile(t, dir, "cases.csv", caseHeader+
+		"imp-7,2026-02-02,Ada Example,2016-04-01,Sam Example,sam@example.org,parent,Oak Primary,senco@oak.example.org,cw-jones,jones@la.example.gov.uk,,\n")
+	code, out, errOut := runCmd(env, "import", "--cases", cases)
+	if code != ExitOK || !strings.Contains(out, "Imported 0 of 1 cases and plans") || !strings.Contains(out, "1 were already in") || len(sc.started) != 0 {
+		t.Errorf("exit %d: %s %s (%d started); want it left out as already in", code, out, errOut, len(sc.started))
 	}
 }
