@@ -23,30 +23,7 @@ func TestReportDfEFigureLeavesOutMediationAndTribunal(t *testing.T) {
 	s := registertest.Store(t)
 	ctx := context.Background()
 	registertest.Timeliness(t, s)
-	for ref, dis := range map[string]*caserecord.PlanDispute{
-		"EHC-P2": {Decision: "plan_contents", Notice: d("2026-01-26"), MediationFrom: d("2026-02-10"), WantsMediation: true},
-		"EHC-P3": {Decision: "plan_contents", Notice: d("2026-02-02"), AppealedOn: d("2026-03-01")},
-		"EHC-P1": {Decision: "not_to_amend", Notice: d("2026-03-01"), AppealedOn: d("2026-03-20")}, // a later decision, not the plan's contents
-	} {
-		snap := caserecord.PlanSnapshot{Seq: 1, FirstRun: "run-" + ref, Stage: "plan_in_force", Caseworker: "cw-1", PlanMade: d("2026-01-12"), Dispute: dis}
-		if _, err := s.Record(ctx, caserecord.Event{Key: ref + "/plan/1/x", CaseRef: ref, Kind: caserecord.KindStep, Name: "x",
-			EffectiveOn: d("2026-01-12"), Seq: 1, Plan: &snap}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	order := caserecord.DisputeSnapshot{Seq: 3, FirstRun: "run-R2d", Stage: "dispute_complied", Decision: "refusal_to_assess",
-		Notice: d("2025-07-01"), AppealedOn: d("2025-08-01"), OrderKind: "make-plan", OrderMade: d("2026-01-05"),
-		OrderDue: d("2026-03-23"), PlanIssuedOn: d("2026-03-20"), OrderMetOn: d("2026-03-20"), EndedOn: d("2026-03-20")}
-	agreed := caserecord.DisputeSnapshot{Seq: 4, FirstRun: "run-R3d", Stage: "dispute_complied", Decision: "refusal_to_assess",
-		Notice: d("2025-07-01"), MediationFrom: d("2025-07-20"), WantsMediation: true, MediationHeld: d("2025-08-10"),
-		OrderKind: "make-plan", OrderMade: d("2026-01-06"), Agreement: true, OrderOnTime: true,
-		OrderDue: d("2026-01-26"), PlanIssuedOn: d("2026-01-20"), OrderMetOn: d("2026-01-20"), EndedOn: d("2026-01-20")}
-	for ref, snap := range map[string]*caserecord.DisputeSnapshot{"EHC-R2": &order, "EHC-R3": &agreed} {
-		if _, err := s.Record(ctx, caserecord.Event{Key: ref + "/dispute/3/order-complied", CaseRef: ref, Kind: caserecord.KindStep,
-			Name: "order-complied", EffectiveOn: d("2026-03-20"), Dispute: snap}); err != nil {
-			t.Fatalf("%s: %v", ref, err)
-		}
-	}
+	recordDisagreements(t, s)
 	r, err := s.Report(ctx, d(registertest.TimelinessFrom), d(registertest.TimelinessTo), d(registertest.TimelinessToday))
 	if err != nil {
 		t.Fatal(err)
@@ -70,5 +47,38 @@ func TestReportDfEFigureLeavesOutMediationAndTribunal(t *testing.T) {
 	var n int
 	if err := s.Pool.QueryRow(ctx, `select count(*) from case_events where case_ref = 'EHC-R2' and event_key = 'EHC-R2/dispute/3/order-complied' and seq is null`).Scan(&n); err != nil || n != 1 {
 		t.Errorf("the disagreement's event is in case_events %d times (%v); want once, outside the case's own sequence", n, err)
+	}
+}
+
+// recordDisagreements adds to the Timeliness cases the disagreements the
+// DfE's figure must see: P2's and P3's contents disputed after their plans,
+// P1's later decision appealed, R2's plan made under a tribunal order and
+// R3's under a mediation agreement after their refusals.
+func recordDisagreements(t *testing.T, s *register.Store) {
+	t.Helper()
+	ctx := context.Background()
+	for ref, dis := range map[string]*caserecord.PlanDispute{
+		"EHC-P2": {Decision: "plan_contents", Notice: d("2026-01-26"), MediationFrom: d("2026-02-10"), WantsMediation: true},
+		"EHC-P3": {Decision: "plan_contents", Notice: d("2026-02-02"), AppealedOn: d("2026-03-01")},
+		"EHC-P1": {Decision: "not_to_amend", Notice: d("2026-03-01"), AppealedOn: d("2026-03-20")}, // a later decision, not the plan's contents
+	} {
+		snap := caserecord.PlanSnapshot{Seq: 1, FirstRun: "run-" + ref, Stage: "plan_in_force", Caseworker: "cw-1", PlanMade: d("2026-01-12"), Dispute: dis}
+		if _, err := s.Record(ctx, caserecord.Event{Key: ref + "/plan/1/x", CaseRef: ref, Kind: caserecord.KindStep, Name: "x",
+			EffectiveOn: d("2026-01-12"), Seq: 1, Plan: &snap}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	order := caserecord.DisputeSnapshot{Seq: 3, FirstRun: "run-R2d", Stage: "dispute_complied", Decision: "refusal_to_assess",
+		Notice: d("2025-07-01"), AppealedOn: d("2025-08-01"), OrderKind: "make-plan", OrderMade: d("2026-01-05"),
+		OrderDue: d("2026-03-23"), PlanIssuedOn: d("2026-03-20"), OrderMetOn: d("2026-03-20"), EndedOn: d("2026-03-20")}
+	agreed := caserecord.DisputeSnapshot{Seq: 4, FirstRun: "run-R3d", Stage: "dispute_complied", Decision: "refusal_to_assess",
+		Notice: d("2025-07-01"), MediationFrom: d("2025-07-20"), WantsMediation: true, MediationHeld: d("2025-08-10"),
+		OrderKind: "make-plan", OrderMade: d("2026-01-06"), Agreement: true, OrderOnTime: true,
+		OrderDue: d("2026-01-26"), PlanIssuedOn: d("2026-01-20"), OrderMetOn: d("2026-01-20"), EndedOn: d("2026-01-20")}
+	for ref, snap := range map[string]*caserecord.DisputeSnapshot{"EHC-R2": &order, "EHC-R3": &agreed} {
+		if _, err := s.Record(ctx, caserecord.Event{Key: ref + "/dispute/3/order-complied", CaseRef: ref, Kind: caserecord.KindStep,
+			Name: "order-complied", EffectiveOn: d("2026-03-20"), Dispute: snap}); err != nil {
+			t.Fatalf("%s: %v", ref, err)
+		}
 	}
 }

@@ -85,6 +85,9 @@ func recordPlanTx(ctx context.Context, tx pgx.Tx, e caserecord.Event) (bool, err
 			}
 		}
 	}
+	if err := recordPeopleTx(ctx, tx, e.CaseRef, e.People); err != nil {
+		return false, err
+	}
 	tag, err := tx.Exec(ctx, `insert into plan_events (event_key, plan_ref, kind, name, seq, effective_on, detail)
 		values ($1, $2, $3, $4, $5, $6, $7) on conflict (event_key) do nothing`,
 		e.Key, e.CaseRef, e.Kind, e.Name, e.Seq, dateArg(e.EffectiveOn), detail)

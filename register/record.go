@@ -78,14 +78,8 @@ func recordTx(ctx context.Context, tx pgx.Tx, e caserecord.Event) (bool, error) 
 			return false, err
 		}
 	}
-	if p := e.People; p != nil {
-		if _, err := tx.Exec(ctx, `insert into case_people
-			(case_ref, child_name, child_dob, family_name, family_email, school_name, school_email, upn, uln, upn_unknown, sex, ethnicity, postcode)
-			values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) on conflict (case_ref) do nothing`,
-			e.CaseRef, p.ChildName, dateArg(p.ChildDOB), p.FamilyName, p.FamilyEmail, p.SchoolName, p.SchoolEmail,
-			textArg(p.SEN2.UPN), textArg(p.SEN2.ULN), textArg(p.SEN2.UPNUnknown), textArg(p.SEN2.Sex), textArg(p.SEN2.Ethnicity), textArg(p.SEN2.PostCode)); err != nil {
-			return false, fmt.Errorf("recording the people on case %s: %w", e.CaseRef, err)
-		}
+	if err := recordPeopleTx(ctx, tx, e.CaseRef, e.People); err != nil {
+		return false, err
 	}
 	if e.Case.NamedSchool != "" { // the child's placement: with the people, erased with them
 		if _, err := tx.Exec(ctx, `update case_people set named_school = $2 where case_ref = $1`, e.CaseRef, e.Case.NamedSchool); err != nil {
@@ -271,4 +265,28 @@ func (s *Store) HeldRefs(ctx context.Context, refs []string) (cases, plans map[s
 		}
 	}
 	return cases, plans, nil
+}
+
+// recordPeopleTx keeps the people a case's or plan's first event carries.
+// A retry, or a later run, never overwrites them: what was recorded since
+// (ehc sen2-record) stands.
+func recordPeopleTx(ctx context.Context, tx pgx.Tx, ref string, p *caserecord.People) error {
+	if p == nil {
+		return nil
+	}
+	var plan []byte
+	if !p.Plan.IsZero() {
+		var err error
+		if plan, err = json.Marshal(p.Plan); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.Exec(ctx, `insert into case_people
+		(case_ref, child_name, child_dob, family_name, family_email, school_name, school_email, upn, uln, upn_unknown, sex, ethnicity, postcode, sen2_plan)
+		values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) on conflict (case_ref) do nothing`,
+		ref, p.ChildName, dateArg(p.ChildDOB), p.FamilyName, p.FamilyEmail, p.SchoolName, p.SchoolEmail,
+		textArg(p.SEN2.UPN), textArg(p.SEN2.ULN), textArg(p.SEN2.UPNUnknown), textArg(p.SEN2.Sex), textArg(p.SEN2.Ethnicity), textArg(p.SEN2.PostCode), plan); err != nil {
+		return fmt.Errorf("recording the people on %s: %w", ref, err)
+	}
+	return nil
 }

@@ -97,5 +97,6 @@ type People struct {
 	FamilyEmail string       `json:"family_email,omitempty"`
 	SchoolName  string       `json:"school_name,omitempty"`
 	SchoolEmail string       `json:"school_email,omitempty"`
-	SEN2        sen2.Person  `json:"sen2,omitzero"` // the DfE return's person items
+	SEN2        sen2.Person  `json:"sen2,omitzero"`      // the DfE return's person items
+	Plan        sen2.Plan    `json:"sen2_plan,omitzero"` // and its plan's, for a plan entered without its assessment
 }

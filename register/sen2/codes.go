@@ -15,14 +15,17 @@ const (
 )
 
 // RequestSource is the code for who made a request, as ehc start records
-// it (parent, young_person, school, other). A request from health or
-// social care is recorded as "other" today, so it comes out as 5.
+// it (parent, young_person, school, health, social_care, other).
 func RequestSource(requester string) (string, error) {
 	switch requester {
 	case "parent", "young_person":
 		return SourceFamily, nil
 	case "school":
 		return SourceSchool, nil
+	case "health":
+		return SourceHealth, nil
+	case "social_care":
+		return SourceSocialCare, nil
 	case "other":
 		return SourceOther, nil
 	}
@@ -38,6 +41,17 @@ const (
 	CeaseTransferredLA   = "5"
 	CeaseOther           = "9"
 )
+
+// CeaseReasons are the return's ceasing reasons, 1 to 9 (sen2.md).
+var CeaseReasons = []string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}
+
+// CheckLA checks an authority's three-digit code.
+func CheckLA(code string) error {
+	if !laCode.MatchString(code) {
+		return fmt.Errorf("la %q is not an authority's three-digit code (e.g. 931)", code)
+	}
+	return nil
+}
 
 // CeaseReason is the code for why a plan ended: the ground of a ceasing
 // (CFA s.45, reg 29) or a transfer to another authority (reg 15). Custody
@@ -59,4 +73,41 @@ func CeaseReason(ground string, transferredOut bool) (string, error) {
 		return CeaseOther, nil
 	}
 	return "", fmt.Errorf("ceasing ground %q has no SEN2 ceasing reason", ground)
+}
+
+// Request outcomes (module 2, RequestOutcome), to check against the
+// specification.
+const (
+	RequestAssess    = "A" // the decision to assess (reg 5)
+	RequestNotAssess = "H" // the decision not to assess (reg 5(1))
+	RequestWithdrawn = "W" // withdrawn or ended before the decision
+)
+
+// Assessment outcomes (module 3, AssessmentOutcome), to check against the
+// specification.
+const (
+	AssessmentIssue    = "Y" // the decision to issue a plan (reg 10)
+	AssessmentNotIssue = "N" // the decision not to issue (reg 10(1))
+	AssessmentEnded    = "W" // withdrawn or ended before the decision
+)
+
+// Review outcomes (module 5a, ReviewOutcome): the annual review's decision
+// (reg 20(10)), to check against the specification.
+const (
+	ReviewMaintain = "M" // keep the plan as it is
+	ReviewAmend    = "A" // amend it
+	ReviewCease    = "C" // cease it
+)
+
+// ReviewOutcome is the code for a review's decision as the plan records it.
+func ReviewOutcome(outcome string) (string, error) {
+	switch outcome {
+	case "maintain":
+		return ReviewMaintain, nil
+	case "amend":
+		return ReviewAmend, nil
+	case "cease":
+		return ReviewCease, nil
+	}
+	return "", fmt.Errorf("review outcome %q has no SEN2 code", outcome)
 }

@@ -196,24 +196,6 @@ func FuzzImportRow(f *testing.F) {
 	})
 }
 
-// ehc sen2 refuses, naming the flag and reaching no register, what it
-// cannot do.
-func TestSEN2Refusals(t *testing.T) {
-	for _, c := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"sen2", "--year", "2025"}, "only --check is built"},
-		{[]string{"sen2", "--year", "2019", "--check"}, "--year 2019"},
-		{[]string{"sen2", "--check"}, "--year 0"},
-	} {
-		code, _, errOut := runCmd(stubDial(t), c.args...)
-		if code != ExitUsage || !strings.Contains(errOut, c.want) {
-			t.Errorf("%v: exit %d, %s; want a usage error naming %q", c.args, code, errOut, c.want)
-		}
-	}
-}
-
 // What a spreadsheet gets wrong about its shape is refused too: a header
 // naming a column the import does not read; a row with a cell too many (an
 // unquoted comma), which goes to the rejected file with the rest; a plan

@@ -25,7 +25,9 @@ type column struct {
 
 // optionalColumns may be left out of a header: the SEN2 items, which a
 // system moving in may not hold.
-var optionalColumns = map[string]bool{"upn": true, "uln": true, "upn_unknown": true, "sex": true, "ethnicity": true, "postcode": true}
+var optionalColumns = map[string]bool{"upn": true, "uln": true, "upn_unknown": true, "sex": true, "ethnicity": true, "postcode": true,
+	"child_name": true, "needs": true, "placements": true, "personal_budget": true, "organised_arrangements": true,
+	"direct_payments": true, "plan_res": true, "work_based": true, "request_received": true}
 
 // importRow is one row as read: the flags it fills, and where it was.
 type importRow struct {
@@ -35,6 +37,20 @@ type importRow struct {
 	plan    planStartFlags
 	history string
 	raw     []string
+	cells   []error // cells no flag could hold (a yes/no that is neither)
+}
+
+// yesNo sets a flag from a yes/no cell: empty is no.
+func yesNo(name string, to func(*importRow) *bool) func(*importRow, string) {
+	return func(r *importRow, v string) {
+		switch strings.ToLower(strings.TrimSpace(v)) {
+		case "", "no", "n", "false", "0":
+		case "yes", "y", "true", "1":
+			*to(r) = true
+		default:
+			r.cells = append(r.cells, fmt.Errorf("%s %q is not yes or no", name, v))
+		}
+	}
 }
 
 var caseColumns = []column{
@@ -44,7 +60,7 @@ var caseColumns = []column{
 	{"child_dob", "the child's date of birth (YYYY-MM-DD)", func(r *importRow, v string) { r.start.childDOB = v }},
 	{"family_name", "the parent or young person the case writes to", func(r *importRow, v string) { r.start.familyName = v }},
 	{"family_email", "the family's email address", func(r *importRow, v string) { r.start.familyEmail = v }},
-	{"requester", "who asked: parent, young_person, school or other", func(r *importRow, v string) { r.start.requester = v }},
+	{"requester", "who asked: parent, young_person, school, health, social_care or other", func(r *importRow, v string) { r.start.requester = v }},
 	{"school_name", "the child's school or setting", func(r *importRow, v string) { r.start.schoolName = v }},
 	{"school_email", "the school's email address", func(r *importRow, v string) { r.start.schoolEmail = v }},
 	{"caseworker", "the caseworker's staff ID", func(r *importRow, v string) { r.start.caseworker = v }},
@@ -77,6 +93,27 @@ var planColumns = []column{
 	{"report_on", "a review in progress: the day its report went (may be empty)", func(r *importRow, v string) { r.plan.reportOn = v }},
 	{"decided_on", "a review in progress: the day of the decision after it, with outcome (may be empty)", func(r *importRow, v string) { r.plan.decidedOn = v }},
 	{"outcome", "a review in progress: maintain or amend (may be empty)", func(r *importRow, v string) { r.plan.outcome = v }},
+	{"child_name", "for SEN2: the child's or young person's name (optional column)", func(r *importRow, v string) { r.plan.childName = v }},
+	{"upn", "for SEN2: the child's Unique Pupil Number (optional column)", func(r *importRow, v string) { r.plan.sen2.upn = v }},
+	{"uln", "for SEN2: the young person's Unique Learner Number (optional column)", func(r *importRow, v string) { r.plan.sen2.uln = v }},
+	{"upn_unknown", "for SEN2: why there is neither, UN1 to UN10 (optional column)", func(r *importRow, v string) { r.plan.sen2.upnUnknown = v }},
+	{"sex", "for SEN2: M, F or U (optional column)", func(r *importRow, v string) { r.plan.sen2.sex = v }},
+	{"ethnicity", "for SEN2: the DfE's ethnicity code (optional column)", func(r *importRow, v string) { r.plan.sen2.ethnicity = v }},
+	{"postcode", "for SEN2: the child's home postcode (optional column)", func(r *importRow, v string) { r.plan.sen2.postcode = v }},
+	{"needs", "for SEN2: the plan's needs, primary first, comma-separated, e.g. ASD,SLCN (optional column)", func(r *importRow, v string) { r.plan.sen2Plan.needs = v }},
+	{"placements", "for SEN2: the placements the plan names, separated by ';', each as ehc start-plan --placement takes it, e.g. urn=123456,rank=1 (optional column)", func(r *importRow, v string) {
+		for _, p := range strings.Split(v, ";") {
+			if p = strings.TrimSpace(p); p != "" {
+				r.plan.sen2Plan.placements = append(r.plan.sen2Plan.placements, p)
+			}
+		}
+	}},
+	{"personal_budget", "for SEN2: yes if a personal budget was taken up (optional column)", yesNo("personal_budget", func(r *importRow) *bool { return &r.plan.sen2Plan.pb })},
+	{"organised_arrangements", "for SEN2: yes if it is held as organised arrangements (optional column)", yesNo("organised_arrangements", func(r *importRow) *bool { return &r.plan.sen2Plan.oa })},
+	{"direct_payments", "for SEN2: yes if it is paid as direct payments (optional column)", yesNo("direct_payments", func(r *importRow) *bool { return &r.plan.sen2Plan.dp })},
+	{"plan_res", "for SEN2: a residential placement, A up to 38 weeks or B 39 to 52 (optional column)", func(r *importRow, v string) { r.plan.sen2Plan.residential = v }},
+	{"work_based", "for SEN2: yes if the plan includes work-based learning (optional column)", yesNo("work_based", func(r *importRow) *bool { return &r.plan.sen2Plan.wbp })},
+	{"request_received", "for SEN2: the day the request that led to the plan was received (optional column)", func(r *importRow, v string) { r.plan.sen2Plan.requestReceived = v }},
 }
 
 // maxImportRows bounds a file: an authority's whole caseload, with room.
@@ -187,6 +224,8 @@ func columnOf(err error, cols []column) string {
 			flag = "--case"
 		case "named_setting":
 			flag = "--named-setting"
+		case "placements":
+			flag = "--placement"
 		}
 		msg = strings.ReplaceAll(msg, flag+" ", c.name+" ")
 		msg = strings.ReplaceAll(msg, flag+":", c.name+":")
@@ -212,9 +251,13 @@ func (r *importRow) caseInput(ctx context.Context, e *Env) (assessment.Assessmen
 
 // planInput checks a plan's row as ehc start-plan would.
 func (r *importRow) planInput(e *Env) (plan.PlanInput, error) {
+	var errs []error
+	for _, err := range r.cells {
+		errs = append(errs, fmt.Errorf("%s:%d: %v", r.file, r.line, err))
+	}
 	in, err := r.plan.input(e)
 	if err != nil {
-		return in, fmt.Errorf("%s:%d: %s", r.file, r.line, columnOf(err, planColumns))
+		errs = append(errs, fmt.Errorf("%s:%d: %s", r.file, r.line, columnOf(err, planColumns)))
 	}
-	return in, nil
+	return in, errors.Join(errs...)
 }

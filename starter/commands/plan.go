@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/ehc-send/ehc/register/sen2"
 	"github.com/ehc-send/ehc/starter/internal/cli"
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/assessment"
@@ -30,6 +31,9 @@ type planStartFlags struct {
 	lastReview, transferredIn                               string
 	noticeOn, meeting, heldOn, reportOn, decidedOn, outcome string
 	asJSON                                                  bool
+	childName                                               string
+	sen2                                                    sen2Flags
+	sen2Plan                                                sen2PlanFlags
 }
 
 // input checks the command line and builds the plan's input; it changes
@@ -125,7 +129,36 @@ func (f planStartFlags) input(e *Env) (plan.PlanInput, error) {
 			return plan.PlanInput{}, err
 		}
 	}
+	child, err := f.child()
+	if err != nil {
+		return plan.PlanInput{}, err
+	}
+	if child != nil && !child.Plan.RequestReceived.IsZero() && in.PlanMade.Before(child.Plan.RequestReceived) {
+		return plan.PlanInput{}, usagef("--request-received %s is after --plan-made %s", child.Plan.RequestReceived, in.PlanMade)
+	}
+	in.Child = child
 	return in, nil
+}
+
+// child is who the plan is for, as the SEN2 return asks; nil when none of
+// it was given.
+func (f planStartFlags) child() (*plan.Child, error) {
+	if err := bounded("child-name", f.childName, assessment.CheckName); err != nil {
+		return nil, err
+	}
+	person, err := f.sen2.person()
+	if err != nil {
+		return nil, err
+	}
+	details, err := f.sen2Plan.plan()
+	if err != nil {
+		return nil, err
+	}
+	c := &plan.Child{Name: strings.TrimSpace(f.childName), SEN2: person, Plan: details}
+	if c.Name == "" && c.SEN2 == (sen2.Person{}) && c.Plan.IsZero() {
+		return nil, nil
+	}
+	return c, nil
 }
 
 // cmdStartPlan enters a plan made before the product was used: its date,
@@ -152,6 +185,9 @@ func cmdStartPlan(ctx context.Context, e *Env, args []string) error {
 	fs.StringVar(&f.decidedOn, "decided-on", "", "a review in progress: the `date` of the decision after it (reg 20(10)), with --outcome")
 	fs.StringVar(&f.outcome, "outcome", "", "a review in progress: its decision, maintain or amend")
 	fs.BoolVar(&f.asJSON, "json", false, "print the plan's status as JSON for scripts")
+	fs.StringVar(&f.childName, "child-name", "", "the child's or young person's `name`, for the SEN2 return (optional)")
+	f.sen2.flags(fs)
+	f.sen2Plan.flags(fs)
 	cfg, err := e.parseOnly(fs, "start-plan", args)
 	if err != nil {
 		return err

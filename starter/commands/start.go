@@ -30,7 +30,8 @@ var (
 )
 
 var requesters = []assessment.Requester{
-	assessment.RequesterParent, assessment.RequesterYoungPerson, assessment.RequesterSchool, assessment.RequesterOther,
+	assessment.RequesterParent, assessment.RequesterYoungPerson, assessment.RequesterSchool,
+	assessment.RequesterHealth, assessment.RequesterSocialCare, assessment.RequesterOther,
 }
 
 func parseRequester(s string) (assessment.Requester, error) {
@@ -155,7 +156,7 @@ func cmdStart(ctx context.Context, e *Env, args []string) error {
 	fs.StringVar(&f.childDOB, "child-dob", "", "child's date of birth (YYYY-MM-DD)")
 	fs.StringVar(&f.familyName, "family-name", "", "`name` of the parent or young person the case writes to")
 	fs.StringVar(&f.familyEmail, "family-email", "", "family's `email` address")
-	fs.StringVar(&f.requester, "requester", "", "who made the request: parent, young_person, school or other")
+	fs.StringVar(&f.requester, "requester", "", "who made the request: parent, young_person, school, health, social_care or other")
 	fs.StringVar(&f.schoolName, "school-name", "", "`name` of the child's school or setting")
 	fs.StringVar(&f.schoolEmail, "school-email", "", "school's `email` address")
 	fs.StringVar(&f.caseworker, "caseworker", "", "caseworker's staff `ID`")

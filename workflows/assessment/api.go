@@ -116,6 +116,10 @@ const (
 	RequesterYoungPerson Requester = "young_person"
 	RequesterSchool      Requester = "school"
 	RequesterOther       Requester = "other"
+	// Health and social care bring a child to the authority's attention
+	// (CoP 9.16) rather than request in law; SEN2 counts them apart.
+	RequesterHealth     Requester = "health"
+	RequesterSocialCare Requester = "social_care"
 )
 
 // Contact is a person or body the case writes to.

@@ -11,6 +11,8 @@ package plan
 import (
 	"slices"
 
+	"github.com/ehc-send/ehc/register/sen2"
+
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/deadline"
 )
@@ -151,10 +153,22 @@ type PlanInput struct {
 	LastReview    statute.Date `json:"last_review,omitzero"`
 	TransferredIn statute.Date `json:"transferred_in,omitzero"` // received from another authority (reg 15)
 	Review        *PastReview  `json:"review,omitzero"`         // a review in progress when it was entered
+	// Child is who the entered plan is for, as the DfE's SEN2 return asks:
+	// kept in the register's people table on the plan's first event (a plan
+	// its assessment made has its people there already).
+	Child *Child `json:"child,omitzero"`
 
 	Policy    Policy         `json:"policy"`
 	Clock     deadline.Clock `json:"clock,omitzero"`
 	Continued *State         `json:"continued,omitzero"` // set only by the plan itself
+}
+
+// Child is an entered plan's child: special-category data, kept in the
+// workflow's encrypted input and the register's people table only.
+type Child struct {
+	Name string      `json:"name,omitzero"`
+	SEN2 sen2.Person `json:"sen2,omitzero"`
+	Plan sen2.Plan   `json:"plan,omitzero"`
 }
 
 // PastReview is how far a review in progress had gone when its plan was

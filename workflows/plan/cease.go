@@ -8,6 +8,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/ehc-send/ehc/activities/letters"
+	"github.com/ehc-send/ehc/register/sen2"
 	"github.com/ehc-send/ehc/statute"
 )
 
@@ -48,6 +49,9 @@ func (p *plan) ceasePlan(ctx workflow.Context, in CeaseInput) {
 		p.meet(cycleKey(statute.ReviewDecisionDue, r.Cycle), in.On)
 	}
 	p.step(ctx, UpdateCeasePlan, in.On)
+	if code, err := sen2.CeaseReason(string(in.Ground), false); err == nil { // the return's code, not the ground: custody is "other"
+		p.pending.Events[len(p.pending.Events)-1].Detail = map[string]any{"cease_reason": code}
+	}
 	p.appealable(ctx, statute.AppealCease, in.On)
 	f := p.planFacts()
 	f.CeasesOn = p.Ceasing.CeasesOn

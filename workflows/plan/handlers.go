@@ -144,6 +144,18 @@ func validateStart(in PlanInput, today statute.Date) error {
 	case statute.ReviewDueAfter(in.ChildDOB, 26*12).Before(in.PlanMade):
 		add(fmt.Errorf("the child's date of birth %s makes them over 25 when the plan was made (%s)", in.ChildDOB, in.PlanMade))
 	}
+	if c := in.Child; c != nil {
+		add(checkText("the child's name", c.Name, MaxName, false))
+		for _, err := range []error{c.SEN2.Check(), c.Plan.Check()} {
+			if err != nil {
+				add(fmt.Errorf("the child's SEN2 details: %w", err))
+			}
+		}
+		past("the request received on", c.Plan.RequestReceived, statute.Date{}, "")
+		if r := c.Plan.RequestReceived; !r.IsZero() && in.PlanMade.Before(r) {
+			add(fmt.Errorf("the request received on %s is after the plan was made (%s)", r, in.PlanMade))
+		}
+	}
 	past("the plan made on", in.PlanMade, statute.Date{}, "")
 	past("the last review on", in.LastReview, in.PlanMade, "the plan was made")
 	past("the transfer in on", in.TransferredIn, in.PlanMade, "the plan was made")

@@ -9,6 +9,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/ehc-send/ehc/activities/letters"
+	"github.com/ehc-send/ehc/register/caserecord"
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/commit"
 	"github.com/ehc-send/ehc/workflows/deadline"
@@ -107,6 +108,11 @@ func begin(ctx workflow.Context, in PlanInput) (*plan, error) {
 		p.transferIn(ctx)
 	}
 	p.step(ctx, "plan-in-force", in.PlanMade)
+	if c := in.Child; c != nil && !in.FromAssessment {
+		first := &p.pending.Events[len(p.pending.Events)-1]
+		first.People = &caserecord.People{ChildName: c.Name, ChildDOB: in.ChildDOB, FamilyName: in.Family.Name,
+			FamilyEmail: in.Family.Email, SEN2: c.SEN2, Plan: c.Plan}
+	}
 	if in.FromAssessment && p.noticed {
 		p.appealable(ctx, statute.AppealPlanContents, in.PlanMade) // the final plan just issued: its contents and school (CFA s.51(2)(c))
 	}
