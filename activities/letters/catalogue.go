@@ -386,9 +386,13 @@ told why, and of their right to appeal and to mediation.
 		text: `
 Case {{.CaseRef}} was entered on {{date .On}}; the request was received on
 {{date .Facts.Timetable.Day1}} (Day 1). Reminders and escalations whose dates
-passed before the case was entered were not sent; the family has been sent
+passed before the case was entered were not sent;
+{{- if .Facts.FamilyTold}} the family has been sent
 an acknowledgement that says where the case stands
 {{- if .OverdueCount}}, and one letter for each limit already missed{{end}}.
+{{- else}} the family has been sent
+nothing about the past. A limit still missed is told to them at its next
+weekly escalation, as for any case.{{end}}
 
 Where each limit stood on entry:
 {{range .Facts.Limits}}

@@ -40,6 +40,7 @@ const (
 	FamilyPlanTransferred Template = "family.plan_transferred" // reg 15
 	FamilyPlanReceived    Template = "family.plan_received"    // reg 15: the new authority's 6-week notice
 	FamilyReassessment    Template = "family.reassessment"     // reg 25: the decision whether to reassess
+	FamilyPlanEntered     Template = "family.plan_entered"     // a plan imported with --tell-families: where it stands
 )
 
 // To advisers.
@@ -108,6 +109,10 @@ type Facts struct {
 	// fact: the acknowledgement then says what was done and when, in the
 	// past tense, and the staff summary what is overdue.
 	Limits []LimitFact `json:"limits,omitempty"`
+	// FamilyTold says, in the staff summary of a case or plan entered,
+	// whether the family was written to about where it stands (an import
+	// without --tell-families writes nothing about the past).
+	FamilyTold bool `json:"family_told,omitzero"`
 	// Plan is what a letter about a plan in force says of it.
 	Plan *PlanFacts `json:"plan,omitempty"`
 }

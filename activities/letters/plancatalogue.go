@@ -197,13 +197,42 @@ Why we decided this:
 {{- end}}{{template "footer" .}}`,
 	},
 
+	FamilyPlanEntered: {
+		subject: `Your child's EHC plan is now on our new case records (case {{.CaseRef}})`,
+		needs:   []need{needOn, needNextReview},
+		text: `
+{{template "dated" .}}
+
+Hello,
+
+We have moved your child's education, health and care (EHC) plan (case
+{{.CaseRef}}) onto our new case records. The plan itself has not changed,
+and it stays in force. This letter sets out where it stands.
+{{- if .Facts.Limits}}
+{{range .Facts.Limits}}
+- {{.What}}: due by {{date .Due}}; {{template "limit" .}}.
+{{- end}}
+{{- end}}
+{{- template "nextreview" .}}
+{{- if .OverdueCount}}
+
+Where we are late, we are sorry, and we will write to you as soon as each
+late step is done.
+{{- end}}
+
+From now on we will write to you at each step, and tell you if any time
+limit is missed.
+{{template "footer" .}}`,
+	},
+
 	StaffPlanEntered: {
 		subject: `Plan entered after the fact: {{with .OverdueCount}}{{.}} overdue{{else}}nothing overdue{{end}} (case {{.CaseRef}})`,
 		needs:   []need{needLimits},
 		text: `
 The EHC plan for case {{.CaseRef}} was entered on {{date .On}}. Reminders
-and escalations whose dates passed before it was entered were not sent,
-and the family has been sent nothing about the past.
+and escalations whose dates passed before it was entered were not sent.
+{{if .Facts.FamilyTold}}The family has been sent one letter saying where the plan stands.
+{{- else}}The family has been sent nothing about the past.{{end}}
 
 Where each limit stood on entry:
 {{range .Facts.Limits}}
@@ -223,6 +252,7 @@ var planTitles = map[Template]string{
 	FamilyPlanReceived:    "the new authority's notice after a move",
 	FamilyReassessment:    "decision whether to reassess",
 	StaffPlanEntered:      "summary of a plan entered after the fact",
+	FamilyPlanEntered:     "where a plan moved onto the product stands",
 }
 
 var (

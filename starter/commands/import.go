@@ -50,7 +50,7 @@ func cmdImport(ctx context.Context, e *Env, args []string) error {
 	casesFile := fs.String("cases", "", "`file` of open assessments (CSV; ehc import --template writes its header)")
 	plansFile := fs.String("plans", "", "`file` of plans in force (CSV)")
 	template := fs.String("template", "", "write headed, empty cases.csv and plans.csv into `dir`, one comment line per column, and stop")
-	tell := fs.Bool("tell-families", false, "write to each imported case's family once, with its real dates and any limit already missed (by default families are sent nothing about the past)")
+	tell := fs.Bool("tell-families", false, "write to each imported case's or plan's family once, with its real dates and any limit already missed (by default families are sent nothing about the past)")
 	skip := fs.Bool("skip-invalid", false, "import the rows that pass their checks, and write the others, with why, to FILE.rejected.csv beside each input")
 	perSecond := fs.Float64("rate", 50, "at most this many starts a `second`, to keep Temporal and the register within their capacity (1 to 1000)")
 	workers := fs.Int("concurrency", 8, "starts in flight at once (1 to 64)")
@@ -153,6 +153,7 @@ func importJobs(ctx context.Context, e *Env, cfg config.Config, casesFile, plans
 			}
 			if once(row, "plan", in.CaseRef) {
 				in.Policy = plan.PolicyOf(cfg.ReminderLeads, cfg.EscalationEvery, cfg.UnderFiveMonths, cfg.TransferLeadDays)
+				in.TellFamily = tell
 				jobs = append(jobs, importJob{"plan", in.CaseRef, func(ctx context.Context, c client.Client) error {
 					_, err := c.ExecuteWorkflow(ctx, plan.StartOptions(in, cfg.TaskQueue), plan.WorkflowName, in)
 					return err

@@ -32,6 +32,7 @@ type planStartFlags struct {
 	noticeOn, meeting, heldOn, reportOn, decidedOn, outcome string
 	asJSON                                                  bool
 	childName                                               string
+	tellFamily                                              bool
 	sen2                                                    sen2Flags
 	sen2Plan                                                sen2PlanFlags
 }
@@ -136,7 +137,7 @@ func (f planStartFlags) input(e *Env) (plan.PlanInput, error) {
 	if child != nil && !child.Plan.RequestReceived.IsZero() && in.PlanMade.Before(child.Plan.RequestReceived) {
 		return plan.PlanInput{}, usagef("--request-received %s is after --plan-made %s", child.Plan.RequestReceived, in.PlanMade)
 	}
-	in.Child = child
+	in.Child, in.TellFamily = child, f.tellFamily
 	return in, nil
 }
 
@@ -163,7 +164,8 @@ func (f planStartFlags) child() (*plan.Child, error) {
 
 // cmdStartPlan enters a plan made before the product was used: its date,
 // last review and any review in progress, so it starts in its true state.
-// The family is sent nothing about the past; the staff one summary.
+// The family is sent nothing about the past unless --tell-family; the staff
+// one summary.
 func cmdStartPlan(ctx context.Context, e *Env, args []string) error {
 	fs := newFlagSet("start-plan")
 	var f planStartFlags
@@ -185,6 +187,7 @@ func cmdStartPlan(ctx context.Context, e *Env, args []string) error {
 	fs.StringVar(&f.decidedOn, "decided-on", "", "a review in progress: the `date` of the decision after it (reg 20(10)), with --outcome")
 	fs.StringVar(&f.outcome, "outcome", "", "a review in progress: its decision, maintain or amend")
 	fs.BoolVar(&f.asJSON, "json", false, "print the plan's status as JSON for scripts")
+	fs.BoolVar(&f.tellFamily, "tell-family", false, "write to the family once now, with the plan's real dates and any limit already missed (by default they are sent nothing about the past)")
 	fs.StringVar(&f.childName, "child-name", "", "the child's or young person's `name`, for the SEN2 return (optional)")
 	f.sen2.flags(fs)
 	f.sen2Plan.flags(fs)

@@ -74,8 +74,8 @@ func TestStartPlanTakesSEN2Details(t *testing.T) {
 	}
 }
 
-// An import's plans carry their SEN2 columns; a yes/no that is neither
-// is named by file, line and column.
+// An import's plans carry their SEN2 columns and --tell-families; a yes/no
+// that is neither is named by file, line and column.
 func TestImportReadsPlansSEN2Columns(t *testing.T) {
 	dir := t.TempDir()
 	header := strings.TrimSuffix(planHeader, "\n") + ",child_name,upn,needs,placements,personal_budget,direct_payments\n"
@@ -88,7 +88,7 @@ func TestImportReadsPlansSEN2Columns(t *testing.T) {
 		t.Fatalf("exit %d, started %d: %s", code, len(sc.started), errOut)
 	}
 	plans = writeFile(t, dir, "plans.csv", header+good)
-	if code, out, errOut := runCmd(importEnv(t, sc), "import", "--plans", plans); code != ExitOK {
+	if code, out, errOut := runCmd(importEnv(t, sc), "import", "--plans", plans, "--tell-families"); code != ExitOK {
 		t.Fatalf("exit %d: %s %s", code, out, errOut)
 	}
 	var in plan.PlanInput
@@ -98,6 +98,9 @@ func TestImportReadsPlansSEN2Columns(t *testing.T) {
 	if c := in.Child; c == nil || c.Name != "Kit Example" || c.SEN2.UPN != "H801200001001" || len(c.Plan.Placements) != 2 ||
 		c.Plan.Placements[1].Setting != "OLA" || !c.Plan.PersonalBudget || !c.Plan.DirectPayments || c.Plan.Needs[0] != "ASD" {
 		t.Errorf("the plan's child: %+v", c)
+	}
+	if !in.TellFamily {
+		t.Error("--tell-families did not reach the plan")
 	}
 }
 

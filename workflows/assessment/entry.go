@@ -163,6 +163,7 @@ func (a *assessment) enter(ctx workflow.Context) {
 		return
 	}
 	a.tellFamily(ctx, letters.FamilyRequestReceived, "1", facts)
+	facts.FamilyTold = true // the staff summary's, below
 	if !late {
 		// reg 4(2): partners hear of a request as it arrives; one entered
 		// after the fact was told of by whoever ran it then.

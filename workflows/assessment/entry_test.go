@@ -85,7 +85,8 @@ func TestCaseEnteredLateWithItsHistory(t *testing.T) {
 		t.Errorf("the delay notice is for %s; want the final plan", missed.Key)
 	}
 	summary := h.rec.Find(letters.StaffCaseEntered)[0]
-	if !strings.Contains(summary.Subject, "1 overdue") || !strings.Contains(summary.Text, "final EHC plan (reg 13(2)), due Monday 19 October 2026: not yet done, 43 days late") {
+	if !strings.Contains(summary.Subject, "1 overdue") || !strings.Contains(summary.Text, "final EHC plan (reg 13(2)), due Monday 19 October 2026: not yet done, 43 days late") ||
+		!strings.Contains(summary.Text, "an acknowledgement that says where the case stands, and one letter for each limit already missed.") {
 		t.Errorf("staff summary:\n%s\n%s", summary.Subject, summary.Text)
 	}
 	if entered.Stage != StageDraftServed || len(entered.Advice) != 5 || entered.CommentsOn != date("2026-10-12") {
@@ -259,7 +260,11 @@ func TestAnImportedCaseTellsTheFamilyNothingOfItsPast(t *testing.T) {
 		}
 	}
 	assertLines(t, family, []string{"2026-10-06 family.deadline_missed family"})
-	if len(h.rec.Find(letters.StaffCaseEntered)) != 1 || staff == 0 {
-		t.Errorf("the staff had %d summaries and %d escalations; want one summary and the weekly escalations", len(h.rec.Find(letters.StaffCaseEntered)), staff)
+	summary := h.rec.Find(letters.StaffCaseEntered)
+	if len(summary) != 1 || staff == 0 {
+		t.Fatalf("the staff had %d summaries and %d escalations; want one summary and the weekly escalations", len(summary), staff)
+	}
+	if text := summary[0].Text; !strings.Contains(text, "the family has been sent\nnothing about the past") || strings.Contains(text, "acknowledgement") {
+		t.Errorf("the staff's summary says the family was written to:\n%s", text)
 	}
 }

@@ -157,6 +157,10 @@ type PlanInput struct {
 	// kept in the register's people table on the plan's first event (a plan
 	// its assessment made has its people there already).
 	Child *Child `json:"child,omitzero"`
+	// TellFamily is set by ehc import --tell-families and ehc start-plan
+	// --tell-family: one letter to the family now, with the plan's real
+	// dates. Without it the family is sent nothing about the past.
+	TellFamily bool `json:"tell_family,omitzero"`
 
 	Policy    Policy         `json:"policy"`
 	Clock     deadline.Clock `json:"clock,omitzero"`

@@ -176,7 +176,7 @@ func (p *plan) skipPassed(ctx workflow.Context) {
 // plan was entered.
 func (p *plan) summarise(ctx workflow.Context) {
 	today := p.today(ctx)
-	var limits []letters.LimitFact
+	var limits, families []letters.LimitFact
 	for _, d := range p.Deadlines {
 		l := letters.LimitFact{What: d.Name.Title(), Regulation: d.Name.Regulation(), Due: d.Due, MetOn: d.MetOn}
 		switch {
@@ -186,9 +186,19 @@ func (p *plan) summarise(ctx workflow.Context) {
 			l.DaysOverdue = today.DaysSince(d.Due)
 		}
 		limits = append(limits, l)
+		if d.Chase != deadline.ChaseStaff { // the authority's own aim is not the family's limit
+			families = append(families, l)
+		}
 	}
 	p.entering = false
-	p.send(ctx, letters.StaffPlanEntered, "1", p.caseworker(), p.manager(), letters.Facts{Limits: limits})
+	p.send(ctx, letters.StaffPlanEntered, "1", p.caseworker(), p.manager(), letters.Facts{Limits: limits, FamilyTold: p.In.TellFamily})
+	if p.In.TellFamily { // only an input that asks: a plan entered without it sends what it always did
+		f := p.planFacts()
+		if f.ReviewTarget.Before(today) {
+			f.ReviewTarget = statute.Date{} // an aim already passed is the staff's to chase, not one to give the family
+		}
+		p.tellFamily(ctx, letters.FamilyPlanEntered, "1", letters.Facts{Limits: families, Plan: f})
+	}
 }
 
 // watching is the newest open limit named name.
