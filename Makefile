@@ -6,7 +6,7 @@ TEMPORAL := $(CURDIR)/bin/temporal
 # The integration test starts its own dev server with this CLI.
 export EHC_TEMPORAL_CLI := $(TEMPORAL)
 
-.PHONY: run test build fmt-check clean histories bench plan-years bench-register ensure-postgres migrate fuzz chaos chaos-histories
+.PHONY: run test build fmt-check clean histories bench plan-years bench-register ensure-postgres ensure-chromium board-check migrate fuzz chaos chaos-histories
 
 ## run: start PostgreSQL if needed and migrate the register, then (bin/ehc dev) the codec server, a local Temporal dev server (its UI decoding through the codec server) and the worker, and drive the demo cases on a compressed clock (EHC_DEMO_WEEK_SECONDS, default 10) in the foreground; Ctrl-C stops all of it
 # The local stack runs in demonstration mode, so EHC_DEMO_WEEK_SECONDS is
@@ -15,12 +15,12 @@ run: export EHC_DEMO := true
 run: $(TEMPORAL) build ensure-postgres migrate
 	bin/ehc dev
 
-## test: check formatting, that go.mod is tidy, vet, workflowcheck (no non-determinism in ./workflows/...), and run every test (integration tests included; starts PostgreSQL if needed), then each fuzz target for 5s
-test: fmt-check $(TEMPORAL) ensure-postgres
+## test: check formatting, that go.mod is tidy, vet, workflowcheck (no non-determinism in ./workflows/...), and run every test (integration tests included; starts PostgreSQL and installs Chromium if needed; the board report's page, screenshot and A4 PDF are left in bin/board), then each fuzz target for 5s
+test: fmt-check $(TEMPORAL) ensure-postgres ensure-chromium
 	go mod tidy -diff
 	go vet ./...
 	go tool workflowcheck -config workflows/workflowcheck.config.yaml ./workflows/...
-	go test ./...
+	EHC_BOARD_OUT=$(CURDIR)/bin/board go test ./...
 	$(MAKE) --no-print-directory fuzz FUZZTIME=5s
 
 # The native Go fuzz targets, as package:target. Plain go test runs their
@@ -67,6 +67,14 @@ build:
 	go build -o bin/ehc ./starter
 	go build -o bin/ehc-worker ./worker
 	go build -o bin/ehc-codec ./codecserver
+
+## ensure-chromium: install Debian's chromium for the board report's browser check unless it is there (or EHC_CHROMIUM names a browser)
+ensure-chromium:
+	scripts/ensure-chromium.sh
+
+## board-check: render the board report for the test year of cases and open it in headless Chromium: bin/board/board.html, board.png (a screenshot) and board.pdf (printed to A4)
+board-check: ensure-postgres ensure-chromium
+	EHC_BOARD_OUT=$(CURDIR)/bin/board go test ./starter/commands -run 'TestReportHTMLBoard' -count=1 -v
 
 ## ensure-postgres: start PostgreSQL on 127.0.0.1:5432 unless it is running (or DATABASE_URL names another server)
 ensure-postgres:

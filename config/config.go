@@ -54,6 +54,8 @@ type Config struct {
 	TransferLeadDays int
 	ResponseDays     int // working days for the authority's response to an appeal, unless the tribunal directs otherwise
 
+	Board Board // the board report's reference figure and the Ombudsman's rates
+
 	// The LA's partners told of each request (reg 4(2)) and of a refusal or
 	// a decision not to issue (reg 5(2), 10(3)), unless a case names its own.
 	HealthBodyEmail string // the ICB's SEND contact (DCO)
@@ -83,6 +85,25 @@ const (
 	// DefaultDatabaseURL is the local stack's database: the server on
 	// 127.0.0.1:5432 (make run and make test start it where it is not running).
 	DefaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/ehc?sslmode=disable"
+)
+
+// Board is what ehc report --html compares the authority with: England's
+// latest 20-week figure, and the sums the Local Government and Social Care
+// Ombudsman usually asks for (../shared/statute.md, "Scale and stakes").
+type Board struct {
+	EnglandPctTenths     int // England's share of new plans within 20 weeks, excluding exceptions, in tenths of a percent
+	DelayPerMonth        int // pounds for each month a family waits past a statutory date
+	LostEducationPerTerm int // pounds for each term of education lost
+}
+
+// Board defaults: England's 46.4% for calendar 2024 (DfE, "Education,
+// health and care plans", June 2025); £100 a month of delay (LGSCO
+// 23 013 824, Essex); about £1,500 a term of lost education (LGSCO
+// 24 015 110, Lancashire).
+const (
+	DefaultEnglandPctTenths     = 464
+	DefaultDelayPerMonth        = 100
+	DefaultLostEducationPerTerm = 1500
 )
 
 // DefaultReminderLeads returns the default reminder leads, 14 and 7 days.
@@ -120,6 +141,9 @@ const (
 	envUnderFive       = "EHC_REVIEW_UNDER_FIVE_MONTHS"
 	envTransferLead    = "EHC_TRANSFER_LEAD_DAYS"
 	envResponseDays    = "EHC_APPEAL_RESPONSE_WORKING_DAYS"
+	envEnglandPct      = "EHC_ENGLAND_20_WEEK_PCT_TENTHS"
+	envDelayPerMonth   = "EHC_OMBUDSMAN_DELAY_PER_MONTH"
+	envLostEducation   = "EHC_OMBUDSMAN_LOST_EDUCATION_PER_TERM"
 	envHealthBody      = "EHC_HEALTH_BODY_EMAIL"
 	envSocialCare      = "EHC_SOCIAL_CARE_EMAIL"
 	envLogLevel        = "EHC_LOG_LEVEL"
@@ -144,6 +168,9 @@ var Settings = []Setting{
 	{envUnderFive, "review-under-five-months", strconv.Itoa(DefaultUnderFiveMonths), "`months` between a plan's reviews while the child is under 5 (CoP 9.178: 3 to 6), 1 to 12"},
 	{envTransferLead, "transfer-lead-days", strconv.Itoa(DefaultTransferLead), "`days` before a phase transfer's amend-by date (reg 18) its review is due at the latest, 1 to 180"},
 	{envResponseDays, "appeal-response-working-days", strconv.Itoa(DefaultResponseDays), "`working days` from an appeal to the authority's response, unless the tribunal directs otherwise (HESC Rules r.21), 1 to 120"},
+	{envEnglandPct, "england-20-week-pct-tenths", strconv.Itoa(DefaultEnglandPctTenths), "England's share of new plans issued within 20 weeks, excluding exceptions, in `tenths` of a percent, the board report's reference line (default: 46.4% for 2024, DfE \"Education, health and care plans\" 2025), 0 to 1000"},
+	{envDelayPerMonth, "ombudsman-delay-per-month", strconv.Itoa(DefaultDelayPerMonth), "`pounds` the Ombudsman usually asks for each month a family waits past a statutory date, for the board report's estimate (default: LGSCO 23 013 824), 0 to 10000"},
+	{envLostEducation, "ombudsman-lost-education-per-term", strconv.Itoa(DefaultLostEducationPerTerm), "`pounds` the Ombudsman usually asks for each term of education lost, for the board report's estimate (default: LGSCO 24 015 110), 0 to 50000"},
 	{envHealthBody, "health-body-email", "", "`email` of the health body's SEND contact (the ICB's DCO), told of each request (reg 4(2)) and of a refusal or decision not to issue (reg 5(2), 10(3))"},
 	{envSocialCare, "social-care-email", "", "`email` of children's social care's SEND contact, told of each request (reg 4(2))"},
 	{envLogLevel, "log-level", DefaultLogLevel, "log `level`: debug, info, warn or error"},
@@ -168,6 +195,7 @@ func Default() Config {
 		UnderFiveMonths:  DefaultUnderFiveMonths,
 		TransferLeadDays: DefaultTransferLead,
 		ResponseDays:     DefaultResponseDays,
+		Board:            Board{EnglandPctTenths: DefaultEnglandPctTenths, DelayPerMonth: DefaultDelayPerMonth, LostEducationPerTerm: DefaultLostEducationPerTerm},
 		LogLevel:         DefaultLogLevel,
 		DatabaseURL:      DefaultDatabaseURL,
 		Mail:             defaultMail(),
@@ -242,14 +270,16 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 		UnderFiveMonths:  r.within(envUnderFive, 1, 12, "months"),
 		TransferLeadDays: r.within(envTransferLead, 1, 180, "days"),
 		ResponseDays:     r.within(envResponseDays, 1, 120, "working days"),
-		HealthBodyEmail:  r.email(envHealthBody),
-		SocialCareEmail:  r.email(envSocialCare),
-		LogLevel:         r.logLevel(envLogLevel),
-		DatabaseURL:      r.nonEmpty(envDatabaseURL),
-		Mail:             r.mail(),
-		Codec:            r.codec(),
-		Tuning:           r.tuning(),
-		Demo:             r.demo(),
+		Board: Board{EnglandPctTenths: r.within(envEnglandPct, 0, 1000, "tenths of a percent"),
+			DelayPerMonth: r.within(envDelayPerMonth, 0, 10000, "pounds"), LostEducationPerTerm: r.within(envLostEducation, 0, 50000, "pounds")},
+		HealthBodyEmail: r.email(envHealthBody),
+		SocialCareEmail: r.email(envSocialCare),
+		LogLevel:        r.logLevel(envLogLevel),
+		DatabaseURL:     r.nonEmpty(envDatabaseURL),
+		Mail:            r.mail(),
+		Codec:           r.codec(),
+		Tuning:          r.tuning(),
+		Demo:            r.demo(),
 	}
 	if c.TLSCertFile != "" && c.TLSKeyFile == "" {
 		r.fail(envTLSCert, "set without %s; a client certificate needs its private key", both(envTLSKey))

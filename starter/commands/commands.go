@@ -70,7 +70,7 @@ func init() {
 		{"status", "REF [--json]", "show a case: stage, deadlines, advice, consultations, exceptions, steps", cmdStatus},
 		{"list", "[--stage S] [--overdue] [--caseworker ID] [--json]", "list cases", cmdList},
 		{"cases", "[--stage S] [--overdue] [--caseworker ID] [--json]", "list cases from the case register, overdue first, judged on today's date", cmdCases},
-		{"report", "--from YYYY-MM-DD --to YYYY-MM-DD [--json|--csv]", "the timeliness report for a period: decisions, plans within 20 weeks, advice, cases overdue", cmdReport},
+		{"report", "--from YYYY-MM-DD --to YYYY-MM-DD [--json|--csv] | --html FILE.html [--authority NAME]", "the timeliness report for a period: decisions, plans within 20 weeks, advice, cases overdue; --html the board report with charts and the Ombudsman estimate for the 12 months to today", cmdReport},
 		{"decide-assess", "REF --assess|--refuse [--reason TEXT] [--on YYYY-MM-DD]", "record the decision whether to assess (reg 5)", cmdDecideAssess},
 		{"request-advice", "REF --kind K [--provider-name N --provider-email E] [--escalation-email E] [--note TEXT] [--on YYYY-MM-DD]", "record a request for advice (reg 6, 8); without a provider, the kind's default from the directory", cmdRequestAdvice},
 		{"record-advice", "REF (--id ID | --kind K) [--on YYYY-MM-DD]", "record advice received", cmdRecordAdvice},

@@ -1,17 +1,22 @@
 package commands
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/ehc-send/ehc/config"
 	"github.com/ehc-send/ehc/register"
+	"github.com/ehc-send/ehc/starter/board"
 	"github.com/ehc-send/ehc/starter/internal/cli"
 	"github.com/ehc-send/ehc/statute"
+	"github.com/ehc-send/ehc/workflows/bounds"
 )
 
 // cmdReport prints the timeliness report for a period from the case
@@ -22,12 +27,26 @@ func cmdReport(ctx context.Context, e *Env, args []string) error {
 	toFlag := fs.String("to", "", "last `date` of the period, included (YYYY-MM-DD)")
 	asJSON := fs.Bool("json", false, "print JSON for scripts")
 	asCSV := fs.Bool("csv", false, "print CSV rows (section,group,measure,value) for a spreadsheet")
+	htmlFile := fs.String("html", "", "write the board report, charts and all, for the 12 months to today to `FILE`.html")
+	authority := fs.String("authority", "", "the authority's `name`, for the board report's heading (optional)")
 	cfg, err := e.parseOnly(fs, "report", args)
 	if err != nil {
 		return err
 	}
 	if *asJSON && *asCSV {
 		return usagef("give at most one of --json or --csv")
+	}
+	if *htmlFile != "" {
+		switch {
+		case *asJSON || *asCSV || *fromFlag != "" || *toFlag != "":
+			return usagef("--html writes the board report for the 12 months to today: give it without --from, --to, --json or --csv")
+		case !strings.HasSuffix(strings.ToLower(*htmlFile), ".html"):
+			return usagef("--html %q: the board report is a web page; name the file .html", *htmlFile)
+		}
+		if err := bounds.Line("--authority", *authority, 100); err != nil {
+			return usagef("%v", err)
+		}
+		return e.onRegister(ctx, cfg, func(s *register.Store) error { return writeBoard(ctx, e, cfg, s, *htmlFile, *authority) })
 	}
 	from, err := parseDateFlag("from", *fromFlag)
 	if err != nil {
@@ -266,4 +285,35 @@ func writeReportCSV(w io.Writer, r register.Report) error {
 	row("disagreements", "", "orders_overdue", dis.OrdersOverdue)
 	cw.Flush()
 	return cw.Error()
+}
+
+// writeBoard writes the board report: the year's figures and the board's
+// own, drawn by starter/board, beside its final name and then renamed, so
+// an interrupted run leaves no half a page.
+func writeBoard(ctx context.Context, e *Env, cfg config.Config, s *register.Store, path, authority string) error {
+	today := e.today()
+	from := statute.NewDate(today.Time().Year(), today.Time().Month()-11, 1)
+	year, err := s.Report(ctx, from, today, today)
+	if err != nil {
+		return err
+	}
+	b, err := s.BoardFigures(ctx, today)
+	if err != nil {
+		return err
+	}
+	var page bytes.Buffer
+	in := board.Input{Authority: strings.TrimSpace(authority), Today: today, Year: year, Board: b,
+		England: float64(cfg.Board.EnglandPctTenths) / 10,
+		Rates:   board.Rates{DelayPerMonth: cfg.Board.DelayPerMonth, LostEducationPerTerm: cfg.Board.LostEducationPerTerm}}
+	if err := board.Render(&page, in); err != nil {
+		return err
+	}
+	if err := os.WriteFile(path+".partial", page.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("writing the board report: %w", err)
+	}
+	if err := os.Rename(path+".partial", path); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(e.Stdout, "Wrote the board report for %s to %s to %s (%d KB).\n", from, today, path, page.Len()/1024)
+	return err
 }
