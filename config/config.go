@@ -56,6 +56,10 @@ type Config struct {
 
 	Board Board // the board report's reference figure and the Ombudsman's rates
 
+	// TermDatesFile is the authority's school closures (from,to,name
+	// lines), for the holiday forecast; empty: England's usual summers.
+	TermDatesFile string
+
 	// The LA's partners told of each request (reg 4(2)) and of a refusal or
 	// a decision not to issue (reg 5(2), 10(3)), unless a case names its own.
 	HealthBodyEmail string // the ICB's SEND contact (DCO)
@@ -144,6 +148,7 @@ const (
 	envEnglandPct      = "EHC_ENGLAND_20_WEEK_PCT_TENTHS"
 	envDelayPerMonth   = "EHC_OMBUDSMAN_DELAY_PER_MONTH"
 	envLostEducation   = "EHC_OMBUDSMAN_LOST_EDUCATION_PER_TERM"
+	envTermDates       = "EHC_TERM_DATES_FILE"
 	envHealthBody      = "EHC_HEALTH_BODY_EMAIL"
 	envSocialCare      = "EHC_SOCIAL_CARE_EMAIL"
 	envLogLevel        = "EHC_LOG_LEVEL"
@@ -170,6 +175,7 @@ var Settings = []Setting{
 	{envResponseDays, "appeal-response-working-days", strconv.Itoa(DefaultResponseDays), "`working days` from an appeal to the authority's response, unless the tribunal directs otherwise (HESC Rules r.21), 1 to 120"},
 	{envEnglandPct, "england-20-week-pct-tenths", strconv.Itoa(DefaultEnglandPctTenths), "England's share of new plans issued within 20 weeks, excluding exceptions, in `tenths` of a percent, the board report's reference line (default: 46.4% for 2024, DfE \"Education, health and care plans\" 2025), 0 to 1000"},
 	{envDelayPerMonth, "ombudsman-delay-per-month", strconv.Itoa(DefaultDelayPerMonth), "`pounds` the Ombudsman usually asks for each month a family waits past a statutory date, for the board report's estimate (default: LGSCO 23 013 824), 0 to 10000"},
+	{envTermDates, "term-dates-file", "", "the authority's school holidays, a CSV `file` of from,to,name lines (the first and last days closed), for the holiday forecast (default: England's usual summer, 23 July to 2 September)"},
 	{envLostEducation, "ombudsman-lost-education-per-term", strconv.Itoa(DefaultLostEducationPerTerm), "`pounds` the Ombudsman usually asks for each term of education lost, for the board report's estimate (default: LGSCO 24 015 110), 0 to 50000"},
 	{envHealthBody, "health-body-email", "", "`email` of the health body's SEND contact (the ICB's DCO), told of each request (reg 4(2)) and of a refusal or decision not to issue (reg 5(2), 10(3))"},
 	{envSocialCare, "social-care-email", "", "`email` of children's social care's SEND contact, told of each request (reg 4(2))"},
@@ -272,6 +278,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 		ResponseDays:     r.within(envResponseDays, 1, 120, "working days"),
 		Board: Board{EnglandPctTenths: r.within(envEnglandPct, 0, 1000, "tenths of a percent"),
 			DelayPerMonth: r.within(envDelayPerMonth, 0, 10000, "pounds"), LostEducationPerTerm: r.within(envLostEducation, 0, 50000, "pounds")},
+		TermDatesFile:   r.str(envTermDates),
 		HealthBodyEmail: r.email(envHealthBody),
 		SocialCareEmail: r.email(envSocialCare),
 		LogLevel:        r.logLevel(envLogLevel),

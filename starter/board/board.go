@@ -27,6 +27,10 @@ type Input struct {
 	Board     register.Board
 	England   float64 // England's 20-week share, excluding exceptions (%)
 	Rates     Rates
+	// The next long school closure and what it will do to open cases
+	// (register.Forecast); Closure.Name is empty when none is near.
+	Closure  statute.Closure
+	Forecast []register.ForecastItem
 }
 
 // MonthRate is one month's 20-week share, as drawn.
@@ -59,6 +63,7 @@ type page struct {
 	PlanChart                                     template.HTML
 	RateReading, FunnelReading, AgeReading        string
 	AdviceReading, PlanReading, ExposureReading   string
+	ForecastReading                               string
 	Stages                                        []Stage
 	Open, PastTwenty                              int
 	Overdue                                       []Overdue

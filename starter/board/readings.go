@@ -3,6 +3,8 @@ package board
 import (
 	"fmt"
 	"strings"
+
+	"github.com/ehc-send/ehc/register"
 )
 
 // readings says in one line what each chart shows, in words a board
@@ -34,6 +36,23 @@ func (p *page) readings() {
 	l := p.Year.PlansInForce
 	p.PlanReading = fmt.Sprintf("Of %d plans in force, %d annual reviews, %d amendments and %d phase transfers are overdue.",
 		l.InForce, l.ReviewsOverdue, l.AmendmentsOverdue, l.TransfersOverdue)
+	p.ForecastReading = "No school closure of 4 weeks or more is near."
+	if p.Closure.Name != "" {
+		save, excused, inHoliday := 0, 0, 0
+		for _, f := range p.Forecast {
+			switch f.Kind {
+			case register.ForecastSave:
+				save++
+			default:
+				excused++
+			}
+			if len(f.LimitsInHoliday) > 0 {
+				inHoliday++
+			}
+		}
+		p.ForecastReading = fmt.Sprintf("The %s closure touches %s: %d can still be saved by asking the school before its window opens, %d have asked or will ask in the window, and %d have a limit falling due in the holiday.",
+			p.Closure.Name, plural(len(p.Forecast), "open case", "open cases"), save, excused, inHoliday)
+	}
 	e := p.Exposure
 	p.ExposureReading = "No family is waiting past a statutory date, and no plan was issued late in the year."
 	if len(e.Items) > 0 {
