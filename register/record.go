@@ -269,7 +269,9 @@ func (s *Store) HeldRefs(ctx context.Context, refs []string) (cases, plans map[s
 
 // recordPeopleTx keeps the people a case's or plan's first event carries.
 // A retry, or a later run, never overwrites them: what was recorded since
-// (ehc sen2-record) stands.
+// (ehc sen2-record) stands. A plan entered under its case's reference
+// keeps the case's people: the worker may write them, never read them
+// (docs/operating.md, Grants), so its SEN2 items are sen2-record's.
 func recordPeopleTx(ctx context.Context, tx pgx.Tx, ref string, p *caserecord.People) error {
 	if p == nil {
 		return nil

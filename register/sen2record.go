@@ -18,7 +18,12 @@ import (
 // the case or plan began: each item given replaces the one recorded, and
 // an item not given keeps its value.
 type SEN2Change struct {
-	Person sen2.Person // each non-empty item replaces the recorded one
+	// The child's name and date of birth: with both, a reference whose
+	// people the register does not hold (a plan entered before it kept
+	// them) gets them; a name alone corrects the recorded one.
+	ChildName string
+	ChildDOB  statute.Date
+	Person    sen2.Person // each non-empty item replaces the recorded one
 	// The plan's items, each set only when Set names it: needs,
 	// placements, pb, oa, dp, res, wbp, request_received, cease_reason,
 	// transfer_la.
@@ -42,11 +47,20 @@ func (s *Store) RecordSEN2(ctx context.Context, ref string, c SEN2Change, on sta
 	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
 		var p sen2.Person
 		var planJSON []byte
-		err := tx.QueryRow(ctx, `select coalesce(upn, ''), coalesce(uln, ''), coalesce(upn_unknown, ''), coalesce(sex, ''),
+		var name string
+		read := func() error {
+			return tx.QueryRow(ctx, `select child_name, coalesce(upn, ''), coalesce(uln, ''), coalesce(upn_unknown, ''), coalesce(sex, ''),
 				coalesce(ethnicity, ''), coalesce(postcode, ''), sen2_plan from case_people where case_ref = $1 for update`, ref).
-			Scan(&p.UPN, &p.ULN, &p.UPNUnknown, &p.Sex, &p.Ethnicity, &p.PostCode, &planJSON)
+				Scan(&name, &p.UPN, &p.ULN, &p.UPNUnknown, &p.Sex, &p.Ethnicity, &p.PostCode, &planJSON)
+		}
+		err := read()
 		if errors.Is(err, pgx.ErrNoRows) {
-			return fmt.Errorf("%w: the register holds no people for %s (a case entered before it kept them, an erased one, or a reference not known)", ErrNoPeople, ref)
+			created, cerr := createPeople(ctx, tx, ref, c)
+			if cerr != nil {
+				return cerr
+			}
+			changed = append(changed, created...)
+			err = read()
 		}
 		if err != nil {
 			return fmt.Errorf("reading the people of %s: %w", ref, err)
@@ -57,14 +71,15 @@ func (s *Store) RecordSEN2(ctx context.Context, ref string, c SEN2Change, on sta
 				return fmt.Errorf("reading the SEN2 plan items of %s: %w", ref, err)
 			}
 		}
-		changed = applySEN2(&p, &plan, c)
+		if c.ChildName != "" && c.ChildName != name && !slices.Contains(changed, "child_name") {
+			if _, err := tx.Exec(ctx, `update case_people set child_name = $2 where case_ref = $1`, ref, c.ChildName); err != nil {
+				return fmt.Errorf("recording the child's name on %s: %w", ref, err)
+			}
+			changed = append(changed, "child_name")
+		}
+		changed = append(changed, applySEN2(&p, &plan, c)...)
 		if len(changed) == 0 {
 			return nil
-		}
-		if p.UPN != "" || p.ULN != "" {
-			if !slices.Contains(changed, "upn_unknown") {
-				p.UPNUnknown = "" // a number now known replaces the reason there was none
-			}
 		}
 		if err := errors.Join(p.Check(), plan.Check()); err != nil {
 			return fmt.Errorf("%w: %v", ErrSEN2Refused, err)
@@ -82,13 +97,45 @@ func (s *Store) RecordSEN2(ctx context.Context, ref string, c SEN2Change, on sta
 	return changed, err
 }
 
-// applySEN2 applies c and names the items it changed.
+// createPeople makes the people row of a reference the register knows as
+// a case or a plan but holds no people for, from the child's name and date
+// of birth given.
+func createPeople(ctx context.Context, tx pgx.Tx, ref string, c SEN2Change) ([]string, error) {
+	if c.ChildName == "" || c.ChildDOB.IsZero() {
+		return nil, fmt.Errorf("%w: the register holds no people for %s (a plan entered before it kept them, or an erased case): give the child's name and date of birth to record them", ErrNoPeople, ref)
+	}
+	tag, err := tx.Exec(ctx, `insert into case_people (case_ref, child_name, child_dob)
+		select $1, $2, $3 where exists (select 1 from cases where case_ref = $1) or exists (select 1 from plans where plan_ref = $1)`,
+		ref, c.ChildName, dateArg(c.ChildDOB))
+	if err != nil {
+		return nil, fmt.Errorf("recording the people of %s: %w", ref, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return nil, fmt.Errorf("%w: %s is not a case or plan the register holds", ErrNoPeople, ref)
+	}
+	return []string{"child_name", "child_dob"}, nil
+}
+
+// applySEN2 applies c and names the items it changed. A number given
+// replaces the reason there was none, and a reason given the numbers: the
+// item cleared is named too.
 func applySEN2(p *sen2.Person, plan *sen2.Plan, c SEN2Change) []string {
 	var changed []string
 	text := func(item string, to *string, v string) {
 		if v != "" && *to != v {
 			*to, changed = v, append(changed, item)
 		}
+	}
+	clear := func(item string, to *string) {
+		if *to != "" {
+			*to, changed = "", append(changed, item)
+		}
+	}
+	if c.Person.UPNUnknown != "" {
+		clear("upn", &p.UPN)
+		clear("uln", &p.ULN)
+	} else if c.Person.UPN != "" || c.Person.ULN != "" {
+		clear("upn_unknown", &p.UPNUnknown)
 	}
 	text("upn", &p.UPN, c.Person.UPN)
 	text("uln", &p.ULN, c.Person.ULN)
@@ -97,8 +144,12 @@ func applySEN2(p *sen2.Person, plan *sen2.Plan, c SEN2Change) []string {
 	text("ethnicity", &p.Ethnicity, c.Person.Ethnicity)
 	text("postcode", &p.PostCode, c.Person.PostCode)
 	set := func(item string, apply func()) {
-		if c.Set[item] {
-			apply()
+		if !c.Set[item] {
+			return
+		}
+		before, _ := json.Marshal(plan)
+		apply()
+		if after, _ := json.Marshal(plan); string(after) != string(before) { // only what changed is audited
 			changed = append(changed, item)
 		}
 	}

@@ -87,7 +87,7 @@ func (s *Store) SEN2Return(ctx context.Context, year int, src SEN2Source) (sen2.
 const sen2SQL = `with refs as (
 		select case_ref as ref from cases where day1 <= $2 and (closed_on is null or closed_on >= $1)
 		union select plan_ref from plans where plan_made <= $3 and (ended_on is null or ended_on >= $1)
-		union select case_ref from case_disputes where plan_issued_on between $1 and $2)
+		union select case_ref from case_disputes where plan_issued_on <= $3)
 	select refs.ref, c.case_ref is not null, c.day1, c.decided_to_assess_on, c.decided_to_issue_on, c.final_plan_on, c.closed_on,
 		c.assess, c.issue, coalesce(c.requester, ''), coalesce(c.stage, ''), coalesce(c.has_exception, false),
 		pp.case_ref is not null, coalesce(pp.child_name, ''), pp.child_dob, coalesce(pp.upn, ''), coalesce(pp.uln, ''),
@@ -105,8 +105,10 @@ const sen2SQL = `with refs as (
 	left join cases c on c.case_ref = refs.ref
 	left join case_people pp on pp.case_ref = refs.ref
 	left join plans pl on pl.plan_ref = refs.ref
-	left join lateral (select held_on, decided_on, outcome from plan_reviews r where r.plan_ref = refs.ref
-		and r.held_on is not null and r.held_on <= $3 order by r.cycle desc limit 1) rv on true
+	left join lateral (select held.held_on, dec.decided_on, dec.outcome
+		from (select held_on from plan_reviews r where r.plan_ref = refs.ref and r.held_on <= $2 order by r.cycle desc limit 1) held
+		full join (select decided_on, outcome from plan_reviews r where r.plan_ref = refs.ref and r.decided_on <= $2
+			order by r.cycle desc limit 1) dec on true) rv on true
 	left join lateral (select amend_by, amended_on from plan_transfers x where x.plan_ref = refs.ref and not x.replaced
 		and x.amend_by >= $1 order by x.amend_by limit 1) tr on true
 	left join case_disputes d on d.case_ref = refs.ref
@@ -128,9 +130,27 @@ func scanSEN2Row(row pgx.CollectableRow) (sen2Row, error) {
 	return r, err
 }
 
+// asOf is the row as it stood at the end of the year: a decision, a plan
+// or a review after it is the next return's, and the work still open in
+// this one. Only the plan's end is kept as it is, to judge the reference
+// date.
+func (r sen2Row) asOf(to statute.Date) sen2Row {
+	for _, t := range []**time.Time{&r.toAssessOn, &r.toIssueOn, &r.finalOn, &r.closedOn, &r.orderedPlanOn,
+		&r.planMade, &r.transferredIn, &r.lastReview, &r.reviewHeld, &r.reviewDecided, &r.transferDone} {
+		if *t != nil && statute.DateOf(**t).After(to) {
+			*t = nil
+		}
+	}
+	if r.reviewDecided == nil {
+		r.reviewOutcome = ""
+	}
+	return r
+}
+
 // person lays out one reference's record as the return's person, with
 // what the register cannot give.
 func (r sen2Row) person(from, to, refDate statute.Date) (sen2.PersonRecord, []SEN2Failure) {
+	r = r.asOf(to)
 	var fails []SEN2Failure
 	fail := func(item, problem string) {
 		fails = append(fails, SEN2Failure{CaseRef: r.ref, Item: item, Problem: problem})
@@ -138,7 +158,7 @@ func (r sen2Row) person(from, to, refDate statute.Date) (sen2.PersonRecord, []SE
 	p := sen2.PersonRecord{CaseRef: r.ref, PersonBirthDate: day(r.dob), Sex: r.people.Sex, Ethnicity: r.people.Ethnicity,
 		PostCode: r.people.PostCode, UPN: r.people.UPN, ULN: r.people.ULN, UPNUnknown: r.people.UPNUnknown}
 	if !r.hasPeople {
-		fail("Person", "the people are not in the register (entered before it kept them, or erased): the return cannot name the child")
+		fail("Person", "the people are not in the register (entered before it kept them, or erased): record them with ehc sen2-record --child-name --child-dob")
 	}
 	// The register keeps a name as typed: the last word is taken as the
 	// surname (to check: a name typed surname first comes out wrong).
@@ -147,6 +167,7 @@ func (r sen2Row) person(from, to, refDate statute.Date) (sen2.PersonRecord, []SE
 	} else if len(words) == 1 {
 		p.Surname = words[0]
 	}
+	withdrawn := r.stage == "withdrawn" && r.closedOn != nil
 	var q sen2.Request
 	yes := func(b bool) string { return sen2.Flag(b) }
 	if r.hasCase {
@@ -160,37 +181,43 @@ func (r sen2Row) person(from, to, refDate statute.Date) (sen2.PersonRecord, []SE
 		case r.toAssessOn != nil && r.assess != nil:
 			q.RequestOutcomeDate, q.RequestOutcome = day(r.toAssessOn), map[bool]string{true: sen2.RequestAssess, false: sen2.RequestNotAssess}[*r.assess]
 			q.RequestMediation, q.RequestTribunal = yes(r.refusalMediated), yes(r.refusalAppeal)
-		case r.stage == "withdrawn":
+		case withdrawn:
 			q.RequestOutcomeDate, q.RequestOutcome = day(r.closedOn), sen2.RequestWithdrawn
 		}
 	} else {
+		q.Entered = true // entered without its assessment: its history before the product is not known
 		q.ReceivedDate = sen2.DateItem(r.plan.RequestReceived)
 		if q.ReceivedDate == "" {
 			fail("ReceivedDate", "the plan was entered without its request: record the request's date with ehc sen2-record --request-received")
 		}
 		q.RequestOutcome = sen2.RequestAssess // a plan was made, so the request was agreed to; its date is not known
 	}
-	assessed := (r.assess != nil && *r.assess) || r.orderedPlanOn != nil || !r.hasCase
+	assessed := (r.toAssessOn != nil && r.assess != nil && *r.assess) || r.orderedPlanOn != nil || !r.hasCase
 	if assessed {
 		a := &sen2.Assessment{}
 		switch {
+		case r.orderedPlanOn != nil: // made under an order or agreement after a refusal or a decision not to issue
+			a.AssessmentOutcomeDate, a.AssessmentOutcome = day(r.orderedPlanOn), sen2.AssessmentIssue
+		case r.toIssueOn != nil && r.issue != nil && *r.issue && r.finalOn == nil && withdrawn: // no plan came of it
+			a.AssessmentOutcomeDate, a.AssessmentOutcome = day(r.closedOn), sen2.AssessmentEnded
 		case r.toIssueOn != nil && r.issue != nil:
 			a.AssessmentOutcomeDate, a.AssessmentOutcome = day(r.toIssueOn), map[bool]string{true: sen2.AssessmentIssue, false: sen2.AssessmentNotIssue}[*r.issue]
-		case r.orderedPlanOn != nil: // made under an order or agreement after a refusal
-			a.AssessmentOutcomeDate, a.AssessmentOutcome = day(r.orderedPlanOn), sen2.AssessmentIssue
 		case !r.hasCase:
 			a.AssessmentOutcome = sen2.AssessmentIssue
-		case r.stage == "withdrawn":
+		case withdrawn:
 			a.AssessmentOutcomeDate, a.AssessmentOutcome = day(r.closedOn), sen2.AssessmentEnded
 		}
 		if r.hasCase && a.AssessmentOutcome != "" {
 			a.AssessmentMediation, a.AssessmentTribunal = yes(r.noPlanMediated), yes(r.noPlanAppeal)
 			a.OtherMediation, a.OtherTribunal, a.Week20 = yes(r.contentsMediated), yes(r.contentsAppl), yes(r.exception)
 		}
-		if a.AssessmentOutcome == sen2.AssessmentIssue {
-			a.NamedPlan = r.namedPlan(from, to, fail)
+		if start := r.planStart(); start != nil && a.AssessmentOutcome == sen2.AssessmentIssue {
+			a.NamedPlan = r.namedPlan(*start, to)
 		}
 		q.Assessment = a
+	}
+	if r.orderedPlanOn != nil && !r.hasPlan {
+		fail("NamedPlan", fmt.Sprintf("the plan made under the tribunal order or mediation agreement on %s is not kept as a plan in force: enter it with ehc start-plan --case %s, so its reviews and its end are known", day(r.orderedPlanOn), r.ref))
 	}
 	if r.activeOn(refDate) {
 		q.ActivePlans = r.activePlans(from, to, fail)
@@ -199,21 +226,26 @@ func (r sen2Row) person(from, to, refDate statute.Date) (sen2.PersonRecord, []SE
 	return p, fails
 }
 
-// namedPlan is module 4a and 4b from the plan's register row and the
-// details recorded with its people.
-func (r sen2Row) namedPlan(from, to statute.Date, fail func(item, problem string)) *sen2.NamedPlan {
-	d := r.plan
-	n := &sen2.NamedPlan{PlanRes: d.Residential, PB: sen2.Flag(d.PersonalBudget), OA: sen2.Flag(d.OrganisedArrangements),
-		DP: sen2.Flag(d.DirectPayments), PlanWBP: sen2.Flag(d.WorkBased)}
+// planStart is the day the reference's plan was made, if it was: its
+// final plan, one made under an order, or an entered plan's date.
+func (r sen2Row) planStart() *time.Time {
 	switch {
 	case r.finalOn != nil:
-		n.StartDate = day(r.finalOn)
+		return r.finalOn
 	case r.orderedPlanOn != nil:
-		n.StartDate = day(r.orderedPlanOn)
-	case r.planMade != nil:
-		n.StartDate = day(r.planMade)
+		return r.orderedPlanOn
 	}
-	if r.planEnded != nil && (r.planStage == "plan_ceased" || r.planStage == "plan_transferred") {
+	return r.planMade
+}
+
+// namedPlan is module 4a and 4b from the plan's register row and the
+// details recorded with its people. A plan's end after the year is the
+// next return's.
+func (r sen2Row) namedPlan(start time.Time, to statute.Date) *sen2.NamedPlan {
+	d := r.plan
+	n := &sen2.NamedPlan{StartDate: day(&start), PlanRes: d.Residential, PB: sen2.Flag(d.PersonalBudget),
+		OA: sen2.Flag(d.OrganisedArrangements), DP: sen2.Flag(d.DirectPayments), PlanWBP: sen2.Flag(d.WorkBased)}
+	if r.planEnded != nil && !statute.DateOf(*r.planEnded).After(to) && (r.planStage == "plan_ceased" || r.planStage == "plan_transferred") {
 		n.CeaseDate = day(r.planEnded)
 		switch {
 		case d.CeaseReason != "":
@@ -259,10 +291,7 @@ func (r sen2Row) activePlans(from, to statute.Date, fail func(item, problem stri
 
 // activeOn reports whether the reference's plan is in force on day.
 func (r sen2Row) activeOn(d statute.Date) bool {
-	made := r.planMade
-	if made == nil {
-		made = r.finalOn
-	}
+	made := r.planStart()
 	if made == nil || statute.DateOf(*made).After(d) {
 		return false
 	}

@@ -3,6 +3,7 @@ package register_test
 import (
 	"context"
 	"encoding/xml"
+	"errors"
 	"reflect"
 	"testing"
 	"time"
@@ -193,7 +194,7 @@ func TestSEN2CheckNamesEachCaseAndItem(t *testing.T) {
 	want := []register.SEN2Failure{
 		sf("S2-BARE", "UPN", "missing: give the UPN, the ULN, or why neither is known (UPNunknown)"),
 		sf("S2-BARE", "Sex", "missing"), sf("S2-BARE", "Ethnicity", "missing"), sf("S2-BARE", "PostCode", "missing"),
-		sf("S2-NONE", "Person", "the people are not in the register (entered before it kept them, or erased): the return cannot name the child"),
+		sf("S2-NONE", "Person", "the people are not in the register (entered before it kept them, or erased): record them with ehc sen2-record --child-name --child-dob"),
 		sf("S2-NONE", "Surname", "missing"), sf("S2-NONE", "Forename", "missing"), sf("S2-NONE", "PersonBirthDate", "missing"),
 		sf("S2-NONE", "UPN", "missing: give the UPN, the ULN, or why neither is known (UPNunknown)"),
 		sf("S2-NONE", "Sex", "missing"), sf("S2-NONE", "Ethnicity", "missing"), sf("S2-NONE", "PostCode", "missing"),
@@ -208,4 +209,130 @@ func TestSEN2CheckNamesEachCaseAndItem(t *testing.T) {
 
 func sf(ref, item, problem string) register.SEN2Failure {
 	return register.SEN2Failure{CaseRef: ref, Item: item, Problem: problem}
+}
+
+// The return is the record as the year ended, whatever has happened
+// since, and each kind of case comes out as what happened to it:
+//   - Y1, received in November 2026, decided to assess on 5 January 2027:
+//     still awaiting the decision in the 2026 return;
+//   - Y2, decided to issue and its draft with the family: outcome Y, no
+//     plan yet, and nothing to put right;
+//   - Y3, a decision not to issue, then a plan made under a tribunal order:
+//     outcome Y, the plan from the day the order's plan was issued, the
+//     appeal flagged so the DfE leaves it out, and the plan to be entered;
+//   - Y4, a plan entered without its assessment, its request in the year:
+//     no failure for what came before the product, and not in the DfE's
+//     20-week figure;
+//   - Y5, an entered plan that ceased on 1 February 2027: no ceasing in the
+//     2026 return, and active on its reference date, 21 January 2027.
+func TestSEN2ReturnAsTheYearEnded(t *testing.T) {
+	s := registertest.Store(t)
+	ctx := context.Background()
+	person := sen2.Person{UPN: "H801200001001", Sex: "F", Ethnicity: "WBRI", PostCode: "SW1A 1AA"}
+	people := &caserecord.People{ChildName: "Ada Example", ChildDOB: d("2016-04-01"), SEN2: person}
+	yes, no := true, false
+	y1 := snapshot(2, "assessing")
+	y1.Day1, y1.DecidedToAssessOn, y1.Assess = d("2026-11-02"), d("2027-01-05"), &yes
+	y2 := snapshot(3, "draft_served")
+	y2.DecidedToAssessOn, y2.Assess, y2.DecidedToIssueOn, y2.Issue, y2.DraftServedOn = d("2026-02-09"), &yes, d("2026-12-01"), &yes, d("2026-12-10")
+	y3 := snapshot(3, "no_plan")
+	y3.DecidedToAssessOn, y3.Assess, y3.DecidedToIssueOn, y3.Issue, y3.ClosedOn = d("2026-02-09"), &yes, d("2026-04-20"), &no, d("2026-04-20")
+	for ref, c := range map[string]caserecord.Snapshot{"Y1": y1, "Y2": y2, "Y3": y3} {
+		if _, err := s.Record(ctx, caserecord.Event{Key: ref + "/1", CaseRef: ref, Kind: caserecord.KindStep, Name: "fixture",
+			EffectiveOn: c.Day1, Case: c, People: people}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	order := caserecord.DisputeSnapshot{Seq: 3, FirstRun: "run-Y3d", Stage: "dispute_complied", Decision: "no_plan", Notice: d("2026-04-20"),
+		AppealedOn: d("2026-05-01"), OrderKind: "make-plan", OrderMade: d("2026-09-01"), OrderDue: d("2026-11-17"),
+		PlanIssuedOn: d("2026-11-10"), OrderMetOn: d("2026-11-10"), EndedOn: d("2026-11-10")}
+	if _, err := s.Record(ctx, caserecord.Event{Key: "Y3/dispute/3", CaseRef: "Y3", Kind: caserecord.KindStep, Name: "order-complied",
+		EffectiveOn: d("2026-11-10"), Dispute: &order}); err != nil {
+		t.Fatal(err)
+	}
+	placements := []sen2.Placement{{URN: "100000", Rank: 1}}
+	for ref, snap := range map[string]caserecord.PlanSnapshot{
+		"Y4": {Seq: 1, FirstRun: "run-y4", Stage: "plan_in_force", Caseworker: "cw-1", PlanMade: d("2026-06-01")},
+		"Y5": {Seq: 2, FirstRun: "run-y5", Stage: "plan_ceased", Caseworker: "cw-1", PlanMade: d("2019-06-01"), EndedOn: d("2027-02-01")},
+	} {
+		p := &caserecord.People{ChildName: "Ben Example", ChildDOB: d("2014-01-01"), SEN2: person,
+			Plan: sen2.Plan{Needs: []string{"ASD"}, Placements: placements, RequestReceived: d("2026-01-12")}}
+		if ref == "Y5" {
+			p.Plan.RequestReceived = d("2018-11-01")
+		}
+		if _, err := s.Record(ctx, caserecord.Event{Key: ref + "/plan/1", CaseRef: ref, Kind: caserecord.KindStep, Name: "plan-in-force",
+			EffectiveOn: snap.PlanMade, Seq: snap.Seq, Plan: &snap, People: p}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src := sen2Source
+	src.Now = time.Date(2027, 3, 10, 9, 0, 0, 0, time.UTC)
+	ret, fails, err := s.SEN2Check(ctx, 2026, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	by := map[string]sen2.Request{}
+	for _, p := range ret.Persons {
+		by[p.CaseRef] = p.Requests[0]
+	}
+	if q := by["Y1"]; q.RequestOutcome != "" || q.RequestOutcomeDate != "" || q.Assessment != nil {
+		t.Errorf("Y1, decided after the year: %s", show(q))
+	}
+	if q := by["Y2"]; q.Assessment == nil || q.Assessment.AssessmentOutcome != "Y" || q.Assessment.NamedPlan != nil || q.ActivePlans != nil {
+		t.Errorf("Y2, its plan being drafted: %s", show(q))
+	}
+	if q := by["Y3"]; q.Assessment == nil || q.Assessment.AssessmentOutcome != "Y" || q.Assessment.AssessmentTribunal != "1" ||
+		q.Assessment.NamedPlan == nil || q.Assessment.NamedPlan.StartDate != "2026-11-10" || q.ActivePlans == nil {
+		t.Errorf("Y3, its plan made under an order: %s", show(q))
+	}
+	if q := by["Y5"]; q.Assessment == nil || q.Assessment.NamedPlan == nil || q.Assessment.NamedPlan.CeaseDate != "" || q.ActivePlans == nil {
+		t.Errorf("Y5, ceased after the reference date: %s", show(q))
+	}
+	var refs []string
+	for _, f := range fails {
+		refs = append(refs, f.CaseRef+" "+f.Item)
+	}
+	if want := []string{"Y3 NamedPlan", "Y3 PlanDetail", "Y3 SENtype", "Y3 PlacementDetail"}; !reflect.DeepEqual(refs, want) {
+		t.Errorf("failures %s; want Y3's plan to enter and its details to record, nothing else", show(fails))
+	}
+	if got := sen2.DfETimeliness(ret, 2026); got != (sen2.Timeliness{LeftOutForDisagreement: 1}) {
+		t.Errorf("the DfE's figure %+v; want Y3 left out for its appeal and Y4, entered, not counted", got)
+	}
+}
+
+// What a caseworker learns later: the people of a plan entered before the
+// register kept them, then a UPN given in error replaced by the reason
+// there is none; each change audited by the items it changed.
+func TestRecordSEN2CreatesAndCorrects(t *testing.T) {
+	s := registertest.Store(t)
+	ctx := context.Background()
+	snap := caserecord.PlanSnapshot{Seq: 1, FirstRun: "run-r", Stage: "plan_in_force", Caseworker: "cw-1", PlanMade: d("2020-06-01")}
+	if _, err := s.Record(ctx, caserecord.Event{Key: "R/plan/1", CaseRef: "R-1", Kind: caserecord.KindStep, Name: "plan-in-force",
+		EffectiveOn: snap.PlanMade, Seq: 1, Plan: &snap}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RecordSEN2(ctx, "R-1", register.SEN2Change{Person: sen2.Person{Sex: "M"}}, d("2026-12-01")); !errors.Is(err, register.ErrNoPeople) {
+		t.Errorf("no people and no name: %v; want ErrNoPeople", err)
+	}
+	changed, err := s.RecordSEN2(ctx, "R-1", register.SEN2Change{ChildName: "Cy Example", ChildDOB: d("2013-05-01"),
+		Person: sen2.Person{UPN: "H801200001001"}}, d("2026-12-01"))
+	if err != nil || !reflect.DeepEqual(changed, []string{"child_name", "child_dob", "upn"}) {
+		t.Fatalf("created: %v, %v", changed, err)
+	}
+	changed, err = s.RecordSEN2(ctx, "R-1", register.SEN2Change{Person: sen2.Person{UPNUnknown: "UN2"}}, d("2026-12-02"))
+	if err != nil || !reflect.DeepEqual(changed, []string{"upn", "upn_unknown"}) {
+		t.Fatalf("the reason for no UPN: %v, %v", changed, err)
+	}
+	var upn *string
+	var reason string
+	if err := s.Pool.QueryRow(ctx, `select upn, upn_unknown from case_people where case_ref = 'R-1'`).Scan(&upn, &reason); err != nil || upn != nil || reason != "UN2" {
+		t.Errorf("upn %v, reason %q (%v); want the UPN cleared for UN2", upn, reason, err)
+	}
+	if changed, err := s.RecordSEN2(ctx, "R-1", register.SEN2Change{Person: sen2.Person{UPNUnknown: "UN2"}, Set: map[string]bool{"needs": true}}, d("2026-12-03")); err != nil || len(changed) != 0 {
+		t.Errorf("nothing new: %v, %v; want nothing changed or audited", changed, err)
+	}
+	var audits int
+	if err := s.Pool.QueryRow(ctx, `select count(*) from plan_events where plan_ref = 'R-1' and name = 'sen2-recorded'`).Scan(&audits); err != nil || audits != 2 {
+		t.Errorf("%d audits (%v); want 2", audits, err)
+	}
 }

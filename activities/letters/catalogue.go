@@ -391,8 +391,8 @@ passed before the case was entered were not sent;
 an acknowledgement that says where the case stands
 {{- if .OverdueCount}}, and one letter for each limit already missed{{end}}.
 {{- else}} the family has been sent
-nothing about the past. A limit still missed is told to them at its next
-weekly escalation, as for any case.{{end}}
+nothing about the past.{{if .OverdueCount}} A limit still missed is told to them at its next
+weekly escalation, as for any open case.{{end}}{{end}}
 
 Where each limit stood on entry:
 {{range .Facts.Limits}}

@@ -216,8 +216,8 @@ and it stays in force. This letter sets out where it stands.
 {{- template "nextreview" .}}
 {{- if .OverdueCount}}
 
-Where we are late, we are sorry, and we will write to you as soon as each
-late step is done.
+Where we are late, we are sorry. We are putting it right as quickly as we
+can.
 {{- end}}
 
 From now on we will write to you at each step, and tell you if any time

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ehc-send/ehc/statute"
 )
@@ -73,6 +74,8 @@ var Residentials = []string{"A", "B"}
 const (
 	MaxPlacements    = 6
 	MaxSettingOther  = 100
+	MaxPlacementText = 200 // a placement as typed
+	MaxNeedsText     = 100 // the needs as typed
 	placementsPhrase = "urn=NNNNNN, ukprn=NNNNNNNN or setting=CODE"
 )
 
@@ -151,8 +154,8 @@ func (pl Placement) Check() error {
 	if pl.Setting == "OTH" && strings.TrimSpace(pl.SettingOther) == "" {
 		add("setting OTH needs setting-other: what kind of setting, in a few words")
 	}
-	if len(pl.SettingOther) > MaxSettingOther {
-		add("setting-other is %d characters: at most %d", len(pl.SettingOther), MaxSettingOther)
+	if n := utf8.RuneCountInString(pl.SettingOther); n > MaxSettingOther {
+		add("setting-other is %d characters: at most %d", n, MaxSettingOther)
 	}
 	if pl.SettingOther != "" && pl.Setting != "OTH" {
 		add("setting-other describes setting OTH only")
@@ -178,6 +181,9 @@ func ParsePlacement(s string) (Placement, error) {
 	if strings.TrimSpace(s) == "" {
 		return pl, fmt.Errorf("placement is empty: give %s", placementsPhrase)
 	}
+	if n := utf8.RuneCountInString(s); n > MaxPlacementText {
+		return Placement{}, fmt.Errorf("placement is %d characters: at most %d", n, MaxPlacementText)
+	}
 	for _, part := range strings.Split(s, ",") {
 		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
 		k, v = strings.ToLower(strings.TrimSpace(k)), strings.TrimSpace(v)
@@ -195,10 +201,20 @@ func ParsePlacement(s string) (Placement, error) {
 			if _, err = fmt.Sscanf(v, "%d", &pl.Rank); err != nil || fmt.Sprint(pl.Rank) != v {
 				err = fmt.Errorf("rank %q is not a whole number", v)
 			}
-		case "unit":
-			pl.Unit = true
-		case "resourced":
-			pl.Resourced = true
+		case "unit", "resourced":
+			var on bool
+			switch strings.ToLower(v) {
+			case "", "yes", "y", "true", "1":
+				on = true
+			case "no", "n", "false", "0":
+			default:
+				err = fmt.Errorf("%s=%q: give %s alone, or %s=yes or %s=no", k, v, k, k, k)
+			}
+			if k == "unit" {
+				pl.Unit = on
+			} else {
+				pl.Resourced = on
+			}
 		case "entry", "leaving":
 			var d statute.Date
 			if d, err = statute.ParseDate(v); err != nil {

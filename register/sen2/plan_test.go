@@ -16,20 +16,28 @@ func TestParsePlacement(t *testing.T) {
 	if pl.URN != "123456" || pl.Rank != 2 || !pl.Unit || !pl.Resourced || pl.Entry.String() != "2025-09-03" {
 		t.Errorf("read as %+v", pl)
 	}
+	if pl, err := ParsePlacement("urn=123456,unit=no,resourced=yes"); err != nil || pl.Unit || !pl.Resourced {
+		t.Errorf("unit=no, resourced=yes: %+v, %v", pl, err)
+	}
+	if pl, err := ParsePlacement("setting=OTH,setting-other=" + strings.Repeat("é", 100)); err != nil || pl.SettingOther == "" {
+		t.Errorf("100 accented characters: %v; want them taken", err)
+	}
 	if pl, err := ParsePlacement("setting=ehe"); err != nil || pl.Setting != "EHE" || pl.Rank != 1 {
 		t.Errorf("a setting code: %+v, %v; want EHE at rank 1", pl, err)
 	}
 	for in, want := range map[string]string{
-		"":                            "placement is empty",
-		"urn=12345":                   `urn "12345" is not 6 digits`,
-		"ukprn=20000000":              `ukprn "20000000" is not 8 digits starting 1`,
-		"urn=123456,setting=EHE":      "give exactly one of",
-		"setting=XYZ":                 `setting "XYZ" is not one of OLA, OPA`,
-		"setting=OTH":                 "setting OTH needs setting-other",
-		"urn=123456,rank=0":           "rank 0: want 1",
-		"urn=123456,rank=1x":          `rank "1x" is not a whole number`,
-		"urn=123456,colour=red":       `"colour" is not urn, ukprn`,
-		"urn=123456,entry=2025-13-01": `entry "2025-13-01" is not a date`,
+		"":                                       "placement is empty",
+		"urn=12345":                              `urn "12345" is not 6 digits`,
+		"ukprn=20000000":                         `ukprn "20000000" is not 8 digits starting 1`,
+		"urn=123456,setting=EHE":                 "give exactly one of",
+		"setting=XYZ":                            `setting "XYZ" is not one of OLA, OPA`,
+		"setting=OTH":                            "setting OTH needs setting-other",
+		"urn=123456,rank=0":                      "rank 0: want 1",
+		"urn=123456,rank=1x":                     `rank "1x" is not a whole number`,
+		"urn=123456,colour=red":                  `"colour" is not urn, ukprn`,
+		"urn=123456,entry=2025-13-01":            `entry "2025-13-01" is not a date`,
+		"urn=123456,unit=maybe":                  `unit="maybe": give unit alone, or unit=yes or unit=no`,
+		"urn=123456," + strings.Repeat("x", 200): "characters: at most 200",
 		"urn=123456,entry=2025-09-03,leaving=2025-09-01": "leaving 2025-09-01 is before entry 2025-09-03",
 	} {
 		if _, err := ParsePlacement(in); err == nil || !strings.Contains(err.Error(), want) {

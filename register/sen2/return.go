@@ -49,6 +49,11 @@ type PersonRecord struct {
 
 // Request is module 2: a request for an assessment and what came of it.
 type Request struct {
+	// Entered marks a plan entered without its assessment: what came before
+	// the product (the request's source, the decisions' dates, Week20) is
+	// not known, and the DfE's 20-week figure was the authority's then.
+	// It is not part of the return.
+	Entered            bool         `xml:"-"`
 	ReceivedDate       string       `xml:"ReceivedDate,omitempty"`
 	RequestSource      string       `xml:"RequestSource,omitempty"`
 	RYA                string       `xml:"RYA,omitempty"`

@@ -87,8 +87,10 @@ func (v *validator) request(q Request) {
 	if !v.required("ReceivedDate", q.ReceivedDate) {
 		return
 	}
-	inYear := q.ReceivedDate >= fmt.Sprintf("%d-01-01", v.year)
-	if inYear { // mandatory for the year's requests (from 2026); older ones give it when known
+	// The year's own work must be complete; an older request's history, or
+	// a plan entered without its assessment, gives what is known.
+	inYear := q.ReceivedDate >= fmt.Sprintf("%d-01-01", v.year) && !q.Entered
+	if inYear && v.year >= 2026 { // RequestSource is mandatory from the 2026 return
 		v.required("RequestSource", q.RequestSource)
 	}
 	v.code("RequestSource", q.RequestSource, []string{SourceFamily, SourceSchool, SourceHealth, SourceSocialCare, SourceOther})
@@ -101,28 +103,25 @@ func (v *validator) request(q Request) {
 		if q.RequestOutcome != RequestAssess && q.RequestTribunal != "1" && q.RequestMediation != "1" {
 			v.fail("AssessmentOutcome", "an assessment of a request not agreed to (RequestOutcome %q) and not ordered or agreed after a disagreement", q.RequestOutcome)
 		}
-		v.assessment(*a, q, inYear)
+		v.assessment(*a, q, inYear, q.Entered)
 	}
 	if ap := q.ActivePlans; ap != nil {
 		v.active(*ap, q)
 	}
 }
 
-func (v *validator) assessment(a Assessment, q Request, inYear bool) {
+func (v *validator) assessment(a Assessment, q Request, inYear, entered bool) {
 	v.code("AssessmentOutcome", a.AssessmentOutcome, []string{AssessmentIssue, AssessmentNotIssue, AssessmentEnded})
 	if inYear && (a.AssessmentOutcome == "") != (a.AssessmentOutcomeDate == "") {
 		v.fail("AssessmentOutcome", "an outcome and its date go together")
 	}
 	v.order("AssessmentOutcomeDate", a.AssessmentOutcomeDate, "the assessment's outcome", q.RequestOutcomeDate, "the decision to assess")
-	if (inYear || a.AssessmentOutcomeDate >= fmt.Sprintf("%d-01-01", v.year)) && a.AssessmentOutcome != "" && a.Week20 == "" {
+	if !entered && (inYear || a.AssessmentOutcomeDate >= fmt.Sprintf("%d-01-01", v.year)) && a.AssessmentOutcome != "" && a.Week20 == "" {
 		v.fail("Week20", "missing: whether an exception to the 20 weeks applied (reg 13(3))")
 	}
 	p := a.NamedPlan
 	switch {
-	case a.AssessmentOutcome == AssessmentIssue && p == nil:
-		v.fail("NamedPlan", "the decision was to issue a plan, but no plan is in the return")
-		return
-	case p == nil:
+	case p == nil: // none made, or one still being drafted
 		return
 	case a.AssessmentOutcome != AssessmentIssue:
 		v.fail("NamedPlan", "a plan under an assessment whose outcome is %q, not to issue", a.AssessmentOutcome)
@@ -199,8 +198,8 @@ func DfETimeliness(r Return, year int) Timeliness {
 	for _, p := range r.Persons {
 		for _, q := range p.Requests {
 			a := q.Assessment
-			if a == nil || a.NamedPlan == nil || a.AssessmentOutcome != AssessmentIssue {
-				continue
+			if a == nil || a.NamedPlan == nil || a.AssessmentOutcome != AssessmentIssue || q.Entered {
+				continue // an entered plan's timeliness was the authority's before the product, or another's
 			}
 			start, err := statute.ParseDate(a.NamedPlan.StartDate)
 			if err != nil || start.Time().Year() != year {

@@ -155,9 +155,18 @@ func (f planStartFlags) child() (*plan.Child, error) {
 	if err != nil {
 		return nil, err
 	}
+	switch {
+	case details.CeaseReason != "":
+		return nil, usagef("--cease-reason is for a plan that has ended: record it with ehc sen2-record")
+	case details.TransferLA != "" && f.transferredIn == "":
+		return nil, usagef("--transfer-la names the authority a plan came from: give it with --transferred-in")
+	}
 	c := &plan.Child{Name: strings.TrimSpace(f.childName), SEN2: person, Plan: details}
 	if c.Name == "" && c.SEN2 == (sen2.Person{}) && c.Plan.IsZero() {
 		return nil, nil
+	}
+	if c.Name == "" { // the register keeps the child's items with their name, which the return needs too
+		return nil, usagef("--child-name is required with the child's SEN2 details")
 	}
 	return c, nil
 }

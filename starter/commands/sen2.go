@@ -13,6 +13,7 @@ import (
 	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/register/sen2"
 	"github.com/ehc-send/ehc/starter/internal/cli"
+	"github.com/ehc-send/ehc/workflows/assessment"
 )
 
 // ehc sen2 --check lists, before January, every item of the DfE's SEN2
@@ -36,6 +37,8 @@ func cmdSEN2(ctx context.Context, e *Env, args []string) error {
 		return usagef("give --check, or --out FILE.xml to write the return")
 	case *year < 2023 || *year > e.Now().Year():
 		return usagef("--year %d: want 2023 (the first person-level return) to %d", *year, e.Now().Year())
+	case *out != "" && *asJSON:
+		return usagef("--json goes with --check: --out writes the return itself")
 	case *out != "" && !strings.HasSuffix(strings.ToLower(*out), ".xml"):
 		return usagef("--out %q: the return is XML; name the file .xml", *out)
 	case *out != "":
@@ -100,6 +103,9 @@ func writeReturn(path string, ret sen2.Return) error {
 		return err
 	}
 	tmp := path + ".partial"
+	if err := os.Remove(tmp); err != nil && !errors.Is(err, os.ErrNotExist) { // one left over keeps its own mode
+		return err
+	}
 	if err := os.WriteFile(tmp, append([]byte(xml.Header), append(b, '\n')...), 0o600); err != nil {
 		return fmt.Errorf("writing the return: %w", err)
 	}
@@ -121,6 +127,8 @@ func release() string {
 func cmdSEN2Record(ctx context.Context, e *Env, args []string) error {
 	fs := newFlagSet("sen2-record")
 	caseRef := fs.String("case", "", "case or plan `REF`erence")
+	childName := fs.String("child-name", "", "the child's `name`: with --child-dob, records the people of a plan entered before the register kept them; alone, corrects it")
+	childDOB := fs.String("child-dob", "", "the child's `date` of birth (YYYY-MM-DD), with --child-name")
 	var pf sen2Flags
 	var plf sen2PlanFlags
 	pf.flags(fs)
@@ -140,7 +148,21 @@ func cmdSEN2Record(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	c := register.SEN2Change{Person: person, Plan: details, Set: map[string]bool{}}
+	if err := bounded("child-name", *childName, assessment.CheckName); err != nil {
+		return err
+	}
+	c := register.SEN2Change{ChildName: strings.TrimSpace(*childName), Person: person, Plan: details, Set: map[string]bool{}}
+	if *childDOB != "" {
+		if *childName == "" {
+			return usagef("--child-dob goes with --child-name: they record the child's people together")
+		}
+		if c.ChildDOB, err = parseDateFlag("child-dob", *childDOB); err != nil {
+			return err
+		}
+		if err := e.notFuture("child-dob", c.ChildDOB); err != nil {
+			return err
+		}
+	}
 	items := map[string]string{"needs": "needs", "placement": "placements", "personal-budget": "pb", "organised-arrangements": "oa",
 		"direct-payments": "dp", "plan-res": "res", "work-based": "wbp", "request-received": "request_received",
 		"cease-reason": "cease_reason", "transfer-la": "transfer_la"}
@@ -149,7 +171,7 @@ func cmdSEN2Record(ctx context.Context, e *Env, args []string) error {
 			c.Set[item] = true
 		}
 	})
-	if c.Person == (sen2.Person{}) && len(c.Set) == 0 {
+	if c.Person == (sen2.Person{}) && len(c.Set) == 0 && c.ChildName == "" {
 		return usagef("nothing to record: give at least one SEN2 item (see ehc help sen2-record)")
 	}
 	if d := details.RequestReceived; !d.IsZero() {
@@ -161,7 +183,7 @@ func cmdSEN2Record(ctx context.Context, e *Env, args []string) error {
 	return e.onRegister(ctx, cfg, func(s *register.Store) error {
 		changed, err := s.RecordSEN2(ctx, ref, c, e.today())
 		switch {
-		case errors.Is(err, register.ErrSEN2Refused):
+		case errors.Is(err, register.ErrSEN2Refused), errors.Is(err, register.ErrNoPeople):
 			return usagef("%s: %v", ref, err)
 		case err != nil:
 			return err

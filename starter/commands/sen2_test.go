@@ -37,6 +37,15 @@ func TestSEN2Refusals(t *testing.T) {
 		{[]string{"sen2-record", "--case", "EHC-1", "--direct-payments"}, "record the personal budget too"},
 		{[]string{"sen2-record", "--case", "EHC-1", "--cease-reason", "0"}, `--cease-reason "0"`},
 		{[]string{"sen2-record", "--case", "EHC-1", "--request-received", "2026-12-01"}, "--request-received"},
+		{[]string{"sen2-record", "--case", "EHC-1", "--child-dob", "2016-04-01"}, "--child-dob goes with --child-name"},
+		{[]string{"sen2-record", "--case", "EHC-1", "--needs", strings.Repeat("ASD,", 30)}, "--needs is 120 characters: at most 100"},
+		{[]string{"sen2", "--year", "2025", "--out", "r.xml", "--la", "931", "--json"}, "--json goes with --check"},
+		{[]string{"start-plan", "--case", "EHC-9", "--plan-made", "2022-05-10", "--child-dob", "2012-01-20", "--family-email", "sam@example.org",
+			"--caseworker", "cw-1", "--caseworker-email", "cw@la.example.gov.uk", "--sex", "F"}, "--child-name is required with the child's SEN2 details"},
+		{[]string{"start-plan", "--case", "EHC-9", "--plan-made", "2022-05-10", "--child-dob", "2012-01-20", "--family-email", "sam@example.org",
+			"--caseworker", "cw-1", "--caseworker-email", "cw@la.example.gov.uk", "--child-name", "Ada", "--transfer-la", "855"}, "--transfer-la names the authority a plan came from: give it with --transferred-in"},
+		{[]string{"start-plan", "--case", "EHC-9", "--plan-made", "2022-05-10", "--child-dob", "2012-01-20", "--family-email", "sam@example.org",
+			"--caseworker", "cw-1", "--caseworker-email", "cw@la.example.gov.uk", "--child-name", "Ada", "--cease-reason", "8"}, "--cease-reason is for a plan that has ended"},
 	} {
 		code, _, errOut := runCmd(noRegister(t), c.args...)
 		if code != ExitUsage || !strings.Contains(errOut, c.want) {

@@ -3,6 +3,7 @@ package commands
 import (
 	"flag"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ehc-send/ehc/register/sen2"
 )
@@ -72,6 +73,12 @@ func (f *sen2PlanFlags) flags(fs *flag.FlagSet) {
 
 // plan checks the flags and gives the plan's SEN2 details.
 func (f sen2PlanFlags) plan() (sen2.Plan, error) {
+	if n := utf8.RuneCountInString(f.needs); n > sen2.MaxNeedsText {
+		return sen2.Plan{}, usagef("--needs is %d characters: at most %d", n, sen2.MaxNeedsText)
+	}
+	if len(f.placements) > sen2.MaxPlacements {
+		return sen2.Plan{}, usagef("%d placements: at most %d", len(f.placements), sen2.MaxPlacements)
+	}
 	p := sen2.Plan{Needs: sen2.ParseNeeds(f.needs), PersonalBudget: f.pb, OrganisedArrangements: f.oa, DirectPayments: f.dp,
 		Residential: strings.ToUpper(strings.TrimSpace(f.residential)), WorkBased: f.wbp,
 		CeaseReason: strings.TrimSpace(f.ceaseReason), TransferLA: strings.TrimSpace(f.transferLA)}

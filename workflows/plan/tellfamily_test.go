@@ -35,7 +35,7 @@ func TestAnEnteredPlansFamilyToldOnceWhenAsked(t *testing.T) {
 	}
 	for _, want := range []string{"review meeting's report: due by Monday 3 November 2025; done on Thursday 30 October 2025.",
 		"after its review: due by Monday 17 November 2025; not yet done, 16 days late.",
-		"The next review will be by Monday 19 October 2026.", "Where we are late, we are sorry"} {
+		"The next review will be by Monday 19 October 2026.", "Where we are late, we are sorry. We are putting it right"} {
 		if !strings.Contains(told[0].Text, want) {
 			t.Errorf("the family's letter does not say %q:\n%s", want, told[0].Text)
 		}
