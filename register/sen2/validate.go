@@ -159,6 +159,9 @@ func (v *validator) active(ap ActivePlans, q Request) {
 	if a := q.Assessment; a != nil && a.NamedPlan != nil {
 		start = a.NamedPlan.StartDate
 	}
+	if start == "" { // a plan active on the reference date was made, so it has a start
+		v.fail("NamedPlan", "an active plan with no named plan: record when the plan was made")
+	}
 	if len(ap.SENNeed) == 0 {
 		v.fail("SENtype", "missing: the plan's primary need (record it with ehc sen2-record --needs)")
 	}
