@@ -27,7 +27,7 @@ test: fmt-check $(TEMPORAL) ensure-postgres ensure-chromium
 # seeds (f.Add and testdata/fuzz/TARGET); fuzz searches beyond them.
 FUZZ_TARGETS := ./workflows/assessment:FuzzCheckBounds ./activities/letters:FuzzCheckEmail ./register:FuzzProviderBounds \
 	./starter/commands:FuzzStartFlags ./starter/commands:FuzzStepFlags ./starter/commands:FuzzPlanStepFlags \
-	./starter/commands:FuzzImportRow ./register/sen2:FuzzParsePlacement
+	./starter/commands:FuzzImportRow ./register/sen2:FuzzParsePlacement ./activities/letters:FuzzFeedbackToken
 FUZZTIME ?= 10s
 
 ## fuzz: run each fuzz target for FUZZTIME (default 10s); a failing input is saved under the package's testdata/fuzz

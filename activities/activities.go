@@ -32,6 +32,9 @@ type Activities struct {
 	Transport Transport
 	Register  Register
 	Logger    *slog.Logger // nil means slog.Default()
+	// Feedback, when set, ends each family letter about a step done with
+	// the family-voice question (letters.Feedback.Ask); nil asks nothing.
+	Feedback *letters.Feedback
 }
 
 func (a *Activities) logger() *slog.Logger {
@@ -50,7 +53,7 @@ func (a *Activities) Notify(ctx context.Context, n letters.Notification) (letter
 		log.Error("notification rejected", "error", err)
 		return letters.Delivery{}, temporal.NewNonRetryableApplicationError(err.Error(), letters.InvalidNotification, err)
 	}
-	return a.deliver(ctx, n, m)
+	return a.deliver(ctx, n, a.Feedback.Ask(m))
 }
 
 // deliver sends the rendered m and records it on the case.

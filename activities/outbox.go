@@ -459,7 +459,7 @@ func (o *Outbox) alert(ctx context.Context, m letters.Message, suffix string, ro
 // outboxEntry is the row m is kept as.
 func outboxEntry(m letters.Message) register.OutboxEntry {
 	e := register.OutboxEntry{Key: m.Key, CaseRef: m.CaseRef, Template: string(m.Template), On: m.On,
-		Subject: m.Subject, Text: m.Text}
+		Subject: m.Subject, Text: m.Text, AsksFeedback: m.AsksFeedback}
 	for _, r := range m.To {
 		e.Recipients = append(e.Recipients, register.OutboxRecipient{Role: string(r.Role), Name: r.Name, Email: r.Email})
 	}

@@ -52,7 +52,7 @@ func (a *Activities) CommitStep(ctx context.Context, s letters.Step) (letters.St
 			res.Lost = append(res.Lost, letters.LostLetter{Key: n.Key, Reason: err.Error()})
 			continue
 		}
-		ns, msgs = append(ns, n), append(msgs, m)
+		ns, msgs = append(ns, n), append(msgs, a.Feedback.Ask(m))
 	}
 	if err := a.recordStep(ctx, s.Events, msgs); err != nil {
 		if isFinal(err) {

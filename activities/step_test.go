@@ -122,3 +122,37 @@ func TestCommitStepReportsARefusedLetterAsLost(t *testing.T) {
 		t.Errorf("lost: %+v; want the family's letter, refused for an invalid address", res.Lost)
 	}
 }
+
+// With feedback links set, a step's letter to the family ends with the
+// question and the outbox marks it as asking; the partners' letter of the
+// same step asks nothing; a retry sends neither again.
+func TestCommitStepAsksTheFamilyOnly(t *testing.T) {
+	f := newOutbox(t)
+	links, err := letters.NewFeedback("https://ehc.example.gov.uk", []byte(strings.Repeat("s", letters.MinFeedbackKey)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &Activities{Transport: f.box, Register: f.store, Logger: quiet, Feedback: links}
+	family, partners := familyLetter(letters.FamilyRefusalToAssess), full(letters.PartnerRefusalToAssess)
+	partners.To = []letters.Recipient{{Role: letters.RoleSchool, Name: "Oak Primary", Email: "head@oak.example.org"}}
+	enterCase(t, f.store, family)
+	s := letters.Step{Letters: []letters.Notification{family, partners}}
+	for range 2 {
+		if res, err := commitStep(t, a, s); err != nil || len(res.Lost) != 0 {
+			t.Fatalf("%+v, %v", res, err)
+		}
+	}
+	for _, c := range []struct {
+		key  string
+		asks bool
+	}{{family.Key, true}, {partners.Key, false}} {
+		sent := f.next.accepted(c.key)
+		var asks bool
+		if err := f.store.Pool.QueryRow(context.Background(), `select asks_feedback from notification_outbox where key = $1`, c.key).Scan(&asks); err != nil {
+			t.Fatal(err)
+		}
+		if len(sent) != 1 || strings.Contains(sent[0].Text, links.Link(c.key, letters.AnswerVeryWell)) != c.asks || asks != c.asks {
+			t.Errorf("%s: sent %d times, asks in the text and the outbox %v; want once, %v", c.key, len(sent), asks, c.asks)
+		}
+	}
+}

@@ -477,6 +477,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Bool("sendgrid_eu", c.Mail.EU),
 		slog.Bool("sendgrid_sandbox", c.Mail.Sandbox),
 		slog.Bool("sendgrid_webhook", c.Mail.WebhookKey != ""),
+		slog.String("feedback_url", c.Mail.FeedbackURL),
 		slog.Int("codec_keys", len(c.Codec.Keys)),
 		slog.Int("max_concurrent_activities", c.Tuning.MaxConcurrentActivities),
 		slog.Int("max_concurrent_workflow_tasks", c.Tuning.MaxConcurrentWorkflowTasks),

@@ -233,6 +233,16 @@ func TestLoadRejects(t *testing.T) {
 			`EHC_SENDGRID_TIMEOUT: 1h0m0s: must be more than 0 and at most 2m`},
 		{"sendgrid template not an ID", map[string]string{"EHC_SENDGRID_TEMPLATES": "family.final_plan=123"}, nil,
 			`EHC_SENDGRID_TEMPLATES: "family.final_plan=123" is not template=d-id`},
+		{"feedback URL without a key", map[string]string{"EHC_FEEDBACK_URL": "https://ehc.example.gov.uk"}, nil,
+			`EHC_FEEDBACK_KEY: missing: EHC_FEEDBACK_URL needs a key to sign the links (32 random bytes, base64: openssl rand -base64 32)`},
+		{"feedback key too short", map[string]string{"EHC_FEEDBACK_URL": "https://ehc.example.gov.uk", "EHC_FEEDBACK_KEY": "c2hvcnQ="}, nil,
+			`EHC_FEEDBACK_KEY: is 5 bytes; want at least 32`},
+		{"feedback key not base64", map[string]string{"EHC_FEEDBACK_URL": "https://ehc.example.gov.uk", "EHC_FEEDBACK_KEY": "not base64!"}, nil,
+			`EHC_FEEDBACK_KEY: is not base64`},
+		{"feedback URL not http", map[string]string{"EHC_FEEDBACK_URL": "ehc.example.gov.uk", "EHC_FEEDBACK_KEY": feedbackKey}, nil,
+			`EHC_FEEDBACK_URL: "ehc.example.gov.uk" is not an http(s) URL without a query`},
+		{"feedback address without port", map[string]string{"EHC_FEEDBACK_URL": "https://ehc.example.gov.uk", "EHC_FEEDBACK_KEY": feedbackKey, "EHC_WEBHOOK_ADDR": "localhost"}, nil,
+			`EHC_WEBHOOK_ADDR: "localhost" has no port; want host:port, e.g. 127.0.0.1:8089`},
 		{"webhook address without port", map[string]string{"EHC_SENDGRID_WEBHOOK_KEY": "MFkw", "EHC_WEBHOOK_ADDR": "localhost"}, nil,
 			`EHC_WEBHOOK_ADDR: "localhost" has no port; want host:port, e.g. 127.0.0.1:8089`},
 		{"codec key not base64", map[string]string{"EHC_CODEC_KEYS": "k1=not*base64"}, nil,
@@ -331,6 +341,10 @@ func TestLoadAccepts(t *testing.T) {
 			func(c Config) bool { return c.TLSCAFile == "ca.pem" }},
 		{"blank environment means unset", map[string]string{"TEMPORAL_NAMESPACE": "  "},
 			func(c Config) bool { return c.Namespace == "default" }},
+		{"feedback links", map[string]string{"EHC_FEEDBACK_URL": "https://ehc.example.gov.uk", "EHC_FEEDBACK_KEY": feedbackKey},
+			func(c Config) bool {
+				return c.Mail.FeedbackURL == "https://ehc.example.gov.uk" && bytes.Equal(c.Mail.FeedbackKey, bytes.Repeat([]byte{7}, 32))
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -354,12 +368,15 @@ func TestSlogLevel(t *testing.T) {
 	}
 }
 
+var feedbackKey = base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32))
+
 func TestLogValueRedactsAPIKey(t *testing.T) {
 	var out bytes.Buffer
 	c := Default()
 	c.APIKey = "very-secret-key"
+	c.Mail.FeedbackKey = []byte("very-secret-feedback-key-32-bytes")
 	slog.New(slog.NewJSONHandler(&out, nil)).Info("config", "config", c)
-	if strings.Contains(out.String(), "very-secret-key") {
+	if strings.Contains(out.String(), "very-secret") || strings.Contains(out.String(), base64.StdEncoding.EncodeToString(c.Mail.FeedbackKey)) {
 		t.Errorf("the API key was logged: %s", out.String())
 	}
 	if !strings.Contains(out.String(), `"api_key":"[redacted]"`) || !strings.Contains(out.String(), `"namespace":"default"`) {

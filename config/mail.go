@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/base64"
 	"net/mail"
 	"net/url"
 	"strconv"
@@ -19,7 +20,12 @@ type Mail struct {
 	Timeout        time.Duration     // per HTTP request
 	Templates      map[string]string // notification template -> SendGrid dynamic template ID
 	WebhookKey     string            // Event Webhook verification key (base64); empty: no webhook
-	WebhookAddr    string            // where the worker listens for the Event Webhook
+	WebhookAddr    string            // where the worker listens for the Event Webhook and families' feedback links
+	// FeedbackURL is the public base URL of the worker's feedback page
+	// (families' links go to FeedbackURL/feedback); empty: letters ask no
+	// question. FeedbackKey signs the links; never logged.
+	FeedbackURL string
+	FeedbackKey []byte
 	// LogOnly lets a worker with no mail service write letters to the
 	// outbox and its log only ("logged"); without it such a worker refuses
 	// to start outside demonstration mode, so no letter is silently unsent.
@@ -37,6 +43,8 @@ const (
 	envWebhookKey       = "EHC_SENDGRID_WEBHOOK_KEY"
 	envWebhookAddr      = "EHC_WEBHOOK_ADDR"
 	envMailLogOnly      = "EHC_MAIL_LOG_ONLY"
+	envFeedbackURL      = "EHC_FEEDBACK_URL"
+	envFeedbackKey      = "EHC_FEEDBACK_KEY"
 )
 
 var mailSettings = []Setting{
@@ -48,7 +56,9 @@ var mailSettings = []Setting{
 	{envSendGridTimeout, "sendgrid-timeout", "30s", "HTTP `timeout` for each request to SendGrid (a request unanswered by then may have been accepted: the outbox checks before resending)"},
 	{envSendGridTemplate, "sendgrid-templates", "", "dynamic template IDs, `template=d-id,...` (the built-in wording otherwise)"},
 	{envWebhookKey, "sendgrid-webhook-key", "", "Event Webhook verification `key` (base64); set to receive delivery events"},
-	{envWebhookAddr, "webhook-addr", "127.0.0.1:8089", "`host:port` the worker serves SendGrid's Event Webhook on (/sendgrid/events)"},
+	{envWebhookAddr, "webhook-addr", "127.0.0.1:8089", "`host:port` the worker serves SendGrid's Event Webhook (/sendgrid/events) and families' feedback links (/feedback) on"},
+	{envFeedbackURL, "feedback-url", "", "public base `URL` the worker's /feedback page is reached at (behind the authority's proxy); set, each family letter about a step done ends with one optional question, how well we kept them informed"},
+	{envFeedbackKey, "feedback-key", "", "base64 `key` of at least 32 bytes that signs the feedback links (required with EHC_FEEDBACK_URL; keep it: a new key makes older letters' links fail)"},
 	{envMailLogOnly, "mail-log-only", "false", "with no SENDGRID_API_KEY, write letters to the outbox and the worker's log only (`bool`); without it, such a worker refuses to start outside demo mode"},
 }
 
@@ -76,7 +86,22 @@ func (r *resolver) mail() Mail {
 	if u, err := url.Parse(m.BaseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		r.fail(envSendGridBaseURL, "%q is not an http(s) URL", m.BaseURL)
 	}
-	if m.WebhookKey != "" {
+	if m.FeedbackURL = r.str(envFeedbackURL); m.FeedbackURL != "" {
+		if u, err := url.Parse(m.FeedbackURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" {
+			r.fail(envFeedbackURL, "%q is not an http(s) URL without a query", m.FeedbackURL)
+		}
+		k, err := base64.StdEncoding.DecodeString(r.str(envFeedbackKey))
+		switch {
+		case r.str(envFeedbackKey) == "":
+			r.fail(envFeedbackKey, "missing: EHC_FEEDBACK_URL needs a key to sign the links (32 random bytes, base64: openssl rand -base64 32)")
+		case err != nil:
+			r.fail(envFeedbackKey, "is not base64")
+		case len(k) < 32:
+			r.fail(envFeedbackKey, "is %d bytes; want at least 32", len(k))
+		}
+		m.FeedbackKey = k
+	}
+	if m.WebhookKey != "" || m.FeedbackURL != "" {
 		r.address(envWebhookAddr)
 	}
 	return m

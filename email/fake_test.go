@@ -53,6 +53,10 @@ type sentMail struct {
 	MailSettings map[string]struct {
 		Enable bool `json:"enable"`
 	} `json:"mail_settings"`
+	TrackingSettings map[string]struct {
+		Enable     *bool `json:"enable"`
+		EnableText *bool `json:"enable_text"`
+	} `json:"tracking_settings"`
 }
 
 type fakeSendGrid struct {

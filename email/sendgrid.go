@@ -262,6 +262,12 @@ func (t *Transport) build(m letters.Message) *mail.SGMailV3 {
 	// ties a bounce to the notification it belongs to.
 	sg.SetCustomArg("outbox_key", m.Key).SetCustomArg("case_ref", m.CaseRef)
 	sg.AddCategories(string(m.Template))
+	// No open pixel, no rewritten links, whatever the account's defaults:
+	// a family's letter does not report on its reader, and the answer
+	// links in it go where they say.
+	sg.SetTrackingSettings(mail.NewTrackingSettings().
+		SetOpenTracking(mail.NewOpenTrackingSetting().SetEnable(false)).
+		SetClickTracking(mail.NewClickTrackingSetting().SetEnable(false).SetEnableText(false)))
 	if t.sandbox {
 		sg.SetMailSettings(mail.NewMailSettings().SetSandboxMode(mail.NewSetting(true)))
 	}

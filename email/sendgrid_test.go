@@ -67,6 +67,11 @@ func TestEveryTemplateIsSentAsSendGridExpects(t *testing.T) {
 			if got.TemplateID != "" || got.MailSettings != nil {
 				t.Errorf("template_id %q, mail_settings %v: want neither", got.TemplateID, got.MailSettings)
 			}
+			// No open pixel and no rewritten links, whatever the account says.
+			open, click := got.TrackingSettings["open_tracking"], got.TrackingSettings["click_tracking"]
+			if open.Enable == nil || *open.Enable || click.Enable == nil || *click.Enable || click.EnableText == nil || *click.EnableText {
+				t.Errorf("tracking_settings = %+v; want open and click tracking off", got.TrackingSettings)
+			}
 		})
 	}
 }

@@ -84,7 +84,10 @@ type OutboxEntry struct {
 	Caseworker OutboxRecipient `json:"caseworker,omitzero"`
 	Subject    string          `json:"subject"`
 	Text       string          `json:"text"`
-	Sealed     bool            `json:"sealed,omitempty"` // read without keys: Recipients are roles only, no Subject or Text
+	// AsksFeedback: the letter ends with the family-voice question, so an
+	// answer to it may be recorded (RecordFeedback).
+	AsksFeedback bool `json:"asks_feedback,omitempty"`
+	Sealed       bool `json:"sealed,omitempty"` // read without keys: Recipients are roles only, no Subject or Text
 	// Unreadable says why a sealed row could not be opened (a retired
 	// key, a damaged value); Sealed is set with it. One such row does not
 	// stop the others being read.
@@ -179,9 +182,9 @@ func (e OutboxEntry) check() error {
 
 // insertOutbox writes a pending row for e, sealed, unless its key is held.
 func insertOutbox(ctx context.Context, tx pgx.Tx, e OutboxEntry, roles []string, sealed []byte) error {
-	_, err := tx.Exec(ctx, `insert into notification_outbox (key, case_ref, template, on_date, roles, sealed)
-		values ($1, $2, $3, $4, $5, $6) on conflict (key) do nothing`,
-		e.Key, e.CaseRef, e.Template, dateArg(e.On), roles, sealed)
+	_, err := tx.Exec(ctx, `insert into notification_outbox (key, case_ref, template, on_date, roles, sealed, asks_feedback)
+		values ($1, $2, $3, $4, $5, $6, $7) on conflict (key) do nothing`,
+		e.Key, e.CaseRef, e.Template, dateArg(e.On), roles, sealed, e.AsksFeedback)
 	return err
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ehc-send/ehc/activities"
+	"github.com/ehc-send/ehc/activities/feedback"
 	"github.com/ehc-send/ehc/activities/letters"
 	"github.com/ehc-send/ehc/config"
 	"github.com/ehc-send/ehc/email"
@@ -48,30 +49,50 @@ func outbox(cfg config.Mail, demo bool, store *register.Store, logger *slog.Logg
 	return o, nil
 }
 
+// feedbackLinks signs the links family letters end with, when a feedback
+// URL is set; nil asks nothing.
+func feedbackLinks(cfg config.Mail) (*letters.Feedback, error) {
+	if cfg.FeedbackURL == "" {
+		return nil, nil
+	}
+	f, err := letters.NewFeedback(cfg.FeedbackURL, cfg.FeedbackKey)
+	if err != nil {
+		return nil, fmt.Errorf("EHC_FEEDBACK_URL, EHC_FEEDBACK_KEY: %w", err)
+	}
+	return f, nil
+}
+
 // serveWebhook listens for SendGrid's Event Webhook when a verification key
-// is set. The port is taken before the worker starts, so a clash stops it
-// with a clear message rather than half-way.
-func serveWebhook(cfg config.Mail, sink email.EventSink, logger *slog.Logger) (stop func(), err error) {
-	if cfg.WebhookKey == "" {
+// is set, and for families' answers when feedback links are. The port is
+// taken before the worker starts, so a clash stops it with a clear message
+// rather than half-way.
+func serveWebhook(cfg config.Mail, sink email.EventSink, links *letters.Feedback, answers feedback.Recorder, logger *slog.Logger) (stop func(), err error) {
+	if cfg.WebhookKey == "" && links == nil {
 		return func() {}, nil
 	}
-	h, err := email.NewWebhook(cfg.WebhookKey, sink, logger)
-	if err != nil {
-		return nil, fmt.Errorf("EHC_SENDGRID_WEBHOOK_KEY: %w", err)
+	mux := http.NewServeMux()
+	if cfg.WebhookKey != "" {
+		h, err := email.NewWebhook(cfg.WebhookKey, sink, logger)
+		if err != nil {
+			return nil, fmt.Errorf("EHC_SENDGRID_WEBHOOK_KEY: %w", err)
+		}
+		mux.Handle("/sendgrid/events", h)
+	}
+	if links != nil {
+		mux.Handle("/feedback", feedback.Handler{Links: links, Store: answers, Logger: logger})
 	}
 	ln, err := net.Listen("tcp", cfg.WebhookAddr)
 	if err != nil {
 		return nil, fmt.Errorf("EHC_WEBHOOK_ADDR %s: %w (is another worker running?)", cfg.WebhookAddr, err)
 	}
-	mux := http.NewServeMux()
-	mux.Handle("/sendgrid/events", h)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			logger.Error("SendGrid webhook stopped", "error", err)
 		}
 	}()
-	logger.Info("serving SendGrid's Event Webhook", "addr", ln.Addr().String(), "path", "/sendgrid/events")
+	logger.Info("serving SendGrid's Event Webhook and feedback answers", "addr", ln.Addr().String(),
+		"sendgrid_events", cfg.WebhookKey != "", "feedback", links != nil)
 	return func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()

@@ -78,7 +78,11 @@ func run() error {
 	}
 	transport.Health = metrics.Mail // a refused key shows on /metrics and /healthz
 	defer startRelay(transport)()   // sends what ehc outbox resend asks for
-	stopWebhook, err := serveWebhook(cfg.Mail, transport, logger)
+	links, err := feedbackLinks(cfg.Mail)
+	if err != nil {
+		return err
+	}
+	stopWebhook, err := serveWebhook(cfg.Mail, transport, links, store, logger)
 	if err != nil {
 		return err
 	}
@@ -97,7 +101,7 @@ func run() error {
 
 	w := worker.New(c, cfg.TaskQueue, wopts)
 	workflows.Register(w)
-	w.RegisterActivity(&activities.Activities{Transport: transport, Register: store, Logger: logger})
+	w.RegisterActivity(&activities.Activities{Transport: transport, Register: store, Logger: logger, Feedback: links})
 
 	logger.Info("ehc-worker starting", "config", cfg)
 	if err := w.Run(worker.InterruptCh()); err != nil {

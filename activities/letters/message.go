@@ -18,6 +18,9 @@ type Message struct {
 	Subject string `json:"subject"`
 	Text    string `json:"text"`
 	HTML    string `json:"html"` // the same words, for mail clients that prefer HTML
+	// AsksFeedback: the letter ends with the family-voice question
+	// (Feedback.Ask), so the outbox may take answers to it.
+	AsksFeedback bool `json:"asks_feedback,omitempty"`
 }
 
 // Delivery is what the workflow learns about a sent message.

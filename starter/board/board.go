@@ -31,6 +31,9 @@ type Input struct {
 	// (register.Forecast); Closure.Name is empty when none is near.
 	Closure  statute.Closure
 	Forecast []register.ForecastItem
+	// What families answered to the letters of the 12 months
+	// (register.FamilyVoice).
+	Voice []register.VoiceMonth
 }
 
 // MonthRate is one month's 20-week share, as drawn.
@@ -69,6 +72,9 @@ type page struct {
 	Overdue                                       []Overdue
 	Exposure                                      Exposure
 	SlowProviders                                 []register.AdviceTiming
+	VoiceChart                                    template.HTML
+	VoiceReading                                  string
+	VoiceMonths, VoiceStages                      []VoiceRow
 }
 
 //go:embed board.html
@@ -86,6 +92,7 @@ func Render(w io.Writer, in Input) error {
 	p.months()
 	p.stages()
 	p.overdue()
+	p.voice()
 	p.Exposure = Estimate(in.Board, in.Rates, in.Today)
 	p.readings()
 	if err := p.charts(); err != nil {

@@ -220,7 +220,10 @@ func (p *page) charts() error {
 		return err
 	}
 	l := p.Year.PlansInForce
-	p.PlanChart, err = barChart("Plans in force: what is overdue", "plans", []string{"phase transfers", "amendments", "annual reviews"},
-		[]float64{float64(l.TransfersOverdue), float64(l.AmendmentsOverdue), float64(l.ReviewsOverdue)}, red, false)
+	if p.PlanChart, err = barChart("Plans in force: what is overdue", "plans", []string{"phase transfers", "amendments", "annual reviews"},
+		[]float64{float64(l.TransfersOverdue), float64(l.AmendmentsOverdue), float64(l.ReviewsOverdue)}, red, false); err != nil {
+		return err
+	}
+	p.VoiceChart, err = voiceChart(p.VoiceMonths)
 	return err
 }

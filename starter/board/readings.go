@@ -53,6 +53,7 @@ func (p *page) readings() {
 		p.ForecastReading = fmt.Sprintf("The %s closure touches %s: %d can still be saved by asking the school before its window opens, %d have asked or will ask in the window, and %d have a limit falling due in the holiday.",
 			p.Closure.Name, plural(len(p.Forecast), "open case", "open cases"), save, excused, inHoliday)
 	}
+	p.VoiceReading = p.voiceReading()
 	e := p.Exposure
 	p.ExposureReading = "No family is waiting past a statutory date, and no plan was issued late in the year."
 	if len(e.Items) > 0 {

@@ -11,6 +11,11 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/ehc-send/ehc/activities/letters"
+	"github.com/ehc-send/ehc/config"
+	"github.com/ehc-send/ehc/register"
+	"github.com/ehc-send/ehc/register/registertest"
+	"github.com/ehc-send/ehc/statute"
 )
 
 // boardFor writes the board report for the Timeliness cases, judged on
@@ -18,6 +23,7 @@ import (
 func boardFor(t *testing.T) (string, string) {
 	t.Helper()
 	env := useTimeliness(t)
+	familiesAnswer(t, env)
 	dir := os.Getenv("EHC_BOARD_OUT") // make test keeps the page, its screenshot and PDF in bin/board
 	if dir == "" {
 		dir = t.TempDir()
@@ -34,6 +40,50 @@ func boardFor(t *testing.T) (string, string) {
 		t.Fatal(err)
 	}
 	return out, string(b)
+}
+
+// familiesAnswer sends five letters that ask the family-voice question and
+// records four answers: in March 2026, P4's final plan (very well), R5's
+// request received (not at all) and R7's decision to assess (no answer);
+// in April, P6's final plan (well); and one letter of April 2025, before
+// the board's year (not at all).
+func familiesAnswer(t *testing.T, env *Env) {
+	t.Helper()
+	ctx := context.Background()
+	open, err := env.OpenRegister(ctx, config.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := open.Pool.Config().ConnString()
+	open.Close()
+	s, err := register.Connect(ctx, url, register.WithSealer(registertest.Sealer())) // as the worker writes letters: sealed
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, l := range []struct {
+		ref    string
+		tpl    letters.Template
+		on     statute.Date
+		answer letters.Answer
+	}{
+		{"EHC-P4", letters.FamilyFinalPlan, statute.NewDate(2026, 3, 2), letters.AnswerVeryWell},
+		{"EHC-R5", letters.FamilyRequestReceived, statute.NewDate(2026, 3, 9), letters.AnswerNotAtAll},
+		{"EHC-R7", letters.FamilyDecisionToAssess, statute.NewDate(2026, 3, 20), 0},
+		{"EHC-P6", letters.FamilyFinalPlan, statute.NewDate(2026, 4, 6), letters.AnswerWell},
+		{"EHC-P1", letters.FamilyRequestReceived, statute.NewDate(2025, 4, 1), letters.AnswerNotAtAll},
+	} {
+		key := l.ref + "/" + string(l.tpl) + "/1"
+		if _, err := s.OutboxClaim(ctx, register.OutboxEntry{Key: key, CaseRef: l.ref, Template: string(l.tpl), On: l.on, AsksFeedback: true,
+			Recipients: []register.OutboxRecipient{{Role: "family", Email: "family@example.org"}}, Subject: "s", Text: "t"}); err != nil {
+			t.Fatal(err)
+		}
+		if l.answer != 0 {
+			if _, err := s.RecordFeedback(ctx, key, l.answer); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 }
 
 // The board report says, for the Timeliness cases, what the figures worked
@@ -61,13 +111,23 @@ func TestReportHTMLBoard(t *testing.T) {
 		"<tr><td>EHC-R5</td><td>decision whether to assess</td><td>16 Mar 2026</td><td class=\"n\">30</td><td class=\"n\">£100</td></tr>",
 		"<tr><td>EHC-P3</td><td>final EHC plan, issued late (met late)</td><td>22 Dec 2025</td><td class=\"n\">42</td><td class=\"n\">£200</td></tr>",
 		"<tr><td>March 2026</td><td class=\"n\">3</td><td class=\"n\">£400</td></tr>", // R7 (9th), R5 (16th), P6 (30th)
+		// families' answers (familiesAnswer): April's one, then by step and by month; April 2025's is outside the year
+		"Of the 1 family who answered about letters sent in April 2026, 1 (100.0%) said we kept them well or very well informed; 1 of 1 letters that asked were answered.",
+		"<tr><td>final plan</td><td class=\"n\">2</td><td class=\"n\">2</td><td class=\"n\">2</td><td class=\"n\">100.0%</td></tr>",
+		"<tr><td>request received</td><td class=\"n\">1</td><td class=\"n\">1</td><td class=\"n\">0</td><td class=\"n\">0.0%</td></tr>",
+		"<tr><td>decision whether to assess</td><td class=\"n\">1</td><td class=\"n\">0</td><td class=\"n\">0</td><td class=\"n\">-</td></tr>",
+		"<tr><td>March 2026</td><td class=\"n\">3</td><td class=\"n\">2</td><td class=\"n\">1</td><td class=\"n\">50.0%</td><td>final plan 1 of 1; request received 0 of 1</td></tr>",
+		"<tr><td>May 2025</td><td class=\"n\">0</td><td class=\"n\">0</td><td class=\"n\">0</td><td class=\"n\">-</td><td>-</td></tr>",
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the board report lacks:\n%s", want)
 		}
 	}
-	if n := strings.Count(page, "<svg "); n != 5 {
-		t.Errorf("%d charts; want 5", n)
+	if _, voice, _ := strings.Cut(page, `<section id="voice">`); strings.Contains(strings.SplitN(voice, "</section>", 2)[0], "EHC-") {
+		t.Error("what families say names a case: its figures are counts")
+	}
+	if n := strings.Count(page, "<svg "); n != 6 {
+		t.Errorf("%d charts; want 6", n)
 	}
 	for _, bad := range []string{"<script", "<link", "src=\"http", "href=\"http", "@import", "url(http", "EHC-P4</td><td>final"} {
 		if strings.Contains(page, bad) {
@@ -105,8 +165,8 @@ func TestReportHTMLBoardInABrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(sizes) != 5 {
-		t.Errorf("%d charts drawn; want 5", len(sizes))
+	if len(sizes) != 6 {
+		t.Errorf("%d charts drawn; want 6", len(sizes))
 	}
 	for i, s := range sizes {
 		if s["w"] < 300 || s["h"] < 100 || s["marks"] < 5 {

@@ -309,12 +309,16 @@ func writeBoard(ctx context.Context, e *Env, cfg config.Config, s *register.Stor
 	if err != nil {
 		return err
 	}
+	voice, err := s.FamilyVoice(ctx, from, today)
+	if err != nil {
+		return err
+	}
 	next, _ := register.NextLongClosure(closures, today)
 	var page bytes.Buffer
 	in := board.Input{Authority: strings.TrimSpace(authority), Today: today, Year: year, Board: b,
 		England: float64(cfg.Board.EnglandPctTenths) / 10,
 		Rates:   board.Rates{DelayPerMonth: cfg.Board.DelayPerMonth, LostEducationPerTerm: cfg.Board.LostEducationPerTerm},
-		Closure: next, Forecast: register.Forecast(cases, closures, today)}
+		Closure: next, Forecast: register.Forecast(cases, closures, today), Voice: voice}
 	if err := board.Render(&page, in); err != nil {
 		return err
 	}

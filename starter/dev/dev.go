@@ -20,7 +20,11 @@
 package dev
 
 import (
+	"cmp"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
@@ -161,7 +165,7 @@ func (s *stack) run(ctx context.Context) error {
 	}
 
 	s.say("starting the worker (log %s)", s.workerLog)
-	w, err := s.start("the worker", workerGrace, s.workerLog, true, s.localEnv(), worker, s.WorkerArgs...)
+	w, err := s.start("the worker", workerGrace, s.workerLog, true, append(s.localEnv(), feedbackEnv(token)...), worker, s.WorkerArgs...)
 	if err != nil {
 		return err
 	}
@@ -229,6 +233,20 @@ func (s *stack) died(ctx context.Context, p *proc) error {
 func (s *stack) baseEnv() []string {
 	env := dropEnv(os.Environ(), "EHC_CODEC_KEYS", "EHC_CODEC_KEYS_FILE", "EHC_CODEC_TOKEN", "EHC_CODEC_ADDR", "EHC_CODEC_UI_ORIGINS", "EHC_DEMO")
 	return append(env, "EHC_DEMO=true", "EHC_CODEC_KEYS_FILE="+s.keys)
+}
+
+// feedbackEnv has the demo's family letters ask the family-voice question,
+// answered at the worker's own address, with links signed by a key drawn
+// from the stack's secret token (so a restart keeps older links working).
+// A shell that sets its own feedback URL keeps it.
+func feedbackEnv(token string) []string {
+	if os.Getenv("EHC_FEEDBACK_URL") != "" {
+		return nil
+	}
+	addr := cmp.Or(os.Getenv("EHC_WEBHOOK_ADDR"), "127.0.0.1:8089")
+	m := hmac.New(sha256.New, []byte(token))
+	m.Write([]byte("ehc local feedback links"))
+	return []string{"EHC_FEEDBACK_URL=http://" + addr, "EHC_FEEDBACK_KEY=" + base64.StdEncoding.EncodeToString(m.Sum(nil))}
 }
 
 // localEnv is the worker's and the demo driver's: they talk to this server

@@ -140,7 +140,10 @@ func TestStack(t *testing.T) {
 	}
 	t.Setenv("DATABASE_URL", registertest.URL(t))
 	t.Setenv("SENDGRID_API_KEY", "")
-	ports := freePorts(t, 3)
+	ports := freePorts(t, 4)
+	feedback := fmt.Sprintf("127.0.0.1:%d", ports[3])
+	t.Setenv("EHC_WEBHOOK_ADDR", feedback)
+	t.Setenv("EHC_FEEDBACK_URL", "")
 	o := Options{Data: filepath.Join(t.TempDir(), ".data"), Bin: bin, TemporalCLI: cli,
 		Port: ports[0], UIPort: ports[1], CodecPort: ports[2]}
 
@@ -160,6 +163,7 @@ func TestStack(t *testing.T) {
 	checkCodecServer(t, o, strings.TrimSpace(string(token)))
 	checkUICodecEndpoint(t, o, strings.TrimSpace(string(token)))
 	waitForDemoCase(t, c) // the demo driver started it and the worker ran it
+	checkFeedbackPage(t, feedback)
 	for _, f := range []string{"codec-keys", "codec-token", "temporal.db", "temporal.log", "worker.log", "codec.log"} {
 		if _, err := os.Stat(filepath.Join(o.Data, f)); err != nil {
 			t.Errorf("the data directory lacks %s: %v", f, err)
@@ -464,6 +468,22 @@ func waitForDemoCase(t *testing.T, c client.Client) {
 }
 
 // freePorts are n distinct loopback ports nothing listens on.
+// checkFeedbackPage: the demo's letters ask families the feedback question,
+// so the worker serves its page; a link it did not sign is refused.
+func checkFeedbackPage(t *testing.T, addr string) {
+	t.Helper()
+	r, err := http.Get("http://" + addr + "/feedback?t=not.signed&a=4")
+	if err != nil {
+		t.Errorf("the worker does not serve the feedback page: %v", err)
+		return
+	}
+	defer r.Body.Close()
+	b, _ := io.ReadAll(r.Body)
+	if r.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), "not one we sent") {
+		t.Errorf("an unsigned feedback link: %d\n%s", r.StatusCode, b)
+	}
+}
+
 func freePorts(t *testing.T, n int) []int {
 	t.Helper()
 	var ports []int
