@@ -209,6 +209,14 @@ func (o *Outbox) Deliver(ctx context.Context, m letters.Message) (letters.Delive
 		msg := fmt.Sprintf("notification %s already failed: %s", m.Key, e.LastError)
 		return letters.Delivery{}, temporal.NewNonRetryableApplicationError(msg, NotificationFailed, nil)
 	case register.OutboxPending:
+		if e.AsksFeedback != m.AsksFeedback && !e.Sealed {
+			// An earlier attempt, on a worker whose feedback links were set
+			// otherwise, wrote the letter: send what it wrote, so the
+			// letter, its row and the answers to it agree.
+			stored := messageOf(e)
+			stored.AsksFeedback = e.AsksFeedback
+			m = stored
+		}
 	default:
 		return letters.Delivery{}, fmt.Errorf("notification %s has outbox status %q, which this worker does not know", m.Key, e.Status)
 	}

@@ -91,7 +91,7 @@ func (o *Outbox) RelayOnce(ctx context.Context) (int, error) {
 // transport makes a plain HTML one from the text where a template needs it).
 func messageOf(e register.OutboxEntry) letters.Message {
 	m := letters.Message{Envelope: letters.Envelope{Key: e.Key, CaseRef: e.CaseRef, Template: letters.Template(e.Template), On: e.On,
-		Caseworker: fromOutbox(e.Caseworker)}, Subject: e.Subject, Text: e.Text}
+		Caseworker: fromOutbox(e.Caseworker)}, Subject: e.Subject, Text: e.Text, AsksFeedback: e.AsksFeedback}
 	for _, r := range e.Recipients {
 		if r.Cc {
 			m.Cc = append(m.Cc, fromOutbox(r))

@@ -156,3 +156,39 @@ func TestCommitStepAsksTheFamilyOnly(t *testing.T) {
 		}
 	}
 }
+
+// A letter first tried on a worker without feedback links and retried on
+// one with them (a rolling deploy) goes as the outbox row holds it, with
+// no question; and the other way round it keeps the question its row
+// records, so a family's answer always finds its letter.
+func TestARetryOnAWorkerWithOtherFeedbackSettingsSendsTheStoredLetter(t *testing.T) {
+	links, err := letters.NewFeedback("https://ehc.example.gov.uk", []byte(strings.Repeat("s", letters.MinFeedbackKey)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name          string
+		first, second *letters.Feedback
+	}{{"turned on", nil, links}, {"turned off", links, nil}} {
+		t.Run(c.name, func(t *testing.T) {
+			f := newOutbox(t)
+			family := familyLetter(letters.FamilyRefusalToAssess)
+			enterCase(t, f.store, family)
+			s := letters.Step{Letters: []letters.Notification{family}}
+			f.next.fail(family.Key, errors.New("connection reset"))
+			if _, err := commitStep(t, &Activities{Transport: f.box, Register: f.store, Logger: quiet, Feedback: c.first}, s); err == nil {
+				t.Fatal("the first attempt sent the letter; want it to fail")
+			}
+			if res, err := commitStep(t, &Activities{Transport: f.box, Register: f.store, Logger: quiet, Feedback: c.second}, s); err != nil || len(res.Lost) != 0 {
+				t.Fatalf("retry: %+v, %v", res, err)
+			}
+			sent, row := f.next.accepted(family.Key), f.row(t, family.Key)
+			asks := c.first != nil
+			if len(sent) != 1 || sent[0].Text != row.Text || strings.Contains(sent[0].Text, "how well have we kept you") != asks ||
+				row.AsksFeedback != asks || sent[0].AsksFeedback != asks {
+				t.Errorf("sent %d, asking %v; the row asks %v; want once, as the first attempt wrote it (asking %v)",
+					len(sent), len(sent) > 0 && sent[0].AsksFeedback, row.AsksFeedback, asks)
+			}
+		})
+	}
+}

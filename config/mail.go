@@ -87,7 +87,7 @@ func (r *resolver) mail() Mail {
 		r.fail(envSendGridBaseURL, "%q is not an http(s) URL", m.BaseURL)
 	}
 	if m.FeedbackURL = r.str(envFeedbackURL); m.FeedbackURL != "" {
-		if u, err := url.Parse(m.FeedbackURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" {
+		if u, err := url.Parse(m.FeedbackURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 			r.fail(envFeedbackURL, "%q is not an http(s) URL without a query", m.FeedbackURL)
 		}
 		k, err := base64.StdEncoding.DecodeString(r.str(envFeedbackKey))
@@ -100,6 +100,9 @@ func (r *resolver) mail() Mail {
 			r.fail(envFeedbackKey, "is %d bytes; want at least 32", len(k))
 		}
 		m.FeedbackKey = k
+	}
+	if m.FeedbackURL == "" && r.str(envFeedbackKey) != "" {
+		r.fail(envFeedbackKey, "is set but EHC_FEEDBACK_URL is not: give the public URL families' links go to, or unset the key")
 	}
 	if m.WebhookKey != "" || m.FeedbackURL != "" {
 		r.address(envWebhookAddr)

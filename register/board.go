@@ -3,6 +3,7 @@ package register
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -23,6 +24,12 @@ type Board struct {
 	// not issued when the new school year began (reg 18): the child may be
 	// without the setting they need. Due is that September's first day.
 	TransfersMissed []PlanLate `json:"transfers_missed"`
+	// Excused is the open cases whose earliest missed limit (CaseRow's
+	// OverdueDeadline) an exception recorded for that very limit excuses
+	// (reg 5(4), 8(2), 10(4), 13(3)): an exception to the 20 weeks does not
+	// excuse a late decision whether to assess, nor a school closure late
+	// advice.
+	Excused map[string]bool `json:"excused,omitempty"`
 }
 
 // MonthTiming is one month's final plans (reg 13(2)), as PlanTiming.
@@ -98,7 +105,7 @@ func (s *Store) BoardFigures(ctx context.Context, today statute.Date) (Board, er
 	}, {
 		sql: `select case_ref, caseworker, final_plan_due, final_plan_on from cases
 			where final_plan_on between $1 and $2 and final_plan_on > final_plan_due and not has_exception order by case_ref`,
-		args: []any{dateArg(today.AddDays(-365)), dateArg(today)},
+		args: []any{dateArg(first), dateArg(today)}, // the page's year
 		read: late(&b.ClosedLate),
 	}, {
 		sql: `select p.plan_ref, p.caseworker, make_date(x.transfer_year, 9, 1), null::date from plan_transfers x join plans p using (plan_ref)
@@ -119,5 +126,57 @@ func (s *Store) BoardFigures(ctx context.Context, today statute.Date) (Board, er
 			b.Open = append(b.Open, c)
 		}
 	}
+	if b.Excused, err = s.excused(ctx, b.Open); err != nil {
+		return Board{}, err
+	}
 	return b, nil
+}
+
+// excused is which of the open cases' earliest missed limits an exception
+// recorded for that limit excuses: the case's own regulations for its 6-,
+// 16- and 20-week limits, the advice request's flag for late advice.
+func (s *Store) excused(ctx context.Context, open []CaseRow) (map[string]bool, error) {
+	out := map[string]bool{}
+	var refs []string
+	for _, c := range open {
+		if c.Overdue {
+			refs = append(refs, c.CaseRef)
+		}
+	}
+	regs, advice := map[string][]string{}, map[string]bool{}
+	err := s.sections(ctx, []section{{
+		sql:  `select case_ref, exception_regs from cases where case_ref = any($1)`,
+		args: []any{refs},
+		read: func(row pgx.Rows) error {
+			var ref string
+			var r []string
+			if err := row.Scan(&ref, &r); err != nil {
+				return err
+			}
+			regs[ref] = r
+			return nil
+		},
+	}, {
+		sql:  `select case_ref, advice_id from advice_requests where case_ref = any($1) and has_exception and received_on is null`,
+		args: []any{refs},
+		read: func(row pgx.Rows) error {
+			var ref, id string
+			if err := row.Scan(&ref, &id); err != nil {
+				return err
+			}
+			advice[ref+"/"+id] = true
+			return nil
+		},
+	}})
+	if err != nil {
+		return nil, fmt.Errorf("board figures: exceptions: %w", err)
+	}
+	for _, c := range open {
+		if id, ok := strings.CutPrefix(c.OverdueDeadline, "advice_due/"); ok {
+			out[c.CaseRef] = advice[c.CaseRef+"/"+id]
+		} else if c.Overdue {
+			out[c.CaseRef] = statute.Excuses(regs[c.CaseRef], statute.Deadline(c.OverdueDeadline))
+		}
+	}
+	return out, nil
 }

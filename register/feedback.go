@@ -21,7 +21,7 @@ type Feedback struct {
 	CaseRef, Stage string
 	LetterOn       statute.Date
 	Answer         letters.Answer
-	Changed        bool // the family had answered before, differently
+	Changed        bool // the family had answered before, differently (as far as one answer at a time can tell)
 }
 
 // RecordFeedback keeps a family's answer to the letter with key; answering
@@ -43,13 +43,17 @@ func (s *Store) RecordFeedback(ctx context.Context, letterKey string, a letters.
 		return Feedback{}, err
 	}
 	f.Stage, f.LetterOn, f.Answer = letters.FeedbackStage(letters.Template(tpl)), civil(&on), a
+	var before *int
+	if err := s.Pool.QueryRow(ctx, `select answer from family_feedback where letter_key = $1`, letterKey).Scan(&before); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return Feedback{}, err
+	}
 	var changes int
 	err = s.Pool.QueryRow(ctx, `insert into family_feedback (letter_key, case_ref, stage, letter_on, answer)
 		values ($1, $2, $3, $4, $5)
 		on conflict (letter_key) do update set answer = excluded.answer, answered_at = now(),
 			changes = family_feedback.changes + (family_feedback.answer <> excluded.answer)::int
 		returning changes`, letterKey, f.CaseRef, f.Stage, on, int(a)).Scan(&changes)
-	f.Changed = changes > 0
+	f.Changed = before != nil && *before != int(a)
 	return f, err
 }
 
@@ -71,7 +75,7 @@ func (s *Store) FamilyVoice(ctx context.Context, from, to statute.Date) ([]Voice
 		with asked as (
 			select o.key, to_char(o.on_date, 'YYYY-MM') as month, o.template, f.answer
 			from notification_outbox o left join family_feedback f on f.letter_key = o.key
-			where o.on_date between $1 and $2 and o.asks_feedback and o.status <> 'failed'
+			where o.on_date between $1 and $2 and o.asks_feedback and o.status in ('sent', 'delivered') -- a letter that reached no one asked no one
 		)
 		select month, coalesce(template, ''), count(answer), count(*) filter (where answer >= $3), count(*)
 		from asked group by grouping sets ((month, template), (month)) order by month, 2`,

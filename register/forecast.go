@@ -3,6 +3,7 @@ package register
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/ehc-send/ehc/statute"
@@ -13,7 +14,7 @@ type ForecastCase struct {
 	CaseRef, Caseworker, Stage string
 	Day1                       statute.Date
 	Limits                     []LimitDue   // the 6-, 16- and 20-week limits not yet met
-	SchoolAdviceOn             statute.Date // the earliest advice asked of a school's head (reg 6(1)(b)), if any
+	SchoolAdviceOn             statute.Date // the earliest educational advice asked (of the school's head, reg 6(1)(b)), if any
 }
 
 // LimitDue is a limit and its date.
@@ -86,6 +87,9 @@ func Forecast(cases []ForecastCase, closures []statute.Closure, today statute.Da
 		if item.Kind == ForecastSave && today.Before(winFrom.AddDays(-SaveLeadDays)) {
 			continue // the window opens too far ahead for the asking to be at risk yet
 		}
+		if item.Kind != ForecastException && !slices.ContainsFunc(c.Limits, func(l LimitDue) bool { return !l.Due.Before(winFrom) }) {
+			continue // every limit falls before the window opens (or has passed): the closure cannot move one
+		}
 		out = append(out, item)
 	}
 	return out
@@ -114,7 +118,7 @@ func (s *Store) ForecastCases(ctx context.Context, caseworker string) ([]Forecas
 			case when c.decided_to_assess_on is null then c.decision_to_assess_due end,
 			case when c.decided_to_issue_on is null then c.decision_not_to_issue_due end,
 			case when c.final_plan_on is null then c.final_plan_due end,
-			(select min(a.requested_on) from advice_requests a where a.case_ref = c.case_ref and a.kind in ('educational', 'sensory_teacher'))
+			(select min(a.requested_on) from advice_requests a where a.case_ref = c.case_ref and a.kind = 'educational') -- reg 10(4)(a)/(b): asked of the head; a teacher of the deaf or blind is not
 		from cases c where c.closed_on is null and ($1 = '' or c.caseworker = $1) order by c.case_ref`, caseworker)
 	if err != nil {
 		return nil, fmt.Errorf("reading the open cases for the forecast: %w", err)

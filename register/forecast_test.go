@@ -22,14 +22,17 @@ func TestForecastTheSummerHoliday(t *testing.T) {
 		{CaseRef: "F2", Caseworker: "cw-1", Stage: "assessing", Limits: []register.LimitDue{issue("2026-07-20"), final("2026-08-17")}},
 		{CaseRef: "F3", Caseworker: "cw-2", Stage: "requested", Limits: []register.LimitDue{issue("2026-09-28"), final("2026-10-26")}},
 		{CaseRef: "F4", Caseworker: "cw-2", Stage: "drafting", Limits: []register.LimitDue{final("2026-08-03")}},
+		// still to ask, but its one limit left falls before the window opens: nothing the closure can move
+		{CaseRef: "F6", Caseworker: "cw-2", Stage: "assessing", Limits: []register.LimitDue{final("2026-07-10")}},
 	}
 	summer := func(item register.ForecastItem) register.ForecastItem {
 		item.Closure, item.ClosureFrom, item.ClosureTo = "summer 2026", d("2026-07-23"), d("2026-09-02")
 		return item
 	}
 	// 1 July: the window opens in 15 days. F1 asked its school before it
-	// (no exception), F4 is past asking; F2 and F3 can be saved by asking
-	// by 15 July, and F2's 20 weeks end in the holiday.
+	// (no exception), F4 is past asking, F6's last limit comes before the
+	// window; F2 and F3 can be saved by asking by 15 July, and F2's 20
+	// weeks end in the holiday.
 	got := register.Forecast(cases, closures, d("2026-07-01"))
 	want := []register.ForecastItem{
 		summer(register.ForecastItem{CaseRef: "F2", Caseworker: "cw-1", Stage: "assessing", Kind: register.ForecastSave, AskBy: d("2026-07-15"),
@@ -58,7 +61,7 @@ func TestForecastTheSummerHoliday(t *testing.T) {
 	// In March 2026 the summer's window is more than 6 weeks off: nothing
 	// to do yet. In late September, the next long closure is 10 months off.
 	for _, day := range []string{"2026-03-02", "2026-09-20"} {
-		if got := register.Forecast(cases[:4], closures, d(day)); len(got) != 0 {
+		if got := register.Forecast(cases[:5], closures, d(day)); len(got) != 0 {
 			t.Errorf("%s: %+v; want nothing", day, got)
 		}
 	}

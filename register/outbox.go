@@ -111,7 +111,7 @@ const outboxColumns = `key, case_ref, template, on_date, roles, sealed,
 	case when sealed is null and recipients is not null then convert_to(json_build_object('recipients', recipients,
 		'caseworker', caseworker, 'subject', subject, 'text', body_text)::text, 'UTF8') end,
 	status, coalesce(message_id, ''), attempts, coalesce(last_error, ''), created_at, updated_at,
-	maybe_sent, maybe_sent_at, resend_requested_at`
+	maybe_sent, maybe_sent_at, resend_requested_at, asks_feedback`
 
 // scanOutbox reads a row of outboxColumns, opening its sealed content.
 func (s *Store) scanOutbox(row pgx.Row) (OutboxEntry, error) {
@@ -121,7 +121,7 @@ func (s *Store) scanOutbox(row pgx.Row) (OutboxEntry, error) {
 	var sealed, legacy []byte
 	if err := row.Scan(&e.Key, &e.CaseRef, &e.Template, &on, &roles, &sealed, &legacy,
 		&e.Status, &e.MessageID, &e.Attempts, &e.LastError, &e.CreatedAt, &e.UpdatedAt,
-		&e.MaybeSent, &e.MaybeSentAt, &e.ResendRequestedAt); err != nil {
+		&e.MaybeSent, &e.MaybeSentAt, &e.ResendRequestedAt, &e.AsksFeedback); err != nil {
 		return OutboxEntry{}, err
 	}
 	e.On = civil(&on)

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Closure is a time schools are closed, its first and last days: the
@@ -50,29 +52,48 @@ func EnglandSummers(first, last int) []Closure {
 	return out
 }
 
-// MaxClosures bounds a term dates file: ten years of every holiday.
-const MaxClosures = 100
+// Bounds on a term dates file: ten years of every holiday, in a file no
+// larger than such a list needs, dated within this century.
+const (
+	MaxClosures      = 100
+	MaxClosuresBytes = 64 << 10
+	MaxClosureName   = 60
+	firstClosureYear = 2000
+	lastClosureYear  = 2099
+)
 
 // ParseClosures reads a term dates file: CSV lines "from,to,name" (the
 // first and last days closed, YYYY-MM-DD, and what it is), a header line
 // "from,to,name" and lines starting # allowed. Every problem is named by
-// line.
+// the file's line; closures that overlap or touch are refused, as two that
+// run on are one closure and should be given as one.
 func ParseClosures(r io.Reader) ([]Closure, error) {
-	cr := csv.NewReader(r)
+	limited := &io.LimitedReader{R: r, N: MaxClosuresBytes + 1}
+	cr := csv.NewReader(limited)
 	cr.Comment, cr.FieldsPerRecord = '#', -1
-	rows, err := cr.ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("term dates: %w", err)
+	type read struct {
+		Closure
+		line int
 	}
-	var out []Closure
+	var out []read
 	var errs []string
-	for i, row := range rows {
-		line := i + 1
-		if i == 0 && len(row) > 0 && strings.TrimSpace(row[0]) == "from" {
+	fail := func(line int, format string, args ...any) {
+		errs = append(errs, fmt.Sprintf("line %d: ", line)+fmt.Sprintf(format, args...))
+	}
+	for first := true; ; first = false {
+		row, err := cr.Read()
+		if err == io.EOF || limited.N == 0 { // the end, or past the bound (said below)
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("term dates: %w", err)
+		}
+		line, _ := cr.FieldPos(0)
+		if first && strings.TrimSpace(row[0]) == "from" {
 			continue
 		}
 		if len(row) != 3 {
-			errs = append(errs, fmt.Sprintf("line %d: want from,to,name; got %d fields", line, len(row)))
+			fail(line, "want from,to,name; got %d fields", len(row))
 			continue
 		}
 		from, err1 := ParseDate(strings.TrimSpace(row[0]))
@@ -80,25 +101,47 @@ func ParseClosures(r io.Reader) ([]Closure, error) {
 		name := strings.TrimSpace(row[2])
 		switch {
 		case err1 != nil:
-			errs = append(errs, fmt.Sprintf("line %d: from %q is not a date (YYYY-MM-DD)", line, row[0]))
+			fail(line, "from %q is not a date (YYYY-MM-DD)", trimTo(row[0], 20))
 		case err2 != nil:
-			errs = append(errs, fmt.Sprintf("line %d: to %q is not a date (YYYY-MM-DD)", line, row[1]))
+			fail(line, "to %q is not a date (YYYY-MM-DD)", trimTo(row[1], 20))
+		case from.Time().Year() < firstClosureYear || to.Time().Year() > lastClosureYear:
+			fail(line, "%s to %s: dates run from %d to %d", from, to, firstClosureYear, lastClosureYear)
 		case to.Before(from):
-			errs = append(errs, fmt.Sprintf("line %d: to %s is before from %s", line, to, from))
+			fail(line, "to %s is before from %s", to, from)
 		case to.DaysSince(from) > 120:
-			errs = append(errs, fmt.Sprintf("line %d: %d days closed: a school holiday is at most 120", line, to.DaysSince(from)+1))
-		case name == "" || len(name) > 60:
-			errs = append(errs, fmt.Sprintf("line %d: name the closure in 1 to 60 characters", line))
+			fail(line, "%d days closed: a school holiday is at most 120", to.DaysSince(from)+1)
+		case name == "" || utf8.RuneCountInString(name) > MaxClosureName || strings.ContainsFunc(name, unicode.IsControl):
+			fail(line, "name the closure in 1 to %d characters, on one line", MaxClosureName)
 		default:
-			out = append(out, Closure{Name: name, From: from, To: to})
+			out = append(out, read{Closure{Name: name, From: from, To: to}, line})
+		}
+		if len(out) > MaxClosures {
+			return nil, fmt.Errorf("term dates: more than %d closures", MaxClosures)
 		}
 	}
-	if len(out) > MaxClosures {
-		errs = append(errs, fmt.Sprintf("%d closures: at most %d", len(out), MaxClosures))
+	if limited.N == 0 {
+		return nil, fmt.Errorf("term dates: larger than %d KB: at most %d closures", MaxClosuresBytes>>10, MaxClosures)
+	}
+	slices.SortFunc(out, func(a, b read) int { return a.From.Time().Compare(b.From.Time()) })
+	for i := 1; i < len(out); i++ {
+		if prev := out[i-1]; !out[i].From.After(prev.To.AddDays(1)) {
+			fail(out[i].line, "%s (%s to %s) overlaps or runs on from line %d's %s (%s to %s): give them as one closure",
+				out[i].Name, out[i].From, out[i].To, prev.line, prev.Name, prev.From, prev.To)
+		}
 	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("term dates: %s", strings.Join(errs, "; "))
 	}
-	slices.SortFunc(out, func(a, b Closure) int { return a.From.Time().Compare(b.From.Time()) })
-	return out, nil
+	closures := make([]Closure, len(out))
+	for i, c := range out {
+		closures[i] = c.Closure
+	}
+	return closures, nil
+}
+
+func trimTo(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }

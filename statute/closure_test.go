@@ -1,6 +1,7 @@
 package statute
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -35,5 +36,27 @@ func TestParseClosures(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%v; want it to say %q", err, want)
 		}
+	}
+	// Lines are the file's, comments and blank lines counted; closures that
+	// overlap or run on are named by both lines; dates, names and the file
+	// are bounded.
+	_, err = ParseClosures(strings.NewReader("from,to,name\n# summer\n\n# and\n2026-07-22,2026-09-01,summer\n2026-09-02,2026-09-10,inset\n" +
+		"1999-01-01,1999-01-02,old\n2026-10-26,2026-10-30,half\x07term\n"))
+	for _, want := range []string{"line 6: inset (2026-09-02 to 2026-09-10) overlaps or runs on from line 5's summer",
+		"line 7: 1999-01-01 to 1999-01-02: dates run from 2000 to 2099", "line 8: name the closure in 1 to 60 characters, on one line"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%v; want it to say %q", err, want)
+		}
+	}
+	if _, err := ParseClosures(strings.NewReader(strings.Repeat("# padding\n", MaxClosuresBytes/10+1))); err == nil || !strings.Contains(err.Error(), "larger than 64 KB") {
+		t.Errorf("a file past %d bytes: %v", MaxClosuresBytes, err)
+	}
+	var many strings.Builder
+	for i := range MaxClosures + 1 {
+		d := NewDate(2026, 1, 1).AddDays(3 * i)
+		fmt.Fprintf(&many, "%s,%s,day %d\n", d, d, i)
+	}
+	if _, err := ParseClosures(strings.NewReader(many.String())); err == nil || !strings.Contains(err.Error(), "more than 100 closures") {
+		t.Errorf("%d closures: %v", MaxClosures+1, err)
 	}
 }

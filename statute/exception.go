@@ -1,6 +1,9 @@
 package statute
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // ExceptionGround is a ground on which the LA need not comply with a limit
 // (reg 5(4), 8(2), 10(4), 13(3)). It never stops a clock: the limit stops
@@ -40,6 +43,17 @@ func (g ExceptionGround) AppliesTo(d Deadline) bool {
 		return week || d == AdviceDue
 	case ExceptionMissedAppointment:
 		return d == AdviceDue // reg 8(2)(c)
+	}
+	return false
+}
+
+// Excuses reports whether an exception recorded with one of regs (as
+// Regulation cites it) excuses d: each limit's exception is its own.
+func Excuses(regs []string, d Deadline) bool {
+	for _, g := range ExceptionGrounds {
+		if r := g.Regulation(d); r != "" && slices.Contains(regs, r) {
+			return true
+		}
 	}
 	return false
 }

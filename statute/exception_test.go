@@ -147,3 +147,17 @@ func TestParseExceptionGround(t *testing.T) {
 		})
 	}
 }
+
+// Each limit's exception is its own: the 20 weeks' does not excuse the
+// decision whether to assess, nor a school closure late advice.
+func TestExcuses(t *testing.T) {
+	regs := []string{statute.ExceptionSchoolClosure.Regulation(statute.FinalPlanDue)} // reg 13(3)(a)/(b)
+	for d, want := range map[statute.Deadline]bool{statute.FinalPlanDue: true, statute.DecisionToAssessDue: false, statute.AdviceDue: false} {
+		if got := statute.Excuses(regs, d); got != want {
+			t.Errorf("%s excused by %v: %v; want %v", d, regs, got, want)
+		}
+	}
+	if !statute.Excuses([]string{"reg 8(2)(c)"}, statute.AdviceDue) || statute.Excuses(nil, statute.FinalPlanDue) {
+		t.Error("a missed appointment excuses advice; nothing recorded excuses nothing")
+	}
+}

@@ -85,7 +85,10 @@ func serveWebhook(cfg config.Mail, sink email.EventSink, links *letters.Feedback
 	if err != nil {
 		return nil, fmt.Errorf("EHC_WEBHOOK_ADDR %s: %w (is another worker running?)", cfg.WebhookAddr, err)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	// Families reach /feedback from the internet: no connection is held
+	// open by a slow client for longer than a page takes.
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			logger.Error("SendGrid webhook stopped", "error", err)

@@ -80,7 +80,9 @@ func (h Handler) record(w http.ResponseWriter, r *http.Request) {
 		h.page(w, http.StatusServiceUnavailable, view{Problem: "We could not save your answer just now. Please try again later."})
 		return
 	}
-	h.logger().Info("feedback recorded", "case_ref", f.CaseRef, "stage", f.Stage, "answer", int(f.Answer), "changed", f.Changed)
+	// The case, not the answer: the log is read more widely than the
+	// board, which gives answers as counts only.
+	h.logger().Info("feedback recorded", "case_ref", f.CaseRef, "stage", f.Stage, "changed", f.Changed)
 	v.Recorded, v.Stage = true, f.Stage
 	h.page(w, http.StatusOK, v)
 }

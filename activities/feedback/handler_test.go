@@ -129,6 +129,11 @@ func TestAFamilyAnswersFromItsLetter(t *testing.T) {
 	if got := recorded(t, store); status != http.StatusOK || len(got) != 1 || got[0] != want[0] {
 		t.Fatalf("after changing the answer: %d, %+v; want %+v", status, got, want)
 	}
+	post(t, srv.URL+"/feedback", url.Values{"t": {token}, "a": {"2"}}) // the same answer again: no change
+	var changes int
+	if err := store.Pool.QueryRow(ctx, `select changes from family_feedback`).Scan(&changes); err != nil || changes != 1 {
+		t.Errorf("changes counted %d (%v); want 1 (4 to 2; 2 again is no change)", changes, err)
+	}
 
 	// Refused, and nothing changes: a changed link, an answer out of
 	// range, a letter that asked nothing.

@@ -114,7 +114,7 @@ type Feedback struct {
 // that signs them.
 func NewFeedback(baseURL string, key []byte) (*Feedback, error) {
 	u, err := url.Parse(baseURL)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" {
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 		return nil, fmt.Errorf("feedback URL %q is not an http(s) URL without a query", trim(baseURL, 80))
 	}
 	if len(key) < MinFeedbackKey {
@@ -143,11 +143,11 @@ func (f *Feedback) LetterKey(token string) (string, error) {
 	if len(token) > MaxFeedbackToken {
 		return "", ErrFeedbackToken
 	}
-	body, sig, ok := strings.Cut(token, ".")
-	enc := base64.RawURLEncoding
-	key, err1 := enc.DecodeString(body)
-	mac, err2 := enc.DecodeString(sig)
-	if !ok || err1 != nil || err2 != nil || !hmac.Equal(mac, f.sign(string(key))) {
+	body, _, _ := strings.Cut(token, ".")
+	key, err := base64.RawURLEncoding.DecodeString(body)
+	// The token must be the one Token writes, byte for byte: one spelling
+	// per letter, the signature compared in constant time.
+	if err != nil || !hmac.Equal([]byte(f.Token(string(key))), []byte(token)) {
 		return "", ErrFeedbackToken
 	}
 	return string(key), nil

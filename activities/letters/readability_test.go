@@ -26,6 +26,11 @@ func TestFamilyLettersReadPlainly(t *testing.T) {
 		"no reassessment":   func(n *Notification) { n.Facts.Plan.Reassessment = nil; n.Facts.Limits = nil },
 	}
 	n := 0
+	var worstGrade, worstEase struct {
+		v   float64
+		tpl Template
+	}
+	worstEase.v = 100
 	for tpl := range catalogue {
 		if !strings.HasPrefix(string(tpl), "family.") {
 			continue
@@ -38,12 +43,19 @@ func TestFamilyLettersReadPlainly(t *testing.T) {
 				d = summarize.NewDocument(feedbackLink.ReplaceAllString(testFeedback(t).Ask(render(t, msg)).Text, "this link"))
 			}
 			grade, ease := d.FleschKincaid(), d.FleschReadingEase()
+			if grade > worstGrade.v {
+				worstGrade.v, worstGrade.tpl = grade, tpl
+			}
+			if ease < worstEase.v {
+				worstEase.v, worstEase.tpl = ease, tpl
+			}
 			if grade > MaxFamilyGrade || ease < MinFamilyEase {
 				t.Errorf("%s (%s): grade %.1f, reading ease %.1f; want at most %.1f and at least %.1f", tpl, form, grade, ease, MaxFamilyGrade, MinFamilyEase)
 			}
 			n++
 		}
 	}
+	t.Logf("%d letters measured: highest grade %.1f (%s), lowest reading ease %.1f (%s)", n, worstGrade.v, worstGrade.tpl, worstEase.v, worstEase.tpl)
 	if n < 3*15 {
 		t.Errorf("%d letters measured; the family's templates are missing", n)
 	}

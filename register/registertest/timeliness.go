@@ -93,7 +93,7 @@ func Timeliness(t testing.TB, s *register.Store) {
 			c.Issue = &f.issue
 		}
 		if f.exception {
-			c.ExceptionRegs = []string{"reg 13(3)"}
+			c.ExceptionRegs = []string{statute.ExceptionPersonal.Regulation(statute.FinalPlanDue)} // reg 13(3)(c), as the workflow records it
 		}
 		for _, a := range f.advice {
 			req := date(a.requested)

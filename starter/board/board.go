@@ -31,6 +31,9 @@ type Input struct {
 	// (register.Forecast); Closure.Name is empty when none is near.
 	Closure  statute.Closure
 	Forecast []register.ForecastItem
+	// TermDatesEnd is set when the authority's term dates have all passed:
+	// the forecast cannot see the next closure.
+	TermDatesEnd statute.Date
 	// What families answered to the letters of the 12 months
 	// (register.FamilyVoice).
 	Voice []register.VoiceMonth

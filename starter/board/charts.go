@@ -193,9 +193,9 @@ func (p *page) charts() error {
 	}
 	ages := make([]float64, len(ageBuckets))
 	for _, c := range p.Board.Open {
-		weeks := p.Today.DaysSince(c.Day1) / 7
+		days := p.Today.DaysSince(c.Day1) // a case 140 days in is at its 20 weeks, not past them
 		for i, b := range ageBuckets {
-			if weeks < b.maxWeeks {
+			if b.maxWeeks == math.MaxInt || days <= 7*b.maxWeeks {
 				ages[i]++
 				break
 			}

@@ -37,6 +37,10 @@ func (p *page) readings() {
 	p.PlanReading = fmt.Sprintf("Of %d plans in force, %d annual reviews, %d amendments and %d phase transfers are overdue.",
 		l.InForce, l.ReviewsOverdue, l.AmendmentsOverdue, l.TransfersOverdue)
 	p.ForecastReading = "No school closure of 4 weeks or more is near."
+	if !p.TermDatesEnd.IsZero() {
+		p.ForecastReading = fmt.Sprintf("The authority's term dates end on %s: add the coming year's (EHC_TERM_DATES_FILE) for the forecast to see the next closure.",
+			p.TermDatesEnd.Time().Format("2 January 2006"))
+	}
 	if p.Closure.Name != "" {
 		save, excused, inHoliday := 0, 0, 0
 		for _, f := range p.Forecast {
@@ -58,7 +62,7 @@ func (p *page) readings() {
 	p.ExposureReading = "No family is waiting past a statutory date, and no plan was issued late in the year."
 	if len(e.Items) > 0 {
 		p.ExposureReading = fmt.Sprintf("If each of the %s complained today and the Ombudsman upheld it, the authority would likely be asked for about %s.",
-			plural(len(e.Items), "family waiting, or waited, past a statutory date", "families waiting, or who waited, past a statutory date"), pounds(e.Pounds))
+			plural(e.Families, "family waiting, or who waited, past a statutory date", "families waiting, or who waited, past a statutory date"), pounds(e.Pounds))
 	}
 }
 

@@ -46,7 +46,8 @@ func boardFor(t *testing.T) (string, string) {
 // records four answers: in March 2026, P4's final plan (very well), R5's
 // request received (not at all) and R7's decision to assess (no answer);
 // in April, P6's final plan (well); and one letter of April 2025, before
-// the board's year (not at all).
+// the board's year (not at all); and a letter of March never accepted by
+// the mail service, which asked no one.
 func familiesAnswer(t *testing.T, env *Env) {
 	t.Helper()
 	ctx := context.Background()
@@ -66,17 +67,24 @@ func familiesAnswer(t *testing.T, env *Env) {
 		tpl    letters.Template
 		on     statute.Date
 		answer letters.Answer
+		unsent bool
 	}{
-		{"EHC-P4", letters.FamilyFinalPlan, statute.NewDate(2026, 3, 2), letters.AnswerVeryWell},
-		{"EHC-R5", letters.FamilyRequestReceived, statute.NewDate(2026, 3, 9), letters.AnswerNotAtAll},
-		{"EHC-R7", letters.FamilyDecisionToAssess, statute.NewDate(2026, 3, 20), 0},
-		{"EHC-P6", letters.FamilyFinalPlan, statute.NewDate(2026, 4, 6), letters.AnswerWell},
-		{"EHC-P1", letters.FamilyRequestReceived, statute.NewDate(2025, 4, 1), letters.AnswerNotAtAll},
+		{"EHC-R6", letters.FamilyRequestReceived, statute.NewDate(2026, 3, 25), 0, true},
+		{"EHC-P4", letters.FamilyFinalPlan, statute.NewDate(2026, 3, 2), letters.AnswerVeryWell, false},
+		{"EHC-R5", letters.FamilyRequestReceived, statute.NewDate(2026, 3, 9), letters.AnswerNotAtAll, false},
+		{"EHC-R7", letters.FamilyDecisionToAssess, statute.NewDate(2026, 3, 20), 0, false},
+		{"EHC-P6", letters.FamilyFinalPlan, statute.NewDate(2026, 4, 6), letters.AnswerWell, false},
+		{"EHC-P1", letters.FamilyRequestReceived, statute.NewDate(2025, 4, 1), letters.AnswerNotAtAll, false},
 	} {
 		key := l.ref + "/" + string(l.tpl) + "/1"
 		if _, err := s.OutboxClaim(ctx, register.OutboxEntry{Key: key, CaseRef: l.ref, Template: string(l.tpl), On: l.on, AsksFeedback: true,
 			Recipients: []register.OutboxRecipient{{Role: "family", Email: "family@example.org"}}, Subject: "s", Text: "t"}); err != nil {
 			t.Fatal(err)
+		}
+		if !l.unsent {
+			if err := s.OutboxSent(ctx, key, "sg-"+key); err != nil {
+				t.Fatal(err)
+			}
 		}
 		if l.answer != 0 {
 			if _, err := s.RecordFeedback(ctx, key, l.answer); err != nil {
@@ -210,6 +218,25 @@ func TestReportHTMLBoardInABrowser(t *testing.T) {
 	for name, b := range map[string][]byte{"board.png": shot, "board.pdf": pdf} {
 		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// The board report's flags are checked before the register is reached.
+func TestReportHTMLRefusals(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--html", "board.pdf"}, "name the file .html"},
+		{[]string{"--html", ".html"}, "name the file .html"},
+		{[]string{"--html", "b.html", "--json"}, "give it without --from, --to, --json or --csv"},
+		{[]string{"--authority", "Oakshire"}, "give it with --html FILE.html"},
+		{[]string{"--html", "b.html", "--authority", strings.Repeat("x", 101)}, "--authority"},
+	} {
+		code, _, errOut := runCmd(noRegister(t), append([]string{"report"}, c.args...)...)
+		if code != ExitUsage || !strings.Contains(errOut, c.want) {
+			t.Errorf("report %q: exit %d, %s; want a usage error saying %q", c.args, code, errOut, c.want)
 		}
 	}
 }

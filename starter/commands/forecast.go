@@ -67,11 +67,23 @@ func closuresOf(cfg config.Config, today statute.Date) ([]statute.Closure, error
 	return closures, nil
 }
 
+// termDatesEnd is the last day of the term dates given when it has passed
+// (the file needs the coming year's), else zero.
+func termDatesEnd(closures []statute.Closure, today statute.Date) statute.Date {
+	if n := len(closures); n > 0 && closures[n-1].To.Before(today) {
+		return closures[n-1].To
+	}
+	return statute.Date{}
+}
+
 func printForecast(e *Env, closures []statute.Closure, items []register.ForecastItem) error {
 	next, ok := register.NextLongClosure(closures, e.today())
 	if !ok {
-		_, err := fmt.Fprintf(e.Stdout, "No school closure of 4 weeks or more begins in the next %d weeks.\n", register.ForecastHorizonDays/7)
-		return err
+		fmt.Fprintf(e.Stdout, "No school closure of 4 weeks or more begins in the next %d weeks.\n", register.ForecastHorizonDays/7)
+		if end := termDatesEnd(closures, e.today()); !end.IsZero() {
+			fmt.Fprintf(e.Stdout, "The term dates given end on %s: add the coming year's (EHC_TERM_DATES_FILE).\n", cli.LongDate(end))
+		}
+		return nil
 	}
 	from, to := next.Window()
 	fmt.Fprintf(e.Stdout, "The next long school closure: %s, %s to %s.\nAdvice asked of a school or early-years setting from %s to %s falls under reg 10(4)(a)/(b):\nthe 16- and 20-week limits stop binding, but the family still waits.\n\n",

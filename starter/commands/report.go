@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,13 +41,16 @@ func cmdReport(ctx context.Context, e *Env, args []string) error {
 		switch {
 		case *asJSON || *asCSV || *fromFlag != "" || *toFlag != "":
 			return usagef("--html writes the board report for the 12 months to today: give it without --from, --to, --json or --csv")
-		case !strings.HasSuffix(strings.ToLower(*htmlFile), ".html"):
+		case !strings.HasSuffix(strings.ToLower(*htmlFile), ".html") || strings.TrimSuffix(filepath.Base(strings.ToLower(*htmlFile)), ".html") == "":
 			return usagef("--html %q: the board report is a web page; name the file .html", *htmlFile)
 		}
 		if err := bounds.Line("--authority", *authority, 100); err != nil {
 			return usagef("%v", err)
 		}
 		return e.onRegister(ctx, cfg, func(s *register.Store) error { return writeBoard(ctx, e, cfg, s, *htmlFile, *authority) })
+	}
+	if *authority != "" {
+		return usagef("--authority names the authority in the board report: give it with --html FILE.html")
 	}
 	from, err := parseDateFlag("from", *fromFlag)
 	if err != nil {
@@ -318,7 +322,7 @@ func writeBoard(ctx context.Context, e *Env, cfg config.Config, s *register.Stor
 	in := board.Input{Authority: strings.TrimSpace(authority), Today: today, Year: year, Board: b,
 		England: float64(cfg.Board.EnglandPctTenths) / 10,
 		Rates:   board.Rates{DelayPerMonth: cfg.Board.DelayPerMonth, LostEducationPerTerm: cfg.Board.LostEducationPerTerm},
-		Closure: next, Forecast: register.Forecast(cases, closures, today), Voice: voice}
+		Closure: next, Forecast: register.Forecast(cases, closures, today), TermDatesEnd: termDatesEnd(closures, today), Voice: voice}
 	if err := board.Render(&page, in); err != nil {
 		return err
 	}
@@ -326,7 +330,8 @@ func writeBoard(ctx context.Context, e *Env, cfg config.Config, s *register.Stor
 		return fmt.Errorf("writing the board report: %w", err)
 	}
 	if err := os.Rename(path+".partial", path); err != nil {
-		return err
+		_ = os.Remove(path + ".partial")
+		return fmt.Errorf("writing the board report: %w", err)
 	}
 	_, err = fmt.Fprintf(e.Stdout, "Wrote the board report for %s to %s to %s (%d KB).\n", from, today, path, page.Len()/1024)
 	return err
