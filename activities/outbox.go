@@ -228,9 +228,10 @@ func (o *Outbox) Deliver(ctx context.Context, m letters.Message) (letters.Delive
 		}
 	}
 	handedAt, err := o.Store.OutboxHandingOver(ctx, m.Key, e.MaybeSentAt)
-	if errors.Is(err, register.ErrAnotherSender) {
-		// The retry's claim sees that attempt's hand-over and checks first.
-		log.Info("another attempt handed this letter over since this one claimed it: not sending it too")
+	if errors.Is(err, register.ErrAnotherSender) || errors.Is(err, register.ErrNotPending) {
+		// The retry's claim sees that attempt's hand-over (or what became
+		// of the letter, when it has already gone) and checks first.
+		log.Info("another attempt handed this letter over since this one claimed it: not sending it too", "error", err.Error())
 		return letters.Delivery{}, retryLater(fmt.Sprintf("notification %s not sent: %s", m.Key, err), err, anotherSenderRetryDelay)
 	}
 	if err != nil {

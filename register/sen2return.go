@@ -270,6 +270,9 @@ func (r sen2Row) activePlans(from, to statute.Date, fail func(item, problem stri
 		ap.ReviewOutcome = code
 	} // "replaced" (a reassessment took the review's place) and none yet have no code
 	ap.LastReview = day(r.reviewDecided)
+	if ap.ReviewOutcome == sen2.ReviewAmend {
+		ap.ReviewDraft = ap.LastReview // the proposed amendments (the draft amended plan) go with the decision to amend (reg 22(2); R (L, M, P) v Devon CC [2022])
+	}
 	if ap.LastReview == "" {
 		ap.LastReview = day(r.lastReview) // an entered plan's last review, as recorded
 	}

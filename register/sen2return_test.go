@@ -81,7 +81,7 @@ func TestSEN2ReturnOfAYear(t *testing.T) {
 		"S2-ISSUED": {caserecord.PlanSnapshot{Seq: 1, FirstRun: "run-i", Stage: "plan_in_force", Caseworker: "cw-1", PlanMade: d("2026-05-18")}, nil},
 		"S2-ENTERED": {caserecord.PlanSnapshot{Seq: 1, FirstRun: "run-e", Stage: "plan_in_force", Caseworker: "cw-1", PlanMade: d("2020-03-02"),
 			TransferredIn: d("2026-09-01"), LastReview: d("2025-03-10"),
-			Reviews:   []caserecord.PlanReview{{Cycle: 1, Due: d("2026-03-10"), HeldOn: d("2026-03-01"), DecidedOn: d("2026-03-12"), Outcome: "maintain"}},
+			Reviews:   []caserecord.PlanReview{{Cycle: 1, Due: d("2026-03-10"), HeldOn: d("2026-03-01"), DecidedOn: d("2026-03-12"), Outcome: "amend"}},
 			Transfers: []caserecord.PlanTransfer{{Transfer: "primary_to_secondary", Year: 2027, AmendBy: d("2027-02-15")}}},
 			&caserecord.People{ChildName: "Ben Example", ChildDOB: d("2015-10-01"), SEN2: person, Plan: sen2.Plan{Needs: []string{"ASD", "SLCN"},
 				Placements: placement, PersonalBudget: true, DirectPayments: true, RequestReceived: d("2019-09-02"), TransferLA: "855"}}},
@@ -130,7 +130,8 @@ func TestSEN2ReturnOfAYear(t *testing.T) {
 		t.Errorf("the refusal: %s", show(q))
 	}
 	eq := byRef["S2-ENTERED"].Requests[0]
-	wantActive := &sen2.ActivePlans{TransferLA: "855", ReviewMeeting: "2026-03-01", ReviewOutcome: "M", PhaseTransferDueDate: "2027-02-15",
+	// amended after its review: the draft amended plan went with the decision (reg 22(2); R (L, M, P) v Devon)
+	wantActive := &sen2.ActivePlans{TransferLA: "855", ReviewMeeting: "2026-03-01", ReviewOutcome: "A", ReviewDraft: "2026-03-12", PhaseTransferDueDate: "2027-02-15",
 		LastReview: "2026-03-12", PlacementDetail: []sen2.PlacementDetail{{PlanDetail: sen2.PlanDetail{URN: "100000", PlacementRank: 1,
 			SENUnitIndicator: "0", ResourcedProvisionIndicator: "0"}, EntryDate: "2026-06-01"}},
 		SENNeed: []sen2.SENNeed{{SENType: "ASD", SENTypeRank: 1}, {SENType: "SLCN", SENTypeRank: 2}}}

@@ -181,6 +181,7 @@ func (v *validator) active(ap ActivePlans, q Request) {
 	v.code("ReviewOutcome", ap.ReviewOutcome, []string{ReviewMaintain, ReviewAmend, ReviewCease})
 	v.order("ReviewMeeting", ap.ReviewMeeting, "the review meeting", start, "the plan's start")
 	v.order("LastReview", ap.LastReview, "the review decision", ap.ReviewMeeting, "its meeting")
+	v.order("ReviewDraft", ap.ReviewDraft, "the draft amended plan", ap.ReviewMeeting, "its review meeting")
 	v.order("PhaseTransferFinalDate", ap.PhaseTransferFinalDate, "the phase transfer's final plan", start, "the plan's start")
 }
 
