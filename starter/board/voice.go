@@ -6,6 +6,7 @@ import (
 
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/ehc-send/ehc/register"
 )
@@ -64,27 +65,32 @@ func (p *page) voiceReading() string {
 	return "No family has answered yet. Letters ask the question once the worker's feedback link is set (EHC_FEEDBACK_URL)."
 }
 
-// voiceChart is the share answering "well" or "very well", by month.
+// voiceChart is the share answering "well" or "very well", by month: a
+// point for each month with answers, none where no family answered (which
+// is not 0%).
 func voiceChart(months []VoiceRow) (template.HTML, error) {
 	p := newPlot("Families who said we kept them well informed, by month of the letter", "of those who answered")
 	p.Y.Min, p.Y.Max, p.Y.Tick.Marker = 0, 100, percent
 	labels := make([]string, len(months))
-	values := make(plotter.Values, len(months))
+	var xys plotter.XYs
 	for i, m := range months {
 		labels[i] = m.Name[:3]
 		if m.Pct != nil {
-			values[i] = *m.Pct
+			xys = append(xys, plotter.XY{X: float64(i), Y: *m.Pct})
 		}
 	}
 	if len(months) == 0 {
-		labels, values = []string{"none"}, plotter.Values{0}
+		labels = []string{"none"}
 	}
-	bars, err := plotter.NewBarChart(values, vg.Points(22))
-	if err != nil {
-		return "", err
+	p.Add(plotter.NewGrid())
+	if len(xys) > 0 {
+		l, pts, err := plotter.NewLinePoints(xys)
+		if err != nil {
+			return "", err
+		}
+		l.Color, pts.Color, l.Width, pts.Shape, pts.Radius = green, green, vg.Points(2), draw.CircleGlyph{}, vg.Points(4)
+		p.Add(l, pts)
 	}
-	bars.Color, bars.LineStyle.Width = green, 0
-	p.Add(bars, plotter.NewGrid())
 	p.NominalX(labels...)
 	p.X.Min, p.X.Max = -0.5, float64(len(labels))-0.5
 	return svg(p, chartH)
