@@ -36,12 +36,12 @@ func (s *step) sendDisagreement(ctx context.Context, update string, input any, d
 		return err
 	}
 	if !running {
-		if a, ok := input.(dispute.AppealInput); ok && !a.RespondBy.IsZero() {
-			return usagef("--respond-by: the authority's response is tracked for an appeal against a refusal; this case's disagreement is on its plan")
-		}
 		return s.sendPlanOn(ctx, c, update, input, func(st plan.PlanStatus) string {
 			if rights && st.Rights != nil {
 				return done + "; the family may appeal until " + cli.LongDate(st.Rights.AppealBy)
+			}
+			if d := st.Disagreement; update == plan.UpdateAppeal && d != nil && !d.RespondBy.IsZero() {
+				return done + "; the authority's response is due by " + cli.LongDate(d.RespondBy) + " (HESC Rules r.21)"
 			}
 			return done
 		})

@@ -152,7 +152,7 @@ func importJobs(ctx context.Context, e *Env, cfg config.Config, casesFile, plans
 				return
 			}
 			if once(row, "plan", in.CaseRef) {
-				in.Policy = plan.PolicyOf(cfg.ReminderLeads, cfg.EscalationEvery, cfg.UnderFiveMonths, cfg.TransferLeadDays)
+				in.Policy = plan.PolicyOf(cfg.ReminderLeads, cfg.EscalationEvery, cfg.UnderFiveMonths, cfg.TransferLeadDays, cfg.ResponseDays)
 				in.TellFamily = tell
 				jobs = append(jobs, importJob{"plan", in.CaseRef, func(ctx context.Context, c client.Client) error {
 					_, err := c.ExecuteWorkflow(ctx, plan.StartOptions(in, cfg.TaskQueue), plan.WorkflowName, in)
@@ -244,7 +244,7 @@ func notYetIn(ctx context.Context, e *Env, cfg config.Config, jobs []importJob) 
 // ehc start does.
 func casePolicy(cfg config.Config, in *assessment.AssessmentInput) {
 	in.Policy = assessment.PolicyOf(cfg.ReminderLeads, cfg.EscalationEvery, cfg.ConsultDays)
-	in.Policy.Plan = plan.PolicyOf(cfg.ReminderLeads, cfg.EscalationEvery, cfg.UnderFiveMonths, cfg.TransferLeadDays)
+	in.Policy.Plan = plan.PolicyOf(cfg.ReminderLeads, cfg.EscalationEvery, cfg.UnderFiveMonths, cfg.TransferLeadDays, cfg.ResponseDays)
 	in.Policy.Dispute.ResponseWorkingDays = cfg.ResponseDays
 	if cfg.HealthBodyEmail != "" { // reg 4(2)
 		in.HealthBody = assessment.Contact{Name: "Health body (SEND)", Email: cfg.HealthBodyEmail}

@@ -208,7 +208,7 @@ func cmdStartPlan(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	in.Policy = plan.PolicyOf(cfg.ReminderLeads, cfg.EscalationEvery, cfg.UnderFiveMonths, cfg.TransferLeadDays)
+	in.Policy = plan.PolicyOf(cfg.ReminderLeads, cfg.EscalationEvery, cfg.UnderFiveMonths, cfg.TransferLeadDays, cfg.ResponseDays)
 	return e.onTemporal(ctx, cfg, func(c client.Client) error {
 		sctx, cancel := cli.WithTimeout(ctx)
 		defer cancel()
@@ -300,6 +300,16 @@ func printPlanStatus(w io.Writer, st plan.PlanStatus) error {
 			line = fmt.Sprintf("decided %s; appealed %s: kept until the appeal is decided", cli.LongDate(c.DecidedOn), cli.LongDate(c.AppealedOn))
 		}
 		head.row("Ceasing:", line)
+	}
+	if d := st.Disagreement; d != nil && !d.AppealedOn.IsZero() && d.OrderMade.IsZero() {
+		line := "appealed " + cli.LongDate(d.AppealedOn)
+		switch {
+		case !d.RespondedOn.IsZero():
+			line += "; the authority's response sent " + cli.LongDate(d.RespondedOn)
+		case !d.RespondBy.IsZero():
+			line += "; the authority's response due by " + cli.LongDate(d.RespondBy) + " (HESC Rules r.21)"
+		}
+		head.row("Appeal:", line)
 	}
 	if m := st.Move; m != nil {
 		head.row("Move:", fmt.Sprintf("learnt of %s; plan to the new authority by %s (reg 15(2))", cli.LongDate(m.Aware), cli.LongDate(m.PlanSentBy)))

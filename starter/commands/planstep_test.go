@@ -55,7 +55,10 @@ func TestPlanStepsSendTheirUpdates(t *testing.T) {
 		{[]string{"record-mediation", "EHC-1", "--wants"}, plan.UpdateMediation, plan.MediationInput{On: mar10, Wants: true}, "held by Thu 9 Apr 2026 (reg 37)"},
 		{[]string{"record-mediation-held", "EHC-1"}, plan.UpdateMediationHeld, plan.OnInput{On: mar10}, "due by Fri 13 Mar 2026 (reg 39)"},
 		{[]string{"record-mediation-certificate", "EHC-1"}, plan.UpdateCertificate, plan.OnInput{On: mar10}, "certificate issued"},
-		{[]string{"record-appeal", "EHC-1"}, plan.UpdateAppeal, dispute.AppealInput{On: mar10}, "appeal to the First-tier Tribunal (SEND) recorded"},
+		{[]string{"record-appeal", "EHC-1", "--respond-by", "2026-04-30"}, plan.UpdateAppeal, dispute.AppealInput{On: mar10, RespondBy: statute.NewDate(2026, 4, 30)},
+			"appeal to the First-tier Tribunal (SEND) recorded; the authority's response is due by Thu 30 Apr 2026 (HESC Rules r.21)"},
+		{[]string{"record-appeal-response", "EHC-1"}, plan.UpdateResponse, dispute.OnInput{On: mar10}, "the authority's response to the appeal sent"},
+		{[]string{"record-appeal-decided", "EHC-1", "--withdrawn"}, plan.UpdateAppealEnded, dispute.AppealEndedInput{On: mar10, Withdrawn: true}, "the appeal's end recorded"},
 		{[]string{"record-order", "EHC-1", "--kind", "name-school", "--made", "2026-03-01"}, plan.UpdateOrder,
 			plan.OrderInput{On: mar10, Kind: statute.OrderNameSchool, Made: mar1}, "order recorded (reg 44(2)(f)): the amended EHC plan the tribunal ordered by Sun 15 Mar 2026"},
 		{[]string{"issue-ordered-plan", "EHC-1", "--setting", "Elm Academy"}, plan.UpdateComplyOrder, plan.AmendedPlanInput{On: mar10, Setting: "Elm Academy"}, "tribunal ordered issued"},
@@ -67,6 +70,7 @@ func TestPlanStepsSendTheirUpdates(t *testing.T) {
 	answers := map[string]any{
 		"decide-review": plan.PlanStatus{CaseRef: "EHC-1", Review: &plan.Review{Timetable: statute.Review(mar1, mar10)}},
 		"cease-plan":    plan.PlanStatus{CaseRef: "EHC-1", Ceasing: &plan.Ceasing{CeasesOn: statute.CeasesOn(mar10)}},
+		"record-appeal": plan.PlanStatus{CaseRef: "EHC-1", Disagreement: &plan.Dispute{AppealedOn: mar10, RespondBy: statute.NewDate(2026, 4, 30)}},
 	}
 	for _, c := range cases {
 		fc := &fakeClient{status: assessing(), answer: answers[c.args[0]]}

@@ -304,7 +304,7 @@ func TestStart(t *testing.T) {
 		Manager:         assessment.Contact{Email: "send@council.example.gov.uk"},
 		Policy: assessment.Policy{Schedule: deadline.Schedule{ReminderLeads: []int{14, 7}, EscalationEvery: 7}, ConsultDays: 10,
 			// The plan it issues is kept with the configured review interval and transfer lead.
-			Plan:    plan.Policy{Schedule: deadline.Schedule{ReminderLeads: []int{14, 7}, EscalationEvery: 7}, UnderFiveMonths: 6, TransferLeadDays: 84},
+			Plan:    plan.Policy{Schedule: deadline.Schedule{ReminderLeads: []int{14, 7}, EscalationEvery: 7}, UnderFiveMonths: 6, TransferLeadDays: 84, ResponseWorkingDays: 30},
 			Dispute: dispute.Policy{ResponseWorkingDays: 30}},
 	}
 	if !reflect.DeepEqual(fc.startArgs[0], want) {

@@ -193,7 +193,7 @@ func (d *driver) prepare(ctx context.Context, dc demoCase, start time.Time) (*de
 		in.Received = statute.DateOf(start)
 		in.Manager = demoManager
 		in.Policy = assessment.PolicyOf(d.cfg.ReminderLeads, d.cfg.EscalationEvery, d.cfg.ConsultDays)
-		in.Policy.Plan = plan.PolicyOf(d.cfg.ReminderLeads, d.cfg.EscalationEvery, d.cfg.UnderFiveMonths, d.cfg.TransferLeadDays)
+		in.Policy.Plan = plan.PolicyOf(d.cfg.ReminderLeads, d.cfg.EscalationEvery, d.cfg.UnderFiveMonths, d.cfg.TransferLeadDays, d.cfg.ResponseDays)
 		in.Policy.Dispute = dispute.Policy{ResponseWorkingDays: d.cfg.ResponseDays}
 		in.Clock = assessment.Clock{Start: start, WeekSeconds: d.cfg.Demo.WeekSeconds}
 		sctx, cancel := cli.WithTimeout(ctx)

@@ -51,6 +51,8 @@ const (
 	UpdateMediationHeld       = "record-mediation-held"
 	UpdateCertificate         = "record-mediation-certificate"
 	UpdateAppeal              = "record-appeal"
+	UpdateResponse            = "record-appeal-response"
+	UpdateAppealEnded         = "record-appeal-decided"
 	UpdateOrder               = "record-order"
 	UpdateComplyOrder         = "issue-ordered-plan"
 )
@@ -110,6 +112,10 @@ type Policy struct {
 	// HistoryBound is the history length, in events, after which the plan
 	// continues as new at its next quiet moment even within a review cycle.
 	HistoryBound int `json:"history_bound,omitzero"`
+	// ResponseWorkingDays is the time the authority gives itself to respond
+	// to a family's appeal unless the tribunal's directions say otherwise
+	// (HESC Rules r.21). Default 30, as the disagreement over a refusal.
+	ResponseWorkingDays int `json:"response_working_days,omitzero"`
 }
 
 // Bounds and defaults of the policy.
@@ -118,6 +124,10 @@ const (
 	DefaultTransferLeadDays = 84
 	DefaultHistoryBound     = 2000
 	MaxHistoryBound         = 20000
+	// DefaultResponseWorkingDays and MaxResponseWorkingDays as
+	// workflows/dispute has them.
+	DefaultResponseWorkingDays = 30
+	MaxResponseWorkingDays     = 120
 )
 
 func (p Policy) normalise() Policy {
@@ -130,6 +140,9 @@ func (p Policy) normalise() Policy {
 	}
 	if p.HistoryBound == 0 {
 		p.HistoryBound = DefaultHistoryBound
+	}
+	if p.ResponseWorkingDays == 0 {
+		p.ResponseWorkingDays = DefaultResponseWorkingDays
 	}
 	return p
 }
@@ -394,9 +407,9 @@ type PlanResult struct {
 
 // PolicyOf is the policy a configuration sets; it keeps no slice of the
 // caller's.
-func PolicyOf(reminderLeads []int, escalationEvery, underFiveMonths, transferLeadDays int) Policy {
+func PolicyOf(reminderLeads []int, escalationEvery, underFiveMonths, transferLeadDays, responseWorkingDays int) Policy {
 	return Policy{
 		Schedule:        deadline.Schedule{ReminderLeads: slices.Clone(reminderLeads), EscalationEvery: escalationEvery},
-		UnderFiveMonths: underFiveMonths, TransferLeadDays: transferLeadDays,
+		UnderFiveMonths: underFiveMonths, TransferLeadDays: transferLeadDays, ResponseWorkingDays: responseWorkingDays,
 	}
 }

@@ -93,6 +93,9 @@ func (p *plan) checkCeasingAppealEnded(ctx workflow.Context, in AppealDecidedInp
 // ceasingAppealEnded records the tribunal's decision: upheld, the plan
 // stays in force; dismissed, it ceases as decided (reg 44(2)(a)).
 func (p *plan) ceasingAppealEnded(ctx workflow.Context, in AppealDecidedInput) {
+	if d := p.Disagreement; d != nil && !d.AppealedOn.IsZero() {
+		p.close(orderKey(statute.AppealResponseDue, d.AppealedOn)) // decided: no response is owed now
+	}
 	p.step(ctx, UpdateCeasingAppealEnded, in.On)
 	if in.Upheld {
 		p.Stage, p.Ceasing = StageInForce, nil

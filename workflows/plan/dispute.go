@@ -24,6 +24,8 @@ type Dispute struct {
 	MediationHeld  statute.Date       `json:"mediation_held,omitzero"`
 	Certificate    statute.Date       `json:"certificate,omitzero"`
 	AppealedOn     statute.Date       `json:"appealed_on,omitzero"`
+	RespondBy      statute.Date       `json:"respond_by,omitzero"`   // the authority's response to the appeal (HESC Rules r.21)
+	RespondedOn    statute.Date       `json:"responded_on,omitzero"` // sent
 	Order          statute.Order      `json:"order,omitzero"`
 	OrderMade      statute.Date       `json:"order_made,omitzero"`
 	Unopposed      bool               `json:"unopposed,omitzero"` // reg 45: the authority did not oppose the appeal
@@ -35,6 +37,14 @@ type (
 	MediationInput struct {
 		On    statute.Date `json:"on"`
 		Wants bool         `json:"wants"` // the family want mediation (reg 37); else a certificate (reg 34)
+	}
+	AppealInput struct {
+		On        statute.Date `json:"on"`
+		RespondBy statute.Date `json:"respond_by,omitzero"` // from the tribunal's directions; else the policy's working days
+	}
+	AppealEndedInput struct {
+		On        statute.Date `json:"on"`
+		Withdrawn bool         `json:"withdrawn,omitzero"` // the family withdrew it; else the tribunal dismissed it
 	}
 	OrderInput struct {
 		On        statute.Date  `json:"on"`
@@ -136,24 +146,79 @@ func (p *plan) certificate(ctx workflow.Context, in OnInput) {
 	p.step(ctx, UpdateCertificate, in.On)
 }
 
-func (p *plan) checkAppeal(ctx workflow.Context, in OnInput) error {
+func (p *plan) checkAppeal(ctx workflow.Context, in AppealInput) error {
 	if p.Rights == nil {
 		return errors.New("no decision on this plan has been notified that the family could appeal")
 	}
 	if d := p.Disagreement; d != nil && !d.AppealedOn.IsZero() {
 		return fmt.Errorf("an appeal was already recorded on %s", d.AppealedOn)
 	}
+	if !in.RespondBy.IsZero() && !in.RespondBy.After(in.On) {
+		return fmt.Errorf("the response date %s (--respond-by) must be after the appeal (%s)", in.RespondBy, in.On)
+	}
+	if _, err := statute.AddWorkingDays(in.On, p.Policy.ResponseWorkingDays); err != nil {
+		return err
+	}
 	return p.dated(ctx, in.On, p.Rights.Notice, "the decision's notice")
 }
 
 // appeal records the family's appeal lodged with the tribunal; an appeal
-// against ceasing keeps the plan until it is decided.
-func (p *plan) appeal(ctx workflow.Context, in OnInput) {
-	p.dispute().AppealedOn = in.On
+// against ceasing keeps the plan until it is decided. The authority's
+// response is due by the tribunal's date, or the policy's working days
+// from the appeal (HESC Rules r.21), chased as every limit is.
+func (p *plan) appeal(ctx workflow.Context, in AppealInput) {
+	d := p.dispute()
+	d.AppealedOn = in.On
 	if p.Stage == StageCeasing && p.Ceasing.AppealedOn.IsZero() {
 		p.Ceasing.AppealedOn = in.On
 	}
+	if p.responds {
+		d.RespondBy = in.RespondBy
+		if d.RespondBy.IsZero() {
+			d.RespondBy, _ = statute.AddWorkingDays(in.On, p.Policy.ResponseWorkingDays) // checked
+		}
+		dl := p.addDeadline(ctx, orderKey(statute.AppealResponseDue, in.On), statute.AppealResponseDue, d.RespondBy)
+		if p.today(ctx).After(d.RespondBy) {
+			dl.SkipPassed(p.Policy.Schedule, p.now(ctx)) // recorded late: the response is recorded next, before anyone is told it was missed
+		}
+	}
 	p.step(ctx, UpdateAppeal, in.On)
+}
+
+func (p *plan) checkResponse(ctx workflow.Context, in OnInput) error {
+	d := p.Disagreement
+	if d == nil || d.AppealedOn.IsZero() || !d.RespondedOn.IsZero() || !d.OrderMade.IsZero() {
+		return errors.New("no appeal over this plan is awaiting the authority's response (record-appeal)")
+	}
+	return p.dated(ctx, in.On, d.AppealedOn, "the appeal")
+}
+
+// response records the authority's response to the appeal sent.
+func (p *plan) response(ctx workflow.Context, in OnInput) {
+	d := p.Disagreement
+	d.RespondedOn = in.On
+	p.meet(orderKey(statute.AppealResponseDue, d.AppealedOn), in.On)
+	p.step(ctx, UpdateResponse, in.On)
+}
+
+func (p *plan) checkAppealEnded(ctx workflow.Context, in AppealEndedInput) error {
+	d := p.Disagreement
+	switch {
+	case d == nil || d.AppealedOn.IsZero() || !d.OrderMade.IsZero():
+		return errors.New("no appeal over this plan is before the tribunal (record-appeal; an order is recorded with record-order)")
+	case d.Decision == statute.AppealCease && p.Stage == StageCeasing:
+		return errors.New("an appeal against ceasing ends with ceasing-appeal-decided, which says whether the plan is kept")
+	}
+	return p.dated(ctx, in.On, d.AppealedOn, "the appeal")
+}
+
+// appealEnded records the appeal dismissed or withdrawn: the decision
+// stands, the response is no longer owed, and the disagreement ends.
+func (p *plan) appealEnded(ctx workflow.Context, in AppealEndedInput) {
+	d := p.Disagreement
+	p.close(orderKey(statute.AppealResponseDue, d.AppealedOn))
+	p.Disagreement = nil
+	p.step(ctx, UpdateAppealEnded, in.On)
 }
 
 func (p *plan) checkOrder(ctx workflow.Context, in OrderInput) error {
@@ -181,7 +246,8 @@ func (p *plan) checkOrder(ctx workflow.Context, in OrderInput) error {
 func (p *plan) order(ctx workflow.Context, in OrderInput) {
 	d := p.Disagreement
 	d.Order, d.OrderMade, d.Unopposed = in.Kind, in.Made, in.Unopposed
-	limits, _ := statute.OrderTimetable(in.Kind, in.Made) // checked
+	p.close(orderKey(statute.AppealResponseDue, d.AppealedOn)) // decided, or conceded before the response (reg 45): no response is owed now
+	limits, _ := statute.OrderTimetable(in.Kind, in.Made)      // checked
 	for _, l := range limits {
 		dl := p.addDeadline(ctx, orderKey(l.Deadline, in.Made), l.Deadline, l.Due)
 		if p.noticed && p.today(ctx).After(l.Due) {

@@ -26,7 +26,8 @@ func TestADisputedDecisionToAnOrder(t *testing.T) {
 	c.step("2026-05-08", UpdateCertificate, OnInput{On: date("2026-05-08")})
 	rights := c.status("2026-05-09")
 	noAppeal := c.refuse("2026-05-10", UpdateOrder, OrderInput{On: date("2026-05-10"), Kind: statute.OrderAmend, Made: date("2026-05-10")})
-	c.step("2026-06-01", UpdateAppeal, OnInput{On: date("2026-06-01")})
+	c.step("2026-06-01", UpdateAppeal, AppealInput{On: date("2026-06-01")})
+	c.step("2026-06-20", UpdateResponse, OnInput{On: date("2026-06-20")}) // well before its 30 working days: no reminder
 	assess := c.refuse("2026-09-01", UpdateOrder, OrderInput{On: date("2026-09-01"), Kind: statute.OrderAssess, Made: date("2026-09-01")})
 	c.step("2026-09-01", UpdateOrder, OrderInput{On: date("2026-09-01"), Kind: statute.OrderAmend, Made: date("2026-09-01")}) // amended plan by 6 October
 	ordered := c.status("2026-09-02")
@@ -100,4 +101,64 @@ func TestAnOrderToNameASchool(t *testing.T) {
 		"2025-06-09 staff.deadline_approaching caseworker,manager", // 7 days before; the 14-day reminder fell on the order's own morning
 		"2025-06-16 family.amended_plan family",
 	})
+}
+
+// The authority's response to a family's appeal over a decision on the
+// plan (HESC Rules r.21): 30 working days from the appeal unless the
+// tribunal directs otherwise, chased as every limit is. Appealed on Monday
+// 10 March 2025, it is due on Wednesday 23 April (Good Friday and Easter
+// Monday not counted); not sent, the staff are reminded and escalated and
+// the family told once; sent late, it is met; the appeal withdrawn ends
+// the disagreement, so a second response is refused. A second plan's
+// appeal has the tribunal's own date, and the authority concedes (reg 45)
+// before it: no response is owed, nothing is chased.
+func TestTheAuthoritysResponseToAnAppeal(t *testing.T) {
+	c := newChain(t, input("2025-03-03", "2015-10-10"), "2025-03-03")
+	c.step("2025-03-10", UpdateAppeal, AppealInput{On: date("2025-03-10")})
+	appealed := c.status("2025-03-11")
+	c.step("2025-05-06", UpdateResponse, OnInput{On: date("2025-05-06")})
+	c.step("2025-06-02", UpdateAppealEnded, AppealEndedInput{On: date("2025-06-02"), Withdrawn: true})
+	again := c.refuse("2025-06-03", UpdateResponse, OnInput{On: date("2025-06-03")})
+	c.step("2025-07-01", UpdateCeasePlan, CeaseInput{On: date("2025-07-01"), Ground: statute.CeaseNoLongerNecessary, ConsultedOn: date("2025-06-20"), Reason: "r"})
+	c.run()
+
+	if d := appealed.got.Disagreement; d == nil || d.RespondBy != date("2025-04-23") {
+		t.Errorf("after the appeal: %+v; want the response due 2025-04-23, 30 working days on", d)
+	}
+	if again.err == nil || !strings.Contains(again.err.Error(), "no appeal over this plan is awaiting") {
+		t.Errorf("a response after the appeal was withdrawn: %v; want it refused", again.err)
+	}
+	var lines []string
+	for _, l := range c.mail.Sorted() {
+		if l >= "2025-03-10" && l < "2025-07-01" {
+			lines = append(lines, l)
+		}
+	}
+	assertLines(t, "letters", lines, []string{
+		"2025-04-09 staff.deadline_approaching caseworker,manager", // 14 and 7 days before 23 April
+		"2025-04-16 staff.deadline_approaching caseworker,manager",
+		"2025-04-24 family.deadline_missed family", // the family told once
+		"2025-04-24 staff.deadline_missed caseworker,manager",
+		"2025-05-01 staff.deadline_missed caseworker,manager", // weekly until it is sent on 6 May
+	})
+
+	c = newChain(t, input("2025-03-03", "2015-10-10"), "2025-03-03")
+	c.step("2025-03-10", UpdateAppeal, AppealInput{On: date("2025-03-10"), RespondBy: date("2025-05-30")})
+	directed := c.status("2025-03-11")
+	early := c.refuse("2025-03-10", UpdateAppeal, AppealInput{On: date("2025-03-10"), RespondBy: date("2025-03-10")})
+	c.step("2025-04-01", UpdateOrder, OrderInput{On: date("2025-04-01"), Kind: statute.OrderNameSchool, Made: date("2025-04-01"), Unopposed: true})
+	c.step("2025-04-14", UpdateComplyOrder, AmendedPlanInput{On: date("2025-04-14"), Setting: "Elm Academy"})
+	c.step("2025-07-01", UpdateCeasePlan, CeaseInput{On: date("2025-07-01"), Ground: statute.CeaseNoLongerNecessary, ConsultedOn: date("2025-06-20"), Reason: "r"})
+	c.run()
+	if d := directed.got.Disagreement; d == nil || d.RespondBy != date("2025-05-30") {
+		t.Errorf("with the tribunal's date: %+v; want the response due 2025-05-30", d)
+	}
+	if early.err == nil {
+		t.Error("a second appeal, its response due the day it was made, was accepted")
+	}
+	for _, l := range c.mail.Sorted() {
+		if l >= "2025-04-15" && l < "2025-07-01" && strings.Contains(l, "deadline") { // after the order's own 2 weeks
+			t.Errorf("after the authority conceded: %s; want no response chased (it was due 30 May)", l)
+		}
+	}
 }

@@ -54,6 +54,8 @@ func (p *plan) listen(ctx workflow.Context) error {
 		on(ctx, p, UpdateMediationHeld, p.checkMediationHeld, p.mediationHeld),
 		on(ctx, p, UpdateCertificate, p.checkCertificate, p.certificate),
 		on(ctx, p, UpdateAppeal, p.checkAppeal, p.appeal),
+		on(ctx, p, UpdateResponse, p.checkResponse, p.response),
+		on(ctx, p, UpdateAppealEnded, p.checkAppealEnded, p.appealEnded),
 		on(ctx, p, UpdateOrder, p.checkOrder, p.order),
 		on(ctx, p, UpdateComplyOrder, p.checkComplyOrder, p.complyOrder),
 	)
@@ -190,6 +192,9 @@ func validateStart(in PlanInput, today statute.Date) error {
 	}
 	if p := in.Policy; p.TransferLeadDays < 0 || p.TransferLeadDays > 180 {
 		add(fmt.Errorf("the policy's transfer lead, %d days, is outside 1 to 180 (0: the default, %d)", p.TransferLeadDays, DefaultTransferLeadDays))
+	}
+	if p := in.Policy; p.ResponseWorkingDays < 0 || p.ResponseWorkingDays > MaxResponseWorkingDays {
+		add(fmt.Errorf("the policy's response time, %d working days, is outside 1 to %d (0: the default, %d)", p.ResponseWorkingDays, MaxResponseWorkingDays, DefaultResponseWorkingDays))
 	}
 	if p := in.Policy; p.HistoryBound < 0 || p.HistoryBound > MaxHistoryBound {
 		add(fmt.Errorf("the policy's history bound %d is outside 0 (the default, %d) to %d events", p.HistoryBound, DefaultHistoryBound, MaxHistoryBound))

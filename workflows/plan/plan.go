@@ -58,6 +58,7 @@ type plan struct {
 	shown    shownState
 	replaced *Phase // a watched transfer a recorded one replaced, for the register's next record
 	noticed  bool   // noticeChange applies to this run
+	responds bool   // responseChange applies to this run
 	taken    error  // the register refused the plan's record: its reference is another plan's
 }
 
