@@ -16,7 +16,9 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/ehc-send/ehc/config"
+	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/register/caserecord"
+	"github.com/ehc-send/ehc/register/registertest"
 	"github.com/ehc-send/ehc/statute"
 	"github.com/ehc-send/ehc/workflows/assessment"
 	"github.com/ehc-send/ehc/workflows/plan"
@@ -164,6 +166,15 @@ func FuzzImportRow(f *testing.F) {
 	f.Add("IMP-1", "Ada Example", "sam@example.org", "2026-02-02", "decide-assess --assess --on 2026-02-20")
 	f.Add("imp 1", "Ada\x00Example", "not-an-email", "2026-13-02", "decide-assess")
 	f.Add("IMP-2", strings.Repeat("a", 300), "a@b.c", "", "\"unclosed")
+	// One empty register for every input: the fake client writes nothing
+	// to it, and a database made and dropped per input made the fuzzer's
+	// workers too slow to answer it when its time ran out.
+	url := registertest.URL(f)
+	s, err := register.Open(context.Background(), url) // migrated once
+	if err != nil {
+		f.Fatal(err)
+	}
+	s.Close()
 	f.Fuzz(func(t *testing.T, ref, name, email, received, history string) {
 		dir := t.TempDir()
 		var b strings.Builder
@@ -174,7 +185,9 @@ func FuzzImportRow(f *testing.F) {
 		w.Flush()
 		cases := writeFile(t, dir, "cases.csv", b.String())
 		sc := &startsClient{started: map[string]any{}}
-		code, _, errOut := runCmd(importEnv(t, sc), "import", "--cases", cases)
+		env := importEnv(t, sc)
+		env.OpenRegister = func(ctx context.Context, _ config.Config) (*register.Store, error) { return register.Connect(ctx, url) }
+		code, _, errOut := runCmd(env, "import", "--cases", cases)
 		switch code {
 		case ExitUsage:
 			if len(sc.started) != 0 {

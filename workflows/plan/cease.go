@@ -80,6 +80,10 @@ func (p *plan) checkCeasingAppealed(ctx workflow.Context, in OnInput) error {
 // ceasingAppealed holds the plan while the family's appeal is heard.
 func (p *plan) ceasingAppealed(ctx workflow.Context, in OnInput) {
 	p.Ceasing.AppealedOn = in.On
+	if d := p.dispute(); p.responds && d != nil && d.AppealedOn.IsZero() { // the appeal is the disagreement's: its response is owed too
+		d.AppealedOn = in.On
+		p.watchResponse(ctx, d, in.On, statute.Date{})
+	}
 	p.step(ctx, UpdateCeasingAppealed, in.On)
 }
 
@@ -93,8 +97,11 @@ func (p *plan) checkCeasingAppealEnded(ctx workflow.Context, in AppealDecidedInp
 // ceasingAppealEnded records the tribunal's decision: upheld, the plan
 // stays in force; dismissed, it ceases as decided (reg 44(2)(a)).
 func (p *plan) ceasingAppealEnded(ctx workflow.Context, in AppealDecidedInput) {
-	if d := p.Disagreement; d != nil && !d.AppealedOn.IsZero() {
+	if d := p.Disagreement; d != nil && d.Decision == statute.AppealCease && !d.AppealedOn.IsZero() {
 		p.close(orderKey(statute.AppealResponseDue, d.AppealedOn)) // decided: no response is owed now
+		if p.responds {
+			p.Disagreement = nil // the disagreement over ceasing ends with its appeal, upheld or not
+		}
 	}
 	p.step(ctx, UpdateCeasingAppealEnded, in.On)
 	if in.Upheld {

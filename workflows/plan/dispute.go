@@ -156,10 +156,39 @@ func (p *plan) checkAppeal(ctx workflow.Context, in AppealInput) error {
 	if !in.RespondBy.IsZero() && !in.RespondBy.After(in.On) {
 		return fmt.Errorf("the response date %s (--respond-by) must be after the appeal (%s)", in.RespondBy, in.On)
 	}
-	if _, err := statute.AddWorkingDays(in.On, p.Policy.ResponseWorkingDays); err != nil {
-		return err
+	if in.RespondBy.IsZero() {
+		if _, err := statute.AddWorkingDays(in.On, p.responseDays()); err != nil {
+			return err
+		}
 	}
 	return p.dated(ctx, in.On, p.Rights.Notice, "the decision's notice")
+}
+
+// responseDays is the policy's time for the authority's response; a policy
+// carried from a run before the setting existed has none, so the default.
+func (p *plan) responseDays() int {
+	if p.Policy.ResponseWorkingDays > 0 {
+		return p.Policy.ResponseWorkingDays
+	}
+	return DefaultResponseWorkingDays
+}
+
+// watchResponse watches the authority's response to the appeal lodged on
+// on (HESC Rules r.21), and ends mediation's limits: the appeal is lodged.
+func (p *plan) watchResponse(ctx workflow.Context, d *Dispute, on, respondBy statute.Date) {
+	d.RespondBy = respondBy
+	if d.RespondBy.IsZero() {
+		d.RespondBy, _ = statute.AddWorkingDays(on, p.responseDays()) // checked
+	}
+	for _, dl := range p.Deadlines {
+		if dl.Name == statute.MediationHeldBy || dl.Name == statute.MediationCertificateDue {
+			p.close(dl.Key)
+		}
+	}
+	dl := p.addDeadline(ctx, orderKey(statute.AppealResponseDue, on), statute.AppealResponseDue, d.RespondBy)
+	if p.today(ctx).After(d.RespondBy) {
+		dl.SkipPassed(p.Policy.Schedule, p.now(ctx)) // recorded late: the response is recorded next, before anyone is told it was missed
+	}
 }
 
 // appeal records the family's appeal lodged with the tribunal; an appeal
@@ -173,14 +202,7 @@ func (p *plan) appeal(ctx workflow.Context, in AppealInput) {
 		p.Ceasing.AppealedOn = in.On
 	}
 	if p.responds {
-		d.RespondBy = in.RespondBy
-		if d.RespondBy.IsZero() {
-			d.RespondBy, _ = statute.AddWorkingDays(in.On, p.Policy.ResponseWorkingDays) // checked
-		}
-		dl := p.addDeadline(ctx, orderKey(statute.AppealResponseDue, in.On), statute.AppealResponseDue, d.RespondBy)
-		if p.today(ctx).After(d.RespondBy) {
-			dl.SkipPassed(p.Policy.Schedule, p.now(ctx)) // recorded late: the response is recorded next, before anyone is told it was missed
-		}
+		p.watchResponse(ctx, d, in.On, in.RespondBy)
 	}
 	p.step(ctx, UpdateAppeal, in.On)
 }
@@ -213,11 +235,12 @@ func (p *plan) checkAppealEnded(ctx workflow.Context, in AppealEndedInput) error
 }
 
 // appealEnded records the appeal dismissed or withdrawn: the decision
-// stands, the response is no longer owed, and the disagreement ends.
+// stands, the response is no longer owed, and the disagreement over it
+// ends (its rights with it, as a refusal's disagreement ends).
 func (p *plan) appealEnded(ctx workflow.Context, in AppealEndedInput) {
 	d := p.Disagreement
 	p.close(orderKey(statute.AppealResponseDue, d.AppealedOn))
-	p.Disagreement = nil
+	p.Disagreement, p.Rights = nil, nil
 	p.step(ctx, UpdateAppealEnded, in.On)
 }
 
@@ -282,6 +305,9 @@ func (p *plan) complyOrder(ctx workflow.Context, in AmendedPlanInput) {
 	p.step(ctx, UpdateComplyOrder, in.On)
 	p.tellFamily(ctx, letters.FamilyAmendedPlan, "order/"+d.OrderMade.String(), letters.Facts{School: in.Setting, Plan: p.planFacts()})
 	p.Rights = nil // an amended plan made as ordered is not a new decision to appeal
+	if p.responds {
+		p.Disagreement = nil // it ends with the order met: a later decision's disagreement starts afresh
+	}
 }
 
 // orderDue is the open order limit's due date, for the UI.

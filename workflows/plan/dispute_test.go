@@ -108,25 +108,22 @@ func TestAnOrderToNameASchool(t *testing.T) {
 // tribunal directs otherwise, chased as every limit is. Appealed on Monday
 // 10 March 2025, it is due on Wednesday 23 April (Good Friday and Easter
 // Monday not counted); not sent, the staff are reminded and escalated and
-// the family told once; sent late, it is met; the appeal withdrawn ends
-// the disagreement, so a second response is refused. A second plan's
-// appeal has the tribunal's own date, and the authority concedes (reg 45)
-// before it: no response is owed, nothing is chased.
+// the family told once; sent late, it is met. A second plan's appeal has
+// the tribunal's own date (one not after the appeal is refused), and the
+// authority concedes (reg 45) before it: nothing is chased. A third's is
+// withdrawn before its date: nothing is chased, the disagreement ends and
+// a response is refused. A fourth's appeal against ceasing, recorded with
+// record-ceasing-appeal, owes the response too until it is upheld.
 func TestTheAuthoritysResponseToAnAppeal(t *testing.T) {
 	c := newChain(t, input("2025-03-03", "2015-10-10"), "2025-03-03")
 	c.step("2025-03-10", UpdateAppeal, AppealInput{On: date("2025-03-10")})
 	appealed := c.status("2025-03-11")
 	c.step("2025-05-06", UpdateResponse, OnInput{On: date("2025-05-06")})
-	c.step("2025-06-02", UpdateAppealEnded, AppealEndedInput{On: date("2025-06-02"), Withdrawn: true})
-	again := c.refuse("2025-06-03", UpdateResponse, OnInput{On: date("2025-06-03")})
 	c.step("2025-07-01", UpdateCeasePlan, CeaseInput{On: date("2025-07-01"), Ground: statute.CeaseNoLongerNecessary, ConsultedOn: date("2025-06-20"), Reason: "r"})
 	c.run()
 
 	if d := appealed.got.Disagreement; d == nil || d.RespondBy != date("2025-04-23") {
 		t.Errorf("after the appeal: %+v; want the response due 2025-04-23, 30 working days on", d)
-	}
-	if again.err == nil || !strings.Contains(again.err.Error(), "no appeal over this plan is awaiting") {
-		t.Errorf("a response after the appeal was withdrawn: %v; want it refused", again.err)
 	}
 	var lines []string
 	for _, l := range c.mail.Sorted() {
@@ -143,9 +140,9 @@ func TestTheAuthoritysResponseToAnAppeal(t *testing.T) {
 	})
 
 	c = newChain(t, input("2025-03-03", "2015-10-10"), "2025-03-03")
+	early := c.refuse("2025-03-10", UpdateAppeal, AppealInput{On: date("2025-03-10"), RespondBy: date("2025-03-10")})
 	c.step("2025-03-10", UpdateAppeal, AppealInput{On: date("2025-03-10"), RespondBy: date("2025-05-30")})
 	directed := c.status("2025-03-11")
-	early := c.refuse("2025-03-10", UpdateAppeal, AppealInput{On: date("2025-03-10"), RespondBy: date("2025-03-10")})
 	c.step("2025-04-01", UpdateOrder, OrderInput{On: date("2025-04-01"), Kind: statute.OrderNameSchool, Made: date("2025-04-01"), Unopposed: true})
 	c.step("2025-04-14", UpdateComplyOrder, AmendedPlanInput{On: date("2025-04-14"), Setting: "Elm Academy"})
 	c.step("2025-07-01", UpdateCeasePlan, CeaseInput{On: date("2025-07-01"), Ground: statute.CeaseNoLongerNecessary, ConsultedOn: date("2025-06-20"), Reason: "r"})
@@ -153,12 +150,54 @@ func TestTheAuthoritysResponseToAnAppeal(t *testing.T) {
 	if d := directed.got.Disagreement; d == nil || d.RespondBy != date("2025-05-30") {
 		t.Errorf("with the tribunal's date: %+v; want the response due 2025-05-30", d)
 	}
-	if early.err == nil {
-		t.Error("a second appeal, its response due the day it was made, was accepted")
+	if early.err == nil || !strings.Contains(early.err.Error(), "must be after the appeal") {
+		t.Errorf("a response due the day of the appeal: %v; want it refused", early.err)
 	}
 	for _, l := range c.mail.Sorted() {
 		if l >= "2025-04-15" && l < "2025-07-01" && strings.Contains(l, "deadline") { // after the order's own 2 weeks
 			t.Errorf("after the authority conceded: %s; want no response chased (it was due 30 May)", l)
 		}
+	}
+	c = newChain(t, input("2025-03-03", "2015-10-10"), "2025-03-03")
+	c.step("2025-03-10", UpdateAppeal, AppealInput{On: date("2025-03-10")})
+	c.step("2025-04-01", UpdateAppealEnded, AppealEndedInput{On: date("2025-04-01"), Withdrawn: true})
+	ended := c.status("2025-04-02")
+	after := c.refuse("2025-04-03", UpdateResponse, OnInput{On: date("2025-04-03")})
+	c.step("2025-07-01", UpdateCeasePlan, CeaseInput{On: date("2025-07-01"), Ground: statute.CeaseNoLongerNecessary, ConsultedOn: date("2025-06-20"), Reason: "r"})
+	c.run()
+	if ended.got.Disagreement != nil || ended.got.Rights != nil {
+		t.Errorf("after the appeal was withdrawn: %+v, rights %+v; want the disagreement ended", ended.got.Disagreement, ended.got.Rights)
+	}
+	if after.err == nil || !strings.Contains(after.err.Error(), "no appeal over this plan is awaiting") {
+		t.Errorf("a response after the appeal was withdrawn: %v; want it refused", after.err)
+	}
+	for _, l := range c.mail.Sorted() {
+		if l >= "2025-03-10" && l < "2025-07-01" && strings.Contains(l, "deadline") {
+			t.Errorf("after the appeal was withdrawn: %s; want nothing chased (the response was due 23 April)", l)
+		}
+	}
+
+	c = newChain(t, input("2025-03-03", "2015-10-10"), "2025-03-03")
+	c.step("2025-03-10", UpdateCeasePlan, CeaseInput{On: date("2025-03-10"), Ground: statute.CeaseNoLongerNecessary, ConsultedOn: date("2025-03-03"), Reason: "r"})
+	c.step("2025-03-17", UpdateCeasingAppealed, OnInput{On: date("2025-03-17")})
+	ceasing := c.status("2025-03-18")
+	c.step("2025-06-02", UpdateCeasingAppealEnded, AppealDecidedInput{On: date("2025-06-02"), Upheld: true})
+	upheld := c.status("2025-06-03")
+	c.step("2025-07-01", UpdateCeasePlan, CeaseInput{On: date("2025-07-01"), Ground: statute.CeaseNoLongerNecessary, ConsultedOn: date("2025-06-20"), Reason: "r"})
+	c.run()
+	if d := ceasing.got.Disagreement; d == nil || d.AppealedOn != date("2025-03-17") || d.RespondBy != date("2025-04-30") {
+		t.Errorf("an appeal against ceasing: %+v; want the response due 2025-04-30, 30 working days on", d)
+	}
+	if upheld.got.Disagreement != nil || upheld.got.Stage != StageInForce {
+		t.Errorf("after the appeal was upheld: %+v, stage %s; want the disagreement ended and the plan in force", upheld.got.Disagreement, upheld.got.Stage)
+	}
+	var chased []string
+	for _, l := range c.mail.Sorted() {
+		if l >= "2025-03-17" && l < "2025-06-02" && strings.Contains(l, "deadline") {
+			chased = append(chased, l)
+		}
+	}
+	if len(chased) == 0 || chased[0] != "2025-04-16 staff.deadline_approaching caseworker,manager" {
+		t.Errorf("the response to the appeal against ceasing, chased: %q; want reminders from 16 April (14 days before 30 April)", chased)
 	}
 }

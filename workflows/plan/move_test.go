@@ -28,7 +28,8 @@ func TestAPlanTransferredInAndReassessed(t *testing.T) {
 	noGround := c.refuse("2026-07-01", UpdateCeasePlan, CeaseInput{On: date("2026-07-01"), Ground: "moved_away", ConsultedOn: date("2026-06-20"), Reason: "x"})
 	c.step("2026-07-01", UpdateCeasePlan, CeaseInput{On: date("2026-07-01"), Ground: statute.CeaseNoLongerNecessary, ConsultedOn: date("2026-06-20"), Reason: "Needs met."})
 	c.step("2026-08-20", UpdateCeasingAppealed, OnInput{On: date("2026-08-20")})
-	held := c.status("2026-09-15") // past the end of the time to appeal: kept while the appeal is heard
+	c.step("2026-09-01", UpdateResponse, OnInput{On: date("2026-09-01")}) // the authority's response to the appeal, in time
+	held := c.status("2026-09-15")                                        // past the end of the time to appeal: kept while the appeal is heard
 	c.step("2026-11-02", UpdateCeasingAppealEnded, AppealDecidedInput{On: date("2026-11-02")})
 	res := c.run()
 
