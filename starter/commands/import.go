@@ -21,6 +21,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/ehc-send/ehc/config"
+	"github.com/ehc-send/ehc/register"
 	"github.com/ehc-send/ehc/workflows/assessment"
 	"github.com/ehc-send/ehc/workflows/plan"
 )
@@ -54,6 +55,7 @@ func cmdImport(ctx context.Context, e *Env, args []string) error {
 	skip := fs.Bool("skip-invalid", false, "import the rows that pass their checks, and write the others, with why, to FILE.rejected.csv beside each input")
 	perSecond := fs.Float64("rate", 50, "at most this many starts a `second`, to keep Temporal and the register within their capacity (1 to 1000)")
 	workers := fs.Int("concurrency", 8, "starts in flight at once (1 to 64)")
+	wait := fs.Duration("wait", confirmQuiet, "after the starts, how long to wait for the register to record something new before asking Temporal about the rest, so a start its workflow refused is named (0: do not wait; at most 10m)")
 	cfg, err := e.parseOnly(fs, "import", args)
 	if err != nil {
 		return err
@@ -68,6 +70,8 @@ func cmdImport(ctx context.Context, e *Env, args []string) error {
 		return usagef("--rate %g: want 1 to %d starts a second", *perSecond, maxImportRate)
 	case *workers < 1 || *workers > maxImportConcurrency:
 		return usagef("--concurrency %d: want 1 to %d", *workers, maxImportConcurrency)
+	case *wait < 0 || *wait > 10*time.Minute:
+		return usagef("--wait %s: want 0 to 10m", *wait)
 	}
 	jobs, err := importJobs(ctx, e, cfg, *casesFile, *plansFile, *skip, *tell)
 	if err != nil {
@@ -77,8 +81,13 @@ func cmdImport(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	store, err := e.OpenRegister(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
 	return e.onTemporal(ctx, cfg, func(c client.Client) error {
-		return runImport(ctx, e, c, jobs, held, rate.NewLimiter(rate.Limit(*perSecond), 1), *workers)
+		return runImport(ctx, e, c, store, jobs, held, rate.NewLimiter(rate.Limit(*perSecond), 1), *workers, *wait)
 	})
 }
 
@@ -255,12 +264,14 @@ func casePolicy(cfg config.Config, in *assessment.AssessmentInput) {
 }
 
 // runImport starts the jobs at the limiter's pace, workers at a time,
-// and says how many started, how many were already in and which failed.
-func runImport(ctx context.Context, e *Env, c client.Client, jobs []importJob, held int, limit *rate.Limiter, workers int) error {
-	var started, already atomic.Int64
+// waits for them to take (confirmImport), and says how many are in, how
+// many were already in and which failed.
+func runImport(ctx context.Context, e *Env, c client.Client, store *register.Store, jobs []importJob, held int, limit *rate.Limiter, workers int, wait time.Duration) error {
+	var already atomic.Int64
 	already.Add(int64(held))
 	var mu sync.Mutex
 	var failed []string
+	var started []importJob
 	bar := newImportProgress(e.Stderr, len(jobs))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(workers)
@@ -276,7 +287,9 @@ func runImport(ctx context.Context, e *Env, c client.Client, jobs []importJob, h
 			var dup *serviceerror.WorkflowExecutionAlreadyStarted
 			switch {
 			case err == nil:
-				started.Add(1)
+				mu.Lock()
+				started = append(started, j)
+				mu.Unlock()
 			case errors.As(err, &dup):
 				already.Add(1)
 			default:
@@ -290,9 +303,21 @@ func runImport(ctx context.Context, e *Env, c client.Client, jobs []importJob, h
 	}
 	_ = g.Wait()
 	bar.done()
+	var outcome importOutcome
+	if wait > 0 {
+		var err error
+		if outcome, err = confirmImport(ctx, store, c, started, wait); err != nil {
+			return err
+		}
+	}
+	failed = append(failed, outcome.refused...)
 	took := time.Since(begun).Round(time.Second)
 	fmt.Fprintf(e.Stdout, "Imported %d of %d cases and plans in %s; %d were already in; %d failed.\n",
-		started.Load(), len(jobs)+held, took, already.Load(), len(failed))
+		len(started)-len(outcome.refused), len(jobs)+held, took, already.Load(), len(failed))
+	if outcome.waiting > 0 {
+		fmt.Fprintf(e.Stdout, "%d of them started but are not yet in the register after %s without progress: the worker may be down or behind; they settle when it runs (ehc cases lists them).\n",
+			outcome.waiting, wait)
+	}
 	for _, f := range failed {
 		fmt.Fprintln(e.Stderr, "ehc import:", f)
 	}

@@ -12,8 +12,12 @@ import (
 	"sync"
 	"testing"
 
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
+	workflowpb "go.temporal.io/api/workflow/v1"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
 
 	"github.com/ehc-send/ehc/config"
 	"github.com/ehc-send/ehc/register"
@@ -79,7 +83,7 @@ func TestImportChecksEveryRowThenStartsOnlyWhatIsNotIn(t *testing.T) {
 
 	sc := &startsClient{started: map[string]any{}}
 	env := importEnv(t, sc)
-	code, _, errOut := runCmd(env, "import", "--cases", cases, "--plans", plans)
+	code, _, errOut := runCmd(env, "import", "--wait", "0", "--cases", cases, "--plans", plans)
 	if code != ExitUsage {
 		t.Fatalf("exit %d with wrong rows; want a usage error", code)
 	}
@@ -93,7 +97,7 @@ func TestImportChecksEveryRowThenStartsOnlyWhatIsNotIn(t *testing.T) {
 		t.Fatalf("%d started with wrong rows in the files", len(sc.started))
 	}
 
-	code, out, errs := runCmd(env, "import", "--cases", cases, "--plans", plans, "--skip-invalid")
+	code, out, errs := runCmd(env, "import", "--wait", "0", "--cases", cases, "--plans", plans, "--skip-invalid")
 	if code != ExitOK {
 		t.Fatalf("--skip-invalid: exit %d: %s", code, errs)
 	}
@@ -113,7 +117,7 @@ func TestImportChecksEveryRowThenStartsOnlyWhatIsNotIn(t *testing.T) {
 		t.Errorf("cases.rejected.csv (%v):\n%s\nwant the header and the three wrong rows, with why", err, rejected)
 	}
 
-	code, out, errs = runCmd(env, "import", "--cases", cases, "--plans", plans, "--skip-invalid")
+	code, out, errs = runCmd(env, "import", "--wait", "0", "--cases", cases, "--plans", plans, "--skip-invalid")
 	if code != ExitOK {
 		t.Fatalf("again: exit %d: %s", code, errs)
 	}
@@ -187,7 +191,7 @@ func FuzzImportRow(f *testing.F) {
 		sc := &startsClient{started: map[string]any{}}
 		env := importEnv(t, sc)
 		env.OpenRegister = func(ctx context.Context, _ config.Config) (*register.Store, error) { return register.Connect(ctx, url) }
-		code, _, errOut := runCmd(env, "import", "--cases", cases)
+		code, _, errOut := runCmd(env, "import", "--wait", "0", "--cases", cases)
 		switch code {
 		case ExitUsage:
 			if len(sc.started) != 0 {
@@ -218,13 +222,13 @@ func TestImportRefusesTheFilesShape(t *testing.T) {
 	dir := t.TempDir()
 	sc := &startsClient{started: map[string]any{}}
 	env := importEnv(t, sc)
-	if code, _, errOut := runCmd(env, "import", "--cases", writeFile(t, dir, "odd.csv", strings.TrimSuffix(caseHeader, "\n")+",post_code\n")); code != ExitUsage || !strings.Contains(errOut, `column "post_code" is not one the import reads`) {
+	if code, _, errOut := runCmd(env, "import", "--wait", "0", "--cases", writeFile(t, dir, "odd.csv", strings.TrimSuffix(caseHeader, "\n")+",post_code\n")); code != ExitUsage || !strings.Contains(errOut, `column "post_code" is not one the import reads`) {
 		t.Errorf("a misnamed column: exit %d, %s", code, errOut)
 	}
 	row := "IMP-5,2026-02-02,Ada Example,2016-04-01,Sam Example,sam@example.org,parent,Oak Primary,senco@oak.example.org,cw-jones,jones@la.example.gov.uk,,\n"
 	cases := writeFile(t, dir, "cases.csv", caseHeader+row+"IMP-6,2026-02-02,Smith, Jo,2016-04-01,Sam Example,sam@example.org,parent,Oak Primary,senco@oak.example.org,cw-jones,jones@la.example.gov.uk,,\n")
 	plans := writeFile(t, dir, "plans.csv", planHeader+"IMP-5,2024-05-10,2014-02-02,Kim Example,kim@example.org,Oak Primary,cw-jones,jones@la.example.gov.uk,,,,,,,,,\n")
-	code, out, errOut := runCmd(env, "import", "--cases", cases, "--plans", plans, "--skip-invalid")
+	code, out, errOut := runCmd(env, "import", "--wait", "0", "--cases", cases, "--plans", plans, "--skip-invalid")
 	if code != ExitOK || !strings.Contains(out, "Imported 1 of 1") {
 		t.Fatalf("exit %d: %s %s", code, out, errOut)
 	}
@@ -261,8 +265,67 @@ func TestImportLeavesOutWhatTheRegisterHolds(t *testing.T) {
 	store.Close()
 	cases := writeFile(t, dir, "cases.csv", caseHeader+
 		"imp-7,2026-02-02,Ada Example,2016-04-01,Sam Example,sam@example.org,parent,Oak Primary,senco@oak.example.org,cw-jones,jones@la.example.gov.uk,,\n")
-	code, out, errOut := runCmd(env, "import", "--cases", cases)
+	code, out, errOut := runCmd(env, "import", "--wait", "0", "--cases", cases)
 	if code != ExitOK || !strings.Contains(out, "Imported 0 of 1 cases and plans") || !strings.Contains(out, "1 were already in") || len(sc.started) != 0 {
 		t.Errorf("exit %d: %s %s (%d started); want it left out as already in", code, out, errOut, len(sc.started))
+	}
+}
+
+// refusingClient is a Temporal whose workflows refuse some starts, as an
+// assessment refuses a history whose steps come in an order it cannot
+// take: Describe says failed, and the run's result is the refusal.
+type refusingClient struct {
+	*startsClient
+	refuse map[string]string // workflow ID: the workflow's reason
+}
+
+func (r refusingClient) DescribeWorkflowExecution(_ context.Context, id, _ string) (*workflowservice.DescribeWorkflowExecutionResponse, error) {
+	status := enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING
+	if _, ok := r.refuse[id]; ok {
+		status = enumspb.WORKFLOW_EXECUTION_STATUS_FAILED
+	}
+	return &workflowservice.DescribeWorkflowExecutionResponse{WorkflowExecutionInfo: &workflowpb.WorkflowExecutionInfo{Status: status}}, nil
+}
+
+func (r refusingClient) GetWorkflow(_ context.Context, id, _ string) client.WorkflowRun {
+	return refusedRun{fakeRun: fakeRun{id: id}, why: r.refuse[id]}
+}
+
+type refusedRun struct {
+	fakeRun
+	why string
+}
+
+func (r refusedRun) Get(context.Context, any) error {
+	return temporal.NewNonRetryableApplicationError(r.why, "InvalidStart", nil)
+}
+
+// After its starts, the import waits for each to take: a start its
+// workflow refused is named with the reason and not counted as imported;
+// one still not recorded when the register has gone quiet is said to be
+// waiting for the worker.
+func TestImportNamesAStartItsWorkflowRefused(t *testing.T) {
+	dir := t.TempDir()
+	cases := writeFile(t, dir, "cases.csv", caseHeader+
+		"IMP-1,2026-02-02,Ada Example,2016-04-01,Sam Example,sam@example.org,parent,Oak Primary,senco@oak.example.org,cw-jones,jones@la.example.gov.uk,,\n"+
+		"IMP-2,2026-02-02,Bo Example,2016-04-01,Kim Example,kim@example.org,parent,Oak Primary,senco@oak.example.org,cw-jones,jones@la.example.gov.uk,,decide-issue --issue --on 2026-03-02\n")
+	sc := &startsClient{started: map[string]any{}}
+	rc := refusingClient{sc, map[string]string{"ehc-IMP-2": "step 1 of the history (decide-issue): the decision whether to assess comes first"}}
+	env := importEnv(t, sc)
+	env.Dial = func(context.Context, config.Config, io.Writer) (client.Client, error) { return rc, nil }
+	code, out, errOut := runCmd(env, "import", "--wait", "100ms", "--cases", cases)
+	if code != ExitFailed || len(sc.started) != 2 {
+		t.Fatalf("exit %d, %d started: %s %s", code, len(sc.started), out, errOut)
+	}
+	for _, want := range []string{"Imported 1 of 2 cases and plans", "1 failed", "1 of them started but are not yet in the register after 100ms"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(errOut, "case IMP-2: refused by its workflow: step 1 of the history (decide-issue): the decision whether to assess comes first") {
+		t.Errorf("stderr does not name the refusal:\n%s", errOut)
+	}
+	if code, _, errOut := runCmd(noRegister(t), "import", "--wait", "11m", "--cases", cases); code != ExitUsage || !strings.Contains(errOut, "--wait 11m0s: want 0 to 10m") {
+		t.Errorf("--wait 11m: exit %d, %s", code, errOut)
 	}
 }

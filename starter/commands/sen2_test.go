@@ -92,12 +92,12 @@ func TestImportReadsPlansSEN2Columns(t *testing.T) {
 	bad := "IMP-8,2024-05-10,2014-02-02,Kim Example,kim@example.org,Oak Primary,cw-jones,jones@la.example.gov.uk,,,,,,,,,,,,,,maybe,\n"
 	plans := writeFile(t, dir, "plans.csv", header+good+bad)
 	sc := &startsClient{started: map[string]any{}}
-	code, _, errOut := runCmd(importEnv(t, sc), "import", "--plans", plans)
+	code, _, errOut := runCmd(importEnv(t, sc), "import", "--wait", "0", "--plans", plans)
 	if code != ExitUsage || !strings.Contains(errOut, plans+`:3: personal_budget "maybe" is not yes or no`) || len(sc.started) != 0 {
 		t.Fatalf("exit %d, started %d: %s", code, len(sc.started), errOut)
 	}
 	plans = writeFile(t, dir, "plans.csv", header+good)
-	if code, out, errOut := runCmd(importEnv(t, sc), "import", "--plans", plans, "--tell-families"); code != ExitOK {
+	if code, out, errOut := runCmd(importEnv(t, sc), "import", "--wait", "0", "--plans", plans, "--tell-families"); code != ExitOK {
 		t.Fatalf("exit %d: %s %s", code, out, errOut)
 	}
 	var in plan.PlanInput
