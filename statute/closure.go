@@ -101,9 +101,9 @@ func ParseClosures(r io.Reader) ([]Closure, error) {
 		name := strings.TrimSpace(row[2])
 		switch {
 		case err1 != nil:
-			fail(line, "from %q is not a date (YYYY-MM-DD)", trimTo(row[0], 20))
+			fail(line, "from %.20q is not a date (YYYY-MM-DD)", row[0])
 		case err2 != nil:
-			fail(line, "to %q is not a date (YYYY-MM-DD)", trimTo(row[1], 20))
+			fail(line, "to %.20q is not a date (YYYY-MM-DD)", row[1])
 		case from.Time().Year() < firstClosureYear || to.Time().Year() > lastClosureYear:
 			fail(line, "%s to %s: dates run from %d to %d", from, to, firstClosureYear, lastClosureYear)
 		case to.Before(from):
@@ -137,11 +137,4 @@ func ParseClosures(r io.Reader) ([]Closure, error) {
 		closures[i] = c.Closure
 	}
 	return closures, nil
-}
-
-func trimTo(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n]) + "…"
-	}
-	return s
 }

@@ -54,7 +54,7 @@ func (a Answer) KeptInformed() bool { return a >= AnswerWell }
 func ParseAnswer(s string) (Answer, error) {
 	n, err := strconv.Atoi(s)
 	if err != nil || n < int(AnswerNotAtAll) || n > int(AnswerVeryWell) {
-		return 0, fmt.Errorf("answer %q is not one of 1 (not at all) to 4 (very well)", trim(s, 8))
+		return 0, fmt.Errorf("answer %.8q is not one of 1 (not at all) to 4 (very well)", s)
 	}
 	return Answer(n), nil
 }
@@ -115,7 +115,7 @@ type Feedback struct {
 func NewFeedback(baseURL string, key []byte) (*Feedback, error) {
 	u, err := url.Parse(baseURL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("feedback URL %q is not an http(s) URL without a query", trim(baseURL, 80))
+		return nil, fmt.Errorf("feedback URL %.80q is not an http(s) URL without a query", baseURL)
 	}
 	if len(key) < MinFeedbackKey {
 		return nil, fmt.Errorf("feedback key is %d bytes; want at least %d", len(key), MinFeedbackKey)
@@ -188,11 +188,4 @@ func toFamily(rs []Recipient) bool {
 		}
 	}
 	return false
-}
-
-func trim(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n]) + "…"
-	}
-	return s
 }
